@@ -1,0 +1,53 @@
+"""hoso's settings: environment variables with the prefix HOSO_ (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOSO_", env_file=".env", extra="ignore")
+
+    environment: str = Field(default="development", description="development | production")
+    temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port")
+    temporal_namespace: str = Field(default="default", description="Temporal namespace")
+    temporal_ui_port: int = Field(default=8233, description="Web UI port of the embedded server")
+    task_queue: str = Field(default="hoso", description="task queue of the dossier workers")
+    data_dir: Path = Field(default=Path("data"), description="folder for the embedded state")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default a SQLite file in the data folder"
+    )
+    document_dir: Path | None = Field(
+        default=None, description="document store root; default <data_dir>/documents"
+    )
+    max_document_bytes: int = Field(default=50 * 1024 * 1024, description="per document")
+    notification_channel: str = Field(default="log", description="log | smtp")
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server host")
+    smtp_port: int = Field(default=25, description="SMTP server port")
+    smtp_sender: str = Field(default="hoso@localhost", description="From address of emails")
+    procedures_dir: Path = Field(
+        default=Path(__file__).parent / "procedures", description="sample procedures loaded by up"
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hoso.db').resolve()}"
+
+    @property
+    def resolved_document_dir(self) -> Path:
+        return self.document_dir or self.data_dir / "documents"
+
+    @property
+    def temporal_db_file(self) -> Path:
+        return self.data_dir / "temporal.db"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

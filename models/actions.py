@@ -1,0 +1,82 @@
+"""What people ask of a running dossier: the inputs of its workflow updates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.dossier import Comment, DocumentRef
+from models.procedure import Identifier
+
+ActionName = Literal[
+    "accept",
+    "request_supplement",
+    "refuse",
+    "approve",
+    "return",
+    "reject",
+    "concur",
+    "object",
+]
+
+
+class OfficerIdentity(BaseModel):
+    """Who acts, as the officers registry knows them (never as the caller claims)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+    role: Identifier
+    unit: Identifier
+    agency: Identifier
+
+
+class OfficerAction(BaseModel):
+    """An officer's action on the dossier's current stage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity
+    action: ActionName
+    comment: Comment = ""
+    to_stage: Identifier | None = None
+    missing: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, description="everything missing, for request_supplement"
+    )
+    documents: list[DocumentRef] = Field(default_factory=list)
+
+
+class Supplement(BaseModel):
+    """The applicant's answer to a supplement request (bổ sung hồ sơ)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    documents: list[DocumentRef] = Field(default_factory=list)
+    note: Comment = ""
+
+
+class Withdrawal(BaseModel):
+    """The applicant withdraws the dossier."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: Comment = ""
+
+
+class Cancellation(BaseModel):
+    """An operator cancels the dossier, with a reason."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class DeliveryConfirmation(BaseModel):
+    """The post confirmed delivery, or the applicant collected the result at the counter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity
+    note: Comment = ""

@@ -1,0 +1,90 @@
+"""Working days as the law counts them (ngày làm việc), from a calendar resolved outside workflows.
+
+The calendar is plain data (non-working dates with names, plus swapped working days), so the
+workflow can compute deadlines deterministically: a replay always sees the calendar it started with.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+RECEIPT_CUTOFF = time(15, 0)
+OFFICE_CLOSE = time(17, 0)
+
+
+class CalendarRangeError(ValueError):
+    """A date outside the years the calendar was resolved for."""
+
+
+class Holiday(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    name: str
+
+
+class WorkingCalendar(BaseModel):
+    """Non-working days of the years `first_year`..`last_year`; weekends are non-working too."""
+
+    model_config = ConfigDict(frozen=True)
+
+    first_year: int
+    last_year: int
+    holidays: list[Holiday] = Field(default_factory=list)
+    working_weekends: list[date] = Field(
+        default_factory=list, description="Saturdays or Sundays worked to bridge a holiday"
+    )
+
+    def _holiday_set(self) -> frozenset[date]:
+        return frozenset(h.day for h in self.holidays)
+
+    def is_working_day(self, day: date) -> bool:
+        if not self.first_year <= day.year <= self.last_year:
+            raise CalendarRangeError(
+                f"{day.isoformat()} is outside the calendar ({self.first_year}-{self.last_year})"
+            )
+        if day in self.working_weekends:
+            return True
+        return day.weekday() < 5 and day not in self._holiday_set()
+
+    def next_working_day(self, day: date) -> date:
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date `days` working days after `start`; `start` itself does not count."""
+        day = start
+        for _ in range(days):
+            day = self.next_working_day(day)
+        return day
+
+    def receipt_day(self, received_at: datetime) -> date:
+        """The day a dossier counts as received: after 15:00 or on a day off, the next working day."""
+        local = received_at.astimezone(VIETNAM)
+        day = local.date()
+        if self.is_working_day(day) and local.time() <= RECEIPT_CUTOFF:
+            return day
+        return self.next_working_day(day)
+
+    def due_date(self, received_at: datetime, days: int) -> date:
+        """The appointment date printed on the receipt (phiếu hẹn trả kết quả)."""
+        return self.add_working_days(self.receipt_day(received_at), days)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+
+def close_of_day(day: date) -> datetime:
+    """The end of office hours on `day`, in UTC."""
+    return datetime.combine(day, OFFICE_CLOSE, VIETNAM).astimezone(timezone.utc)

@@ -1,0 +1,32 @@
+"""Officers (cán bộ) and who may act where."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from models.procedure import Identifier
+
+OPERATOR_ROLE = "operator"
+
+
+class Officer(BaseModel):
+    """One officer of the registry: their role and unit say which stages they may act on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: Identifier
+    unit: Identifier
+    agency: Identifier
+    email: EmailStr | None = None
+
+
+class OfficerRoster(BaseModel):
+    """An officers file: `officers: [...]`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    officers: list[Officer] = Field(min_length=1)

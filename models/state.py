@@ -1,0 +1,82 @@
+"""What a dossier query returns: its whole state at this moment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from models.dossier import DocumentRef, DossierStatus
+from models.procedure import DeliveryChannel
+
+
+class ActionEntry(BaseModel):
+    """One accepted action, as the control sheet shows it."""
+
+    seq: int
+    stage: str | None
+    action: str
+    actor: str = Field(description="officer id, or 'applicant' / 'system'")
+    role: str | None = None
+    unit: str | None = None
+    agency: str | None = None
+    comment: str = ""
+    to_stage: str | None = None
+    at: datetime
+
+
+class Opinion(BaseModel):
+    """A consulted agency's answer; `silent` when its deadline passed and silence is consent."""
+
+    agency: str
+    opinion: str = Field(description="concur | object | silent")
+    officer: str | None = None
+    comment: str = ""
+    at: datetime
+
+
+class StageVisit(BaseModel):
+    """A stage entered and left, for the control sheet."""
+
+    stage: str
+    entered_at: datetime
+    due_at: datetime | None = None
+    left_at: datetime | None = None
+    outcome: str | None = None
+
+
+class FormRef(BaseModel):
+    """A form issued to the dossier (receipt, supplement request, refusal, result …)."""
+
+    kind: str
+    sha256: str
+    issued_at: datetime
+
+
+class DossierState(BaseModel):
+    code: str
+    procedure_code: str
+    procedure_version: int
+    procedure_name: str
+    agency: str
+    status: DossierStatus
+    delivery: DeliveryChannel
+    submitted_at: datetime
+    received_at: datetime | None = None
+    due_date: date | None = None
+    stage: str | None = None
+    stage_kind: str | None = None
+    stage_role: str | None = None
+    stage_unit: str | None = None
+    stage_due_at: datetime | None = None
+    awaiting_agencies: list[str] = Field(default_factory=list)
+    documents: list[DocumentRef] = Field(default_factory=list)
+    actions: list[ActionEntry] = Field(default_factory=list)
+    opinions: list[Opinion] = Field(default_factory=list)
+    visits: list[StageVisit] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    supplement_requests: int = 0
+    proposal: str | None = None
+    outcome: str | None = Field(default=None, description="approved | rejected | refused | …")
+    forms: list[FormRef] = Field(default_factory=list)
+    closed_at: datetime | None = None

@@ -1,0 +1,149 @@
+"""The projection's tables (SQLModel): search, reporting, the catalogue and the document register.
+
+Rebuildable from the workflow histories, except the catalogue, the registry and the outbox, which
+are the edge's own records.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ProcedureRecord(SQLModel, table=True):
+    """One published version of a procedure; `body` is the validated procedure as JSON."""
+
+    __tablename__ = "procedure"
+
+    code: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    name: str
+    agency: str = Field(index=True)
+    source_sha256: str = Field(description="hash of the file it was published from")
+    body: dict = Field(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    published_at: datetime
+
+
+class OfficerRecord(SQLModel, table=True):
+    __tablename__ = "officer"
+
+    id: str = Field(primary_key=True)
+    name: str
+    role: str = Field(index=True)
+    unit: str = Field(index=True)
+    agency: str = Field(index=True)
+    email: str | None = None
+    active: bool = True
+
+
+class SubmissionRecord(SQLModel, table=True):
+    """The sender's reference of each submission and the dossier code it got (one per reference)."""
+
+    __tablename__ = "submission"
+
+    reference: str = Field(primary_key=True)
+    code: str = Field(unique=True)
+    created_at: datetime
+
+
+class DossierCounter(SQLModel, table=True):
+    """The day's last sequence number per receiving unit, for dossier codes."""
+
+    __tablename__ = "dossier_counter"
+
+    unit: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    last: int = 0
+
+
+class DossierRecord(SQLModel, table=True):
+    __tablename__ = "dossier"
+
+    code: str = Field(primary_key=True)
+    reference: str
+    procedure_code: str = Field(index=True)
+    procedure_version: int
+    agency: str = Field(index=True)
+    status: str = Field(index=True)
+    stage: str | None = Field(default=None, index=True)
+    unit: str | None = Field(default=None, index=True)
+    delivery: str
+    applicant_name: str
+    applicant_id_number: str
+    submitted_at: datetime = Field(index=True)
+    received_at: datetime | None = None
+    due_date: date | None = Field(default=None, index=True)
+    outcome: str | None = None
+    supplement_requests: int = 0
+    closed_at: datetime | None = None
+    updated_at: datetime
+
+
+class ActionRecord(SQLModel, table=True):
+    """Every accepted action, with officer, time and comment."""
+
+    __tablename__ = "dossier_action"
+    __table_args__ = (UniqueConstraint("dossier_code", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_code: str = Field(index=True, foreign_key="dossier.code")
+    seq: int
+    stage: str | None
+    action: str
+    actor: str = Field(index=True)
+    role: str | None = None
+    unit: str | None = None
+    agency: str | None = None
+    comment: str = ""
+    to_stage: str | None = None
+    at: datetime
+
+
+class DocumentRecord(SQLModel, table=True):
+    """A document of a dossier: submitted, supplemented, attached by an officer, or an issued form."""
+
+    __tablename__ = "dossier_document"
+    __table_args__ = (UniqueConstraint("dossier_code", "kind", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_code: str = Field(index=True)
+    kind: str
+    file_name: str
+    sha256: str = Field(index=True)
+    size: int
+    format: str
+    source: str = Field(description="applicant | officer | form")
+    added_at: datetime
+
+
+class NotificationRecord(SQLModel, table=True):
+    """The outbox: one row per notification key; `sent_at` set once a channel took it."""
+
+    __tablename__ = "notification"
+
+    key: str = Field(primary_key=True)
+    dossier_code: str = Field(index=True)
+    template: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    created_at: datetime
+    sent_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class DeliveryRecord(SQLModel, table=True):
+    """A result handed to its channel: published online, handed to the post, ready at the counter."""
+
+    __tablename__ = "delivery"
+
+    key: str = Field(primary_key=True)
+    dossier_code: str = Field(index=True)
+    channel: str
+    form_sha256: str
+    tracking: str | None = None
+    handed_at: datetime

@@ -13,7 +13,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOSO_", env_file=".env", extra="ignore")
 
     environment: str = Field(default="development", description="development | production")
-    temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port")
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", description="Temporal frontend host:port"
+    )
     temporal_namespace: str = Field(default="default", description="Temporal namespace")
     temporal_ui_port: int = Field(default=8233, description="Web UI port of the embedded server")
     task_queue: str = Field(default="hoso", description="task queue of the dossier workers")

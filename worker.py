@@ -1,0 +1,56 @@
+"""The hoso worker: the only place that wires activities to their dependencies."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.database import create_schema, make_engine, session_factory
+from activities.delivery import DeliveryActivities
+from activities.document_store import DocumentStore
+from activities.forms import FormActivities
+from activities.notify import LogChannel, NotificationActivities, SmtpChannel
+from activities.storage import ProjectionActivities
+from config import Settings
+from workflows.dossier import DossierWorkflow
+
+log = structlog.get_logger()
+
+
+def build_worker(client: Client, settings: Settings, task_queue: str | None = None) -> Worker:
+    engine = make_engine(settings.resolved_database_url)
+    create_schema(engine)
+    sessions = session_factory(engine)
+    store = DocumentStore(settings.resolved_document_dir)
+    channel = (
+        SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+        if settings.notification_channel == "smtp"
+        else LogChannel()
+    )
+    projection = ProjectionActivities(sessions)
+    notifications = NotificationActivities(sessions, channel)
+    forms = FormActivities(sessions, store)
+    delivery = DeliveryActivities(sessions)
+    return Worker(
+        client,
+        task_queue=task_queue or settings.task_queue,
+        workflows=[DossierWorkflow],
+        activities=[
+            projection.record_dossier,
+            notifications.send_notification,
+            forms.issue_form,
+            delivery.deliver_result,
+        ],
+    )
+
+
+async def run_worker(client: Client, settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Runs the worker until `stop` is set (or forever), then shuts it down gracefully."""
+    worker = build_worker(client, settings)
+    log.info("worker_started", task_queue=settings.task_queue)
+    async with worker:
+        await (stop or asyncio.Event()).wait()
+    log.info("worker_stopped", task_queue=settings.task_queue)

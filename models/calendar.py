@@ -6,7 +6,7 @@ workflow can compute deadlines deterministically: a replay always sees the calen
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,7 +64,7 @@ class WorkingCalendar(BaseModel):
         return day
 
     def receipt_day(self, received_at: datetime) -> date:
-        """The day a dossier counts as received: after 15:00 or on a day off, the next working day."""
+        """When a dossier counts as received: after 15:00 or on a day off, the next working day."""
         local = received_at.astimezone(VIETNAM)
         day = local.date()
         if self.is_working_day(day) and local.time() <= RECEIPT_CUTOFF:
@@ -87,4 +87,4 @@ class WorkingCalendar(BaseModel):
 
 def close_of_day(day: date) -> datetime:
     """The end of office hours on `day`, in UTC."""
-    return datetime.combine(day, OFFICE_CLOSE, VIETNAM).astimezone(timezone.utc)
+    return datetime.combine(day, OFFICE_CLOSE, VIETNAM).astimezone(UTC)

@@ -1,4 +1,4 @@
-"""A dossier (hồ sơ) as submitted: the applicant, the documents by reference, the chosen delivery."""
+"""A dossier (hồ sơ) as submitted: the applicant, documents by reference, the delivery chosen."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ class DossierStatus(StrEnum):
 
 
 CLOSED_STATUSES = frozenset(
-    {DossierStatus.refused, DossierStatus.completed, DossierStatus.withdrawn, DossierStatus.cancelled}
+    {
+        DossierStatus.refused,
+        DossierStatus.completed,
+        DossierStatus.withdrawn,
+        DossierStatus.cancelled,
+    }
 )
 
 

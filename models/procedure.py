@@ -1,4 +1,4 @@
-"""Procedures (thủ tục hành chính) and their review chains, as agencies define them in YAML files."""
+"""Procedures (thủ tục hành chính) and their review chains, as agencies define them in YAML."""
 
 from __future__ import annotations
 
@@ -161,15 +161,11 @@ def check_chain(procedure: Procedure) -> None:
             raise ChainError(stage.id, "kind", "the decision stage must be the last stage")
         if last and stage.kind != StageKind.decision:
             raise ChainError(stage.id, "kind", "the last stage must be a decision stage")
-        if isinstance(stage, ReviewStage | DecisionStage) and stage.return_to is not None:
-            if stage.return_to not in seen:
-                where = "after it" if stage.return_to in _ids(procedure) else "not in the chain"
-                raise ChainError(
-                    stage.id, "return_to", f"return target '{stage.return_to}' is {where}"
-                )
-        if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(
-            stage.agencies
-        ):
+        target = getattr(stage, "return_to", None)
+        if target is not None and target not in seen:
+            where = "after it" if target in _ids(procedure) else "not in the chain"
+            raise ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
+        if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(stage.agencies):
             raise ChainError(stage.id, "agencies", "an agency is consulted twice")
         seen.append(stage.id)
     total = sum(stage.working_days for stage in procedure.chain)

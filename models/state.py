@@ -29,6 +29,7 @@ class Opinion(BaseModel):
     """A consulted agency's answer; `silent` when its deadline passed and silence is consent."""
 
     agency: str
+    stage: str | None = None
     opinion: str = Field(description="concur | object | silent")
     officer: str | None = None
     comment: str = ""
@@ -80,3 +81,10 @@ class DossierState(BaseModel):
     outcome: str | None = Field(default=None, description="approved | rejected | refused | …")
     forms: list[FormRef] = Field(default_factory=list)
     closed_at: datetime | None = None
+    awaiting_confirmation: bool = Field(
+        default=False, description="handed to the post or the counter, not yet delivered"
+    )
+    tracking: str | None = None
+    failures: list[str] = Field(
+        default_factory=list, description="side effects that failed for good (e.g. a notice)"
+    )

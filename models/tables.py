@@ -102,7 +102,7 @@ class ActionRecord(SQLModel, table=True):
 
 
 class DocumentRecord(SQLModel, table=True):
-    """A document of a dossier: submitted, supplemented, attached by an officer, or an issued form."""
+    """A document of a dossier: submitted, supplemented, attached by an officer, or a form."""
 
     __tablename__ = "dossier_document"
     __table_args__ = (UniqueConstraint("dossier_code", "kind", "sha256"),)
@@ -137,7 +137,7 @@ class NotificationRecord(SQLModel, table=True):
 
 
 class DeliveryRecord(SQLModel, table=True):
-    """A result handed to its channel: published online, handed to the post, ready at the counter."""
+    """A result handed to its channel: published online, to the post, or ready at the counter."""
 
     __tablename__ = "delivery"
 

@@ -1,0 +1,60 @@
+"""The Temporal client every entry point uses: pydantic payloads, a clear error when unreachable."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from config import Settings
+
+
+class TemporalUnreachable(RuntimeError):
+    """The Temporal frontend did not answer."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__(f"cannot reach the Temporal server at {address}")
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+async def port_open(address: str, timeout: float = 1.0) -> bool:
+    """Whether something accepts TCP connections at host:port."""
+    host, port = split_address(address)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with suppress(OSError):
+        await writer.wait_closed()
+    return True
+
+
+async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) -> Client:
+    """Connects to the configured namespace, retrying briefly before giving up with one line.
+
+    The port is probed first: a refused TCP connection is cheap to retry, a failed gRPC connect
+    is not.
+    """
+    address = settings.temporal_address
+    for attempt in range(1, attempts + 1):
+        if await port_open(address):
+            break
+        if attempt == attempts:
+            raise TemporalUnreachable(address)
+        await asyncio.sleep(delay * attempt)
+    try:
+        return await Client.connect(
+            address,
+            namespace=settings.temporal_namespace,
+            data_converter=pydantic_data_converter,
+        )
+    except RuntimeError as exc:
+        raise TemporalUnreachable(address) from exc

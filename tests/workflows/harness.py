@@ -1,0 +1,137 @@
+"""Shared steps for driving dossiers through their workflow in tests."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import yaml
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from config import Settings
+from models.actions import OfficerAction, OfficerIdentity
+from models.calendar import WorkingCalendar
+from models.dossier import Applicant, DocumentRef, DossierSubmission
+from models.officer import OfficerRoster
+from models.procedure import DeliveryChannel, Procedure
+from models.state import DossierState
+from support.calendars import resolve_calendar
+from worker import build_worker
+from workflows.dossier import DossierWorkflow
+
+PROCEDURES = Path(__file__).resolve().parents[2] / "procedures"
+SAMPLES = {
+    "eia": "eia-appraisal.yaml",
+    "permit": "construction-permit.yaml",
+    "extract": "civil-status-extract.yaml",
+}
+APPLICANT = Applicant(
+    name="Nguyễn Thị Hồng",
+    id_number="001190012345",
+    phone="0912345678",
+    email="hong@example.vn",
+    address="12 Phố Huế, Hai Bà Trưng, Hà Nội",
+)
+
+
+_codes = (f"{random.randrange(10**6):06d}-{n:04d}" for n in itertools.count(1))
+
+
+@cache
+def procedure(sample: str) -> Procedure:
+    data = yaml.safe_load((PROCEDURES / SAMPLES[sample]).read_text(encoding="utf-8"))
+    return Procedure.model_validate(data).model_copy(update={"version": 1})
+
+
+@cache
+def officers() -> dict[str, OfficerIdentity]:
+    data = yaml.safe_load((PROCEDURES / "officers.yaml").read_text(encoding="utf-8"))
+    roster = OfficerRoster.model_validate(data)
+    return {
+        o.id: OfficerIdentity(id=o.id, role=o.role, unit=o.unit, agency=o.agency)
+        for o in roster.officers
+    }
+
+
+def officer_for(role: str, unit: str | None = None, agency: str | None = None) -> OfficerIdentity:
+    for identity in officers().values():
+        if (
+            identity.role == role
+            and unit in (None, identity.unit)
+            and agency
+            in (
+                None,
+                identity.agency,
+            )
+        ):
+            return identity
+    raise LookupError(f"no sample officer {role}/{unit}/{agency}")
+
+
+def assignee(proc: Procedure, stage_id: str) -> OfficerIdentity:
+    stage = proc.stage(stage_id)
+    return officer_for(stage.role, stage.unit, proc.agency)  # type: ignore[union-attr]
+
+
+@cache
+def calendar() -> WorkingCalendar:
+    year = datetime.now(UTC).year
+    return resolve_calendar(year - 1, year + 2, None)
+
+
+def submission(
+    sample: str, delivery: DeliveryChannel = DeliveryChannel.online, code: str | None = None
+) -> DossierSubmission:
+    proc = procedure(sample)
+    documents = [
+        DocumentRef(
+            kind=doc.kind,
+            file_name=f"{doc.kind}.{doc.formats[0]}",
+            sha256=f"{i:064x}",
+            size=1000 + i,
+            format=doc.formats[0],
+        )
+        for i, doc in enumerate(proc.documents)
+        if doc.required
+    ]
+    return DossierSubmission(
+        code=code or f"{proc.agency}-{next(_codes)}",
+        reference=uuid.uuid4().hex,
+        procedure=proc,
+        applicant=APPLICANT,
+        documents=documents,
+        delivery=delivery,
+        submitted_at=datetime.now(UTC),
+        calendar=calendar(),
+    )
+
+
+@asynccontextmanager
+async def running_worker(env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[str]:
+    queue = f"test-{uuid.uuid4()}"
+    async with build_worker(env.client, settings, task_queue=queue):
+        yield queue
+
+
+async def start(
+    client: Client, queue: str, sub: DossierSubmission
+) -> WorkflowHandle[DossierWorkflow, DossierState]:
+    return await client.start_workflow(DossierWorkflow.run, sub, id=sub.code, task_queue=queue)
+
+
+async def act(
+    handle: WorkflowHandle[DossierWorkflow, DossierState],
+    who: OfficerIdentity,
+    action: str,
+    **fields: object,
+) -> DossierState:
+    return await handle.execute_update(
+        DossierWorkflow.act, OfficerAction(officer=who, action=action, **fields)
+    )

@@ -1,0 +1,156 @@
+"""DossierWorkflow: one dossier from reception through its review chain to the delivered result.
+
+Officer actions arrive as updates. Validators reject what is not allowed now (nothing reaches the
+history); accepted inputs queue up and the main loop applies them one at a time, in order, running
+their side effects, so each update returns the state after its transition.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models.actions import (
+        Cancellation,
+        DeliveryConfirmation,
+        OfficerAction,
+        Supplement,
+        Withdrawal,
+    )
+    from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
+    from models.state import DossierState
+    from workflows import rules
+    from workflows.effects import Effects
+    from workflows.transitions import Transitions
+
+Item = OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation
+
+
+@workflow.defn
+class DossierWorkflow:
+    @workflow.init
+    def __init__(self, submission: DossierSubmission) -> None:
+        self._submission = submission
+        self._procedure = submission.procedure
+        self._state = DossierState(
+            code=submission.code,
+            procedure_code=submission.procedure.code,
+            procedure_version=submission.procedure.version,
+            procedure_name=submission.procedure.name,
+            agency=submission.procedure.agency,
+            status=DossierStatus.submitted,
+            delivery=submission.delivery,
+            submitted_at=submission.submitted_at,
+            documents=list(submission.documents),
+        )
+        self._inbox: list[tuple[int, Item]] = []
+        self._outcomes: dict[int, str | None] = {}
+        self._tickets = 0
+        self._effects = Effects(submission, self._state)
+        self._transitions = Transitions(submission, self._state, self._effects)
+
+    @workflow.run
+    async def run(self, submission: DossierSubmission) -> DossierState:
+        await self._transitions.start()
+        while self._state.status not in CLOSED_STATUSES:
+            timeout = self._transitions.next_deadline()
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self._inbox), timeout=_seconds(timeout, workflow.now())
+                )
+            except TimeoutError:
+                await self._transitions.deadline_passed()
+                continue
+            ticket, item = self._inbox.pop(0)
+            try:
+                await self._apply(item)
+                self._outcomes[ticket] = None
+            except rules.ActionRejected as rejected:
+                self._outcomes[ticket] = str(rejected)
+        for ticket, _ in self._inbox:
+            self._outcomes[ticket] = f"dossier {self._state.code} is closed"
+        self._inbox.clear()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._state
+
+    async def _apply(self, item: Item) -> None:
+        t = self._transitions
+        if isinstance(item, OfficerAction):
+            rules.check_action(self._state, self._procedure, item)
+            await t.act(item)
+        elif isinstance(item, Supplement):
+            rules.check_supplement(self._state, item)
+            await t.supplement(item)
+        elif isinstance(item, Withdrawal):
+            rules.check_withdrawal(self._state, item)
+            await t.withdraw(item)
+        elif isinstance(item, Cancellation):
+            rules.check_cancellation(self._state, item)
+            await t.cancel(item)
+        else:
+            rules.check_confirmation(self._state, self._procedure, item)
+            await t.confirm_delivery(item)
+
+    async def _enqueue(self, item: Item) -> DossierState:
+        self._tickets += 1
+        ticket = self._tickets
+        self._inbox.append((ticket, item))
+        await workflow.wait_condition(lambda: ticket in self._outcomes)
+        reason = self._outcomes.pop(ticket)
+        if reason is not None:
+            # Validated against an older state, then overtaken by another action.
+            raise ApplicationError(reason, type="ActionRejected", non_retryable=True)
+        return self._state.model_copy(deep=True)
+
+    @workflow.query
+    def state(self) -> DossierState:
+        return self._state
+
+    @workflow.update
+    async def act(self, action: OfficerAction) -> DossierState:
+        return await self._enqueue(action)
+
+    @act.validator
+    def _validate_act(self, action: OfficerAction) -> None:
+        rules.check_action(self._state, self._procedure, action)
+
+    @workflow.update
+    async def supplement(self, supplement: Supplement) -> DossierState:
+        return await self._enqueue(supplement)
+
+    @supplement.validator
+    def _validate_supplement(self, supplement: Supplement) -> None:
+        rules.check_supplement(self._state, supplement)
+
+    @workflow.update
+    async def withdraw(self, withdrawal: Withdrawal) -> DossierState:
+        return await self._enqueue(withdrawal)
+
+    @withdraw.validator
+    def _validate_withdraw(self, withdrawal: Withdrawal) -> None:
+        rules.check_withdrawal(self._state, withdrawal)
+
+    @workflow.update
+    async def cancel(self, cancellation: Cancellation) -> DossierState:
+        return await self._enqueue(cancellation)
+
+    @cancel.validator
+    def _validate_cancel(self, cancellation: Cancellation) -> None:
+        rules.check_cancellation(self._state, cancellation)
+
+    @workflow.update
+    async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> DossierState:
+        return await self._enqueue(confirmation)
+
+    @confirm_delivery.validator
+    def _validate_confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:
+        rules.check_confirmation(self._state, self._procedure, confirmation)
+
+
+def _seconds(deadline: datetime | None, now: datetime) -> timedelta | None:
+    if deadline is None:
+        return None
+    return max(deadline - now, timedelta(seconds=1))

@@ -1,0 +1,131 @@
+"""The dossier workflow's side effects: each an activity with a deterministic idempotency key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.delivery import DeliveryActivities
+    from activities.forms import FormActivities
+    from activities.notify import NotificationActivities
+    from activities.storage import ProjectionActivities
+    from models.dossier import DossierSubmission
+    from models.effects import (
+        DeliveryReceipt,
+        DossierProjection,
+        FormRequest,
+        Notification,
+        Recipient,
+        ResultDelivery,
+    )
+    from models.state import DossierState, FormRef
+
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+)
+TIMEOUT = timedelta(seconds=30)
+
+
+class Effects:
+    """Runs a dossier's activities; keys are `<code>:<n>:<what>`, `n` counting effects in order."""
+
+    def __init__(self, submission: DossierSubmission, state: DossierState) -> None:
+        self._submission = submission
+        self._state = state
+        self._count = 0
+
+    def _key(self, what: str) -> str:
+        self._count += 1
+        return f"{self._submission.code}:{self._count}:{what}"
+
+    async def record(self) -> None:
+        """Writes the state to the projection (an upsert: a retry changes nothing)."""
+        self._count += 1
+        await workflow.execute_activity_method(
+            ProjectionActivities.record_dossier,
+            DossierProjection(
+                state=self._state,
+                reference=self._submission.reference,
+                applicant=self._submission.applicant,
+            ),
+            start_to_close_timeout=TIMEOUT,
+            retry_policy=RETRY,
+        )
+
+    async def notify_applicant(self, template: str, **context: str) -> None:
+        applicant = self._submission.applicant
+        recipient = Recipient(audience="applicant", email=applicant.email, phone=applicant.phone)
+        await self._notify(template, recipient, context)
+
+    async def notify_officers(
+        self, template: str, *, role: str | None, unit: str | None, agency: str, **context: str
+    ) -> None:
+        recipient = Recipient(audience="officers", role=role, unit=unit, agency=agency)
+        await self._notify(template, recipient, context)
+
+    async def _notify(self, template: str, recipient: Recipient, context: dict[str, str]) -> None:
+        base = {
+            "code": self._submission.code,
+            "procedure_name": self._submission.procedure.name,
+        }
+        notification = Notification(
+            key=self._key(template),
+            dossier_code=self._submission.code,
+            template=template,
+            recipient=recipient,
+            context=base | context,
+        )
+        try:
+            await workflow.execute_activity_method(
+                NotificationActivities.send_notification,
+                notification,
+                start_to_close_timeout=TIMEOUT,
+                retry_policy=RETRY,
+            )
+        except ActivityError as err:
+            # A notice that failed for good must not hold the dossier: record it for operators.
+            cause = err.cause.message if err.cause else str(err)
+            self._state.failures.append(f"notification {notification.key}: {cause}")
+            workflow.logger.warning("notification_failed", extra={"key": notification.key})
+
+    async def issue_form(self, kind: str, **context: str) -> FormRef:
+        form = await workflow.execute_activity_method(
+            FormActivities.issue_form,
+            FormRequest(
+                key=self._key(kind),
+                dossier_code=self._submission.code,
+                kind=kind,  # type: ignore[arg-type]
+                issued_at=workflow.now(),
+                context={
+                    "procedure_code": self._submission.procedure.code,
+                    "procedure_name": self._submission.procedure.name,
+                    "agency": self._submission.procedure.agency,
+                    "applicant_name": self._submission.applicant.name,
+                }
+                | context,
+            ),
+            start_to_close_timeout=TIMEOUT,
+            retry_policy=RETRY,
+        )
+        self._state.forms.append(form)
+        return form
+
+    async def deliver(self, form: FormRef) -> DeliveryReceipt:
+        return await workflow.execute_activity_method(
+            DeliveryActivities.deliver_result,
+            ResultDelivery(
+                key=self._key("delivery"),
+                dossier_code=self._submission.code,
+                channel=self._submission.delivery,
+                form_sha256=form.sha256,
+                address=self._submission.applicant.address,
+            ),
+            start_to_close_timeout=TIMEOUT,
+            retry_policy=RETRY,
+        )

@@ -1,0 +1,165 @@
+"""Who may do what, when: pure checks shared by the update validators and the workflow loop.
+
+Each check raises `ActionRejected` with a reason an officer can read; nothing here touches state.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.actions import (
+        Cancellation,
+        DeliveryConfirmation,
+        OfficerAction,
+        OfficerIdentity,
+        Supplement,
+        Withdrawal,
+    )
+    from models.dossier import CLOSED_STATUSES, DossierStatus
+    from models.officer import OPERATOR_ROLE
+    from models.procedure import (
+        ACTIONS,
+        ConsultationStage,
+        DecisionStage,
+        Procedure,
+        ReceptionStage,
+        ReviewStage,
+        Stage,
+    )
+    from models.state import DossierState
+
+WITHDRAWABLE = frozenset(
+    {
+        DossierStatus.submitted,
+        DossierStatus.received,
+        DossierStatus.in_review,
+        DossierStatus.awaiting_supplement,
+    }
+)
+NEEDS_REASON = frozenset({"refuse", "reject", "return", "object"})
+
+
+class ActionRejected(ValueError):
+    """An action that is not allowed now; the message says why."""
+
+
+def check_open(state: DossierState) -> None:
+    if state.status in CLOSED_STATUSES:
+        raise ActionRejected(f"dossier {state.code} is closed ({state.status.value})")
+
+
+def check_action(state: DossierState, procedure: Procedure, action: OfficerAction) -> None:
+    """Raises ActionRejected unless `action` is allowed on the dossier's current stage."""
+    check_open(state)
+    if state.status == DossierStatus.awaiting_supplement:
+        raise ActionRejected(f"dossier {state.code} is waiting for the applicant's supplement")
+    if state.stage is None or state.status not in (DossierStatus.received, DossierStatus.in_review):
+        raise ActionRejected(
+            f"dossier {state.code} has no stage awaiting action (status {state.status.value})"
+        )
+    stage = procedure.stage(state.stage)
+    allowed = ACTIONS[stage.kind]
+    if action.action not in allowed:
+        raise ActionRejected(
+            f"action '{action.action}' is not available at stage '{stage.id}' ({stage.kind.value});"
+            f" available: {', '.join(allowed)}"
+        )
+    if isinstance(stage, ConsultationStage):
+        _check_consulted(state, stage, action.officer)
+    else:
+        _check_assignee(procedure, stage, action.officer)
+    if action.to_stage is not None and action.action != "return":
+        raise ActionRejected("a target stage (--to) applies to 'return' only")
+    if action.action == "return":
+        return_target(procedure, stage, action.to_stage)
+    if action.action == "request_supplement" and not action.missing:
+        raise ActionRejected("a supplement request must name everything that is missing")
+    if action.action in NEEDS_REASON and not action.comment.strip():
+        raise ActionRejected(f"'{action.action}' needs a comment giving the reasons")
+
+
+def _check_assignee(
+    procedure: Procedure,
+    stage: ReceptionStage | ReviewStage | DecisionStage,
+    officer: OfficerIdentity,
+) -> None:
+    if (officer.role, officer.unit, officer.agency) != (stage.role, stage.unit, procedure.agency):
+        raise ActionRejected(
+            f"officer {officer.id} ({officer.role} of {officer.unit}, {officer.agency}) may not act"
+            f" at stage '{stage.id}', which needs a {stage.role} of {stage.unit},"
+            f" {procedure.agency}"
+        )
+
+
+def _check_consulted(
+    state: DossierState, stage: ConsultationStage, officer: OfficerIdentity
+) -> None:
+    if officer.agency not in stage.agencies:
+        raise ActionRejected(
+            f"officer {officer.id} of {officer.agency} is not consulted at stage '{stage.id}'"
+            f" (consulted: {', '.join(stage.agencies)})"
+        )
+    if officer.agency not in state.awaiting_agencies:
+        raise ActionRejected(f"{officer.agency} has already given its opinion at '{stage.id}'")
+
+
+def return_target(procedure: Procedure, stage: Stage, to_stage: str | None) -> str:
+    """The stage a `return` goes back to: the one named, the stage's default, or the previous."""
+    position = procedure.index(stage.id)
+    default = stage.return_to if isinstance(stage, ReviewStage | DecisionStage) else None
+    earlier = [s.id for s in procedure.chain[:position] if not isinstance(s, ConsultationStage)]
+    target = to_stage or default or (earlier[-1] if earlier else None)
+    ids = [s.id for s in procedure.chain]
+    if target is None:
+        raise ActionRejected(f"stage '{stage.id}' has no earlier stage to return to")
+    if target not in ids:
+        raise ActionRejected(f"no stage '{target}' in this procedure's chain")
+    if ids.index(target) >= position:
+        raise ActionRejected(f"cannot return to '{target}': it does not come before '{stage.id}'")
+    if isinstance(procedure.stage(target), ConsultationStage):
+        raise ActionRejected(f"cannot return to '{target}': a consultation is not a review stage")
+    return target
+
+
+def check_supplement(state: DossierState, supplement: Supplement) -> None:
+    check_open(state)
+    if state.status != DossierStatus.awaiting_supplement:
+        raise ActionRejected(f"dossier {state.code} is not waiting for a supplement")
+    if not supplement.documents and not supplement.note.strip():
+        raise ActionRejected("a supplement needs documents or a note")
+
+
+def check_withdrawal(state: DossierState, withdrawal: Withdrawal) -> None:
+    check_open(state)
+    if state.status not in WITHDRAWABLE:
+        raise ActionRejected(
+            f"dossier {state.code} can no longer be withdrawn: the decision is made"
+        )
+
+
+def check_cancellation(state: DossierState, cancellation: Cancellation) -> None:
+    check_open(state)
+    if cancellation.officer.role != OPERATOR_ROLE:
+        raise ActionRejected(f"only an operator may cancel; {cancellation.officer.id} is not one")
+
+
+def check_confirmation(
+    state: DossierState, procedure: Procedure, confirmation: DeliveryConfirmation
+) -> None:
+    check_open(state)
+    if not state.awaiting_confirmation:
+        raise ActionRejected(f"dossier {state.code} has no result awaiting delivery")
+    reception = procedure.chain[0]
+    officer = confirmation.officer
+    assert isinstance(reception, ReceptionStage)  # noqa: S101 - guaranteed by check_chain
+    one_stop = (officer.role, officer.unit, officer.agency) == (
+        reception.role,
+        reception.unit,
+        procedure.agency,
+    )
+    if not one_stop and officer.role != OPERATOR_ROLE:
+        raise ActionRejected(
+            f"officer {officer.id} may not confirm delivery: it takes a {reception.role} of"
+            f" {reception.unit} or an operator"
+        )

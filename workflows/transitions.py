@@ -1,0 +1,315 @@
+"""The dossier's lifecycle as transitions of its state, each followed by its side effects.
+
+Called by DossierWorkflow's loop after the rules allowed the input; deterministic: the clock is
+`workflow.now()` and working days come from the calendar snapshotted in the submission.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.actions import (
+        Cancellation,
+        DeliveryConfirmation,
+        OfficerAction,
+        OfficerIdentity,
+        Supplement,
+        Withdrawal,
+    )
+    from models.calendar import close_of_day
+    from models.dossier import DossierStatus, DossierSubmission
+    from models.procedure import ConsultationStage, Stage, StageKind
+    from models.state import ActionEntry, DossierState, Opinion, StageVisit
+    from workflows import rules
+    from workflows import search_attributes as sa
+    from workflows.effects import Effects
+
+
+class Transitions:
+    def __init__(
+        self, submission: DossierSubmission, state: DossierState, effects: Effects
+    ) -> None:
+        self._submission = submission
+        self._procedure = submission.procedure
+        self._calendar = submission.calendar
+        self._state = state
+        self._effects = effects
+        self._escalated = False
+
+    # --- reading the state -------------------------------------------------------------------
+
+    def _stage(self) -> Stage:
+        assert self._state.stage is not None  # noqa: S101 - only called on an open stage
+        return self._procedure.stage(self._state.stage)
+
+    def next_deadline(self) -> datetime | None:
+        """When the loop must wake up without input: a consultation's deadline."""
+        if self._state.status != DossierStatus.in_review or self._state.stage is None:
+            return None
+        if self._state.stage_kind == StageKind.consultation and not self._escalated:
+            return self._state.stage_due_at
+        return None
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._enter(0)
+        await self._sync()
+        await self._effects.notify_applicant("dossier_submitted")
+        await self._notify_assignees()
+
+    async def act(self, action: OfficerAction) -> None:
+        stage = self._stage()
+        name = action.action
+        self._state.documents.extend(action.documents)
+        target = (
+            rules.return_target(self._procedure, stage, action.to_stage)
+            if name == "return"
+            else None
+        )
+        self._log(name, action.officer, action.comment, to_stage=target)
+        if name == "accept":
+            await self._accept()
+        elif name == "request_supplement":
+            await self._request_supplement(action.missing, action.comment)
+        elif name == "refuse":
+            await self._refuse(action.comment)
+        elif name == "approve" and stage.kind == StageKind.decision:
+            await self._decide("approved", action.comment)
+        elif name == "reject" and stage.kind == StageKind.decision:
+            await self._decide("rejected", action.comment)
+        elif name == "reject":
+            self._state.proposal = f"reject: {action.comment}"
+            await self._move(len(self._procedure.chain) - 1, "proposed refusal")
+        elif name == "return" and target is not None:
+            await self._move(self._procedure.index(target), f"returned to {target}")
+        elif name in ("concur", "object"):
+            await self._opinion(action)
+        else:  # approve at a review stage
+            await self._move(self._procedure.index(stage.id) + 1, "approved")
+
+    async def _accept(self) -> None:
+        state = self._state
+        if state.received_at is None:
+            now = workflow.now()
+            state.received_at = now
+            state.due_date = self._calendar.due_date(now, self._procedure.working_days)
+            await self._move(1, "accepted")
+            await self._effects.issue_form("receipt", due_date=state.due_date.isoformat())
+            await self._sync()
+            await self._effects.notify_applicant(
+                "receipt_issued", due_date=state.due_date.isoformat()
+            )
+        else:
+            await self._move(1, "accepted again")
+
+    async def _request_supplement(self, missing: list[str], comment: str) -> None:
+        state = self._state
+        state.status = DossierStatus.awaiting_supplement
+        state.missing = list(missing)
+        state.supplement_requests += 1
+        listed = "\n".join(missing)
+        await self._effects.issue_form("supplement_request", missing=listed, reasons=comment)
+        await self._sync()
+        await self._effects.notify_applicant("supplement_requested", missing=listed)
+
+    async def supplement(self, supplement: Supplement) -> None:
+        state = self._state
+        state.documents.extend(supplement.documents)
+        state.missing = []
+        state.status = (
+            DossierStatus.received if state.received_at is None else DossierStatus.in_review
+        )
+        self._log("supplement", None, supplement.note, actor="applicant")
+        await self._sync()
+        await self._notify_assignees("supplement_received")
+
+    async def _refuse(self, reasons: str) -> None:
+        self._leave("refused")
+        self._state.outcome = "refused"
+        await self._effects.issue_form("refusal", reasons=reasons)
+        self._close(DossierStatus.refused)
+        await self._sync()
+        await self._effects.notify_applicant("dossier_refused", reasons=reasons)
+
+    async def _opinion(self, action: OfficerAction) -> None:
+        state, stage = self._state, self._stage()
+        state.opinions.append(
+            Opinion(
+                agency=action.officer.agency,
+                stage=stage.id,
+                opinion=action.action,
+                officer=action.officer.id,
+                comment=action.comment,
+                at=workflow.now(),
+            )
+        )
+        state.awaiting_agencies.remove(action.officer.agency)
+        if state.awaiting_agencies:
+            await self._sync()
+        else:
+            await self._move(self._procedure.index(stage.id) + 1, "all agencies answered")
+
+    async def deadline_passed(self) -> None:
+        """A consultation's deadline: silence is consent (`proceed`) or the agencies are chased."""
+        stage = self._stage()
+        assert isinstance(stage, ConsultationStage)  # noqa: S101 - next_deadline guarantees it
+        state = self._state
+        if stage.on_timeout == "proceed":
+            for agency in state.awaiting_agencies:
+                state.opinions.append(
+                    Opinion(agency=agency, stage=stage.id, opinion="silent", at=workflow.now())
+                )
+            self._log("consultation_timeout", None, ", ".join(state.awaiting_agencies))
+            state.awaiting_agencies = []
+            await self._move(self._procedure.index(stage.id) + 1, "deadline passed: consent")
+            return
+        self._escalated = True
+        self._log("consultation_escalated", None, ", ".join(state.awaiting_agencies))
+        await self._sync()
+        for agency in state.awaiting_agencies:
+            await self._effects.notify_officers(
+                "consultation_escalated", role=None, unit=None, agency=agency, stage=stage.id
+            )
+
+    async def _decide(self, outcome: str, comment: str) -> None:
+        state = self._state
+        self._leave(outcome)
+        state.outcome = outcome
+        state.status = DossierStatus(outcome)
+        form = await self._effects.issue_form(
+            "result" if outcome == "approved" else "refusal", reasons=comment, outcome=outcome
+        )
+        state.status = DossierStatus.delivering
+        await self._sync()
+        receipt = await self._effects.deliver(form)
+        state.tracking = receipt.tracking
+        if receipt.needs_confirmation:
+            state.awaiting_confirmation = True
+            template = "result_posted" if receipt.channel == "post" else "result_ready_at_counter"
+            await self._sync()
+            await self._effects.notify_applicant(
+                template, tracking=receipt.tracking or "", outcome=outcome
+            )
+        else:
+            self._close(DossierStatus.completed)
+            await self._sync()
+            await self._effects.notify_applicant("result_ready_online", outcome=outcome)
+
+    async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:
+        self._log("delivered", confirmation.officer, confirmation.note)
+        self._state.awaiting_confirmation = False
+        self._close(DossierStatus.completed)
+        await self._sync()
+
+    async def withdraw(self, withdrawal: Withdrawal) -> None:
+        self._log("withdraw", None, withdrawal.reason, actor="applicant")
+        self._leave("withdrawn")
+        self._close(DossierStatus.withdrawn)
+        await self._sync()
+        await self._effects.notify_applicant("dossier_withdrawn")
+
+    async def cancel(self, cancellation: Cancellation) -> None:
+        self._log("cancel", cancellation.officer, cancellation.reason)
+        self._leave("cancelled")
+        self._close(DossierStatus.cancelled)
+        await self._sync()
+        await self._effects.notify_applicant("dossier_cancelled", reasons=cancellation.reason)
+
+    # --- moving between stages -----------------------------------------------------------------
+
+    async def _move(self, index: int, outcome: str) -> None:
+        self._leave(outcome)
+        self._enter(index)
+        await self._sync()
+        await self._notify_assignees()
+
+    def _enter(self, index: int) -> None:
+        state, stage, now = self._state, self._procedure.chain[index], workflow.now()
+        due = close_of_day(
+            self._calendar.add_working_days(self._calendar.receipt_day(now), stage.working_days)
+        )
+        state.stage, state.stage_kind, state.stage_due_at = stage.id, stage.kind.value, due
+        state.stage_role = getattr(stage, "role", None)
+        state.stage_unit = getattr(stage, "unit", None)
+        state.awaiting_agencies = (
+            list(stage.agencies) if isinstance(stage, ConsultationStage) else []
+        )
+        state.status = DossierStatus.received if index == 0 else DossierStatus.in_review
+        state.visits.append(StageVisit(stage=stage.id, entered_at=now, due_at=due))
+        self._escalated = False
+
+    def _leave(self, outcome: str) -> None:
+        state = self._state
+        if state.visits and state.visits[-1].left_at is None:
+            state.visits[-1].left_at, state.visits[-1].outcome = workflow.now(), outcome
+        state.stage = state.stage_kind = state.stage_role = state.stage_unit = None
+        state.stage_due_at, state.awaiting_agencies = None, []
+
+    def _close(self, status: DossierStatus) -> None:
+        self._state.status = status
+        self._state.closed_at = workflow.now()
+
+    def _log(
+        self,
+        action: str,
+        officer: OfficerIdentity | None,
+        comment: str,
+        *,
+        actor: str = "system",
+        to_stage: str | None = None,
+    ) -> None:
+        self._state.actions.append(
+            ActionEntry(
+                seq=len(self._state.actions) + 1,
+                stage=self._state.stage,
+                action=action,
+                actor=officer.id if officer else actor,
+                role=officer.role if officer else None,
+                unit=officer.unit if officer else None,
+                agency=officer.agency if officer else None,
+                comment=comment,
+                to_stage=to_stage,
+                at=workflow.now(),
+            )
+        )
+
+    async def _notify_assignees(self, template: str = "stage_assigned") -> None:
+        state = self._state
+        if state.stage_kind == StageKind.consultation:
+            for agency in state.awaiting_agencies:
+                await self._effects.notify_officers(
+                    "consultation_requested",
+                    role=None,
+                    unit=None,
+                    agency=agency,
+                    stage=state.stage or "",
+                )
+        elif state.stage is not None:
+            await self._effects.notify_officers(
+                template,
+                role=state.stage_role,
+                unit=state.stage_unit,
+                agency=self._procedure.agency,
+                stage=state.stage,
+            )
+
+    async def _sync(self) -> None:
+        """Keeps the search attributes and the projection current with the state."""
+        state = self._state
+        workflow.upsert_search_attributes(
+            [
+                sa.STATUS.value_set(state.status.value),
+                sa.PROCEDURE.value_set(state.procedure_code),
+                sa.AGENCY.value_set(state.agency),
+                sa.STAGE.value_set(state.stage) if state.stage else sa.STAGE.value_unset(),
+                sa.UNIT.value_set(state.stage_unit) if state.stage_unit else sa.UNIT.value_unset(),
+                sa.DUE.value_set(close_of_day(state.due_date))
+                if state.due_date
+                else sa.DUE.value_unset(),
+            ]
+        )
+        await self._effects.record()

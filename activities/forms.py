@@ -1,18 +1,87 @@
-"""Forms issued as documents of the dossier (receipt, supplement request, refusal, result)."""
+"""Forms issued as documents of the dossier: receipt (01), supplement request (02), refusal (03),
+apology (04), control sheet (05) and the result, rendered from templates and stored by hash."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+import jinja2
+import structlog
+from sqlmodel import select
 from temporalio import activity
 
+from activities.database import SessionFactory
+from activities.document_store import DocumentStore
+from models.calendar import VIETNAM
 from models.effects import FormRequest
 from models.state import FormRef
+from models.tables import DocumentRecord
+
+log = structlog.get_logger()
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "forms"),
+    autoescape=True,  # applicant-controlled text must never become markup
+)
+TITLES = {
+    "receipt": ("01", "Phiếu tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "supplement_request": ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refusal": ("03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+    "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "control_sheet": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "result": ("", "Kết quả giải quyết thủ tục hành chính"),
+}
+
+
+def render_form(request: FormRequest) -> bytes:
+    """The form's HTML; the same request always gives the same bytes (so the same hash)."""
+    number, title = TITLES[request.kind]
+    template = TEMPLATES.get_template(f"{request.kind}.html")
+    html = template.render(
+        number=number,
+        title=title,
+        code=request.dossier_code,
+        issued_at=request.issued_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y"),
+        missing=[m for m in request.context.get("missing", "").split("\n") if m],
+        **{k: v for k, v in request.context.items() if k != "missing"},
+    )
+    return html.encode("utf-8")
 
 
 class FormActivities:
-    def __init__(self, session_factory, store) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, session_factory: SessionFactory, store: DocumentStore) -> None:
         self._sessions = session_factory
         self._store = store
 
     @activity.defn
     async def issue_form(self, request: FormRequest) -> FormRef:
-        raise NotImplementedError
+        structlog.contextvars.bind_contextvars(dossier=request.dossier_code)
+        data = render_form(request)
+        sha = await asyncio.to_thread(self._store.put, data)
+        await asyncio.to_thread(self._register, request, sha, len(data))
+        log.info("form_issued", kind=request.kind, sha256=sha)
+        return FormRef(kind=request.kind, sha256=sha, issued_at=request.issued_at)
+
+    def _register(self, request: FormRequest, sha: str, size: int) -> None:
+        with self._sessions() as session:
+            exists = session.exec(
+                select(DocumentRecord.id).where(
+                    DocumentRecord.dossier_code == request.dossier_code,
+                    DocumentRecord.kind == request.kind,
+                    DocumentRecord.sha256 == sha,
+                )
+            ).first()
+            if exists is None:
+                session.add(
+                    DocumentRecord(
+                        dossier_code=request.dossier_code,
+                        kind=request.kind,
+                        file_name=f"{request.kind}.html",
+                        sha256=sha,
+                        size=size,
+                        format="html",
+                        source="form",
+                        added_at=request.issued_at,
+                    )
+                )
+                session.commit()

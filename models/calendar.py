@@ -41,11 +41,11 @@ class WorkingCalendar(BaseModel):
     def _holiday_set(self) -> frozenset[date]:
         return frozenset(h.day for h in self.holidays)
 
+    def covers(self, day: date) -> bool:
+        return self.first_year <= day.year <= self.last_year
+
     def is_working_day(self, day: date) -> bool:
-        if not self.first_year <= day.year <= self.last_year:
-            raise CalendarRangeError(
-                f"{day.isoformat()} is outside the calendar ({self.first_year}-{self.last_year})"
-            )
+        """Weekends and holidays are not; past the resolved years only weekends are known."""
         if day in self.working_weekends:
             return True
         return day.weekday() < 5 and day not in self._holiday_set()

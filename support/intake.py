@@ -15,9 +15,8 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError  # noqa: TID251 - the edge owns this transaction
+from sqlmodel import Session, col, update
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -29,7 +28,8 @@ from models.dossier import Applicant, DocumentRef, DossierStatus, DossierSubmiss
 from models.procedure import DeliveryChannel, Identifier, Procedure, ProcedureCode
 from models.tables import DossierCounter, DossierRecord, SubmissionRecord
 from support.calendars import calendar_for
-from support.catalogue import CatalogueError, latest_procedure
+from support.catalogue import latest_procedure
+from support.errors import CatalogueError
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
@@ -182,8 +182,8 @@ def allocate_code(session: Session, unit: str, day: date) -> str:
     """The next `<unit>-<YYMMDD>-<NNNN>` of the day, in the caller's transaction."""
     bumped = session.execute(
         update(DossierCounter)
-        .where(DossierCounter.unit == unit, DossierCounter.day == day)  # type: ignore[arg-type]
-        .values(last=DossierCounter.last + 1)
+        .where(col(DossierCounter.unit) == unit, col(DossierCounter.day) == day)
+        .values(last=col(DossierCounter.last) + 1)
     )
     if bumped.rowcount == 0:  # type: ignore[attr-defined]
         session.add(DossierCounter(unit=unit, day=day, last=1))

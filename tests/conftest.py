@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings, get_settings
+from support.devserver import register_search_attributes
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
@@ -25,6 +26,7 @@ async def skip_env() -> AsyncIterator[WorkflowEnvironment]:
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=pydantic_data_converter,
     )
+    await register_search_attributes(env.client, "default")
     yield env
     await env.shutdown()
 
@@ -53,7 +55,7 @@ async def dev_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Wor
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Settings pointing every file hoso writes into this test's own folder."""
     monkeypatch.setenv("HOSO_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()

@@ -51,6 +51,7 @@ class DossierWorkflow:
         self._tickets = 0
         self._effects = Effects(submission, self._state)
         self._transitions = Transitions(submission, self._state, self._effects)
+        self._transitions.open()
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:

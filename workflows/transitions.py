@@ -55,8 +55,11 @@ class Transitions:
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def open(self) -> None:
+        """Puts the dossier at reception; done at once so that early actions find it there."""
         self._enter(0)
+
+    async def start(self) -> None:
         await self._sync()
         await self._effects.notify_applicant("dossier_submitted")
         await self._notify_assignees()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import random
 import uuid
 from collections.abc import AsyncIterator
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import yaml
 from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
@@ -27,6 +30,7 @@ from worker import build_worker
 from workflows.dossier import DossierWorkflow
 
 PROCEDURES = Path(__file__).resolve().parents[2] / "procedures"
+HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 SAMPLES = {
     "eia": "eia-appraisal.yaml",
     "permit": "construction-permit.yaml",
@@ -113,17 +117,32 @@ def submission(
     )
 
 
+_started: dict[str, list[WorkflowHandle]] = {}
+
+
 @asynccontextmanager
 async def running_worker(env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[str]:
+    """A worker on its own task queue; dossiers left open are terminated when it stops.
+
+    On the shared time-skipping server an open dossier without a worker would keep time
+    jumping ahead for every later test.
+    """
     queue = f"test-{uuid.uuid4()}"
     async with build_worker(env.client, settings, task_queue=queue):
-        yield queue
+        try:
+            yield queue
+        finally:
+            for handle in _started.pop(queue, []):
+                with contextlib.suppress(RPCError):
+                    await handle.terminate("test finished")
 
 
 async def start(
     client: Client, queue: str, sub: DossierSubmission
 ) -> WorkflowHandle[DossierWorkflow, DossierState]:
-    return await client.start_workflow(DossierWorkflow.run, sub, id=sub.code, task_queue=queue)
+    handle = await client.start_workflow(DossierWorkflow.run, sub, id=sub.code, task_queue=queue)
+    _started.setdefault(queue, []).append(handle)
+    return handle
 
 
 async def act(
@@ -135,3 +154,11 @@ async def act(
     return await handle.execute_update(
         DossierWorkflow.act, OfficerAction(officer=who, action=action, **fields)
     )
+
+
+async def record_history(handle: WorkflowHandle, name: str) -> None:
+    """Saves the history for the replay tests when HOSO_RECORD_HISTORIES=1."""
+    if os.environ.get("HOSO_RECORD_HISTORIES") != "1":
+        return
+    history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")

@@ -19,6 +19,7 @@ from tests.workflows.harness import (
     assignee,
     officer_for,
     procedure,
+    record_history,
     running_worker,
     start,
     submission,
@@ -63,6 +64,7 @@ async def test_eia_dossier_goes_through_its_whole_chain_to_an_online_result(
         assert state.status == DossierStatus.completed
         assert state.outcome == "approved"
         result = await handle.result()
+        await record_history(handle, "eia_approved_online")
 
     assert [f.kind for f in result.forms] == ["receipt", "result"]
     assert [v.stage for v in result.visits] == [
@@ -110,6 +112,7 @@ async def test_result_by_post_completes_when_delivery_is_confirmed(
         )
         assert state.status == DossierStatus.completed
         await handle.result()
+        await record_history(handle, "post_delivery_confirmed")
     delivered = rows(settings, DeliveryRecord, sub.code)
     assert [d.channel for d in delivered] == ["post"]
 
@@ -168,6 +171,9 @@ async def test_supplement_request_waits_for_the_applicant_then_resumes(
         assert added in state.documents and state.missing == []
         state = await act(handle, assignee(proc, "reception"), "accept")
         assert state.stage == "specialist"
+        await handle.execute_update(DossierWorkflow.withdraw, Withdrawal(reason="Rút hồ sơ"))
+        await handle.result()
+        await record_history(handle, "supplement_then_accept")
     notices = [
         n
         for n in rows(settings, NotificationRecord, sub.code)
@@ -193,6 +199,7 @@ async def test_refusal_at_reception_closes_the_dossier_with_a_refusal_notice(
         )
         assert state.status == DossierStatus.refused
         result = await handle.result()
+        await record_history(handle, "refused_at_reception")
     assert result.outcome == "refused"
     assert [f.kind for f in result.forms] == ["refusal"]
     assert rows(settings, DossierRecord, sub.code)[0].status == "refused"
@@ -286,6 +293,7 @@ async def test_consultation_that_times_out_counts_silence_as_consent(
         assert state.stage == proc.chain[index + 1].id
         assert {o.agency for o in state.opinions if o.opinion == "silent"} == set(consult.agencies)
         assert state.visits[index].left_at >= deadline
+        await record_history(handle, "consultation_silence_is_consent")
 
 
 async def test_applicant_withdraws_an_open_dossier(

@@ -1,0 +1,38 @@
+# The README's two commands: `make up` (set up, then run hoso on the embedded Temporal server)
+# and `make test` (set up, then lint and run the whole test suite). Only Python 3.11+ is needed:
+# uv itself is installed into .tools/ on first use.
+PYTHON ?= python3
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install up test lint format demo bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: .venv/.synced
+
+up: install
+	$(UV) run hoso up
+
+demo: install
+	$(UV) run hoso demo
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: install
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+test: install lint
+	$(UV) run pytest
+
+clean:
+	rm -rf .venv .tools data

@@ -1,0 +1,159 @@
+"""Commands on dossiers: submit, the officers' and applicant's actions, delivery confirmation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from temporalio.client import Client
+
+from cli import render
+from cli.context import CommandError, Context, command, officer_identity, open_context, parse_docs
+from models.actions import (
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    Supplement,
+    Withdrawal,
+)
+from models.procedure import Procedure
+from models.state import DossierState
+from models.tables import ProcedureRecord
+from support.client import connect
+from support.intake import store_documents, submit_dossier
+from workflows.dossier import DossierWorkflow
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
+OfficerOpt = Annotated[str, typer.Option("--as", help="officer id from the registry")]
+DocsOpt = Annotated[
+    list[str] | None, typer.Option("--doc", help="KIND=PATH, repeatable", show_default=False)
+]
+
+
+async def submit(
+    file: Annotated[Path, typer.Argument(help="dossier file (YAML or JSON)")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Submit a dossier file: validate it, store its documents, start the dossier."""
+    ctx = open_context()
+    client = await connect(ctx.settings)
+    result = await submit_dossier(
+        file, settings=ctx.settings, client=client, sessions=ctx.sessions, store=ctx.store
+    )
+    if as_json:
+        render.print_json(result.model_dump(mode="json"))
+    elif result.duplicate:
+        render.info(f"already submitted as {result.code}")
+    else:
+        render.success(result.code)
+
+
+def _handle(client: Client, code: str):  # type: ignore[no-untyped-def]
+    return client.get_workflow_handle_for(DossierWorkflow.run, code)
+
+
+def _show(state: DossierState) -> None:
+    where = f" at {state.stage}" if state.stage else ""
+    render.success(f"{state.code}: {state.status.value}{where}")
+
+
+def _procedure_of(ctx: Context, state: DossierState) -> Procedure:
+    """The procedure version the dossier was submitted under, from the catalogue."""
+    with ctx.sessions() as session:
+        record = session.get(ProcedureRecord, (state.procedure_code, state.procedure_version))
+    if record is None:
+        raise CommandError(
+            f"procedure {state.procedure_code} v{state.procedure_version} is not in the catalogue"
+        )
+    return Procedure.model_validate({**record.body, "version": record.version})
+
+
+async def act(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    action: Annotated[str, typer.Argument(help="accept, approve, return, concur, …")],
+    officer: OfficerOpt,
+    comment: Annotated[str, typer.Option(help="comment or reasons")] = "",
+    to: Annotated[str | None, typer.Option("--to", help="target stage of a return")] = None,
+    missing: Annotated[
+        list[str] | None, typer.Option("--missing", help="missing item, repeatable")
+    ] = None,
+    doc: DocsOpt = None,
+) -> None:
+    """Act on the dossier's current stage as an officer of the registry."""
+    ctx = open_context()
+    identity = officer_identity(ctx, officer)
+    documents = store_documents(
+        parse_docs(doc), Path.cwd(), None, store=ctx.store, settings=ctx.settings
+    )
+    request = OfficerAction.model_validate(
+        {
+            "officer": identity,
+            "action": action,
+            "comment": comment,
+            "to_stage": to,
+            "missing": missing or [],
+            "documents": documents,
+        }
+    )
+    client = await connect(ctx.settings)
+    _show(await _handle(client, code).execute_update(DossierWorkflow.act, request))
+
+
+async def supplement(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    doc: DocsOpt = None,
+    note: Annotated[str, typer.Option(help="the applicant's note")] = "",
+) -> None:
+    """Supplement a dossier that waits for the applicant (bổ sung hồ sơ)."""
+    ctx = open_context()
+    client = await connect(ctx.settings)
+    handle = _handle(client, code)
+    documents = []
+    if doc:
+        procedure = _procedure_of(ctx, await handle.query(DossierWorkflow.state))
+        documents = store_documents(
+            parse_docs(doc), Path.cwd(), procedure, store=ctx.store, settings=ctx.settings
+        )
+    request = Supplement(documents=documents, note=note)
+    _show(await handle.execute_update(DossierWorkflow.supplement, request))
+
+
+async def withdraw(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    reason: Annotated[str, typer.Option(help="why the applicant withdraws")] = "",
+) -> None:
+    """Withdraw a dossier at the applicant's request."""
+    ctx = open_context()
+    client = await connect(ctx.settings)
+    request = Withdrawal(reason=reason)
+    _show(await _handle(client, code).execute_update(DossierWorkflow.withdraw, request))
+
+
+async def cancel(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    reason: Annotated[str, typer.Option(help="why the dossier is cancelled")],
+    officer: OfficerOpt,
+) -> None:
+    """Cancel a dossier (operators only), with a reason."""
+    ctx = open_context()
+    request = Cancellation(officer=officer_identity(ctx, officer), reason=reason)
+    client = await connect(ctx.settings)
+    _show(await _handle(client, code).execute_update(DossierWorkflow.cancel, request))
+
+
+async def deliver(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    officer: OfficerOpt,
+    note: Annotated[str, typer.Option(help="e.g. the post's delivery proof")] = "",
+) -> None:
+    """Confirm the result was delivered by post or collected at the counter."""
+    ctx = open_context()
+    request = DeliveryConfirmation(officer=officer_identity(ctx, officer), note=note)
+    client = await connect(ctx.settings)
+    _show(await _handle(client, code).execute_update(DossierWorkflow.confirm_delivery, request))
+
+
+def register(app: typer.Typer) -> None:
+    for fn in (submit, act, supplement, withdraw, cancel, deliver):
+        app.command(fn.__name__)(command(fn))

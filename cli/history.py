@@ -1,0 +1,194 @@
+"""`hoso history`: a dossier's workflow history told in domain words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from temporalio.api.common.v1 import Payload
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client
+
+from cli import render
+from cli.context import command
+from config import get_settings
+from models.actions import Cancellation, DeliveryConfirmation, OfficerAction, Supplement, Withdrawal
+from models.dossier import DossierSubmission
+from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
+from models.state import DossierState
+from support.client import connect
+
+UPDATE_INPUTS: dict[str, type[BaseModel]] = {
+    "act": OfficerAction,
+    "supplement": Supplement,
+    "withdraw": Withdrawal,
+    "cancel": Cancellation,
+    "confirm_delivery": DeliveryConfirmation,
+}
+ACTIVITY_INPUTS: dict[str, type[BaseModel]] = {
+    "record_dossier": DossierProjection,
+    "send_notification": Notification,
+    "issue_form": FormRequest,
+    "deliver_result": ResultDelivery,
+}
+
+
+class Entry(BaseModel):
+    at: datetime
+    event: str
+    detail: str
+
+
+async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> Any:
+    if not payloads:
+        return None
+    try:
+        return (await client.data_converter.decode(list(payloads), [hint]))[0]
+    except Exception:  # an old or foreign payload: show the event without its details
+        return None
+
+
+def _update_detail(name: str, value: Any) -> str:
+    if isinstance(value, OfficerAction):
+        parts = [f"{value.officer.id} ({value.officer.role}, {value.officer.unit}): {value.action}"]
+        if value.to_stage:
+            parts.append(f"to {value.to_stage}")
+        if value.missing:
+            parts.append("missing: " + "; ".join(value.missing))
+        if value.documents:
+            parts.append("documents: " + ", ".join(d.kind for d in value.documents))
+        if value.comment:
+            parts.append(f"“{value.comment}”")
+        return " ".join(parts)
+    if isinstance(value, Supplement):
+        kinds = ", ".join(d.kind for d in value.documents) or "no documents"
+        return f"applicant supplement: {kinds}" + (f" “{value.note}”" if value.note else "")
+    if isinstance(value, Withdrawal):
+        return "applicant withdrew" + (f": “{value.reason}”" if value.reason else "")
+    if isinstance(value, Cancellation):
+        return f"{value.officer.id} cancelled: “{value.reason}”"
+    if isinstance(value, DeliveryConfirmation):
+        return f"{value.officer.id} confirmed delivery" + (f": {value.note}" if value.note else "")
+    return name
+
+
+def _activity_detail(name: str, value: Any) -> str:
+    if isinstance(value, Notification):
+        return f"notify {value.recipient.audience}: {value.template}"
+    if isinstance(value, FormRequest):
+        return f"issue form: {value.kind}"
+    if isinstance(value, DossierProjection):
+        return f"record projection: {value.state.status.value}"
+    if isinstance(value, ResultDelivery):
+        return f"deliver result: {value.channel.value}"
+    return name
+
+
+async def timeline(client: Client, code: str) -> list[Entry]:
+    history = await client.get_workflow_handle(code).fetch_history()
+    entries: list[Entry] = []
+    updates: dict[str, str] = {}
+    activities: dict[int, str] = {}
+
+    def add(event: HistoryEvent, kind: str, detail: str) -> None:
+        entries.append(
+            Entry(at=event.event_time.ToDatetime().astimezone(), event=kind, detail=detail)
+        )
+
+    for event in history.events:
+        which = event.WhichOneof("attributes")
+        if which == "workflow_execution_started_event_attributes":
+            started = event.workflow_execution_started_event_attributes
+            sub = await _decode(client, started.input.payloads, DossierSubmission)
+            if isinstance(sub, DossierSubmission):
+                detail = (
+                    f"{sub.code}: procedure {sub.procedure.code} v{sub.procedure.version} "
+                    f"({sub.procedure.name}), {len(sub.documents)} documents, "
+                    f"delivery {sub.delivery.value}"
+                )
+            else:
+                detail = started.workflow_type.name
+            add(event, "submitted", detail)
+        elif which == "workflow_execution_update_accepted_event_attributes":
+            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            name = request.input.name
+            updates[request.meta.update_id] = name
+            hint = UPDATE_INPUTS.get(name, dict)
+            value = await _decode(client, request.input.args.payloads, hint)
+            add(event, name, _update_detail(name, value))
+        elif which == "workflow_execution_update_completed_event_attributes":
+            updated = event.workflow_execution_update_completed_event_attributes
+            name = updates.get(updated.meta.update_id, "update")
+            if updated.outcome.HasField("failure"):
+                add(event, f"{name} rejected", updated.outcome.failure.message)
+            else:
+                state = await _decode(client, updated.outcome.success.payloads, DossierState)
+                status = state.status.value if isinstance(state, DossierState) else "done"
+                stage = (
+                    f" at {state.stage}" if isinstance(state, DossierState) and state.stage else ""
+                )
+                add(event, f"{name} done", f"→ {status}{stage}")
+        elif which == "activity_task_scheduled_event_attributes":
+            scheduled = event.activity_task_scheduled_event_attributes
+            name = scheduled.activity_type.name
+            value = await _decode(client, scheduled.input.payloads, ACTIVITY_INPUTS.get(name, dict))
+            activities[event.event_id] = _activity_detail(name, value)
+            add(event, "activity", activities[event.event_id])
+        elif which == "activity_task_completed_event_attributes":
+            done_id = event.activity_task_completed_event_attributes.scheduled_event_id
+            add(event, "activity done", activities.get(done_id, "activity"))
+        elif which == "activity_task_failed_event_attributes":
+            failed = event.activity_task_failed_event_attributes
+            what = activities.get(failed.scheduled_event_id, "activity")
+            add(event, "activity failed", f"{what}: {failed.failure.message}")
+        elif which == "activity_task_timed_out_event_attributes":
+            late_id = event.activity_task_timed_out_event_attributes.scheduled_event_id
+            add(event, "activity timed out", activities.get(late_id, "activity"))
+        elif which == "timer_started_event_attributes":
+            timer = event.timer_started_event_attributes
+            fire = timer.start_to_fire_timeout.ToTimedelta()
+            add(event, "timer", f"deadline in {fire}")
+        elif which == "timer_fired_event_attributes":
+            add(event, "timer fired", "deadline reached")
+        elif which == "workflow_execution_completed_event_attributes":
+            closed = event.workflow_execution_completed_event_attributes
+            state = await _decode(client, closed.result.payloads, DossierState)
+            outcome = (
+                f"{state.status.value}" + (f" ({state.outcome})" if state.outcome else "")
+                if isinstance(state, DossierState)
+                else "completed"
+            )
+            add(event, "closed", outcome)
+        elif which == "workflow_execution_failed_event_attributes":
+            add(event, "failed", event.workflow_execution_failed_event_attributes.failure.message)
+        elif which == "workflow_execution_terminated_event_attributes":
+            reason = event.workflow_execution_terminated_event_attributes.reason
+            add(event, "terminated", reason or "-")
+        elif which == "workflow_execution_continued_as_new_event_attributes":
+            add(event, "continued", "history continued in a new run")
+    return entries
+
+
+def print_timeline(entries: list[Entry]) -> None:
+    rows = ([render.local_time(e.at), e.event, e.detail] for e in entries)
+    render.console.print(render.table(None, ["at (ICT)", "event", "detail"], rows))
+
+
+async def history(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+) -> None:
+    """Tell a dossier's whole history: submission, every action, notice, form and deadline."""
+    client = await connect(get_settings())
+    entries = await timeline(client, code)
+    if as_json:
+        render.print_json([e.model_dump(mode="json") for e in entries])
+    else:
+        print_timeline(entries)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("history")(command(history))

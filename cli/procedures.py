@@ -1,0 +1,153 @@
+"""`hoso procedures`: load procedure and officers files into the catalogue, list and show them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.markup import escape
+from rich.table import Table
+from sqlmodel import Session
+
+from cli import render
+from config import get_settings
+from models.procedure import ConsultationStage, DecisionStage, Procedure, ReviewStage
+from support.catalogue import CatalogueError, latest_procedure, list_procedures, publish_paths
+
+app = typer.Typer(help="The procedure catalogue (thủ tục hành chính).", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """A session on the configured database, its schema created if absent."""
+    from activities.database import create_schema, make_engine, session_factory
+
+    settings = get_settings()
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        create_schema(engine)
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """A catalogue error becomes one red line per problem on stderr and exit code 1."""
+    try:
+        yield
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            render.error(problem)
+        raise typer.Exit(1) from None
+    except (ValidationError, OSError) as exc:
+        render.error(str(exc).splitlines()[0] or type(exc).__name__)
+        raise typer.Exit(1) from None
+
+
+@app.command("load")
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="procedure, officers or calendar files")],
+    as_json: JsonOption = False,
+) -> None:
+    """Validate the files, then publish them all or none (officers first)."""
+    with reported_errors(), open_session() as session:
+        report = publish_paths(session, paths)
+    if as_json:
+        render.print_json(
+            {
+                "procedures": [p._asdict() for p in report.procedures],
+                "officers": [{"id": i, "changed": changed} for i, changed in report.officers],
+                "calendars": [str(path) for path in report.calendars],
+            }
+        )
+        return
+    if report.officers:
+        changed = sum(1 for _, c in report.officers if c)
+        render.info(f"officers: {len(report.officers)} loaded, {changed} changed")
+    for path in report.calendars:
+        render.info(f"calendar: {path} is valid")
+    if report.procedures:
+        table = Table("code", "version", "changed", title="procedures")
+        for code, version, was_changed in report.procedures:
+            table.add_row(code, str(version), "yes" if was_changed else "no (same content)")
+        render.console.print(table)
+
+
+@app.command("list")
+def list_(as_json: JsonOption = False) -> None:
+    """The latest version of every procedure."""
+    with reported_errors(), open_session() as session:
+        procedures = list_procedures(session)
+    if as_json:
+        render.print_json([_summary(p) for p in procedures])
+        return
+    table = Table("code", "version", "name", "agency", "service", "working days")
+    for p in procedures:
+        table.add_row(
+            p.code, str(p.version), escape(p.name), p.agency, p.service.value, str(p.working_days)
+        )
+    render.console.print(table)
+
+
+@app.command("show")
+def show(code: str, as_json: JsonOption = False) -> None:
+    """A procedure's latest version: its chain stage by stage, documents and delivery."""
+    with reported_errors(), open_session() as session:
+        procedure = latest_procedure(session, code)
+    if as_json:
+        render.print_json(procedure.model_dump(mode="json"))
+        return
+    _print_procedure(procedure)
+
+
+def _summary(p: Procedure) -> dict[str, object]:
+    return {
+        "code": p.code,
+        "version": p.version,
+        "name": p.name,
+        "agency": p.agency,
+        "service": p.service.value,
+        "working_days": p.working_days,
+    }
+
+
+def _print_procedure(p: Procedure) -> None:
+    out = render.console
+    out.print(f"[bold]{p.code}[/] v{p.version} — {escape(p.name)}", soft_wrap=True)
+    out.print(
+        f"agency {p.agency} · {p.service.value} · {p.working_days} working days · fee {p.fee} VND",
+        soft_wrap=True,
+    )
+    if p.legal_basis:
+        out.print(f"legal basis: {escape(p.legal_basis)}", soft_wrap=True)
+    if p.effective_from:
+        out.print(f"effective from {p.effective_from.isoformat()}")
+    chain = Table("#", "stage", "kind", "who", "working days", "notes", title="chain")
+    for position, stage in enumerate(p.chain, start=1):
+        if isinstance(stage, ConsultationStage):
+            who, notes = ", ".join(stage.agencies), f"on_timeout: {stage.on_timeout}"
+        else:
+            who, notes = f"{stage.role} @ {stage.unit}", ""
+            if isinstance(stage, ReviewStage | DecisionStage) and stage.return_to:
+                notes = f"return_to: {stage.return_to}"
+        chain.add_row(
+            str(position), stage.id, stage.kind.value, who, str(stage.working_days), notes
+        )
+    out.print(chain)
+    documents = Table("kind", "name", "required", "formats", title="documents")
+    for doc in p.documents:
+        documents.add_row(
+            doc.kind, escape(doc.name), "yes" if doc.required else "no", ", ".join(doc.formats)
+        )
+    out.print(documents)
+    out.print(f"delivery: {', '.join(channel.value for channel in p.delivery)}")

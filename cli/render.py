@@ -1,0 +1,134 @@
+"""Rendering for the CLI: one red line for errors, tables for lists, a panel for a dossier."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from models.calendar import VIETNAM
+from models.state import DossierState
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def error(message: str) -> None:
+    """One clear line on stderr, no traceback."""
+    err_console.print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
+
+
+def success(message: str) -> None:
+    console.print(f"[green]{_escape(message)}[/]", soft_wrap=True)
+
+
+def info(message: str) -> None:
+    console.print(_escape(message), soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout, without rich's markup or wrapping."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M")
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.astimezone(VIETNAM).date().isoformat()
+    return value.isoformat()
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
+    result = Table(title=title, header_style="bold", show_lines=False)
+    for column in columns:
+        result.add_column(column, overflow="fold")
+    for row in rows:
+        result.add_row(*(_escape(str(cell)) for cell in row))
+    return result
+
+
+def dossier_state(state: DossierState, last_actions: int = 8) -> None:
+    """What an officer needs to see of one dossier."""
+    stage = state.stage or "-"
+    if state.stage_kind:
+        stage += f" ({state.stage_kind})"
+    assignee = "-"
+    if state.stage_role:
+        assignee = f"{state.stage_role} of {state.stage_unit}"
+    fields = [
+        ("dossier", state.code),
+        ("status", state.status.value),
+        ("procedure", f"{state.procedure_code} v{state.procedure_version} {state.procedure_name}"),
+        ("agency", state.agency),
+        ("stage", stage),
+        ("assignee", assignee),
+        ("submitted", local_time(state.submitted_at)),
+        ("received", local_time(state.received_at)),
+        ("due date", day(state.due_date)),
+        ("stage due", local_time(state.stage_due_at)),
+        (
+            "delivery",
+            state.delivery.value
+            + (" (awaiting confirmation)" if state.awaiting_confirmation else ""),
+        ),
+    ]
+    if state.awaiting_agencies:
+        fields.append(("awaiting", ", ".join(state.awaiting_agencies)))
+    if state.missing:
+        fields.append(("missing", "; ".join(state.missing)))
+    if state.outcome:
+        fields.append(("outcome", state.outcome))
+    if state.closed_at:
+        fields.append(("closed", local_time(state.closed_at)))
+    if state.failures:
+        fields.append(("failures", "; ".join(state.failures)))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for name, value in fields:
+        grid.add_row(name, _escape(value))
+    console.print(grid)
+    if state.opinions:
+        console.print(
+            table(
+                "opinions",
+                ["agency", "opinion", "officer", "comment", "at"],
+                (
+                    [o.agency, o.opinion, o.officer or "-", o.comment, local_time(o.at)]
+                    for o in state.opinions
+                ),
+            )
+        )
+    if state.actions:
+        console.print(
+            table(
+                "last actions",
+                ["#", "at", "stage", "action", "by", "comment"],
+                (
+                    [
+                        str(a.seq),
+                        local_time(a.at),
+                        a.stage or "-",
+                        a.action + (f" → {a.to_stage}" if a.to_stage else ""),
+                        a.actor,
+                        a.comment,
+                    ]
+                    for a in state.actions[-last_actions:]
+                ),
+            )
+        )

@@ -1,0 +1,61 @@
+"""`hoso up`: the embedded stack in one command (dev server, catalogue, worker)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import structlog
+
+from cli import render
+from cli.context import Context, command, open_context
+from config import get_settings
+from logs import configure_logging
+from support.catalogue import publish_paths
+from support.devserver import embedded_stack
+
+log = structlog.get_logger(__name__)
+
+
+def load_catalogue(ctx: Context) -> tuple[int, int]:
+    """Publishes the sample officers, calendar and procedures of the procedures folder (officers
+    first: the chains name their roles and units). Returns (officers, procedures)."""
+    with ctx.sessions() as session:
+        report = publish_paths(session, [ctx.settings.procedures_dir])
+    officers, procedures = len(report.officers), len(report.procedures)
+    log.info("catalogue_loaded", officers=officers, procedures=procedures)
+    return officers, procedures
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def up() -> None:
+    """Start the embedded stack: Temporal dev server, database, sample catalogue and a worker.
+
+    Runs until Ctrl-C or SIGTERM, then stops the worker and the server it started.
+    """
+    from worker import run_worker  # the worker pulls in the workflows; only `up` needs it
+
+    configure_logging()
+    settings = get_settings()
+    ctx = open_context(settings)
+    officers, procedures = load_catalogue(ctx)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    async with embedded_stack(settings) as stack:
+        started = "started" if stack.server else "already running"
+        render.info(f"Temporal server at {settings.temporal_address} ({started})")
+        render.info(f"Web UI: http://127.0.0.1:{settings.temporal_ui_port}")
+        render.info(f"data folder: {settings.data_dir.resolve()}")
+        render.info(f"catalogue: {officers} officers, {procedures} procedures")
+        render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
+        await run_worker(stack.client, settings, stop)
+    render.info("stopped")
+
+
+def register(app) -> None:  # type: ignore[no-untyped-def]
+    app.command("up")(command(up))

@@ -1,0 +1,135 @@
+"""The CLI a one-stop officer uses: submit, status, act, history, list, withdraw."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from cli.context import open_context
+from cli.stack import load_catalogue
+from config import Settings
+from starter import app
+
+
+def hoso(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def submitted(runner: CliRunner, settings: Settings, dossier_file: Path) -> str:
+    load_catalogue(open_context(settings))
+    result = hoso(runner, "submit", str(dossier_file))
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+def state_of(runner: CliRunner, code: str) -> dict[str, Any]:
+    result = hoso(runner, "status", code, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def wait_state(runner: CliRunner, code: str, **expected: Any) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while True:
+        state = state_of(runner, code)
+        if all(state.get(k) == v for k, v in expected.items()):
+            return state
+        assert time.monotonic() < deadline, f"{code} never reached {expected}: {state}"
+        time.sleep(0.3)
+
+
+def test_submit_prints_the_code_then_duplicate_notice(
+    runner: CliRunner, cli_settings: Settings, dossier_file: Path
+) -> None:
+    code = submitted(runner, cli_settings, dossier_file)
+    assert code.startswith("so-tnmt-") and code.endswith("-0001")
+    again = hoso(runner, "submit", str(dossier_file))
+    assert again.exit_code == 0
+    assert again.stdout.strip() == f"already submitted as {code}"
+    as_json = json.loads(hoso(runner, "submit", str(dossier_file), "--json").stdout)
+    assert as_json["code"] == code and as_json["duplicate"] is True
+
+
+def test_submit_refusal_is_one_red_line(
+    runner: CliRunner, cli_settings: Settings, dossier_file: Path
+) -> None:
+    load_catalogue(open_context(cli_settings))
+    dossier_file.write_text(dossier_file.read_text().replace("delivery: online", "delivery: post"))
+    result = hoso(runner, "submit", str(dossier_file))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    assert "'post'" in lines[0] and "Traceback" not in result.output
+
+
+def test_unreachable_server_is_one_line(
+    runner: CliRunner, cli_settings: Settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from config import get_settings
+
+    monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", "127.0.0.1:1")
+    get_settings.cache_clear()
+    result = hoso(runner, "status", "so-tnmt-250701-0001")
+    assert result.exit_code == 1
+    assert "cannot reach the Temporal server at 127.0.0.1:1" in result.stderr
+
+
+def test_officer_actions_move_the_dossier_and_show_in_history(
+    runner: CliRunner, worker: Settings, dossier_file: Path
+) -> None:
+    code = submitted(runner, worker, dossier_file)
+    wait_state(runner, code, status="received", stage="reception")
+
+    wrong = hoso(runner, "act", code, "accept", "--as", "tn.specialist")
+    assert wrong.exit_code == 1
+    assert "may not act at stage 'reception'" in wrong.stderr
+
+    unknown = hoso(runner, "act", code, "accept", "--as", "nobody")
+    assert unknown.exit_code == 1 and "unknown officer nobody" in unknown.stderr
+
+    ok = hoso(runner, "act", code, "accept", "--as", "tn.reception", "--comment", "Đủ hồ sơ")
+    assert ok.exit_code == 0, ok.output
+    assert "in_review" in ok.stdout
+    state = state_of(runner, code)
+    assert state["stage"] == "specialist" and state["due_date"]
+
+    text = hoso(runner, "status", code)
+    assert "specialist of environment-office" in text.stdout
+
+    withdrawn = hoso(runner, "withdraw", code, "--reason", "đổi ý")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    wait_state(runner, code, status="withdrawn")
+
+    history = json.loads(hoso(runner, "history", code, "--json").stdout)
+    events = [entry["event"] for entry in history]
+    assert events[0] == "submitted"
+    accepted = [e for e in history if e["event"] == "act"]
+    assert (
+        accepted and "tn.reception" in accepted[0]["detail"] and "accept" in accepted[0]["detail"]
+    )
+    assert "withdraw" in events and events[-1] == "closed"
+    assert "Đủ hồ sơ" in accepted[0]["detail"]
+
+
+def test_list_filters_by_status_and_renders_a_table(
+    runner: CliRunner, worker: Settings, dossier_file: Path
+) -> None:
+    code = submitted(runner, worker, dossier_file)
+    wait_state(runner, code, status="received")
+    deadline = time.monotonic() + 30
+    while True:  # visibility is eventually consistent
+        rows = json.loads(hoso(runner, "list", "--status", "received", "--json").stdout)
+        if any(row["code"] == code for row in rows):
+            break
+        assert time.monotonic() < deadline, rows
+        time.sleep(0.5)
+    row = next(row for row in rows if row["code"] == code)
+    assert row["procedure"] == "9.000002" and row["stage"] == "reception"
+    table = hoso(runner, "list", "--procedure", "9.000002", "--limit", "5")
+    assert code in table.stdout
+    bad = hoso(runner, "list", "--status", "nonsense")
+    assert bad.exit_code == 1 and "--status 'nonsense'" in bad.stderr

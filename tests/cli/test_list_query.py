@@ -1,0 +1,38 @@
+"""`hoso list` builds its visibility query from validated filters only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cli.context import CommandError
+from cli.queries import build_query
+
+
+def test_filters_become_search_attribute_clauses() -> None:
+    query = build_query(status="in_review", procedure="1.010733", unit="environment-office")
+    assert query == (
+        "WorkflowType = 'DossierWorkflow' AND HosoStatus = 'in_review' AND "
+        "HosoProcedure = '1.010733' AND HosoUnit = 'environment-office'"
+    )
+
+
+def test_overdue_means_past_due_and_still_open() -> None:
+    query = build_query(overdue=True, now=datetime(2025, 7, 1, 3, 0, tzinfo=UTC))
+    assert "HosoDueDate < '2025-07-01T03:00:00Z'" in query
+    assert "HosoStatus NOT IN ('cancelled', 'completed', 'refused', 'withdrawn')" in query
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "done' OR 1=1"),
+        ("agency", "x' OR '1'='1"),
+        ("procedure", "abc"),
+        ("stage", "A B"),
+    ],
+)
+def test_malformed_filter_values_are_refused(field: str, value: str) -> None:
+    with pytest.raises(CommandError, match=f"--{field}"):
+        build_query(**{field: value})

@@ -1,0 +1,31 @@
+"""Recorded histories of the main paths replay against the current workflow code.
+
+A change that would break a running dossier fails here. Record anew with
+`HOSO_RECORD_HISTORIES=1 uv run pytest tests/workflows` when a change is meant to be incompatible
+(and guard it with `workflow.patched` for dossiers already running).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.dossier import DossierWorkflow
+
+HISTORIES = sorted((Path(__file__).resolve().parents[1] / "histories").glob("*.json"))
+
+
+def test_main_paths_have_recorded_histories() -> None:
+    names = {path.stem for path in HISTORIES}
+    assert {"eia_approved_online", "supplement_then_accept", "refused_at_reception"} <= names
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_recorded_history_replays_on_current_code(path: Path) -> None:
+    replayer = Replayer(workflows=[DossierWorkflow], data_converter=pydantic_data_converter)
+    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    await replayer.replay_workflow(history)

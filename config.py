@@ -13,6 +13,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOSO_", env_file=".env", extra="ignore")
 
     environment: str = Field(default="development", description="development | production")
+    log_level: str = Field(default="WARNING", description="log level of CLI commands (stderr)")
     temporal_address: str = Field(
         default="127.0.0.1:7233", description="Temporal frontend host:port"
     )

@@ -13,6 +13,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _configure(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step (to stderr)."),
+) -> None:
+    """Logs go to stderr: warnings only for commands, every step with --verbose or `up`."""
+    from config import get_settings
+    from logs import configure_logging
+
+    configure_logging("INFO" if verbose else get_settings().log_level)
+
+
 stack.register(app)
 dossiers.register(app)
 queries.register(app)

@@ -60,6 +60,11 @@ def due(
         calendar = calendar_for(received, get_settings())
         receipt_day = calendar.receipt_day(received)
         due_date = calendar.due_date(received, days)
+        if not calendar.covers(due_date):
+            raise CalendarRangeError(
+                f"{due_date.isoformat()} is outside the calendar "
+                f"({calendar.first_year}-{calendar.last_year}): holidays there are not known yet"
+            )
     except CatalogueError as exc:
         _fail(*exc.problems)
     except CalendarRangeError as exc:

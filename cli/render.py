@@ -55,8 +55,9 @@ def day(value: date | datetime | None) -> str:
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
     result = Table(title=title, header_style="bold", show_lines=False)
-    for column in columns:
-        result.add_column(column, overflow="fold")
+    for position, column in enumerate(columns):
+        # The first column names the row (a dossier code, a procedure code): never broken.
+        result.add_column(column, overflow="fold", no_wrap=position == 0)
     for row in rows:
         result.add_row(*(_escape(str(cell)) for cell in row))
     return result

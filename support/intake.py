@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError  # noqa: TID251 - the edge owns this transaction
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, update
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
@@ -32,6 +33,8 @@ from support.catalogue import latest_procedure
 from support.errors import CatalogueError
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
+
+log = structlog.get_logger()
 
 Sessions = Callable[[], Session]
 
@@ -178,6 +181,9 @@ def compute_reference(id_number: str, procedure_code: str, hashes: Iterable[str]
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+CODE_ATTEMPTS = 50
+
+
 def allocate_code(session: Session, unit: str, day: date) -> str:
     """The next `<unit>-<YYMMDD>-<NNNN>` of the day, in the caller's transaction."""
     bumped = session.execute(
@@ -211,6 +217,17 @@ def _register(sessions: Sessions, reference: str, unit: str, now: datetime) -> t
             except IntegrityError:
                 session.rollback()
     raise IntakeError("could not allocate a dossier code; try again")
+
+
+def _reallocate(sessions: Sessions, reference: str, unit: str, now: datetime) -> str:
+    """Moves a submission to the next code of the day, its own being taken in Temporal."""
+    with sessions() as session:
+        record = session.get(SubmissionRecord, reference)
+        assert record is not None  # noqa: S101 - registered just before
+        record.code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
+        session.add(record)
+        session.commit()
+        return record.code
 
 
 def _started(sessions: Sessions, code: str) -> bool:
@@ -292,7 +309,16 @@ async def submit_dossier(
             submitted_at=now,
             calendar=calendar_for(now, settings),
         )
-        await start_dossier(client, submission, settings.task_queue)
+        for _ in range(CODE_ATTEMPTS):
+            if await start_dossier(client, submission, settings.task_queue) or duplicate:
+                break
+            # Temporal already holds a dossier with this fresh code (the database was reset or
+            # restored from an older backup): never merge two dossiers, take the next number.
+            log.warning("dossier_code_taken", dossier=submission.code)
+            code = _reallocate(sessions, reference, procedure.agency, now)
+            submission = submission.model_copy(update={"code": code})
+        else:
+            raise IntakeError(f"could not find a free dossier code for unit {procedure.agency}")
     return IntakeResult(
         code=code,
         duplicate=duplicate,

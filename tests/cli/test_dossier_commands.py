@@ -129,7 +129,9 @@ def test_list_filters_by_status_and_renders_a_table(
         time.sleep(0.5)
     row = next(row for row in rows if row["code"] == code)
     assert row["procedure"] == "9.000002" and row["stage"] == "reception"
-    table = hoso(runner, "list", "--procedure", "9.000002", "--limit", "5")
+    table = hoso(
+        runner, "list", "--procedure", "9.000002", "--status", "received", "--limit", "500"
+    )
     assert code in table.stdout
     bad = hoso(runner, "list", "--status", "nonsense")
     assert bad.exit_code == 1 and "--status 'nonsense'" in bad.stderr

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.calendar import VIETNAM, CalendarRangeError
+from models.calendar import VIETNAM
 from support.calendars import resolve_calendar
 
 
@@ -156,7 +156,10 @@ def test_entries_of_the_operator_file_outside_the_years_are_ignored(tmp_path):
     assert resolve_calendar(2027, 2027, extra).working_weekends == []
 
 
-def test_a_date_outside_the_calendar_is_an_error(calendar):
-    with pytest.raises(CalendarRangeError, match=r"2028-01-01 is outside the calendar"):
-        calendar.add_working_days(date(2027, 12, 20), 20)
+def test_past_the_resolved_years_only_weekends_are_known(calendar):
+    # A dossier open longer than its calendar must never crash its workflow: beyond the
+    # resolved years the calendar knows weekends only (so New Year's Day 2029, a Monday, counts).
+    assert not calendar.covers(date(2028, 1, 3))
+    assert calendar.add_working_days(date(2027, 12, 31), 1) == date(2028, 1, 3)
+    assert calendar.is_working_day(date(2029, 1, 1))
     assert calendar.add_working_days(date(2027, 12, 30), 1) == date(2027, 12, 31)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -237,7 +238,7 @@ async def test_submission_starts_the_dossier_with_its_search_attributes(
 ) -> None:
     result = await live.submit(live.write(live.dossier()), dev_env.client)
     assert not result.duplicate
-    assert result.code.startswith("so-tnmt-") and result.code.endswith("-0001")
+    assert re.fullmatch(r"so-tnmt-\d{6}-\d{4}", result.code)
     assert result.procedure_version >= 1
     assert all(live.store.exists(doc.sha256) for doc in result.documents)
     assert [d.format for d in result.documents] == ["pdf", "dwg", "docx"]

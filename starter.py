@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+
 import typer
 
 from cli import demo, dossiers, history, queries, stack
@@ -45,7 +49,24 @@ _mount_catalogue_commands()
 
 
 def main() -> None:
-    app()
+    """Runs the CLI, then leaves without interpreter teardown.
+
+    The Temporal client's native threads can outlive the event loop and abort a finalizing
+    interpreter (sdk-python issue #300), turning a finished command into a crash: so once the
+    command is done and its output flushed, the process exits with the command's code.
+    """
+    code = 0
+    try:
+        app()
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,154 @@
+"""End to end, as people use it: `hoso up` in its own process, officers at the CLI, a restart.
+
+A real dev server with its file database, started by `hoso up`; every command a separate process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.demo import write_sample_dossier
+from tests.workflows.harness import procedure
+
+pytestmark = pytest.mark.timeout(240)
+HOSO = str(Path(sys.executable).parent / "hoso")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Stack:
+    """`hoso up` as a child process, and the CLI run against it."""
+
+    def __init__(self, data: Path) -> None:
+        self.env = os.environ | {
+            "HOSO_DATA_DIR": str(data),
+            "HOSO_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+            "HOSO_TEMPORAL_UI_PORT": str(free_port()),
+            "HOSO_TASK_QUEUE": "hoso-e2e",
+        }
+        self.log = data.parent / "up.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def up(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own entry point
+                [HOSO, "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        while "worker on task queue" not in self.log.read_text(encoding="utf-8"):
+            assert self.process.poll() is None, self.log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, "hoso up did not start"
+            time.sleep(0.2)
+
+    def down(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        assert self.process.wait(30) == 0
+        host, port = self.env["HOSO_TEMPORAL_ADDRESS"].split(":")
+        with pytest.raises(OSError):
+            socket.create_connection((host, int(port)), timeout=1).close()
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def hoso(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(  # noqa: S603 - our own entry point
+            [HOSO, *args], env=self.env, capture_output=True, text=True, timeout=60
+        )
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def state(self, code: str) -> dict[str, Any]:
+        return json.loads(self.hoso("status", code, "--json").stdout)
+
+    def act(self, code: str, action: str, officer: str, *extra: str) -> dict[str, Any]:
+        self.hoso("act", code, action, "--as", officer, *extra)
+        return self.state(code)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    running = Stack(tmp_path / "data")
+    yield running
+    running.kill()
+
+
+def test_eia_dossier_through_the_cli_survives_a_restart_of_the_stack(
+    stack: Stack, tmp_path: Path
+) -> None:
+    eia = procedure("eia")
+    folder = tmp_path / "applicant"
+    folder.mkdir()
+    dossier = write_sample_dossier(folder, eia)
+    stack.up()
+
+    code = stack.hoso("submit", str(dossier)).stdout.strip()
+    assert code.startswith("so-tnmt-")
+    again = stack.hoso("submit", str(dossier))
+    assert again.stdout.strip() == f"already submitted as {code}"
+
+    refused = stack.hoso("act", code, "accept", "--as", "tnmt.specialist", ok=False)
+    assert refused.returncode == 1
+    assert "may not act at stage 'reception'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    state = stack.act(code, "accept", "tnmt.reception", "--comment", "Hồ sơ đầy đủ")
+    assert state["status"] == "in_review" and state["stage"] == "specialist"
+    due_date = state["due_date"]
+    state = stack.act(code, "approve", "tnmt.specialist", "--comment", "Đạt yêu cầu")
+    assert state["stage"] == "consult"
+
+    stack.down()
+    stack.up()  # the same data folder: the dossier carries on where it was
+
+    state = stack.state(code)
+    assert state["stage"] == "consult" and state["due_date"] == due_date
+    for officer in ("xd.specialist", "pccc.officer", "huyen.officer"):
+        state = stack.act(code, "concur", officer, "--comment", "Thống nhất")
+    assert state["stage"] == "head"
+    stack.act(code, "approve", "tnmt.head")
+    state = stack.act(code, "approve", "tnmt.director", "--comment", "Phê duyệt")
+    assert state["outcome"] == "approved"
+    assert state["status"] == "delivering" and state["tracking"]  # by post, as the applicant chose
+    stack.hoso("deliver", code, "--as", "tnmt.reception", "--note", "Bưu điện đã phát")
+
+    deadline = time.monotonic() + 30
+    while (state := stack.state(code))["status"] != "completed":
+        assert time.monotonic() < deadline, state
+        time.sleep(0.5)
+    assert [form["kind"] for form in state["forms"]] == ["receipt", "result"]
+
+    deadline = time.monotonic() + 30
+    while True:  # visibility is eventually consistent
+        listed = json.loads(stack.hoso("list", "--status", "completed", "--json").stdout)
+        if any(row["code"] == code for row in listed):
+            break
+        assert time.monotonic() < deadline, listed
+        time.sleep(0.5)
+
+    timeline = json.loads(stack.hoso("history", code, "--json").stdout)
+    text = json.dumps(timeline, ensure_ascii=False)
+    for officer in ("tnmt.reception", "tnmt.specialist", "pccc.officer", "tnmt.director"):
+        assert officer in text
+    assert "Phê duyệt" in text and "receipt_issued" in text

@@ -26,6 +26,7 @@ demo: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run mypy models workflows activities support cli config.py logs.py worker.py starter.py
 
 format: install
 	$(UV) run ruff format .

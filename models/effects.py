@@ -47,6 +47,9 @@ class Notification(BaseModel):
     context: dict[str, str] = Field(default_factory=dict)
 
 
+FormKind = Literal["receipt", "supplement_request", "refusal", "result", "apology", "control_sheet"]
+
+
 class FormRequest(BaseModel):
     """A form to issue as a document of the dossier (phiếu tiếp nhận, phiếu từ chối …)."""
 
@@ -54,7 +57,7 @@ class FormRequest(BaseModel):
 
     key: str
     dossier_code: str
-    kind: Literal["receipt", "supplement_request", "refusal", "result", "apology", "control_sheet"]
+    kind: FormKind
     issued_at: datetime
     context: dict[str, str] = Field(default_factory=dict)
 

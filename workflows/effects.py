@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from models.effects import (
         DeliveryReceipt,
         DossierProjection,
+        FormKind,
         FormRequest,
         Notification,
         Recipient,
@@ -90,17 +91,17 @@ class Effects:
             )
         except ActivityError as err:
             # A notice that failed for good must not hold the dossier: record it for operators.
-            cause = err.cause.message if err.cause else str(err)
+            cause = str(err.cause) if err.cause else str(err)
             self._state.failures.append(f"notification {notification.key}: {cause}")
             workflow.logger.warning("notification_failed", extra={"key": notification.key})
 
-    async def issue_form(self, kind: str, **context: str) -> FormRef:
+    async def issue_form(self, kind: FormKind, **context: str) -> FormRef:
         form = await workflow.execute_activity_method(
             FormActivities.issue_form,
             FormRequest(
                 key=self._key(kind),
                 dossier_code=self._submission.code,
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 issued_at=workflow.now(),
                 context={
                     "procedure_code": self._submission.procedure.code,

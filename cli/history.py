@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -33,6 +33,14 @@ ACTIVITY_INPUTS: dict[str, type[BaseModel]] = {
     "send_notification": Notification,
     "issue_form": FormRequest,
     "deliver_result": ResultDelivery,
+}
+
+
+ACTIVITY_EVENTS = {
+    "send_notification": "notified",
+    "issue_form": "form issued",
+    "deliver_result": "handed over",
+    "record_dossier": "recorded",
 }
 
 
@@ -77,26 +85,34 @@ def _update_detail(name: str, value: Any) -> str:
 
 def _activity_detail(name: str, value: Any) -> str:
     if isinstance(value, Notification):
-        return f"notify {value.recipient.audience}: {value.template}"
+        to = value.recipient
+        who = (
+            "applicant"
+            if to.audience == "applicant"
+            else ("/".join(p for p in (to.agency, to.unit, to.role) if p) or "officers")
+        )
+        return f"{value.template} → {who}"
     if isinstance(value, FormRequest):
-        return f"issue form: {value.kind}"
+        return value.kind
     if isinstance(value, DossierProjection):
-        return f"record projection: {value.state.status.value}"
+        return f"projection: {value.state.status.value}"
     if isinstance(value, ResultDelivery):
-        return f"deliver result: {value.channel.value}"
+        return f"result by {value.channel.value}"
     return name
 
 
-async def timeline(client: Client, code: str) -> list[Entry]:
-    history = await client.get_workflow_handle(code).fetch_history()
+async def timeline(client: Client, code: str, *, everything: bool = False) -> list[Entry]:
+    """The dossier's life in domain words; `everything` adds the projection writes."""
+    handle = client.get_workflow_handle(code)
+    history = await handle.fetch_history()
     entries: list[Entry] = []
-    updates: dict[str, str] = {}
-    activities: dict[int, str] = {}
+    updates: dict[str, tuple[str, int]] = {}
+    activities: dict[int, tuple[str, str]] = {}
 
-    def add(event: HistoryEvent, kind: str, detail: str) -> None:
-        entries.append(
-            Entry(at=event.event_time.ToDatetime().astimezone(), event=kind, detail=detail)
-        )
+    def add(event: HistoryEvent, kind: str, detail: str) -> int:
+        at = event.event_time.ToDatetime(tzinfo=UTC)
+        entries.append(Entry(at=at, event=kind, detail=detail))
+        return len(entries) - 1
 
     for event in history.events:
         which = event.WhichOneof("attributes")
@@ -115,44 +131,44 @@ async def timeline(client: Client, code: str) -> list[Entry]:
         elif which == "workflow_execution_update_accepted_event_attributes":
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
             name = request.input.name
-            updates[request.meta.update_id] = name
             hint = UPDATE_INPUTS.get(name, dict)
             value = await _decode(client, request.input.args.payloads, hint)
-            add(event, name, _update_detail(name, value))
+            updates[request.meta.update_id] = (name, add(event, name, _update_detail(name, value)))
         elif which == "workflow_execution_update_completed_event_attributes":
             updated = event.workflow_execution_update_completed_event_attributes
-            name = updates.get(updated.meta.update_id, "update")
+            name, row = updates.get(updated.meta.update_id, ("update", -1))
             if updated.outcome.HasField("failure"):
-                add(event, f"{name} rejected", updated.outcome.failure.message)
-            else:
+                add(event, f"{name} overtaken", updated.outcome.failure.message)
+            elif row >= 0:
                 state = await _decode(client, updated.outcome.success.payloads, DossierState)
-                status = state.status.value if isinstance(state, DossierState) else "done"
-                stage = (
-                    f" at {state.stage}" if isinstance(state, DossierState) and state.stage else ""
-                )
-                add(event, f"{name} done", f"→ {status}{stage}")
+                if isinstance(state, DossierState):
+                    where = f" at {state.stage}" if state.stage else ""
+                    entries[row].detail += f" → {state.status.value}{where}"
         elif which == "activity_task_scheduled_event_attributes":
             scheduled = event.activity_task_scheduled_event_attributes
             name = scheduled.activity_type.name
             value = await _decode(client, scheduled.input.payloads, ACTIVITY_INPUTS.get(name, dict))
-            activities[event.event_id] = _activity_detail(name, value)
-            add(event, "activity", activities[event.event_id])
+            activities[event.event_id] = (name, _activity_detail(name, value))
         elif which == "activity_task_completed_event_attributes":
             done_id = event.activity_task_completed_event_attributes.scheduled_event_id
-            add(event, "activity done", activities.get(done_id, "activity"))
+            name, detail = activities.get(done_id, ("activity", "activity"))
+            if name != "record_dossier" or everything:
+                add(event, ACTIVITY_EVENTS.get(name, "done"), detail)
         elif which == "activity_task_failed_event_attributes":
             failed = event.activity_task_failed_event_attributes
-            what = activities.get(failed.scheduled_event_id, "activity")
-            add(event, "activity failed", f"{what}: {failed.failure.message}")
+            _, what = activities.get(failed.scheduled_event_id, ("activity", "activity"))
+            add(event, "failed", f"{what}: {failed.failure.message}")
         elif which == "activity_task_timed_out_event_attributes":
             late_id = event.activity_task_timed_out_event_attributes.scheduled_event_id
-            add(event, "activity timed out", activities.get(late_id, "activity"))
-        elif which == "timer_started_event_attributes":
+            add(event, "timed out", activities.get(late_id, ("", "activity"))[1])
+        elif which == "timer_started_event_attributes" and everything:
             timer = event.timer_started_event_attributes
-            fire = timer.start_to_fire_timeout.ToTimedelta()
-            add(event, "timer", f"deadline in {fire}")
+            fire = (
+                event.event_time.ToDatetime(tzinfo=UTC) + timer.start_to_fire_timeout.ToTimedelta()
+            )
+            add(event, "timer", f"wakes at {render.local_time(fire)} (ICT) unless acted on")
         elif which == "timer_fired_event_attributes":
-            add(event, "timer fired", "deadline reached")
+            add(event, "deadline", "a stage deadline passed")
         elif which == "workflow_execution_completed_event_attributes":
             closed = event.workflow_execution_completed_event_attributes
             state = await _decode(client, closed.result.payloads, DossierState)
@@ -169,7 +185,33 @@ async def timeline(client: Client, code: str) -> list[Entry]:
             add(event, "terminated", reason or "-")
         elif which == "workflow_execution_continued_as_new_event_attributes":
             add(event, "continued", "history continued in a new run")
+    entries.extend(await _retrying(handle, activities))
     return entries
+
+
+async def _retrying(handle: Any, activities: dict[int, tuple[str, str]]) -> list[Entry]:
+    """Activities failing and being retried now: they are not in the history until they end."""
+    description = await handle.describe()
+    pending = []
+    for activity in description.raw_description.pending_activities:
+        if activity.attempt <= 1 and not activity.HasField("last_failure"):
+            continue
+        name = activity.activity_type.name
+        what = next((d for n, d in activities.values() if n == name), name)
+        failure = activity.last_failure.message if activity.HasField("last_failure") else "-"
+        at = (
+            activity.last_attempt_complete_time.ToDatetime(tzinfo=UTC)
+            if activity.HasField("last_attempt_complete_time")
+            else datetime.now(UTC)
+        )
+        pending.append(
+            Entry(
+                at=at,
+                event="retrying",
+                detail=f"{what}: attempt {activity.attempt} failed: {failure}",
+            )
+        )
+    return pending
 
 
 def print_timeline(entries: list[Entry]) -> None:
@@ -180,10 +222,13 @@ def print_timeline(entries: list[Entry]) -> None:
 async def history(
     code: Annotated[str, typer.Argument(help="dossier code")],
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="also show projection writes and timers")
+    ] = False,
 ) -> None:
     """Tell a dossier's whole history: submission, every action, notice, form and deadline."""
     client = await connect(get_settings())
-    entries = await timeline(client, code)
+    entries = await timeline(client, code, everything=everything)
     if as_json:
         render.print_json([e.model_dump(mode="json") for e in entries])
     else:

@@ -7,8 +7,6 @@ their side effects, so each update returns the state after its transition.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
@@ -56,14 +54,11 @@ class DossierWorkflow:
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
         await self._transitions.start()
+        transitions = self._transitions
         while self._state.status not in CLOSED_STATUSES:
-            timeout = self._transitions.next_deadline()
-            try:
-                await workflow.wait_condition(
-                    lambda: bool(self._inbox), timeout=_seconds(timeout, workflow.now())
-                )
-            except TimeoutError:
-                await self._transitions.deadline_passed()
+            await workflow.wait_condition(lambda: bool(self._inbox) or transitions.deadline_due())
+            if transitions.deadline_due():
+                await transitions.deadline_passed()
                 continue
             ticket, item = self._inbox.pop(0)
             try:
@@ -149,9 +144,3 @@ class DossierWorkflow:
     @confirm_delivery.validator
     def _validate_confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:
         rules.check_confirmation(self._state, self._procedure, confirmation)
-
-
-def _seconds(deadline: datetime | None, now: datetime) -> timedelta | None:
-    if deadline is None:
-        return None
-    return max(deadline - now, timedelta(seconds=1))

@@ -6,7 +6,8 @@ Called by DossierWorkflow's loop after the rules allowed the input; deterministi
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -37,7 +38,8 @@ class Transitions:
         self._calendar = submission.calendar
         self._state = state
         self._effects = effects
-        self._escalated = False
+        self._alarm: asyncio.Task[None] | None = None
+        self._deadline_due = False
 
     # --- reading the state -------------------------------------------------------------------
 
@@ -45,13 +47,23 @@ class Transitions:
         assert self._state.stage is not None  # noqa: S101 - only called on an open stage
         return self._procedure.stage(self._state.stage)
 
-    def next_deadline(self) -> datetime | None:
-        """When the loop must wake up without input: a consultation's deadline."""
-        if self._state.status != DossierStatus.in_review or self._state.stage is None:
-            return None
-        if self._state.stage_kind == StageKind.consultation and not self._escalated:
-            return self._state.stage_due_at
-        return None
+    def deadline_due(self) -> bool:
+        """True once the current consultation's deadline has passed and is not yet handled."""
+        return self._deadline_due
+
+    def _start_alarm(self, due: datetime) -> None:
+        """One timer per consultation (not one per loop turn): it raises the deadline flag."""
+
+        async def alarm() -> None:
+            await workflow.sleep(max(due - workflow.now(), timedelta(seconds=1)))
+            self._deadline_due = True
+
+        self._alarm = asyncio.create_task(alarm())
+
+    def _stop_alarm(self) -> None:
+        if self._alarm is not None and not self._alarm.done():
+            self._alarm.cancel()
+        self._alarm, self._deadline_due = None, False
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -158,8 +170,9 @@ class Transitions:
 
     async def deadline_passed(self) -> None:
         """A consultation's deadline: silence is consent (`proceed`) or the agencies are chased."""
+        self._deadline_due = False
         stage = self._stage()
-        assert isinstance(stage, ConsultationStage)  # noqa: S101 - next_deadline guarantees it
+        assert isinstance(stage, ConsultationStage)  # noqa: S101 - only consultations set alarms
         state = self._state
         if stage.on_timeout == "proceed":
             for agency in state.awaiting_agencies:
@@ -170,7 +183,6 @@ class Transitions:
             state.awaiting_agencies = []
             await self._move(self._procedure.index(stage.id) + 1, "deadline passed: consent")
             return
-        self._escalated = True
         self._log("consultation_escalated", None, ", ".join(state.awaiting_agencies))
         await self._sync()
         for agency in state.awaiting_agencies:
@@ -243,9 +255,11 @@ class Transitions:
         )
         state.status = DossierStatus.received if index == 0 else DossierStatus.in_review
         state.visits.append(StageVisit(stage=stage.id, entered_at=now, due_at=due))
-        self._escalated = False
+        if isinstance(stage, ConsultationStage):
+            self._start_alarm(due)
 
     def _leave(self, outcome: str) -> None:
+        self._stop_alarm()
         state = self._state
         if state.visits and state.visits[-1].left_at is None:
             state.visits[-1].left_at, state.visits[-1].outcome = workflow.now(), outcome

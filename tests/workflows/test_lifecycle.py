@@ -322,3 +322,40 @@ async def test_operator_cancels_a_dossier_with_a_reason(
         assert state.status == DossierStatus.cancelled
         assert state.actions[-1].actor == operator.id
         await handle.result()
+
+
+async def test_consultation_that_escalates_chases_the_silent_agencies_and_keeps_waiting(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = procedure("eia")
+    consult = proc.stage("consult").model_copy(update={"on_timeout": "escalate"})
+    chain = [consult if s.id == "consult" else s for s in proc.chain]
+    sub = submission("eia")
+    sub = sub.model_copy(update={"procedure": proc.model_copy(update={"chain": chain})})
+    agencies = consult.agencies
+    async with running_worker(skip_env, settings) as queue:
+        handle = await start(skip_env.client, queue, sub)
+        await act(handle, assignee(proc, "reception"), "accept")
+        await act(handle, assignee(proc, "specialist"), "approve")
+        await act(
+            handle, officer_for(agency=agencies[0], role=_consulted_role(agencies[0])), "concur"
+        )
+        await skip_env.sleep(timedelta(days=30))
+        state = await handle.query(DossierWorkflow.state)
+        assert state.stage == "consult" and state.awaiting_agencies == agencies[1:]
+        assert state.actions[-1].action == "consultation_escalated"
+        for agency in agencies[1:]:
+            state = await act(
+                handle,
+                officer_for(agency=agency, role=_consulted_role(agency)),
+                "object",
+                comment="Trả lời muộn",
+            )
+        assert state.stage == "head"
+        await record_history(handle, "consultation_escalated")
+    chased = [
+        n
+        for n in rows(settings, NotificationRecord, sub.code)
+        if n.template == "consultation_escalated"
+    ]
+    assert len(chased) == len(agencies) - 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -107,6 +108,7 @@ class ChainError(ValueError):
 
     def __init__(self, stage: str, field: str, message: str) -> None:
         self.stage, self.field = stage, field
+        self.more: list[ChainError] = []
         super().__init__(f"stage '{stage}', field '{field}': {message}")
 
 
@@ -142,40 +144,49 @@ class Procedure(Strict):
 
 
 def check_chain(procedure: Procedure) -> None:
-    """Raises ChainError for the first structural mistake in the chain."""
+    """Raises ChainError for the chain's mistakes: the first, with the others in `.more`."""
+    problems = list(chain_problems(procedure))
+    if problems:
+        first = problems[0]
+        first.more = problems[1:]
+        raise first
+
+
+def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
     seen: list[str] = []
     kinds = set()
     for doc in procedure.documents:
         if doc.kind in kinds:
-            raise ChainError("-", "documents", f"document kind '{doc.kind}' is declared twice")
+            yield ChainError("-", "documents", f"document kind '{doc.kind}' is declared twice")
         kinds.add(doc.kind)
+    total = 0
     for position, stage in enumerate(procedure.chain):
-        if stage.id in seen:
-            raise ChainError(stage.id, "id", "duplicate stage id")
-        if position == 0 and stage.kind != StageKind.reception:
-            raise ChainError(stage.id, "kind", "the first stage must be a reception stage")
-        if position > 0 and stage.kind == StageKind.reception:
-            raise ChainError(stage.id, "kind", "only the first stage may be a reception stage")
         last = position == len(procedure.chain) - 1
+        if stage.id in seen:
+            yield ChainError(stage.id, "id", "duplicate stage id")
+        if position == 0 and stage.kind != StageKind.reception:
+            yield ChainError(stage.id, "kind", "the first stage must be a reception stage")
+        if position > 0 and stage.kind == StageKind.reception:
+            yield ChainError(stage.id, "kind", "only the first stage may be a reception stage")
         if stage.kind == StageKind.decision and not last:
-            raise ChainError(stage.id, "kind", "the decision stage must be the last stage")
+            yield ChainError(stage.id, "kind", "the decision stage must be the last stage")
         if last and stage.kind != StageKind.decision:
-            raise ChainError(stage.id, "kind", "the last stage must be a decision stage")
+            yield ChainError(stage.id, "kind", "the last stage must be a decision stage")
         target = getattr(stage, "return_to", None)
         if target is not None and target not in seen:
             where = "after it" if target in _ids(procedure) else "not in the chain"
-            raise ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
+            yield ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
         if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(stage.agencies):
-            raise ChainError(stage.id, "agencies", "an agency is consulted twice")
+            yield ChainError(stage.id, "agencies", "an agency is consulted twice")
+        before, total = total, total + stage.working_days
+        if before <= procedure.working_days < total:
+            yield ChainError(
+                stage.id,
+                "working_days",
+                f"stage budgets add up to {sum(s.working_days for s in procedure.chain)} working"
+                f" days, over the statutory limit of {procedure.working_days} (passed here)",
+            )
         seen.append(stage.id)
-    total = sum(stage.working_days for stage in procedure.chain)
-    if total > procedure.working_days:
-        raise ChainError(
-            procedure.chain[-1].id,
-            "working_days",
-            f"stage budgets add up to {total} working days, over the statutory limit of "
-            f"{procedure.working_days}",
-        )
 
 
 def _ids(procedure: Procedure) -> list[str]:

@@ -111,9 +111,12 @@ def validate_procedure(data: dict[str, Any], path: Path) -> Procedure:
     except ValidationError as exc:
         chain = _chain_error(exc)
         if chain is not None:
-            where = "" if chain.stage == "-" else f"stage '{chain.stage}', "
-            message = str(chain).partition(": ")[2]
-            raise CatalogueError(f"{path}: {where}field '{chain.field}': {message}") from None
+            lines = []
+            for problem in (chain, *chain.more):
+                where = "" if problem.stage == "-" else f"stage '{problem.stage}', "
+                message = str(problem).partition(": ")[2]
+                lines.append(f"{path}: {where}field '{problem.field}': {message}")
+            raise CatalogueError(lines) from None
         items = {"chain": "stage", "documents": "document"}
         lines = describe_errors(
             str(path), exc, data, items, _procedure_wording, frozenset(STAGE_KINDS)

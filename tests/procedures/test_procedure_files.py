@@ -96,8 +96,21 @@ def test_budgets_over_the_statutory_limit(base, write):
     path = write(base)
     assert refusal(path) == (
         f"{path}: stage 'decide', field 'working_days': stage budgets add up to 31 working days, "
-        "over the statutory limit of 30"
+        "over the statutory limit of 30 (passed here)"
     )
+
+
+def test_every_mistake_of_a_chain_is_named_not_only_the_first(base, write):
+    base["chain"][1]["working_days"] = 40
+    base["chain"][3]["return_to"] = "decide"
+    path = write(base)
+    with pytest.raises(CatalogueError) as refused:
+        load_procedure(path)
+    assert refused.value.problems == [
+        f"{path}: stage 'specialist', field 'working_days': stage budgets add up to 58 working "
+        "days, over the statutory limit of 30 (passed here)",
+        f"{path}: stage 'head', field 'return_to': return target 'decide' is after it",
+    ]
 
 
 def test_unknown_field_in_a_stage(base, write):

@@ -7,9 +7,15 @@ export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: install up test lint format demo bench clean
 
+# A venv for uv; where the Python has no venv module (Debian without python3-venv), pip --target.
 $(UV):
-	$(PYTHON) -m venv .tools
-	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "hoso needs Python 3.11 or newer ($(PYTHON) is older): set PYTHON=python3.x"; exit 1; }
+	( $(PYTHON) -m venv .tools && \
+		.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1" ) || \
+	( rm -rf .tools && $(PYTHON) -m pip install --quiet --disable-pip-version-check \
+		--target .tools/pkgs "uv>=0.5,<1" && mkdir -p .tools/bin && \
+		ln -sf ../pkgs/bin/uv .tools/bin/uv )
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)

@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.database import create_schema, make_engine, session_factory
 from activities.document_store import DocumentStore
 from config import Settings
+from models.actions import OfficerIdentity
 from models.dossier import DossierStatus
 from models.tables import DossierCounter, SubmissionRecord
 from support.catalogue import load_officers, publish_officers, publish_procedures
@@ -273,3 +274,40 @@ async def test_registered_but_unstarted_dossier_is_started_on_resubmission(
     assert result.duplicate and result.code == code
     description = await dev_env.client.get_workflow_handle(code).describe()
     assert description.id == code
+
+
+async def test_running_dossiers_keep_the_procedure_version_they_started_with(
+    live: Intake, dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    from tests.workflows.harness import act
+    from worker import build_worker
+    from workflows.dossier import DossierWorkflow
+
+    first = await live.submit(live.write(live.dossier(reference="portal-v1")), dev_env.client)
+    revised = dict(PROCEDURE)
+    revised["chain"] = [
+        *PROCEDURE["chain"][:2],
+        {"id": "check", "kind": "review", "role": "specialist", "unit": "environment-office",
+         "working_days": 2},
+        PROCEDURE["chain"][2],
+    ]  # fmt: skip
+    newer = tmp_path / "revised.yaml"
+    newer.write_text(yaml.safe_dump(revised, allow_unicode=True), encoding="utf-8")
+    with live.sessions() as session:
+        (published,) = publish_procedures(session, [newer])
+    assert published.version == first.procedure_version + 1
+    second = await live.submit(live.write(live.dossier(reference="portal-v2")), dev_env.client)
+    assert second.procedure_version == published.version
+
+    officer = {o["id"]: o for o in OFFICERS["officers"]}
+    who = {k: OfficerIdentity(**{f: v[f] for f in ("id", "role", "unit", "agency")})
+           for k, v in officer.items()}  # fmt: skip
+    async with build_worker(dev_env.client, live.settings):
+        old = dev_env.client.get_workflow_handle_for(DossierWorkflow.run, first.code)
+        new = dev_env.client.get_workflow_handle_for(DossierWorkflow.run, second.code)
+        for handle in (old, new):
+            await act(handle, who["tn.reception"], "accept")
+        assert (await act(old, who["tn.specialist"], "approve")).stage == "decide"
+        assert (await act(new, who["tn.specialist"], "approve")).stage == "check"
+        for handle in (old, new):
+            await handle.terminate("test finished")

@@ -359,3 +359,33 @@ async def test_consultation_that_escalates_chases_the_silent_agencies_and_keeps_
         if n.template == "consultation_escalated"
     ]
     assert len(chased) == len(agencies) - 1
+
+
+async def test_construction_permit_result_waits_at_the_counter_until_collected(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = procedure("permit")
+    sub = submission("permit", DeliveryChannel.counter)
+    async with running_worker(skip_env, settings) as queue:
+        handle = await start(skip_env.client, queue, sub)
+        for stage in proc.chain:
+            if stage.kind == "consultation":
+                for agency in stage.agencies:
+                    state = await act(
+                        handle, officer_for(agency=agency, role=_consulted_role(agency)), "concur"
+                    )
+            else:
+                name = "accept" if stage.kind == "reception" else "approve"
+                state = await act(handle, assignee(proc, stage.id), name)
+        assert state.status == DossierStatus.delivering and state.awaiting_confirmation
+        assert state.tracking is None
+        operator = officer_for(role="operator")
+        state = await handle.execute_update(
+            DossierWorkflow.confirm_delivery,
+            DeliveryConfirmation(officer=operator, note="Người nộp đã nhận tại quầy"),
+        )
+        result = await handle.result()
+    assert result.status == DossierStatus.completed and result.outcome == "approved"
+    assert [v.stage for v in result.visits] == [s.id for s in proc.chain]
+    templates = [n.template for n in rows(settings, NotificationRecord, sub.code)]
+    assert "result_ready_at_counter" in templates

@@ -10,7 +10,9 @@ from sqlmodel import Session, func, select
 from temporalio import activity
 
 from activities.database import SessionFactory
+from models.calendar import close_of_day
 from models.effects import DossierProjection
+from models.state import DossierState
 from models.tables import ActionRecord, DocumentRecord, DossierRecord
 
 log = structlog.get_logger()
@@ -71,11 +73,26 @@ def _upsert_dossier(session: Session, projection: DossierProjection) -> None:
     row.unit = state.stage_unit
     row.received_at = state.received_at
     row.due_date = state.due_date
+    row.original_due_date = state.original_due_date
+    row.received_via = state.received_via
     row.outcome = state.outcome
     row.supplement_requests = state.supplement_requests
+    row.suspended_days = sum(s.working_days for s in state.suspensions)
+    row.late_stages = sum(1 for visit in state.visits if visit.late)
+    row.at_risk = state.at_risk
+    row.overdue = state.overdue
+    row.apologized = state.apology is not None
+    row.on_time = _on_time(state)
     row.closed_at = state.closed_at
     row.updated_at = datetime.now(UTC)
     session.add(row)
+
+
+def _on_time(state: DossierState) -> bool | None:
+    """Finished by its due date (as possibly re-set once by an apology); None while open."""
+    if state.closed_at is None or state.due_date is None:
+        return None
+    return state.closed_at <= close_of_day(state.due_date)
 
 
 def _add_documents(session: Session, projection: DossierProjection) -> None:

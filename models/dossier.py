@@ -43,6 +43,14 @@ CLOSED_STATUSES = frozenset(
 )
 
 
+class ReceptionChannel(StrEnum):
+    """How the dossier reached the agency (indicator 3.3 counts the online share)."""
+
+    online = "online"
+    counter = "counter"
+    post = "post"
+
+
 class Applicant(BaseModel):
     """The citizen or business; personal data, never logged."""
 
@@ -82,3 +90,4 @@ class DossierSubmission(BaseModel):
     delivery: DeliveryChannel
     submitted_at: datetime
     calendar: WorkingCalendar
+    received_via: ReceptionChannel = ReceptionChannel.online

@@ -44,6 +44,26 @@ class StageVisit(BaseModel):
     due_at: datetime | None = None
     left_at: datetime | None = None
     outcome: str | None = None
+    late: bool = Field(default=False, description="passed its working-day budget")
+
+
+class Suspension(BaseModel):
+    """Time the dossier waited for the applicant: its clock stopped (tạm dừng tính thời hạn)."""
+
+    stage: str | None
+    started_at: datetime
+    ended_at: datetime | None = None
+    working_days: int = 0
+
+
+class Apology(BaseModel):
+    """The apology with a new appointment date (form 04); at most one per dossier."""
+
+    officer: str
+    reason: str
+    previous_due_date: date
+    new_due_date: date
+    at: datetime
 
 
 class FormRef(BaseModel):
@@ -65,6 +85,8 @@ class DossierState(BaseModel):
     submitted_at: datetime
     received_at: datetime | None = None
     due_date: date | None = None
+    original_due_date: date | None = None
+    received_via: str = "online"
     stage: str | None = None
     stage_kind: str | None = None
     stage_role: str | None = None
@@ -85,6 +107,10 @@ class DossierState(BaseModel):
         default=False, description="handed to the post or the counter, not yet delivered"
     )
     tracking: str | None = None
+    suspensions: list[Suspension] = Field(default_factory=list)
+    apology: Apology | None = None
+    at_risk: bool = False
+    overdue: bool = False
     failures: list[str] = Field(
         default_factory=list, description="side effects that failed for good (e.g. a notice)"
     )

@@ -75,9 +75,17 @@ class DossierRecord(SQLModel, table=True):
     submitted_at: datetime = Field(index=True)
     received_at: datetime | None = None
     due_date: date | None = Field(default=None, index=True)
+    original_due_date: date | None = Field(default=None, description="as first printed")
+    received_via: str = Field(default="online", index=True, description="online | counter | post")
     outcome: str | None = None
     supplement_requests: int = 0
-    closed_at: datetime | None = None
+    suspended_days: int = Field(default=0, description="working days waiting for the applicant")
+    late_stages: int = Field(default=0, description="stages that passed their budget")
+    at_risk: bool = Field(default=False, index=True)
+    overdue: bool = Field(default=False, index=True)
+    apologized: bool = False
+    on_time: bool | None = Field(default=None, description="finished by its (re-set) due date")
+    closed_at: datetime | None = Field(default=None, index=True)
     updated_at: datetime
 
 

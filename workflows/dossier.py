@@ -42,6 +42,7 @@ class DossierWorkflow:
             status=DossierStatus.submitted,
             delivery=submission.delivery,
             submitted_at=submission.submitted_at,
+            received_via=submission.received_via.value,
             documents=list(submission.documents),
         )
         self._inbox: list[tuple[int, Item]] = []

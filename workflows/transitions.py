@@ -112,6 +112,7 @@ class Transitions:
             now = workflow.now()
             state.received_at = now
             state.due_date = self._calendar.due_date(now, self._procedure.working_days)
+            state.original_due_date = state.due_date
             await self._move(1, "accepted")
             await self._effects.issue_form("receipt", due_date=state.due_date.isoformat())
             await self._sync()

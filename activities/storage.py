@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 from temporalio import activity
 
 from activities.database import SessionFactory
@@ -25,67 +26,97 @@ class ProjectionActivities:
     @activity.defn
     async def record_dossier(self, projection: DossierProjection) -> None:
         """Upserts the dossier row, its actions (by seq) and documents; a repeat adds nothing."""
-        structlog.contextvars.bind_contextvars(dossier=projection.state.code)
-        await asyncio.to_thread(self._record, projection)
-        log.info("dossier_recorded", status=projection.state.status.value)
+        state = projection.state
+        structlog.contextvars.bind_contextvars(dossier=state.code)
+        if await asyncio.to_thread(self._record, projection):
+            log.info("dossier_recorded", status=state.status.value, actions=len(state.actions))
+        else:
+            log.info("stale_projection_ignored", actions=len(state.actions))
 
-    def _record(self, projection: DossierProjection) -> None:
+    def _record(self, projection: DossierProjection) -> bool:
+        """Writes the projection in one transaction; False when an older state came in late."""
         state = projection.state
         with self._sessions() as session:
-            stored_actions = session.exec(
-                select(func.count())
-                .select_from(ActionRecord)
-                .where(ActionRecord.dossier_code == state.code)
-            ).one()
-            if stored_actions > len(state.actions):
-                return  # an older state delivered late: the row already shows a newer one
-            _upsert_dossier(session, projection)
-            session.flush()
             known_seqs = set(
                 session.exec(
                     select(ActionRecord.seq).where(ActionRecord.dossier_code == state.code)
                 ).all()
             )
+            if len(known_seqs) > len(state.actions):
+                return False  # the row already shows a newer state
+            changed = _upsert_dossier(session, projection)
+            session.flush()  # the dossier row exists before its actions point at it
             for entry in state.actions:
                 if entry.seq not in known_seqs:
                     session.add(ActionRecord(dossier_code=state.code, **entry.model_dump()))
-            _add_documents(session, projection)
+                    changed = True
+            changed = _add_documents(session, projection) or changed
+            if changed:
+                row = session.get(DossierRecord, state.code)
+                assert row is not None
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
             session.commit()
+            return True
 
 
-def _upsert_dossier(session: Session, projection: DossierProjection) -> None:
+def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
+    """Creates or updates the dossier row; True when a field changed."""
     state = projection.state
-    row = session.get(DossierRecord, state.code) or DossierRecord(
-        code=state.code,
-        reference=projection.reference,
-        procedure_code=state.procedure_code,
-        procedure_version=state.procedure_version,
-        agency=state.agency,
-        status=state.status.value,
-        delivery=state.delivery.value,
-        applicant_name=projection.applicant.name,
-        applicant_id_number=projection.applicant.id_number,
-        submitted_at=state.submitted_at,
-        updated_at=datetime.now(UTC),
-    )
-    row.status = state.status.value
-    row.stage = state.stage
-    row.unit = state.stage_unit
-    row.received_at = state.received_at
-    row.due_date = state.due_date
-    row.original_due_date = state.original_due_date
-    row.received_via = state.received_via
-    row.outcome = state.outcome
-    row.supplement_requests = state.supplement_requests
-    row.suspended_days = sum(s.working_days for s in state.suspensions)
-    row.late_stages = sum(1 for visit in state.visits if visit.late)
-    row.at_risk = state.at_risk
-    row.overdue = state.overdue
-    row.apologized = state.apology is not None
-    row.on_time = _on_time(state)
-    row.closed_at = state.closed_at
-    row.updated_at = datetime.now(UTC)
-    session.add(row)
+    fields: dict[str, Any] = {
+        "status": state.status.value,
+        "stage": state.stage,
+        "unit": state.stage_unit,
+        "received_at": state.received_at,
+        "due_date": state.due_date,
+        "original_due_date": state.original_due_date,
+        "received_via": state.received_via,
+        "outcome": state.outcome,
+        "supplement_requests": state.supplement_requests,
+        "suspended_days": sum(s.working_days for s in state.suspensions),
+        "late_stages": sum(1 for visit in state.visits if visit.late),
+        "at_risk": state.at_risk,
+        "overdue": state.overdue,
+        "apologized": state.apology is not None,
+        "on_time": _on_time(state),
+        "closed_at": state.closed_at,
+    }
+    row = session.get(DossierRecord, state.code)
+    if row is None:
+        session.add(
+            DossierRecord(
+                code=state.code,
+                reference=projection.reference,
+                procedure_code=state.procedure_code,
+                procedure_version=state.procedure_version,
+                agency=state.agency,
+                delivery=state.delivery.value,
+                applicant_name=projection.applicant.name,
+                applicant_id_number=projection.applicant.id_number,
+                submitted_at=state.submitted_at,
+                updated_at=datetime.now(UTC),
+                **fields,
+            )
+        )
+        return True
+    changed = False
+    for name, value in fields.items():
+        if not _same(getattr(row, name), value):
+            setattr(row, name, value)
+            changed = True
+    if changed:
+        session.add(row)
+    return changed
+
+
+def _same(stored: object, value: object) -> bool:
+    """Equal, with SQLite's naive datetimes read back as the UTC they were written in."""
+    if isinstance(stored, datetime) and isinstance(value, datetime):
+        if stored.tzinfo is None:
+            stored = stored.replace(tzinfo=UTC)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+    return stored == value
 
 
 def _on_time(state: DossierState) -> bool | None:
@@ -95,7 +126,8 @@ def _on_time(state: DossierState) -> bool | None:
     return state.closed_at <= close_of_day(state.due_date)
 
 
-def _add_documents(session: Session, projection: DossierProjection) -> None:
+def _add_documents(session: Session, projection: DossierProjection) -> bool:
+    """Adds the documents and forms not registered yet; True when one was added."""
     state = projection.state
     known = {
         (kind, sha)
@@ -105,10 +137,11 @@ def _add_documents(session: Session, projection: DossierProjection) -> None:
             )
         ).all()
     }
-    now = datetime.now(UTC)
+    now, added = datetime.now(UTC), False
     for document in state.documents:
         if (document.kind, document.sha256) not in known:
             known.add((document.kind, document.sha256))
+            added = True
             session.add(
                 DocumentRecord(
                     dossier_code=state.code,
@@ -120,7 +153,8 @@ def _add_documents(session: Session, projection: DossierProjection) -> None:
     for form in state.forms:
         if (form.kind, form.sha256) not in known:
             known.add((form.kind, form.sha256))
-            session.add(
+            added = True
+            session.add(  # issue_form registers it first with its size; this is the fallback
                 DocumentRecord(
                     dossier_code=state.code,
                     kind=form.kind,
@@ -132,3 +166,4 @@ def _add_documents(session: Session, projection: DossierProjection) -> None:
                     added_at=form.issued_at,
                 )
             )
+    return added

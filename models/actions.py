@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.calendar import WorkingCalendar
 from models.dossier import Comment, DocumentRef
 from models.procedure import Identifier
 
@@ -18,6 +20,7 @@ ActionName = Literal[
     "reject",
     "concur",
     "object",
+    "apologize",
 ]
 
 
@@ -45,6 +48,9 @@ class OfficerAction(BaseModel):
         default_factory=list, description="everything missing, for request_supplement"
     )
     documents: list[DocumentRef] = Field(default_factory=list)
+    new_due_date: date | None = Field(
+        default=None, description="for apologize: the new appointment date (form 04)"
+    )
 
 
 class Supplement(BaseModel):
@@ -80,3 +86,12 @@ class DeliveryConfirmation(BaseModel):
 
     officer: OfficerIdentity
     note: Comment = ""
+
+
+class CalendarChange(BaseModel):
+    """An operator pushes a newly announced calendar (holidays, swapped days) to a dossier."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity
+    calendar: WorkingCalendar

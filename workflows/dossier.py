@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.actions import (
+        CalendarChange,
         Cancellation,
         DeliveryConfirmation,
         OfficerAction,
@@ -24,7 +25,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.effects import Effects
     from workflows.transitions import Transitions
 
-Item = OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation
+Item = (
+    OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation | CalendarChange
+)
 
 
 @workflow.defn
@@ -76,7 +79,7 @@ class DossierWorkflow:
     async def _apply(self, item: Item) -> None:
         t = self._transitions
         if isinstance(item, OfficerAction):
-            rules.check_action(self._state, self._procedure, item)
+            rules.check_action(self._state, self._procedure, item, t.clock.calendar)
             await t.act(item)
         elif isinstance(item, Supplement):
             rules.check_supplement(self._state, item)
@@ -87,6 +90,9 @@ class DossierWorkflow:
         elif isinstance(item, Cancellation):
             rules.check_cancellation(self._state, item)
             await t.cancel(item)
+        elif isinstance(item, CalendarChange):
+            rules.check_calendar_change(self._state, item)
+            await t.change_calendar(item)
         else:
             rules.check_confirmation(self._state, self._procedure, item)
             await t.confirm_delivery(item)
@@ -112,7 +118,7 @@ class DossierWorkflow:
 
     @act.validator
     def _validate_act(self, action: OfficerAction) -> None:
-        rules.check_action(self._state, self._procedure, action)
+        rules.check_action(self._state, self._procedure, action, self._transitions.clock.calendar)
 
     @workflow.update
     async def supplement(self, supplement: Supplement) -> DossierState:
@@ -141,6 +147,14 @@ class DossierWorkflow:
     @workflow.update
     async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> DossierState:
         return await self._enqueue(confirmation)
+
+    @workflow.update
+    async def change_calendar(self, change: CalendarChange) -> DossierState:
+        return await self._enqueue(change)
+
+    @change_calendar.validator
+    def _validate_change_calendar(self, change: CalendarChange) -> None:
+        rules.check_calendar_change(self._state, change)
 
     @confirm_delivery.validator
     def _validate_confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:

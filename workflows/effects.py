@@ -65,7 +65,13 @@ class Effects:
         await self._notify(template, recipient, context)
 
     async def notify_officers(
-        self, template: str, *, role: str | None, unit: str | None, agency: str, **context: str
+        self,
+        template: str,
+        *,
+        role: str | None,
+        unit: str | None,
+        agency: str | None,
+        **context: str,
     ) -> None:
         recipient = Recipient(audience="officers", role=role, unit=unit, agency=agency)
         await self._notify(template, recipient, context)

@@ -9,6 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models.actions import (
+        CalendarChange,
         Cancellation,
         DeliveryConfirmation,
         OfficerAction,
@@ -16,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
         Supplement,
         Withdrawal,
     )
+    from models.calendar import VIETNAM, WorkingCalendar
     from models.dossier import CLOSED_STATUSES, DossierStatus
     from models.officer import OPERATOR_ROLE
     from models.procedure import (
@@ -49,7 +51,12 @@ def check_open(state: DossierState) -> None:
         raise ActionRejected(f"dossier {state.code} is closed ({state.status.value})")
 
 
-def check_action(state: DossierState, procedure: Procedure, action: OfficerAction) -> None:
+def check_action(
+    state: DossierState,
+    procedure: Procedure,
+    action: OfficerAction,
+    calendar: WorkingCalendar,
+) -> None:
     """Raises ActionRejected unless `action` is allowed on the dossier's current stage."""
     check_open(state)
     if state.status == DossierStatus.awaiting_supplement:
@@ -59,6 +66,9 @@ def check_action(state: DossierState, procedure: Procedure, action: OfficerActio
             f"dossier {state.code} has no stage awaiting action (status {state.status.value})"
         )
     stage = procedure.stage(state.stage)
+    if action.action == "apologize":
+        check_apology(state, procedure, action, calendar)
+        return
     allowed = ACTIONS[stage.kind]
     if action.action not in allowed:
         raise ActionRejected(
@@ -102,6 +112,56 @@ def _check_consulted(
         )
     if officer.agency not in state.awaiting_agencies:
         raise ActionRejected(f"{officer.agency} has already given its opinion at '{stage.id}'")
+
+
+def check_apology(
+    state: DossierState,
+    procedure: Procedure,
+    action: OfficerAction,
+    calendar: WorkingCalendar,
+) -> None:
+    """Form 04: by the officer holding the dossier, once, a working day ahead, a later date."""
+    if state.due_date is None:
+        raise ActionRejected(f"dossier {state.code} has no due date yet: it is not received")
+    if state.apology is not None:
+        raise ActionRejected(
+            f"an apology was already issued ({state.apology.at.date().isoformat()}): the new"
+            " date can be set only once"
+        )
+    holder = _holder(procedure, state)
+    _check_assignee(procedure, holder, action.officer)
+    if not action.comment.strip():
+        raise ActionRejected("an apology needs the reason for the delay (--comment)")
+    if action.new_due_date is None or action.new_due_date <= state.due_date:
+        raise ActionRejected(
+            f"an apology needs a new date after the due date {state.due_date.isoformat()}"
+        )
+    today = workflow.now().astimezone(VIETNAM).date()
+    if calendar.working_days_between(today, state.due_date) < 1:
+        raise ActionRejected(
+            "too late: an apology must come at least one working day before the due date"
+            f" {state.due_date.isoformat()}"
+        )
+
+
+def _holder(
+    procedure: Procedure, state: DossierState
+) -> ReceptionStage | ReviewStage | DecisionStage:
+    """Who holds the dossier: the current stage's officer, or before a consultation its sender."""
+    assert state.stage is not None  # noqa: S101 - checked by the caller
+    position = procedure.index(state.stage)
+    for stage in reversed(procedure.chain[: position + 1]):
+        if not isinstance(stage, ConsultationStage):
+            return stage
+    raise ActionRejected("no officer holds this dossier")  # a chain starts with reception
+
+
+def check_calendar_change(state: DossierState, change: CalendarChange) -> None:
+    check_open(state)
+    if change.officer.role != OPERATOR_ROLE:
+        raise ActionRejected(
+            f"only an operator may change the calendar; {change.officer.id} is not one"
+        )
 
 
 def return_target(procedure: Procedure, stage: Stage, to_stage: str | None) -> str:

@@ -6,9 +6,6 @@ Called by DossierWorkflow's loop after the rules allowed the input; deterministi
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timedelta
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -23,23 +20,23 @@ with workflow.unsafe.imports_passed_through():
     from models.calendar import close_of_day
     from models.dossier import DossierStatus, DossierSubmission
     from models.procedure import ConsultationStage, Stage, StageKind
-    from models.state import ActionEntry, DossierState, Opinion, StageVisit
+    from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
     from workflows import rules
     from workflows import search_attributes as sa
+    from workflows.deadlines import Clock
     from workflows.effects import Effects
+    from workflows.lateness import LateTransitions
 
 
-class Transitions:
+class Transitions(LateTransitions):
     def __init__(
         self, submission: DossierSubmission, state: DossierState, effects: Effects
     ) -> None:
         self._submission = submission
         self._procedure = submission.procedure
-        self._calendar = submission.calendar
         self._state = state
         self._effects = effects
-        self._alarm: asyncio.Task[None] | None = None
-        self._deadline_due = False
+        self.clock = Clock(submission.procedure, state, submission.calendar)
 
     # --- reading the state -------------------------------------------------------------------
 
@@ -48,22 +45,8 @@ class Transitions:
         return self._procedure.stage(self._state.stage)
 
     def deadline_due(self) -> bool:
-        """True once the current consultation's deadline has passed and is not yet handled."""
-        return self._deadline_due
-
-    def _start_alarm(self, due: datetime) -> None:
-        """One timer per consultation (not one per loop turn): it raises the deadline flag."""
-
-        async def alarm() -> None:
-            await workflow.sleep(max(due - workflow.now(), timedelta(seconds=1)))
-            self._deadline_due = True
-
-        self._alarm = asyncio.create_task(alarm())
-
-    def _stop_alarm(self) -> None:
-        if self._alarm is not None and not self._alarm.done():
-            self._alarm.cancel()
-        self._alarm, self._deadline_due = None, False
+        """True once the alarm rang: a stage budget, the risk point or the due date passed."""
+        return self.clock.rang()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -86,7 +69,9 @@ class Transitions:
             else None
         )
         self._log(name, action.officer, action.comment, to_stage=target)
-        if name == "accept":
+        if name == "apologize":
+            await self.apologize(action)
+        elif name == "accept":
             await self._accept()
         elif name == "request_supplement":
             await self._request_supplement(action.missing, action.comment)
@@ -111,7 +96,7 @@ class Transitions:
         if state.received_at is None:
             now = workflow.now()
             state.received_at = now
-            state.due_date = self._calendar.due_date(now, self._procedure.working_days)
+            state.due_date = self.clock.calendar.due_date(now, self._procedure.working_days)
             state.original_due_date = state.due_date
             await self._move(1, "accepted")
             await self._effects.issue_form("receipt", due_date=state.due_date.isoformat())
@@ -127,6 +112,9 @@ class Transitions:
         state.status = DossierStatus.awaiting_supplement
         state.missing = list(missing)
         state.supplement_requests += 1
+        state.suspensions.append(Suspension(stage=state.stage, started_at=workflow.now()))
+        if state.supplement_requests > 1:
+            self._log("repeated_supplement_request", None, "counted against the agency")
         listed = "\n".join(missing)
         await self._effects.issue_form("supplement_request", missing=listed, reasons=comment)
         await self._sync()
@@ -140,8 +128,19 @@ class Transitions:
             DossierStatus.received if state.received_at is None else DossierStatus.in_review
         )
         self._log("supplement", None, supplement.note, actor="applicant")
+        pause = state.suspensions[-1]
+        pause.ended_at = workflow.now()
+        pause.working_days = self.clock.working_days_since(pause.started_at)
+        if pause.working_days and state.stage_due_at is not None:
+            state.stage_due_at = self.clock.shift(state.stage_due_at, pause.working_days)
+            state.visits[-1].due_at = state.stage_due_at
+        moved = bool(pause.working_days and state.due_date is not None)
+        if moved and state.due_date is not None:
+            state.due_date = self.clock.shift_day(state.due_date, pause.working_days)
         await self._sync()
         await self._notify_assignees("supplement_received")
+        if moved:
+            await self._reissue_receipt()
 
     async def _refuse(self, reasons: str) -> None:
         self._leave("refused")
@@ -170,26 +169,15 @@ class Transitions:
             await self._move(self._procedure.index(stage.id) + 1, "all agencies answered")
 
     async def deadline_passed(self) -> None:
-        """A consultation's deadline: silence is consent (`proceed`) or the agencies are chased."""
-        self._deadline_due = False
-        stage = self._stage()
-        assert isinstance(stage, ConsultationStage)  # noqa: S101 - only consultations set alarms
-        state = self._state
-        if stage.on_timeout == "proceed":
-            for agency in state.awaiting_agencies:
-                state.opinions.append(
-                    Opinion(agency=agency, stage=stage.id, opinion="silent", at=workflow.now())
-                )
-            self._log("consultation_timeout", None, ", ".join(state.awaiting_agencies))
-            state.awaiting_agencies = []
-            await self._move(self._procedure.index(stage.id) + 1, "deadline passed: consent")
-            return
-        self._log("consultation_escalated", None, ", ".join(state.awaiting_agencies))
+        """The alarm rang: handle each deadline that has passed, then re-arm it."""
+        for what in self.clock.passed():
+            if what == "stage" and self._state.stage is not None:
+                await self._stage_late()
+            elif what == "risk" and not self._state.at_risk:
+                await self._at_risk("less than two working days are left")
+            elif what == "overdue" and not self._state.overdue:
+                await self._overdue()
         await self._sync()
-        for agency in state.awaiting_agencies:
-            await self._effects.notify_officers(
-                "consultation_escalated", role=None, unit=None, agency=agency, stage=stage.id
-            )
 
     async def _decide(self, outcome: str, comment: str) -> None:
         state = self._state
@@ -242,25 +230,24 @@ class Transitions:
         self._enter(index)
         await self._sync()
         await self._notify_assignees()
+        left = self.clock.days_left()
+        state = self._state
+        fits = left is None or self.clock.budgets_left() <= left
+        if not fits and not state.at_risk and state.apology is None:
+            await self._at_risk(f"the remaining stages need more than the {left} days left")
 
     def _enter(self, index: int) -> None:
         state, stage, now = self._state, self._procedure.chain[index], workflow.now()
-        due = close_of_day(
-            self._calendar.add_working_days(self._calendar.receipt_day(now), stage.working_days)
-        )
+        due = self.clock.stage_due(now, stage.working_days)
         state.stage, state.stage_kind, state.stage_due_at = stage.id, stage.kind.value, due
         state.stage_role = getattr(stage, "role", None)
         state.stage_unit = getattr(stage, "unit", None)
-        state.awaiting_agencies = (
-            list(stage.agencies) if isinstance(stage, ConsultationStage) else []
-        )
+        consulted = isinstance(stage, ConsultationStage)
+        state.awaiting_agencies = list(stage.agencies) if consulted else []  # type: ignore[union-attr]
         state.status = DossierStatus.received if index == 0 else DossierStatus.in_review
         state.visits.append(StageVisit(stage=stage.id, entered_at=now, due_at=due))
-        if isinstance(stage, ConsultationStage):
-            self._start_alarm(due)
 
     def _leave(self, outcome: str) -> None:
-        self._stop_alarm()
         state = self._state
         if state.visits and state.visits[-1].left_at is None:
             state.visits[-1].left_at, state.visits[-1].outcome = workflow.now(), outcome
@@ -328,6 +315,12 @@ class Transitions:
                 sa.DUE.value_set(close_of_day(state.due_date))
                 if state.due_date
                 else sa.DUE.value_unset(),
+                sa.STAGE_DUE.value_set(state.stage_due_at)
+                if state.stage_due_at
+                else sa.STAGE_DUE.value_unset(),
+                sa.OVERDUE.value_set(state.overdue),
+                sa.AT_RISK.value_set(state.at_risk),
             ]
         )
+        self.clock.reschedule()
         await self._effects.record()

@@ -21,7 +21,16 @@ HISTORIES = sorted((Path(__file__).resolve().parents[1] / "histories").glob("*.j
 
 def test_main_paths_have_recorded_histories() -> None:
     names = {path.stem for path in HISTORIES}
-    assert {"eia_approved_online", "supplement_then_accept", "refused_at_reception"} <= names
+    assert {
+        "eia_approved_online",
+        "supplement_then_accept",
+        "refused_at_reception",
+        "post_delivery_confirmed",
+        "consultation_silence_is_consent",
+        "supplement_suspends_the_clock",
+        "apology_sets_a_new_date",
+        "late_stage_then_overdue",
+    } <= names
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time
 from typing import Annotated
 
@@ -19,6 +20,7 @@ app = typer.Typer(help="Working days (ngày làm việc) as the law counts them.
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 OFFICE_OPEN = time(8, 0)
+UPDATE_TIMEOUT = 30.0
 
 
 @app.command("show")
@@ -101,3 +103,58 @@ def _fail(*problems: str) -> None:
     for problem in problems:
         render.error(problem)
     raise typer.Exit(1)
+
+
+async def push(
+    officer: Annotated[str, typer.Option("--as", help="the operator pushing the calendar")],
+    as_json: JsonOption = False,
+) -> None:
+    """Give every open dossier the calendar as now announced (e.g. a new compensatory day off).
+
+    Each dossier records the change in its history and counts its dates anew with it.
+    """
+    from cli.context import officer_identity, open_context
+    from models.actions import CalendarChange
+    from models.dossier import CLOSED_STATUSES
+    from support.client import connect
+    from workflows import search_attributes as sa
+    from workflows.dossier import DossierWorkflow
+
+    ctx = open_context()
+    identity = officer_identity(ctx, officer)
+    calendar = calendar_for(datetime.now(VIETNAM), ctx.settings)
+    client = await connect(ctx.settings)
+    closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
+    query = (
+        f"WorkflowType = 'DossierWorkflow' AND TaskQueue = '{ctx.settings.task_queue}'"
+        f" AND {sa.STATUS.name} NOT IN ({closed})"
+    )
+    change = CalendarChange(officer=identity, calendar=calendar)
+    moved: list[dict[str, str]] = []
+    async for execution in client.list_workflows(query):
+        handle = client.get_workflow_handle_for(DossierWorkflow.run, execution.id)
+        try:
+            state = await asyncio.wait_for(
+                handle.execute_update(DossierWorkflow.change_calendar, change), UPDATE_TIMEOUT
+            )
+        except TimeoutError:
+            moved.append({"code": execution.id, "change": "not reached: no worker answered"})
+            continue
+        moved.append({"code": state.code, "change": state.actions[-1].comment})
+    if as_json:
+        render.print_json(moved)
+        return
+    for row in moved:
+        render.info(f"{row['code']}: {row['change']}")
+    render.info(
+        f"calendar {calendar.first_year}-{calendar.last_year} pushed to {len(moved)} open dossiers"
+    )
+
+
+def _register_push() -> None:
+    from cli.context import command
+
+    app.command("push")(command(push))
+
+
+_register_push()

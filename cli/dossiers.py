@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -79,6 +80,10 @@ async def act(
         list[str] | None, typer.Option("--missing", help="missing item, repeatable")
     ] = None,
     doc: DocsOpt = None,
+    new_date: Annotated[
+        datetime | None,
+        typer.Option("--new-date", formats=["%Y-%m-%d"], help="apologize: the new due date"),
+    ] = None,
 ) -> None:
     """Act on the dossier's current stage as an officer of the registry."""
     ctx = open_context()
@@ -94,6 +99,7 @@ async def act(
             "to_stage": to,
             "missing": missing or [],
             "documents": documents,
+            "new_due_date": new_date.date() if new_date else None,
         }
     )
     client = await connect(ctx.settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -11,9 +11,12 @@ from temporalio.client import Client, WorkflowExecution
 
 from cli import render
 from cli.context import CommandError, command
+from cli.timing import time_fields
 from config import get_settings
+from models.calendar import VIETNAM
 from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.procedure import Identifier, ProcedureCode
+from support.calendars import calendar_for
 from support.client import connect
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
@@ -33,7 +36,9 @@ async def status(
     if as_json:
         render.print_json(state.model_dump(mode="json"))
     else:
-        render.dossier_state(state)
+        settings = get_settings()
+        timing = time_fields(state, calendar_for(state.submitted_at, settings))
+        render.dossier_state(state, timing=timing)
 
 
 def _checked(value: str, kind: Any, option: str) -> str:
@@ -52,6 +57,8 @@ def build_query(
     stage: str | None = None,
     overdue: bool = False,
     now: datetime | None = None,
+    at_risk: bool = False,
+    due_before: date | None = None,
 ) -> str:
     """A visibility query over hoso's search attributes (values validated, so no injection)."""
     clauses = [f"WorkflowType = '{DossierWorkflow.__name__}'"]
@@ -67,17 +74,32 @@ def build_query(
     ):
         if value:
             clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
+    closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
     if overdue:
-        moment = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
-        clauses.append(f"{sa.DUE.name} < '{moment}'")
+        # The workflow flags it at the close of the due date; the clock catches a lagging flag.
+        moment = _utc(now or datetime.now(UTC))
+        clauses.append(f"({sa.OVERDUE.name} = true OR {sa.DUE.name} < '{moment}')")
+    if at_risk:
+        clauses.append(f"{sa.AT_RISK.name} = true")
+    if due_before is not None:
+        midnight = datetime.combine(due_before, time(0, 0), VIETNAM)
+        clauses.append(f"{sa.DUE.name} < '{_utc(midnight)}'")
+    if overdue or at_risk or due_before is not None:
         clauses.append(f"{sa.STATUS.name} NOT IN ({closed})")
     return " AND ".join(clauses)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _row(execution: WorkflowExecution) -> dict[str, str | None]:
     attrs = execution.typed_search_attributes
     due = attrs.get(sa.DUE)
+    stage_due = attrs.get(sa.STAGE_DUE)
+    flags = [
+        name for name, key in (("overdue", sa.OVERDUE), ("at risk", sa.AT_RISK)) if attrs.get(key)
+    ]
     return {
         "code": execution.id,
         "status": attrs.get(sa.STATUS),
@@ -86,12 +108,17 @@ def _row(execution: WorkflowExecution) -> dict[str, str | None]:
         "stage": attrs.get(sa.STAGE),
         "unit": attrs.get(sa.UNIT),
         "due_date": render.day(due) if due else None,
+        "due_at": due.isoformat() if due else None,
+        "stage_due": render.local_time(stage_due) if stage_due else None,
+        "flags": ", ".join(flags) or None,
         "started": render.local_time(execution.start_time),
     }
 
 
 async def list_rows(client: Client, query: str, limit: int) -> list[dict[str, str | None]]:
-    return [_row(e) async for e in client.list_workflows(query, limit=limit)]
+    """Matching dossiers, soonest due first (visibility on SQL stores cannot ORDER BY)."""
+    rows = [_row(e) async for e in client.list_workflows(query, limit=limit)]
+    return sorted(rows, key=lambda row: (row["due_at"] is None, row["due_at"] or "", row["code"]))
 
 
 async def list_dossiers(
@@ -101,11 +128,27 @@ async def list_dossiers(
     unit: Annotated[str | None, typer.Option(help="unit of the current stage")] = None,
     stage: Annotated[str | None, typer.Option(help="current stage id")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="past due and still open")] = False,
+    at_risk: Annotated[
+        bool, typer.Option("--at-risk", help="may miss the due date: an apology is due")
+    ] = False,
+    due_before: Annotated[
+        datetime | None,
+        typer.Option("--due-before", formats=["%Y-%m-%d"], help="due before DATE, still open"),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="at most N dossiers")] = 50,
     as_json: JsonFlag = False,
 ) -> None:
     """List dossiers by status, procedure, agency, unit, stage; --overdue for the late ones."""
-    query = build_query(status, procedure, agency, unit, stage, overdue)
+    query = build_query(
+        status,
+        procedure,
+        agency,
+        unit,
+        stage,
+        overdue,
+        at_risk=at_risk,
+        due_before=due_before.date() if due_before else None,
+    )
     client = await connect(get_settings())
     rows = await list_rows(client, query, limit)
     if as_json:
@@ -114,7 +157,7 @@ async def list_dossiers(
     if not rows:
         render.info("no dossiers match")
         return
-    columns = ["code", "status", "procedure", "stage", "unit", "due_date"]
+    columns = ["code", "status", "procedure", "stage", "unit", "stage_due", "due_date", "flags"]
     render.console.print(
         render.table(None, columns, ([row[c] or "-" for c in columns] for row in rows))
     )

@@ -63,7 +63,11 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str
     return result
 
 
-def dossier_state(state: DossierState, last_actions: int = 8) -> None:
+def dossier_state(
+    state: DossierState,
+    last_actions: int = 8,
+    timing: Sequence[tuple[str, str]] = (),
+) -> None:
     """What an officer needs to see of one dossier."""
     stage = state.stage or "-"
     if state.stage_kind:
@@ -88,6 +92,7 @@ def dossier_state(state: DossierState, last_actions: int = 8) -> None:
             + (" (awaiting confirmation)" if state.awaiting_confirmation else ""),
         ),
     ]
+    fields.extend(timing)
     if state.awaiting_agencies:
         fields.append(("awaiting", ", ".join(state.awaiting_agencies)))
     if state.missing:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -20,8 +20,15 @@ def test_filters_become_search_attribute_clauses() -> None:
 
 def test_overdue_means_past_due_and_still_open() -> None:
     query = build_query(overdue=True, now=datetime(2025, 7, 1, 3, 0, tzinfo=UTC))
-    assert "HosoDueDate < '2025-07-01T03:00:00Z'" in query
+    assert "(HosoOverdue = true OR HosoDueDate < '2025-07-01T03:00:00Z')" in query
     assert "HosoStatus NOT IN ('cancelled', 'completed', 'refused', 'withdrawn')" in query
+
+
+def test_due_before_a_day_means_due_before_its_midnight_in_vietnam() -> None:
+    query = build_query(due_before=date(2027, 1, 19), at_risk=True)
+    assert "HosoDueDate < '2027-01-18T17:00:00Z'" in query
+    assert "HosoAtRisk = true" in query
+    assert "HosoStatus NOT IN (" in query
 
 
 @pytest.mark.parametrize(

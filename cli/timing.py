@@ -1,0 +1,50 @@
+"""A dossier's time in working days, as `hoso status` shows it: used, left, suspended, apology."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from models.calendar import VIETNAM, WorkingCalendar
+from models.state import DossierState
+
+
+def time_fields(
+    state: DossierState, calendar: WorkingCalendar, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """Rows for the status panel; empty until the dossier is received (no clock runs before)."""
+    if state.received_at is None or state.due_date is None:
+        return []
+    moment = state.closed_at or now or datetime.now(UTC)
+    today = moment.astimezone(VIETNAM).date()
+    start = calendar.receipt_day(state.received_at)
+    suspended = sum(s.working_days for s in state.suspensions)
+    used = max(calendar.working_days_between(start, today) - suspended, 0)
+    fields = [("time used", f"{used} working days (suspensions excluded)")]
+    if state.closed_at is None:
+        left = calendar.working_days_between(today, state.due_date)
+        late = calendar.working_days_between(state.due_date, today)
+        fields.append(
+            ("time left", f"{left} working days" if not late else f"{late} working days late")
+        )
+    for pause in state.suspensions:
+        until = pause.ended_at.astimezone(VIETNAM).strftime("%Y-%m-%d") if pause.ended_at else "now"
+        began = pause.started_at.astimezone(VIETNAM).strftime("%Y-%m-%d")
+        fields.append(
+            ("suspended", f"{began} → {until}: {pause.working_days} working days ({pause.stage})")
+        )
+    if state.apology is not None:
+        apology = state.apology
+        fields.append(
+            (
+                "apology",
+                f"{apology.officer}: due {apology.previous_due_date} → {apology.new_due_date}"
+                f" “{apology.reason}”",
+            )
+        )
+    flags = [name for name, on in (("overdue", state.overdue), ("at risk", state.at_risk)) if on]
+    if flags:
+        fields.append(("flags", ", ".join(flags)))
+    late_stages = [v.stage for v in state.visits if v.late]
+    if late_stages:
+        fields.append(("late stages", ", ".join(late_stages)))
+    return fields

@@ -1,0 +1,56 @@
+"""`hoso status` counts a dossier's time in working days, suspensions excluded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from cli.timing import time_fields
+from models.calendar import VIETNAM
+from models.dossier import DossierStatus
+from models.procedure import DeliveryChannel
+from models.state import Apology, DossierState, Suspension
+from support.calendars import resolve_calendar
+
+
+def ict(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=VIETNAM)  # type: ignore[misc]
+
+
+def test_time_used_and_left_exclude_the_applicants_suspension() -> None:
+    state = DossierState(
+        code="so-tnmt-261207-0001",
+        procedure_code="1.010733",
+        procedure_version=1,
+        procedure_name="Thẩm định ĐTM",
+        agency="so-tnmt",
+        status=DossierStatus.in_review,
+        delivery=DeliveryChannel.online,
+        submitted_at=ict(2026, 12, 7, 9, 0),
+        received_at=ict(2026, 12, 7, 10, 0),
+        due_date=date(2027, 1, 28),
+        suspensions=[
+            Suspension(
+                stage="specialist",
+                started_at=ict(2026, 12, 9, 10, 0),
+                ended_at=ict(2026, 12, 18, 10, 0),
+                working_days=7,
+            )
+        ],
+        apology=Apology(
+            officer="tnmt.specialist",
+            reason="Chờ ý kiến",
+            previous_due_date=date(2027, 1, 19),
+            new_due_date=date(2027, 1, 28),
+            at=ict(2027, 1, 18, 9, 0),
+        ),
+    )
+    fields = dict(time_fields(state, resolve_calendar(2026, 2027), now=ict(2026, 12, 21, 9, 0)))
+    # 10 working days after 7 December up to the 21st, 7 of them the applicant's.
+    assert fields["time used"] == "3 working days (suspensions excluded)"
+    # 22 Dec … 28 Jan, New Year's Day excluded.
+    assert fields["time left"] == "27 working days"
+    assert fields["suspended"] == "2026-12-09 → 2026-12-18: 7 working days (specialist)"
+    assert "due 2027-01-19 → 2027-01-28" in fields["apology"]
+
+    late = dict(time_fields(state, resolve_calendar(2026, 2027), now=ict(2027, 2, 1, 9, 0)))
+    assert late["time left"] == "2 working days late"

@@ -32,6 +32,26 @@ class Settings(BaseSettings):
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server host")
     smtp_port: int = Field(default=25, description="SMTP server port")
     smtp_sender: str = Field(default="hoso@localhost", description="From address of emails")
+    worker_max_concurrent_workflow_tasks: int = Field(
+        default=100,
+        ge=1,
+        description="workflow tasks one worker runs at once (a few per core are enough)",
+    )
+    worker_max_concurrent_activities: int = Field(
+        default=15,
+        ge=1,
+        description="activities one worker runs at once; at most its 15 database connections",
+    )
+    worker_max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="sticky cache: open dossiers a worker keeps in memory between their tasks",
+    )
+    worker_graceful_shutdown_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="on SIGTERM, how long running activities may finish before they are cancelled",
+    )
     procedures_dir: Path = Field(
         default=Path(__file__).parent / "procedures", description="sample procedures loaded by up"
     )

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from cli import demo, dossiers, history, queries, stack
+from cli import db, demo, dossiers, forms, history, queries, rebuild, reports, stack, worker
 
 app = typer.Typer(
     name="hoso",
@@ -35,6 +35,11 @@ dossiers.register(app)
 queries.register(app)
 history.register(app)
 demo.register(app)
+reports.register(app)
+forms.register(app)
+rebuild.register(app)
+db.register(app)
+worker.register(app)
 
 
 def _mount_catalogue_commands() -> None:

@@ -4,38 +4,57 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
 
 import models.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 SessionFactory = Callable[[], Session]
+BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    """An engine for `url`; a SQLite file gets its folder, WAL and a busy timeout (shared file)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        # UTC sessions: dates computed in SQL (now(), casts) do not depend on the server's zone.
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Brings the schema to the latest migration (Alembic `upgrade head`; see migrations/)."""
+    from migrations.apply import upgrade
+
+    upgrade(engine)
 
 
 def session_factory(engine: Engine) -> SessionFactory:
+    """A callable giving a new `Session`; rows stay readable after commit (no expiry)."""
+
     def new_session() -> Session:
         return Session(engine, expire_on_commit=False)
 

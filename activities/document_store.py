@@ -7,20 +7,24 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1024 * 1024
 
 
 class DocumentNotFound(LookupError):
-    pass
+    """No document with that hash in the store."""
 
 
 class DocumentStore:
+    """Files under `root/ab/cd/<sha256>`; written atomically, never overwritten with other bytes."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
     def path(self, sha: str) -> Path:
+        """Where a document lives; anything but 64 lowercase hex digits is refused (traversal)."""
         if not SHA256.fullmatch(sha):
             raise ValueError(f"not a SHA-256 document reference: {sha[:80]!r}")
         return self.root / sha[:2] / sha[2:4] / sha
@@ -29,22 +33,39 @@ class DocumentStore:
         return self.path(sha).is_file()
 
     def put(self, data: bytes) -> str:
+        """Stores `data` once; returns its SHA-256 (a repeat writes nothing)."""
         sha = hashlib.sha256(data).hexdigest()
         if not self.exists(sha):
-            self._write(sha, [data])
+            temporary = self._incoming()
+            try:
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                    _sync(handle)
+                self._settle(temporary, sha)
+            finally:
+                temporary.unlink(missing_ok=True)
         return sha
 
     def put_file(self, source: Path) -> tuple[str, int]:
-        """Streams a file into the store; returns its hash and size."""
+        """Streams a file into the store in one pass; returns its hash and size.
+
+        The bytes are hashed as they are copied, so the address always matches what was stored
+        even if the source changes meanwhile.
+        """
         digest, size = hashlib.sha256(), 0
-        with open(source, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-        sha = digest.hexdigest()
-        if not self.exists(sha):
-            with open(source, "rb") as handle:
-                self._write(sha, iter(lambda: handle.read(CHUNK), b""))
+        temporary = self._incoming()
+        try:
+            with open(source, "rb") as reader, open(temporary, "wb") as writer:
+                while chunk := reader.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    writer.write(chunk)
+                _sync(writer)
+            sha = digest.hexdigest()
+            if not self.exists(sha):
+                self._settle(temporary, sha)
+        finally:
+            temporary.unlink(missing_ok=True)
         return sha, size
 
     def read(self, sha: str) -> bytes:
@@ -64,17 +85,20 @@ class DocumentStore:
                 digest.update(chunk)
         return digest.hexdigest() == sha
 
-    def _write(self, sha: str, chunks) -> None:  # type: ignore[no-untyped-def]
+    def _incoming(self) -> Path:
+        """A new temporary file inside the store (same filesystem, so the rename is atomic)."""
+        folder = self.root / ".incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder)
+        os.close(fd)
+        return Path(name)
+
+    def _settle(self, temporary: Path, sha: str) -> None:
         target = self.path(sha)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        os.replace(temporary, target)
+
+
+def _sync(handle: BinaryIO) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())

@@ -13,6 +13,8 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
+from activities.notify import vietnamese_date
+from activities.pdf import render_pdf
 from models.calendar import VIETNAM
 from models.effects import FormRequest
 from models.state import FormRef
@@ -23,10 +25,11 @@ TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "forms"),
     autoescape=True,  # applicant-controlled text must never become markup
 )
+TEMPLATES.filters["vn_date"] = vietnamese_date
 TITLES = {
     "receipt": ("01", "Phiếu tiếp nhận hồ sơ và hẹn trả kết quả"),
     "supplement_request": ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "refusal": ("03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+    "refusal": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "control_sheet": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     "result": ("", "Kết quả giải quyết thủ tục hành chính"),
@@ -38,14 +41,28 @@ def render_form(request: FormRequest) -> bytes:
     number, title = TITLES[request.kind]
     template = TEMPLATES.get_template(f"{request.kind}.html")
     html = template.render(
-        number=number,
-        title=title,
-        code=request.dossier_code,
-        issued_at=request.issued_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y"),
-        missing=[m for m in request.context.get("missing", "").split("\n") if m],
-        **{k: v for k, v in request.context.items() if k != "missing"},
+        {
+            **request.context,  # the form's own fields below win over a context key of that name
+            "number": number,
+            "title": title,
+            "code": request.dossier_code,
+            "issued_at": request.issued_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y"),
+            "missing": [
+                m.strip() for m in request.context.get("missing", "").split("\n") if m.strip()
+            ],
+        }
     )
     return html.encode("utf-8")
+
+
+FORM_FORMAT = "pdf"
+
+
+def render_form_pdf(request: FormRequest) -> bytes:
+    """The form as the PDF the applicant gets; the same request always gives the same bytes."""
+    title = f"{TITLES[request.kind][1]} — {request.dossier_code}"
+    html = render_form(request).decode("utf-8")
+    return render_pdf(html, issued_at=request.issued_at, title=title)
 
 
 class FormActivities:
@@ -56,7 +73,7 @@ class FormActivities:
     @activity.defn
     async def issue_form(self, request: FormRequest) -> FormRef:
         structlog.contextvars.bind_contextvars(dossier=request.dossier_code)
-        data = render_form(request)
+        data = await asyncio.to_thread(render_form_pdf, request)
         sha = await asyncio.to_thread(self._store.put, data)
         await asyncio.to_thread(self._register, request, sha, len(data))
         log.info("form_issued", kind=request.kind, sha256=sha)
@@ -76,10 +93,10 @@ class FormActivities:
                     DocumentRecord(
                         dossier_code=request.dossier_code,
                         kind=request.kind,
-                        file_name=f"{request.kind}.html",
+                        file_name=f"{request.kind}.{FORM_FORMAT}",
                         sha256=sha,
                         size=size,
-                        format="html",
+                        format=FORM_FORMAT,
                         source="form",
                         added_at=request.issued_at,
                     )

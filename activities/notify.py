@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from email.message import EmailMessage
+import re
+from datetime import UTC, date, datetime
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formatdate
 from pathlib import Path
 from typing import Protocol
 
@@ -25,37 +28,79 @@ TEMPLATES = jinja2.Environment(
     autoescape=False,  # noqa: S701 - plain-text messages, never rendered as HTML
     keep_trailing_newline=False,
 )
+TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+def vietnamese_date(value: object) -> str:
+    """An ISO date (or date-time) as Vietnamese readers write it, 2027-01-12 → 12/01/2027."""
+    text = str(value or "")
+    try:
+        return date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return text
+
+
+TEMPLATES.filters["vn_date"] = vietnamese_date
 
 
 class Channel(Protocol):
+    """Where a rendered message goes; raising makes the activity retry."""
+
     name: str
 
     async def send(self, recipient: str, subject: str, body: str) -> None: ...
 
 
 class LogChannel:
-    """The default channel: the outbox row is the message; the log says it left."""
+    """The default channel: the outbox row is the message, and the activity logs that it left.
+
+    Nothing here is logged: the recipient and the body are personal data.
+    """
 
     name = "log"
 
     async def send(self, recipient: str, subject: str, body: str) -> None:
-        log.info("notification_delivered", channel=self.name)
+        return None
 
 
 class SmtpChannel:
+    """Email through an SMTP server; an applicant without an email address is not an error."""
+
     name = "smtp"
 
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        timeout: float = 10.0,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        start_tls: bool | None = None,
+    ) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
+        self._username, self._password, self._start_tls = username, password, start_tls
 
     async def send(self, recipient: str, subject: str, body: str) -> None:
         if "@" not in recipient:
-            log.info("notification_without_email", channel=self.name)
+            log.info("no_email_address", channel=self.name)
             return
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self._sender, recipient, subject
-        message.set_content(body)
-        await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout)
+        # compat32 with an explicit Header: the modern policy's folder drops the space between
+        # two encoded words (CPython 3.11), which turns "đồng chí" into "đồngchí" in subjects.
+        message = MIMEText(body, "plain", "utf-8")
+        message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]
+        message["From"], message["To"] = self._sender, recipient
+        message["Date"] = formatdate(usegmt=True)
+        await aiosmtplib.send(
+            message,
+            hostname=self._host,
+            port=self._port,
+            timeout=self._timeout,
+            username=self._username,
+            password=self._password,
+            start_tls=self._start_tls,
+        )
 
 
 class NotificationActivities:
@@ -71,15 +116,22 @@ class NotificationActivities:
         recipient = await asyncio.to_thread(self._address, notification)
         row = await asyncio.to_thread(self._outbox, notification, recipient, subject, body)
         if row.sent_at is not None:
+            log.info("notification_already_sent", key=notification.key)
             return
-        try:
-            await self._channel.send(recipient, subject, body)
+        try:  # the stored message, so every attempt sends the same words to the same people
+            await self._channel.send(row.recipient, row.subject, row.body)
         except Exception as err:
-            await asyncio.to_thread(self._failed, notification.key, type(err).__name__)
-            log.warning("notification_failed", key=notification.key, error=type(err).__name__)
+            error = _describe(err)
+            await asyncio.to_thread(self._failed, notification.key, error)
+            log.warning("notification_failed", key=notification.key, error=error)
             raise
         await asyncio.to_thread(self._sent, notification.key)
-        log.info("notification_sent", key=notification.key, template=notification.template)
+        log.info(
+            "notification_sent",
+            key=notification.key,
+            template=notification.template,
+            channel=self._channel.name,
+        )
 
     def _address(self, notification: Notification) -> str:
         to = notification.recipient
@@ -94,7 +146,8 @@ class NotificationActivities:
             if to.agency:
                 query = query.where(OfficerRecord.agency == to.agency)
             emails = sorted(o.email for o in session.exec(query) if o.email)
-        return ", ".join(emails) or f"{to.agency}/{to.unit or '*'}/{to.role or '*'}"
+        # Nobody with an email: the unit (or agency) is named, and the log channel's row shows it.
+        return ", ".join(emails) or to.unit or to.agency or to.role or "officers"
 
     def _outbox(
         self, notification: Notification, recipient: str, subject: str, body: str
@@ -135,13 +188,21 @@ class NotificationActivities:
                 session.commit()
 
 
+def _describe(err: Exception) -> str:
+    """The failure without personal data: its class and, for SMTP, the server's reply code."""
+    code = getattr(err, "code", None)
+    return f"{type(err).__name__} {code}" if isinstance(code, int) else type(err).__name__
+
+
 def _render(notification: Notification) -> tuple[str, str]:
     """The first line of the template is the subject, the rest the body."""
     try:
+        if not TEMPLATE_NAME.fullmatch(notification.template):
+            raise jinja2.TemplateNotFound(notification.template)
         template = TEMPLATES.get_template(f"{notification.template}.txt")
     except jinja2.TemplateNotFound:
         raise ApplicationError(
-            f"no notification template '{notification.template}'",
+            f"no notification template '{notification.template[:64]}'",
             type="UnknownTemplate",
             non_retryable=True,
         ) from None

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from temporalio import activity
 
 from activities.database import SessionFactory
+from activities.forms import FORM_FORMAT
 from models.calendar import close_of_day
 from models.effects import DossierProjection
 from models.state import DossierState
@@ -34,30 +35,37 @@ class ProjectionActivities:
             log.info("stale_projection_ignored", actions=len(state.actions))
 
     def _record(self, projection: DossierProjection) -> bool:
-        """Writes the projection in one transaction; False when an older state came in late."""
-        state = projection.state
-        with self._sessions() as session:
-            known_seqs = set(
-                session.exec(
-                    select(ActionRecord.seq).where(ActionRecord.dossier_code == state.code)
-                ).all()
-            )
-            if len(known_seqs) > len(state.actions):
-                return False  # the row already shows a newer state
-            changed = _upsert_dossier(session, projection)
-            session.flush()  # the dossier row exists before its actions point at it
-            for entry in state.actions:
-                if entry.seq not in known_seqs:
-                    session.add(ActionRecord(dossier_code=state.code, **entry.model_dump()))
-                    changed = True
-            changed = _add_documents(session, projection) or changed
-            if changed:
-                row = session.get(DossierRecord, state.code)
-                assert row is not None
-                row.updated_at = datetime.now(UTC)
-                session.add(row)
-            session.commit()
-            return True
+        return record_projection(self._sessions, projection)
+
+
+def record_projection(sessions: SessionFactory, projection: DossierProjection) -> bool:
+    """Writes the projection in one transaction; False when an older state came in late.
+
+    Shared by the activity and by `hoso rebuild`, so a rebuilt projection is the same rows.
+    """
+    state = projection.state
+    with sessions() as session:
+        known_seqs = set(
+            session.exec(
+                select(ActionRecord.seq).where(ActionRecord.dossier_code == state.code)
+            ).all()
+        )
+        if len(known_seqs) > len(state.actions):
+            return False  # the row already shows a newer state
+        changed = _upsert_dossier(session, projection)
+        session.flush()  # the dossier row exists before its actions point at it
+        for entry in state.actions:
+            if entry.seq not in known_seqs:
+                session.add(ActionRecord(dossier_code=state.code, **entry.model_dump()))
+                changed = True
+        changed = _add_documents(session, projection) or changed
+        if changed:
+            row = session.get(DossierRecord, state.code)
+            assert row is not None
+            row.updated_at = datetime.now(UTC)
+            session.add(row)
+        session.commit()
+        return True
 
 
 def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
@@ -158,10 +166,10 @@ def _add_documents(session: Session, projection: DossierProjection) -> bool:
                 DocumentRecord(
                     dossier_code=state.code,
                     kind=form.kind,
-                    file_name=f"{form.kind}.html",
+                    file_name=f"{form.kind}.{FORM_FORMAT}",
                     sha256=form.sha256,
                     size=0,
-                    format="html",
+                    format=FORM_FORMAT,
                     source="form",
                     added_at=form.issued_at,
                 )

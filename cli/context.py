@@ -19,6 +19,7 @@ from activities.database import create_schema, make_engine, session_factory
 from activities.document_store import DocumentStore
 from cli import render
 from config import Settings, get_settings
+from migrations.apply import SchemaError
 from models.actions import OfficerIdentity
 from support.catalogue import get_officer
 from support.client import TemporalUnreachable, connect
@@ -63,7 +64,7 @@ def officer_identity(ctx: Context, officer_id: str) -> OfficerIdentity:
 
 def describe(exc: BaseException) -> str | None:
     """The one line to show for an expected failure; None for a bug (shown as a traceback)."""
-    if isinstance(exc, IntakeError | CatalogueError | CommandError | DevServerError):
+    if isinstance(exc, IntakeError | CatalogueError | CommandError | DevServerError | SchemaError):
         return str(exc)
     if isinstance(exc, TemporalUnreachable):
         return str(exc)

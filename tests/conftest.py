@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import create_engine, make_url, text
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -17,6 +20,7 @@ from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = "HOSO_TEST_DATABASE_URL"  # a PostgreSQL server's URL: run on it, not SQLite
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -55,9 +59,34 @@ async def dev_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Wor
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """Settings pointing every file hoso writes into this test's own folder."""
+def settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
+    """Settings pointing every file hoso writes into this test's own folder (and, when
+    HOSO_TEST_DATABASE_URL is set, the projection into a fresh PostgreSQL database)."""
     monkeypatch.setenv("HOSO_DATA_DIR", str(tmp_path / "data"))
+    if os.environ.get(TEST_DATABASE_URL):
+        monkeypatch.setenv("HOSO_DATABASE_URL", request.getfixturevalue("database_url"))
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the test's own: a new database on the server HOSO_TEST_DATABASE_URL
+    names (dropped afterwards), else a SQLite file in the test's folder."""
+    server = os.environ.get(TEST_DATABASE_URL)
+    if not server:
+        yield f"sqlite:///{tmp_path / 'hoso.db'}"
+        return
+    name = f"hoso_test_{uuid.uuid4().hex}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

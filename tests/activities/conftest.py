@@ -1,19 +1,28 @@
-"""A real SQLite file and a real document store for each activity test."""
+"""A real database (a SQLite file, or PostgreSQL when the suite is pointed at one), a real
+document store and a real SMTP server for the activity tests."""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from activities.database import SessionFactory, create_schema, make_engine, session_factory
 from activities.document_store import DocumentStore
 from models.dossier import Applicant, DocumentRef, DossierStatus
+from models.effects import DossierProjection
 from models.procedure import DeliveryChannel
 from models.state import ActionEntry, DossierState
 from models.tables import OfficerRecord
 
+CODE = "so-tnmt-261128-0001"
 APPLICANT = Applicant(
     name="Trần Thị Bích",
     id_number="001190054321",
@@ -24,8 +33,8 @@ APPLICANT = Applicant(
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> SessionFactory:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hoso.db'}")
+def sessions(database_url: str) -> Iterator[SessionFactory]:
+    engine = make_engine(database_url)
     create_schema(engine)
     factory = session_factory(engine)
     with factory() as session:
@@ -40,7 +49,8 @@ def sessions(tmp_path: Path) -> SessionFactory:
             )
         )
         session.commit()
-    return factory
+    yield factory
+    engine.dispose()
 
 
 @pytest.fixture
@@ -48,7 +58,36 @@ def store(tmp_path: Path) -> DocumentStore:
     return DocumentStore(tmp_path / "documents")
 
 
-def dossier_state(code: str = "so-tnmt-261128-0001", actions: int = 1) -> DossierState:
+class Inbox:
+    """What the SMTP server received: (envelope recipients, parsed message) per mail."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free local port, stopped after the test."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def dossier_state(code: str = CODE, actions: int = 1) -> DossierState:
     at = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
     return DossierState(
         code=code,
@@ -71,3 +110,9 @@ def dossier_state(code: str = "so-tnmt-261128-0001", actions: int = 1) -> Dossie
             for n in range(1, actions + 1)
         ],
     )
+
+
+def projection(state: DossierState | None = None, **changes: Any) -> DossierProjection:
+    """The projection of `state` (default: a dossier in review), with `changes` to its state."""
+    state = (state or dossier_state()).model_copy(update=changes)
+    return DossierProjection(state=state, reference="ref-1", applicant=APPLICANT)

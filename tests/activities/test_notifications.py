@@ -2,136 +2,211 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.header import decode_header, make_header
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
+from structlog.testing import capture_logs
 from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 
 from activities.database import SessionFactory
-from activities.notify import NotificationActivities, SmtpChannel
+from activities.notify import LogChannel, NotificationActivities, SmtpChannel
 from models.effects import Notification, Recipient
-from models.tables import NotificationRecord
-from tests.activities.conftest import APPLICANT
+from models.tables import NotificationRecord, OfficerRecord
+from tests.activities.conftest import APPLICANT, CODE, Inbox, free_port
+
+SENDER = "hoso@example.gov.vn"
+TEMPLATES = Path(__file__).parents[2] / "activities" / "templates" / "notifications"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
+def to_applicant(email: str | None = APPLICANT.email) -> Recipient:
+    return Recipient(audience="applicant", email=email, phone=APPLICANT.phone)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-def supplement_notice(key: str = "so-tnmt-261128-0001:4:supplement_requested") -> Notification:
+def notice(
+    template: str = "supplement_requested",
+    recipient: Recipient | None = None,
+    key: str = f"{CODE}:4:supplement_requested",
+    **context: str,
+) -> Notification:
+    base = {
+        "code": CODE,
+        "procedure_name": "Thẩm định báo cáo ĐTM",
+        "missing": "Bản vẽ mặt bằng\nDự án đầu tư bản ký số",
+    }
     return Notification(
         key=key,
-        dossier_code="so-tnmt-261128-0001",
-        template="supplement_requested",
-        recipient=Recipient(audience="applicant", email=APPLICANT.email, phone=APPLICANT.phone),
-        context={
-            "code": "so-tnmt-261128-0001",
-            "procedure_name": "Thẩm định báo cáo ĐTM",
-            "missing": "Bản vẽ mặt bằng\nDự án đầu tư bản ký số",
-        },
+        dossier_code=CODE,
+        template=template,
+        recipient=recipient or to_applicant(),
+        context=base | context,
     )
+
+
+def subject_of(message: EmailMessage) -> str:
+    return str(message["Subject"])
+
+
+def body_of(message: EmailMessage) -> str:
+    return str(message.get_content())
+
+
+def outbox(sessions: SessionFactory) -> list[NotificationRecord]:
+    with sessions() as session:
+        return list(session.exec(select(NotificationRecord)).all())
 
 
 async def test_supplement_request_is_mailed_once_with_everything_missing(
     sessions: SessionFactory, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
-    activities = NotificationActivities(
-        sessions, SmtpChannel("127.0.0.1", port, "hoso@example.gov.vn")
-    )
-    await activities.send_notification(supplement_notice())
-    await activities.send_notification(supplement_notice())  # a retry after success
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+    await activities.send_notification(notice())
+    await activities.send_notification(notice())  # a retry after success
 
     assert len(inbox.messages) == 1
     recipients, message = inbox.messages[0]
     assert recipients == ["bich@example.vn"]
-    subject = str(make_header(decode_header(message["Subject"])))
-    body = message.get_payload(decode=True).decode("utf-8")
-    assert subject == "Yêu cầu bổ sung, hoàn thiện hồ sơ so-tnmt-261128-0001"
-    assert "- Bản vẽ mặt bằng" in body and "- Dự án đầu tư bản ký số" in body
-    with sessions() as session:
-        rows = session.exec(select(NotificationRecord)).all()
-    assert len(rows) == 1 and rows[0].sent_at is not None and rows[0].attempts == 1
+    assert subject_of(message) == f"Yêu cầu bổ sung, hoàn thiện hồ sơ {CODE}"
+    body = body_of(message)
+    assert "- Bản vẽ mặt bằng\n- Dự án đầu tư bản ký số\n" in body
+    assert "không tính vào thời hạn giải quyết" in body
+    [row] = outbox(sessions)
+    assert row.sent_at is not None and row.attempts == 1 and row.channel == "smtp"
 
 
-async def test_officers_are_mailed_at_their_registry_address(
+async def test_receipt_notice_gives_the_due_date_as_vietnamese_readers_write_it(
     sessions: SessionFactory, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
-    activities = NotificationActivities(
-        sessions, SmtpChannel("127.0.0.1", port, "hoso@example.gov.vn")
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+    await ActivityEnvironment().run(
+        activities.send_notification, notice("receipt_issued", due_date="2027-01-12")
+    )
+    [(_, message)] = inbox.messages
+    assert subject_of(message) == f"Đã tiếp nhận hồ sơ {CODE}, hẹn trả kết quả ngày 12/01/2027"
+    assert "Ngày hẹn trả kết quả: 12/01/2027." in body_of(message)
+
+
+async def test_officers_of_the_stage_are_mailed_at_their_registry_addresses(
+    sessions: SessionFactory, smtp: tuple[Inbox, int]
+) -> None:
+    with sessions() as session:
+        for id_, active in (("tnmt.specialist2", True), ("tnmt.retired", False)):
+            session.add(
+                OfficerRecord(
+                    id=id_,
+                    name="Lê Văn Nam",
+                    role="specialist",
+                    unit="environment-office",
+                    agency="so-tnmt",
+                    email=f"{id_}@example.gov.vn",
+                    active=active,
+                )
+            )
+        session.commit()
+    inbox, port = smtp
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+    officers = Recipient(
+        audience="officers", role="specialist", unit="environment-office", agency="so-tnmt"
     )
     await activities.send_notification(
-        Notification(
-            key="k:1:stage_assigned",
-            dossier_code="so-tnmt-261128-0001",
-            template="stage_assigned",
-            recipient=Recipient(
-                audience="officers", role="specialist", unit="environment-office", agency="so-tnmt"
-            ),
-            context={"code": "so-tnmt-261128-0001", "stage": "specialist"},
-        )
+        notice("stage_assigned", officers, key=f"{CODE}:2:stage_assigned", stage="specialist")
     )
-    assert inbox.messages[0][0] == ["tnmt.specialist@example.gov.vn"]
+    [(recipients, message)] = inbox.messages
+    assert sorted(recipients) == [
+        "tnmt.specialist2@example.gov.vn",
+        "tnmt.specialist@example.gov.vn",
+    ]
+    assert subject_of(message) == f"Hồ sơ {CODE} chờ đồng chí xử lý ở bước specialist"
+
+
+async def test_officers_without_email_are_named_by_their_unit_and_nothing_is_mailed(
+    sessions: SessionFactory, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+    board = Recipient(audience="officers", role="director", unit="board", agency="so-tnmt")
+    await activities.send_notification(notice("stage_assigned", board, stage="decide"))
+    assert inbox.messages == []
+    [row] = outbox(sessions)
+    assert row.recipient == "board" and row.sent_at is not None
+
+
+async def test_applicant_without_email_counts_as_notified_and_nobody_is_mailed(
+    sessions: SessionFactory, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+    with capture_logs() as logs:
+        await activities.send_notification(notice(recipient=to_applicant(email=None)))
+    assert inbox.messages == []
+    [row] = outbox(sessions)
+    assert row.recipient == APPLICANT.phone and row.sent_at is not None
+    assert "no_email_address" in [entry["event"] for entry in logs]
 
 
 async def test_refused_smtp_connection_is_retried_and_recorded_then_sent(
     sessions: SessionFactory,
 ) -> None:
     port = free_port()  # nothing listens there yet
-    activities = NotificationActivities(
-        sessions, SmtpChannel("127.0.0.1", port, "hoso@example.gov.vn", timeout=2)
-    )
-    with pytest.raises(Exception):  # noqa: B017 - any connection error; Temporal retries it
-        await activities.send_notification(supplement_notice())
-    with sessions() as session:
-        row = session.get(NotificationRecord, supplement_notice().key)
-    assert row is not None and row.sent_at is None and row.attempts == 1 and row.last_error
-    assert "bich@example.vn" not in row.last_error
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER, timeout=2))
+    for attempt in (1, 2):
+        with pytest.raises(Exception):  # noqa: B017 - any connection error; Temporal retries it
+            await activities.send_notification(notice())
+        [row] = outbox(sessions)
+        assert row.sent_at is None and row.attempts == attempt and row.last_error
+        assert "bich@example.vn" not in row.last_error and "127.0.0.1" not in row.last_error
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        await activities.send_notification(supplement_notice())
+        await activities.send_notification(notice())
+        await activities.send_notification(notice())
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
-    with sessions() as session:
-        row = session.get(NotificationRecord, supplement_notice().key)
-    assert row is not None and row.sent_at is not None and row.attempts == 2
+    [row] = outbox(sessions)
+    assert row.sent_at is not None and row.attempts == 3
 
 
-async def test_unknown_template_fails_for_good(sessions: SessionFactory) -> None:
-    from activities.notify import LogChannel
-
+async def test_log_channel_keeps_the_message_in_the_outbox_and_logs_no_personal_data(
+    sessions: SessionFactory,
+) -> None:
     activities = NotificationActivities(sessions, LogChannel())
-    notice = supplement_notice().model_copy(update={"template": "no_such_notice"})
+    with capture_logs() as logs:
+        await activities.send_notification(notice(reasons=f"{APPLICANT.name} thiếu chữ ký"))
+    [row] = outbox(sessions)
+    assert row.sent_at is not None and row.channel == "log" and row.recipient == APPLICANT.email
+    assert "- Bản vẽ mặt bằng" in row.body
+    sent = [entry for entry in logs if entry["event"] == "notification_sent"]
+    assert sent and sent[0]["key"] == row.key and sent[0]["template"] == "supplement_requested"
+    logged = repr(logs)
+    for personal in (APPLICANT.email, APPLICANT.phone, APPLICANT.name, "Bản vẽ mặt bằng"):
+        assert personal not in logged
+
+
+@pytest.mark.parametrize("template", sorted(p.stem for p in TEMPLATES.glob("*.txt")))
+async def test_every_notice_reads_well_even_when_context_is_missing(
+    sessions: SessionFactory, template: str
+) -> None:
+    activities = NotificationActivities(sessions, LogChannel())
+    await activities.send_notification(
+        Notification(key="k", dossier_code=CODE, template=template, recipient=to_applicant())
+    )
+    [row] = outbox(sessions)
+    assert row.subject and "\n" not in row.subject and row.body.strip()
+    assert "{{" not in row.body and "{%" not in row.body
+
+
+@pytest.mark.parametrize("template", ["no_such_notice", "../forms/receipt", "Receipt_Issued"])
+async def test_unknown_template_fails_for_good(sessions: SessionFactory, template: str) -> None:
+    activities = NotificationActivities(sessions, LogChannel())
     with pytest.raises(ApplicationError) as failure:
-        await activities.send_notification(notice)
+        await activities.send_notification(notice(template))
     assert failure.value.non_retryable and failure.value.type == "UnknownTemplate"
+    assert outbox(sessions) == []

@@ -25,12 +25,15 @@ HERE = Path(__file__).parent
 
 @pytest.fixture
 def cli_settings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dev_env: WorkflowEnvironment
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dev_env: WorkflowEnvironment,
+    settings: Settings,
 ) -> Iterator[Settings]:
-    """HOSO_* variables for this test: own data folder and task queue, the session's server."""
+    """HOSO_* variables for this test: own data folder, database and task queue, the session's
+    server."""
     catalogue = tmp_path / "catalogue"
     shutil.copytree(HERE / "samples", catalogue)
-    monkeypatch.setenv("HOSO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
     monkeypatch.setenv("HOSO_TASK_QUEUE", f"cli-{uuid.uuid4()}")
     monkeypatch.setenv("HOSO_PROCEDURES_DIR", str(catalogue))

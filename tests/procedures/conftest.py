@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session
 
-import models.tables  # noqa: F401 - registers the tables
+from activities.database import create_schema, make_engine
 
 SAMPLES = Path(__file__).resolve().parents[2] / "procedures"
 
@@ -19,9 +19,9 @@ BASE: dict[str, Any] = yaml.safe_load((SAMPLES / "eia-appraisal.yaml").read_text
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'catalogue.db'}")
-    SQLModel.metadata.create_all(engine)
+def session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    create_schema(engine)
     with Session(engine) as session:
         yield session
     engine.dispose()

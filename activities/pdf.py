@@ -1,0 +1,44 @@
+"""Forms as PDF (fpdf2) with a font that has every Vietnamese diacritic (DejaVu Sans, vendored
+under activities/fonts/ with its licence, so a fresh machine needs no system font).
+
+The same HTML and issue time always give the same bytes: the creation date is the form's issue
+time, so a retried activity stores the same document under the same hash.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import TextStyle
+
+FONTS = Path(__file__).parent / "fonts"
+FAMILY = "dejavu"
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+# Layout tags that fpdf2's HTML renderer does not know: their content stays, the tags go.
+# The form's title in bold, centred, small enough that a long legal title fits on one line.
+STYLES = {"h1": TextStyle(font_style="B", font_size_pt=13, l_margin="C", t_margin=4, b_margin=3)}
+_SECTIONS = re.compile(r"</?(?:header|main|footer|section)[^>]*>", re.IGNORECASE)
+
+
+def _body(html: str) -> str:
+    """The part fpdf2 lays out: the document's body, without head and section wrappers."""
+    found = _BODY.search(html)
+    return _SECTIONS.sub("", found.group(1) if found else html)
+
+
+def render_pdf(html: str, *, issued_at: datetime, title: str = "") -> bytes:
+    """An A4 PDF of the HTML form (paragraphs, headings, lists, tables)."""
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(issued_at)
+    pdf.set_title(title)
+    pdf.set_creator("hoso")
+    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_font(FAMILY, size=11)
+    pdf.set_margins(20, 15, 20)
+    pdf.add_page()
+    pdf.write_html(_body(html), font_family=FAMILY, tag_styles=STYLES)
+    return bytes(pdf.output())

@@ -1,0 +1,1 @@
+"""Alembic migrations of the projection's schema, generated from the SQLModel tables."""

@@ -1,0 +1,162 @@
+"""docker-compose.yml and the Dockerfile, checked without a Docker engine.
+
+The compose file must be valid against the Compose Specification's JSON schema (the copy that
+check-jsonschema vendors from github.com/compose-spec/compose-spec, schema/compose-spec.json), and
+its hoso services must be runnable as configured: the image's entry point, installed from the lock
+file as the Dockerfile installs it, runs with the compose environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from config import Settings
+from tests.production import compose
+
+PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret", "APP_DB_PASSWORD": "h-secret"}
+HOSO_SERVICES = ("migrate", "search-attributes", "worker")
+# Settings the compose services do not need: the embedded server's UI port, the image's own path.
+NOT_IN_COMPOSE = {"temporal_ui_port", "procedures_dir"}
+
+
+def compose_schema() -> dict[str, Any]:
+    vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
+    schema: dict[str, Any] = json.loads((vendor / "compose-spec.json").read_text("utf-8"))
+    return schema
+
+
+@pytest.fixture(scope="module")
+def resolved() -> dict[str, Any]:
+    document: dict[str, Any] = compose.resolve(compose.load(), PASSWORDS)
+    return document
+
+
+def test_compose_file_is_valid_against_the_compose_specification(
+    resolved: dict[str, Any],
+) -> None:
+    jsonschema.Draft7Validator(compose_schema()).validate(resolved)
+
+
+def test_compose_refuses_to_start_without_the_database_passwords() -> None:
+    with pytest.raises(compose.MissingVariable, match="APP_DB_PASSWORD"):
+        compose.resolve(compose.load(), {"TEMPORAL_DB_PASSWORD": "x"})
+    with pytest.raises(compose.MissingVariable, match="TEMPORAL_DB_PASSWORD"):
+        compose.resolve(compose.load(), {"APP_DB_PASSWORD": "x"})
+
+
+def test_every_dependency_is_a_service_and_workers_wait_for_migration(
+    resolved: dict[str, Any],
+) -> None:
+    services = resolved["services"]
+    for name, service in services.items():
+        for dependency in service.get("depends_on", {}):
+            assert dependency in services, f"{name} depends on unknown service {dependency}"
+    worker = services["worker"]["depends_on"]
+    assert worker["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["search-attributes"]["condition"] == "service_completed_successfully"
+    for name in ("postgresql", "temporal"):
+        assert "healthcheck" in services[name], f"{name} has no health check"
+
+
+def test_workers_can_be_scaled(resolved: dict[str, Any]) -> None:
+    worker = resolved["services"]["worker"]
+    assert "container_name" not in worker
+    assert "ports" not in worker
+    assert worker["command"] == ["worker"]
+
+
+def test_every_hoso_variable_is_a_setting_and_every_setting_is_configurable() -> None:
+    text = compose.COMPOSE_FILE.read_text(encoding="utf-8")
+    fields = set(Settings.model_fields)
+    named = {v.removeprefix("HOSO_").lower() for v in compose.variables(text) if v[:5] == "HOSO_"}
+    assert named - fields - {"image"} == set(), "HOSO_ variables that are no setting"
+    for service in HOSO_SERVICES:
+        environment = compose.load()["services"][service]["environment"]
+        configured = {key.removeprefix("HOSO_").lower() for key in environment}
+        assert configured - fields == set()
+        assert fields - NOT_IN_COMPOSE - configured == set(), f"{service} misses settings"
+
+
+def test_named_volumes_hold_the_state(resolved: dict[str, Any]) -> None:
+    volumes = resolved["volumes"]
+    mounts = [m.split(":")[0] for s in resolved["services"].values() for m in s.get("volumes", [])]
+    assert {"postgresql", "documents"} <= set(volumes)
+    assert {"postgresql", "documents"} <= set(mounts)
+
+
+def dockerfile_entrypoint() -> list[str]:
+    text = (compose.ROOT / "Dockerfile").read_text(encoding="utf-8")
+    match = re.search(r"^ENTRYPOINT (\[.*\])$", text, re.MULTILINE)
+    assert match, "the Dockerfile has no exec-form ENTRYPOINT"
+    entrypoint: list[str] = json.loads(match.group(1))
+    return entrypoint
+
+
+@pytest.fixture(scope="module")
+def image_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project installed as the Dockerfile installs it: from the lock, no dev, not editable."""
+    uv = shutil.which("uv") or str(compose.ROOT / ".tools" / "bin" / "uv")
+    if not Path(uv).exists():
+        pytest.skip("uv is not installed")
+    venv = tmp_path_factory.mktemp("image") / "venv"
+    env = os.environ | {"UV_PROJECT_ENVIRONMENT": str(venv), "UV_PYTHON": sys.executable}
+    subprocess.run(  # noqa: S603 - uv, on our own project
+        [uv, "sync", "--frozen", "--no-dev", "--no-editable", "--offline", "--quiet"],
+        cwd=compose.ROOT,
+        env=env,
+        check=True,
+        timeout=240,
+    )
+    return venv
+
+
+def service_run(
+    venv: Path, service: str, environment: dict[str, str], tmp_path: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`docker compose run SERVICE ARGS…`, minus Docker: entry point + command, its environment."""
+    command = args or tuple(compose.load()["services"][service]["command"])
+    program, *rest = dockerfile_entrypoint()
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)} | environment
+    return subprocess.run(  # noqa: S603 - the image's entry point
+        [str(venv / "bin" / program), *rest, *command],
+        env=env,
+        cwd=tmp_path,  # not the checkout: only what the image installs is importable
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.timeout(300)
+def test_image_entry_point_runs_the_services_with_the_compose_environment(
+    image_venv: Path, resolved: dict[str, Any], tmp_path: Path, database_url: str
+) -> None:
+    environment = dict(resolved["services"]["migrate"]["environment"])
+    environment |= {
+        "HOSO_DATABASE_URL": database_url,
+        "HOSO_DATA_DIR": str(tmp_path / "data"),
+        "HOSO_DOCUMENT_DIR": str(tmp_path / "data" / "documents"),
+    }
+
+    help_ = service_run(image_venv, "worker", environment, tmp_path, "worker", "--help")
+    assert help_.returncode == 0, help_.stderr
+    assert "SIGTERM" in help_.stdout
+
+    migrated = service_run(image_venv, "migrate", environment, tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "upgraded to" in migrated.stdout
+
+    again = service_run(image_venv, "migrate", environment, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "already at" in again.stdout

@@ -59,6 +59,9 @@ def build_query(
     now: datetime | None = None,
     at_risk: bool = False,
     due_before: date | None = None,
+    role: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
 ) -> str:
     """A visibility query over hoso's search attributes (values validated, so no injection)."""
     clauses = [f"WorkflowType = '{DossierWorkflow.__name__}'"]
@@ -71,6 +74,7 @@ def build_query(
         (sa.AGENCY, agency, "--agency"),
         (sa.UNIT, unit, "--unit"),
         (sa.STAGE, stage, "--stage"),
+        (sa.ROLE, role, "--role"),
     ):
         if value:
             clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
@@ -84,6 +88,12 @@ def build_query(
     if due_before is not None:
         midnight = datetime.combine(due_before, time(0, 0), VIETNAM)
         clauses.append(f"{sa.DUE.name} < '{_utc(midnight)}'")
+    if received_from is not None:
+        start = datetime.combine(received_from, time(0, 0), VIETNAM)
+        clauses.append(f"{sa.RECEIVED.name} >= '{_utc(start)}'")
+    if received_to is not None:
+        end = datetime.combine(received_to + timedelta(days=1), time(0, 0), VIETNAM)
+        clauses.append(f"{sa.RECEIVED.name} < '{_utc(end)}'")
     if overdue or at_risk or due_before is not None:
         clauses.append(f"{sa.STATUS.name} NOT IN ({closed})")
     return " AND ".join(clauses)
@@ -115,10 +125,29 @@ def _row(execution: WorkflowExecution) -> dict[str, str | None]:
     }
 
 
-async def list_rows(client: Client, query: str, limit: int) -> list[dict[str, str | None]]:
-    """Matching dossiers, soonest due first (visibility on SQL stores cannot ORDER BY)."""
-    rows = [_row(e) async for e in client.list_workflows(query, limit=limit)]
+def _soonest_due_first(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """Visibility on SQL stores cannot ORDER BY a custom attribute: sort here."""
     return sorted(rows, key=lambda row: (row["due_at"] is None, row["due_at"] or "", row["code"]))
+
+
+async def list_rows(client: Client, query: str, limit: int) -> list[dict[str, str | None]]:
+    """Matching dossiers, soonest due first."""
+    return _soonest_due_first([_row(e) async for e in client.list_workflows(query, limit=limit)])
+
+
+async def list_page(
+    client: Client, query: str, size: int, token: str | None
+) -> tuple[list[dict[str, str | None]], str | None]:
+    """One page of matching dossiers and the token of the next page (None after the last)."""
+    try:
+        start = bytes.fromhex(token) if token else None
+    except ValueError:
+        raise CommandError(f"--page '{token}' is not a page token from an earlier list") from None
+    pages = client.list_workflows(query, page_size=size, next_page_token=start)
+    await pages.fetch_next_page()
+    rows = [_row(e) for e in pages.current_page or []]
+    following = pages.next_page_token
+    return _soonest_due_first(rows), following.hex() if following else None
 
 
 async def list_dossiers(
@@ -135,7 +164,21 @@ async def list_dossiers(
         datetime | None,
         typer.Option("--due-before", formats=["%Y-%m-%d"], help="due before DATE, still open"),
     ] = None,
+    role: Annotated[str | None, typer.Option(help="role the current stage waits for")] = None,
+    received_from: Annotated[
+        datetime | None,
+        typer.Option("--received-from", formats=["%Y-%m-%d"], help="received on or after DATE"),
+    ] = None,
+    received_to: Annotated[
+        datetime | None,
+        typer.Option("--received-to", formats=["%Y-%m-%d"], help="received on or before DATE"),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="at most N dossiers")] = 50,
+    page_size: Annotated[
+        int | None, typer.Option(min=1, max=1000, help="one page of N; prints the next token")
+    ] = None,
+    page: Annotated[str | None, typer.Option(help="the token printed by the previous page")] = None,
+    count: Annotated[bool, typer.Option("--count", help="only how many dossiers match")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """List dossiers by status, procedure, agency, unit, stage; --overdue for the late ones."""
@@ -148,11 +191,22 @@ async def list_dossiers(
         overdue,
         at_risk=at_risk,
         due_before=due_before.date() if due_before else None,
+        role=role,
+        received_from=received_from.date() if received_from else None,
+        received_to=received_to.date() if received_to else None,
     )
     client = await connect(get_settings())
-    rows = await list_rows(client, query, limit)
+    if count:
+        matching = (await client.count_workflows(query)).count
+        render.print_json({"count": matching}) if as_json else render.info(str(matching))
+        return
+    next_page: str | None = None
+    if page_size is not None or page is not None:
+        rows, next_page = await list_page(client, query, page_size or 50, page)
+    else:
+        rows = await list_rows(client, query, limit)
     if as_json:
-        render.print_json(rows)
+        render.print_json({"dossiers": rows, "next_page": next_page} if page_size or page else rows)
         return
     if not rows:
         render.info("no dossiers match")
@@ -161,6 +215,8 @@ async def list_dossiers(
     render.console.print(
         render.table(None, columns, ([row[c] or "-" for c in columns] for row in rows))
     )
+    if next_page:
+        render.info(f"next page: hoso list … --page {next_page}")
 
 
 def register(app: typer.Typer) -> None:

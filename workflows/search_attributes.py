@@ -13,5 +13,7 @@ DUE = SearchAttributeKey.for_datetime("HosoDueDate")
 STAGE_DUE = SearchAttributeKey.for_datetime("HosoStageDue")
 OVERDUE = SearchAttributeKey.for_bool("HosoOverdue")
 AT_RISK = SearchAttributeKey.for_bool("HosoAtRisk")
+ROLE = SearchAttributeKey.for_keyword("HosoRole")
+RECEIVED = SearchAttributeKey.for_datetime("HosoReceived")
 
-ALL = (STATUS, PROCEDURE, AGENCY, STAGE, UNIT, DUE, STAGE_DUE, OVERDUE, AT_RISK)
+ALL = (STATUS, PROCEDURE, AGENCY, STAGE, UNIT, DUE, STAGE_DUE, OVERDUE, AT_RISK, ROLE, RECEIVED)

@@ -320,6 +320,10 @@ class Transitions(LateTransitions):
                 else sa.STAGE_DUE.value_unset(),
                 sa.OVERDUE.value_set(state.overdue),
                 sa.AT_RISK.value_set(state.at_risk),
+                sa.ROLE.value_set(state.stage_role) if state.stage_role else sa.ROLE.value_unset(),
+                sa.RECEIVED.value_set(state.received_at)
+                if state.received_at
+                else sa.RECEIVED.value_unset(),
             ]
         )
         self.clock.reschedule()

@@ -8,7 +8,19 @@ import sys
 
 import typer
 
-from cli import db, demo, dossiers, forms, history, queries, rebuild, reports, stack, worker
+from cli import (
+    db,
+    demo,
+    dossiers,
+    forms,
+    history,
+    mending,
+    queries,
+    rebuild,
+    reports,
+    stack,
+    worker,
+)
 
 app = typer.Typer(
     name="hoso",
@@ -34,6 +46,7 @@ stack.register(app)
 dossiers.register(app)
 queries.register(app)
 history.register(app)
+mending.register(app)
 demo.register(app)
 reports.register(app)
 forms.register(app)

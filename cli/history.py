@@ -16,9 +16,11 @@ from cli import render
 from cli.context import command
 from config import get_settings
 from models.actions import Cancellation, DeliveryConfirmation, OfficerAction, Supplement, Withdrawal
+from models.calendar import VIETNAM
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
 from models.state import DossierState
+from support.calendars import calendar_for
 from support.client import connect
 
 UPDATE_INPUTS: dict[str, type[BaseModel]] = {
@@ -108,6 +110,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
     entries: list[Entry] = []
     updates: dict[str, tuple[str, int]] = {}
     activities: dict[int, tuple[str, str]] = {}
+    last_state: DossierState | None = None
 
     def add(event: HistoryEvent, kind: str, detail: str) -> int:
         at = event.event_time.ToDatetime(tzinfo=UTC)
@@ -149,6 +152,8 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             name = scheduled.activity_type.name
             value = await _decode(client, scheduled.input.payloads, ACTIVITY_INPUTS.get(name, dict))
             activities[event.event_id] = (name, _activity_detail(name, value))
+            if isinstance(value, DossierProjection):
+                last_state = value.state
         elif which == "activity_task_completed_event_attributes":
             done_id = event.activity_task_completed_event_attributes.scheduled_event_id
             name, detail = activities.get(done_id, ("activity", "activity"))
@@ -185,8 +190,31 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             add(event, "terminated", reason or "-")
         elif which == "workflow_execution_continued_as_new_event_attributes":
             add(event, "continued", "history continued in a new run")
+    if last_state is not None:  # each stage's time, told when it ended
+        entries = sorted([*entries, *stage_times(last_state)], key=lambda entry: entry.at)
     entries.extend(await _retrying(handle, activities))
     return entries
+
+
+def stage_times(state: DossierState) -> list[Entry]:
+    """Time spent at each stage, in working days (the day a stage starts does not count)."""
+    calendar = calendar_for(state.submitted_at, get_settings())
+    rows = []
+    for visit in state.visits:
+        left = visit.left_at or datetime.now(UTC)
+        days = calendar.working_days_between(
+            visit.entered_at.astimezone(VIETNAM).date(), left.astimezone(VIETNAM).date()
+        )
+        late = ", late" if visit.late else ""
+        still = "" if visit.left_at else " so far"
+        rows.append(
+            Entry(
+                at=left,
+                event="stage time",
+                detail=f"{visit.stage}: {days} working days{still}{late}",
+            )
+        )
+    return rows
 
 
 async def _retrying(handle: Any, activities: dict[int, tuple[str, str]]) -> list[Entry]:

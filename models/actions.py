@@ -95,3 +95,12 @@ class CalendarChange(BaseModel):
 
     officer: OfficerIdentity
     calendar: WorkingCalendar
+
+
+class RetryRequest(BaseModel):
+    """An operator asks a dossier's failing activity to run again now, the cause being fixed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity
+    note: Comment = ""

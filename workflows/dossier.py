@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
         Cancellation,
         DeliveryConfirmation,
         OfficerAction,
+        RetryRequest,
         Supplement,
         Withdrawal,
     )
@@ -147,6 +148,16 @@ class DossierWorkflow:
     @workflow.update
     async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> DossierState:
         return await self._enqueue(confirmation)
+
+    @workflow.update
+    def retry(self, request: RetryRequest) -> DossierState:
+        """Recorded at once, not queued: the loop may be waiting on the very activity retried."""
+        self._transitions.record_retry(request)
+        return self._state.model_copy(deep=True)
+
+    @retry.validator
+    def _validate_retry(self, request: RetryRequest) -> None:
+        rules.check_retry(self._state, request)
 
     @workflow.update
     async def change_calendar(self, change: CalendarChange) -> DossierState:

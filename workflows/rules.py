@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
         DeliveryConfirmation,
         OfficerAction,
         OfficerIdentity,
+        RetryRequest,
         Supplement,
         Withdrawal,
     )
@@ -154,6 +155,12 @@ def _holder(
         if not isinstance(stage, ConsultationStage):
             return stage
     raise ActionRejected("no officer holds this dossier")  # a chain starts with reception
+
+
+def check_retry(state: DossierState, request: RetryRequest) -> None:
+    check_open(state)
+    if request.officer.role != OPERATOR_ROLE:
+        raise ActionRejected(f"only an operator may retry; {request.officer.id} is not one")
 
 
 def check_calendar_change(state: DossierState, change: CalendarChange) -> None:

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
         DeliveryConfirmation,
         OfficerAction,
         OfficerIdentity,
+        RetryRequest,
         Supplement,
         Withdrawal,
     )
@@ -202,6 +203,9 @@ class Transitions(LateTransitions):
             self._close(DossierStatus.completed)
             await self._sync()
             await self._effects.notify_applicant("result_ready_online", outcome=outcome)
+
+    def record_retry(self, request: RetryRequest) -> None:
+        self._log("retry", request.officer, request.note or "failing activities run again")
 
     async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:
         self._log("delivered", confirmation.officer, confirmation.note)

@@ -114,6 +114,9 @@ def test_officer_actions_move_the_dossier_and_show_in_history(
     )
     assert "withdraw" in events and events[-1] == "closed"
     assert "Đủ hồ sơ" in accepted[0]["detail"]
+    stages = [e["detail"] for e in history if e["event"] == "stage time"]
+    assert stages[0] == "reception: 0 working days"  # accepted the day it arrived
+    assert stages[1].startswith("specialist: 0 working days")
 
 
 def test_list_filters_by_status_and_renders_a_table(

@@ -17,9 +17,9 @@ from cli.context import command
 from config import get_settings
 from models.actions import Cancellation, DeliveryConfirmation, OfficerAction, Supplement, Withdrawal
 from models.calendar import VIETNAM
-from models.dossier import DossierSubmission
+from models.dossier import DocumentRef, DossierSubmission
 from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
-from models.state import DossierState
+from models.state import DossierState, FormRef
 from support.calendars import calendar_for
 from support.client import connect
 
@@ -61,6 +61,11 @@ async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> An
         return None
 
 
+def _documents(documents: Sequence[DocumentRef]) -> str:
+    """Each document by kind and the start of its SHA-256, as the document store names it."""
+    return ", ".join(f"{d.kind} ({d.sha256[:12]}…)" for d in documents)
+
+
 def _update_detail(name: str, value: Any) -> str:
     if isinstance(value, OfficerAction):
         parts = [f"{value.officer.id} ({value.officer.role}, {value.officer.unit}): {value.action}"]
@@ -69,12 +74,12 @@ def _update_detail(name: str, value: Any) -> str:
         if value.missing:
             parts.append("missing: " + "; ".join(value.missing))
         if value.documents:
-            parts.append("documents: " + ", ".join(d.kind for d in value.documents))
+            parts.append("documents: " + _documents(value.documents))
         if value.comment:
             parts.append(f"“{value.comment}”")
         return " ".join(parts)
     if isinstance(value, Supplement):
-        kinds = ", ".join(d.kind for d in value.documents) or "no documents"
+        kinds = _documents(value.documents) or "no documents"
         return f"applicant supplement: {kinds}" + (f" “{value.note}”" if value.note else "")
     if isinstance(value, Withdrawal):
         return "applicant withdrew" + (f": “{value.reason}”" if value.reason else "")
@@ -125,8 +130,8 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             if isinstance(sub, DossierSubmission):
                 detail = (
                     f"{sub.code}: procedure {sub.procedure.code} v{sub.procedure.version} "
-                    f"({sub.procedure.name}), {len(sub.documents)} documents, "
-                    f"delivery {sub.delivery.value}"
+                    f"({sub.procedure.name}), delivery {sub.delivery.value}; documents: "
+                    f"{_documents(sub.documents)}"
                 )
             else:
                 detail = started.workflow_type.name
@@ -157,6 +162,11 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
         elif which == "activity_task_completed_event_attributes":
             done_id = event.activity_task_completed_event_attributes.scheduled_event_id
             name, detail = activities.get(done_id, ("activity", "activity"))
+            if name == "issue_form":
+                done = event.activity_task_completed_event_attributes
+                form = await _decode(client, done.result.payloads, FormRef)
+                if isinstance(form, FormRef):
+                    detail += f" ({form.sha256[:12]}…)"
             if name != "record_dossier" or everything:
                 add(event, ACTIVITY_EVENTS.get(name, "done"), detail)
         elif which == "activity_task_failed_event_attributes":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -114,6 +115,10 @@ def test_officer_actions_move_the_dossier_and_show_in_history(
     )
     assert "withdraw" in events and events[-1] == "closed"
     assert "Đủ hồ sơ" in accepted[0]["detail"]
+    report = hashlib.sha256((dossier_file.parent / "report.pdf").read_bytes()).hexdigest()
+    assert f"documents: report ({report[:12]}…)" in history[0]["detail"]
+    forms = [e["detail"] for e in history if e["event"] == "form issued"]
+    assert forms and forms[0].startswith("receipt (")
     stages = [e["detail"] for e in history if e["event"] == "stage time"]
     assert stages[0] == "reception: 0 working days"  # accepted the day it arrived
     assert stages[1].startswith("specialist: 0 working days")

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     procedures_dir: Path = Field(
         default=Path(__file__).parent / "procedures", description="sample procedures loaded by up"
     )
+    encryption_keys: str | None = Field(
+        default=None,
+        description="payload encryption keyring: id1:base64key,id2:base64key (AES-256, 32 bytes)",
+    )
+    encryption_key_id: str | None = Field(
+        default=None, description="id of the keyring key used to encrypt new payloads"
+    )
 
     @property
     def resolved_database_url(self) -> str:

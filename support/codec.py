@@ -1,0 +1,133 @@
+"""Payload encryption: every Temporal payload is sealed with AES-256-GCM before it leaves a client.
+
+The key id travels in the payload metadata, so keys rotate without losing old dossiers: decoding
+picks the key by id. Payloads that are not encrypted (recorded histories, older data) pass through.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from temporalio.api.common.v1 import Payload
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter, PayloadCodec
+
+from config import Settings
+
+ENCODING = b"binary/encrypted"
+KEY_ID_METADATA = "encryption-key-id"
+NONCE_BYTES = 12
+DEV_KEY_ID = "dev"
+
+
+class EncryptionError(RuntimeError):
+    """A payload could not be encrypted or decrypted, or the keyring is unusable."""
+
+
+class EncryptionCodec(PayloadCodec):
+    """AES-256-GCM over the serialized payload; the key id is authenticated as associated data."""
+
+    def __init__(self, keys: Mapping[str, bytes], current_key_id: str) -> None:
+        if current_key_id not in keys:
+            raise EncryptionError(f"encryption key id {current_key_id!r} is not in the keyring")
+        for key_id, key in keys.items():
+            if len(key) != 32:
+                raise EncryptionError(f"encryption key {key_id!r} must be 32 bytes (AES-256)")
+        self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
+        self.current_key_id = current_key_id
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        return [self.encrypt(p) for p in payloads]
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        return [self.decrypt(p) for p in payloads]
+
+    def encrypt(self, payload: Payload) -> Payload:
+        key_id = self.current_key_id
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = self._ciphers[key_id].encrypt(nonce, payload.SerializeToString(), key_id.encode())
+        return Payload(
+            metadata={"encoding": ENCODING, KEY_ID_METADATA: key_id.encode()},
+            data=nonce + sealed,
+        )
+
+    def decrypt(self, payload: Payload) -> Payload:
+        if payload.metadata.get("encoding") != ENCODING:
+            return payload
+        key_id = payload.metadata.get(KEY_ID_METADATA, b"").decode()
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            raise EncryptionError(
+                f"payload encrypted with unknown key id {key_id!r}; add it to HOSO_ENCRYPTION_KEYS"
+            )
+        data = payload.data
+        try:
+            plain = cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], key_id.encode())
+        except InvalidTag as exc:
+            raise EncryptionError(
+                f"payload encrypted with key {key_id!r} failed authentication"
+                " (tampered or wrong key)"
+            ) from exc
+        return Payload.FromString(plain)
+
+
+def parse_keyring(text: str) -> dict[str, bytes]:
+    """Parses `id1:base64key,id2:base64key`."""
+    keys: dict[str, bytes] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not key_id.strip():
+            raise EncryptionError("HOSO_ENCRYPTION_KEYS must look like id1:base64key,id2:base64key")
+        try:
+            key = base64.b64decode(encoded.strip(), validate=True)
+        except ValueError as exc:
+            raise EncryptionError(f"encryption key {key_id.strip()!r} is not valid base64") from exc
+        keys[key_id.strip()] = key
+    return keys
+
+
+def dev_key(data_dir: Path) -> bytes:
+    """The development key under <data_dir>/keys/, created (mode 0600) on first use."""
+    path = data_dir / "keys" / f"{DEV_KEY_ID}.key"
+    if path.exists():
+        return base64.b64decode(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = AESGCM.generate_key(bit_length=256)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(base64.b64encode(key).decode() + "\n")
+    try:
+        os.link(staging, path)  # atomic: the first process to create the key wins
+    except FileExistsError:
+        key = base64.b64decode(path.read_text().strip())
+    finally:
+        staging.unlink()
+    return key
+
+
+def codec_from_settings(settings: Settings) -> EncryptionCodec:
+    if settings.encryption_keys:
+        keys = parse_keyring(settings.encryption_keys)
+        if not keys:
+            raise EncryptionError("HOSO_ENCRYPTION_KEYS is empty")
+        current = settings.encryption_key_id or next(iter(keys))
+        return EncryptionCodec(keys, current)
+    if settings.environment != "development":
+        raise EncryptionError(
+            "no payload encryption keys configured: set HOSO_ENCRYPTION_KEYS and "
+            "HOSO_ENCRYPTION_KEY_ID (refusing to start outside development)"
+        )
+    return EncryptionCodec({DEV_KEY_ID: dev_key(settings.data_dir)}, DEV_KEY_ID)
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    """pydantic payloads, encrypted with the configured keyring."""
+    return dataclasses.replace(pydantic_data_converter, payload_codec=codec_from_settings(settings))

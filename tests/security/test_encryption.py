@@ -1,0 +1,171 @@
+"""Encrypted payloads: the Temporal store holds no readable personal data (issue 5)."""
+
+from __future__ import annotations
+
+import base64
+import stat
+import uuid
+from pathlib import Path
+
+import pytest
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+import worker
+from cli.history import timeline
+from config import Settings
+from support.codec import (
+    ENCODING,
+    KEY_ID_METADATA,
+    EncryptionCodec,
+    EncryptionError,
+    codec_from_settings,
+    data_converter,
+)
+from tests.workflows.harness import APPLICANT, act, assignee, procedure, start, submission
+
+pytestmark = pytest.mark.timeout(120)
+
+K1, K2 = bytes(range(32)), bytes(range(32, 64))
+
+
+def plain(text: str) -> Payload:
+    return Payload(metadata={"encoding": b"json/plain"}, data=text.encode())
+
+
+async def test_round_trip_hides_the_data_and_restores_it() -> None:
+    codec = EncryptionCodec({"k1": K1}, "k1")
+    original = plain(f'"{APPLICANT.name}"')
+    (sealed,) = await codec.encode([original])
+    assert sealed.metadata["encoding"] == ENCODING
+    assert sealed.metadata[KEY_ID_METADATA] == b"k1"
+    assert APPLICANT.name.encode() not in sealed.data
+    assert await codec.decode([sealed]) == [original]
+    (again,) = await codec.encode([original])
+    assert again.data[:12] != sealed.data[:12]  # a fresh nonce per payload
+
+
+async def test_rotation_keeps_old_payloads_readable() -> None:
+    old = EncryptionCodec({"k1": K1}, "k1")
+    (sealed_old,) = await old.encode([plain("old")])
+    rotated = EncryptionCodec({"k1": K1, "k2": K2}, "k2")
+    assert await rotated.decode([sealed_old]) == [plain("old")]
+    (sealed_new,) = await rotated.encode([plain("new")])
+    assert sealed_new.metadata[KEY_ID_METADATA] == b"k2"
+    assert await rotated.decode([sealed_new]) == [plain("new")]
+
+
+async def test_tampered_ciphertext_is_refused() -> None:
+    codec = EncryptionCodec({"k1": K1}, "k1")
+    (sealed,) = await codec.encode([plain("x")])
+    data = bytearray(sealed.data)
+    data[-1] ^= 1
+    forged = Payload(metadata=dict(sealed.metadata), data=bytes(data))
+    with pytest.raises(EncryptionError, match="failed authentication"):
+        await codec.decode([forged])
+    relabelled = Payload(metadata={**sealed.metadata, KEY_ID_METADATA: b"k2"}, data=sealed.data)
+    with pytest.raises(EncryptionError, match="failed authentication"):
+        await EncryptionCodec({"k1": K1, "k2": K1}, "k1").decode([relabelled])
+
+
+async def test_unknown_key_id_gives_a_clear_error() -> None:
+    (sealed,) = await EncryptionCodec({"k1": K1}, "k1").encode([plain("x")])
+    with pytest.raises(EncryptionError, match="unknown key id 'k1'"):
+        await EncryptionCodec({"k2": K2}, "k2").decode([sealed])
+
+
+async def test_unencrypted_payloads_pass_through() -> None:
+    assert await EncryptionCodec({"k1": K1}, "k1").decode([plain("x")]) == [plain("x")]
+
+
+def test_keyring_from_settings(tmp_path: Path) -> None:
+    keys = f"k1:{base64.b64encode(K1).decode()},k2:{base64.b64encode(K2).decode()}"
+    codec = codec_from_settings(
+        Settings(data_dir=tmp_path, encryption_keys=keys, encryption_key_id="k2")
+    )
+    assert codec.current_key_id == "k2"
+    with pytest.raises(EncryptionError, match="not in the keyring"):
+        codec_from_settings(
+            Settings(data_dir=tmp_path, encryption_keys=keys, encryption_key_id="x")
+        )
+    with pytest.raises(EncryptionError, match="32 bytes"):
+        codec_from_settings(Settings(data_dir=tmp_path, encryption_keys="k:AAAA"))
+    with pytest.raises(EncryptionError, match="id1:base64key"):
+        codec_from_settings(Settings(data_dir=tmp_path, encryption_keys="nocolon"))
+
+
+def test_development_generates_a_private_key_once(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, environment="development")
+    first = codec_from_settings(settings)
+    (key_file,) = (tmp_path / "keys").iterdir()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert codec_from_settings(settings).current_key_id == first.current_key_id
+    assert list((tmp_path / "keys").iterdir()) == [key_file]
+
+
+def test_production_refuses_to_start_without_keys(tmp_path: Path) -> None:
+    with pytest.raises(EncryptionError, match="no payload encryption keys configured"):
+        codec_from_settings(Settings(data_dir=tmp_path, environment="production"))
+    assert not (tmp_path / "keys").exists()
+
+
+async def test_the_server_stores_no_personal_data_in_clear(
+    dev_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    target = dev_env.client.service_client.config.target_host
+    secure = await Client.connect(target, data_converter=data_converter(settings))
+    raw = await Client.connect(target, data_converter=pydantic_data_converter)
+    comment = "Hồ sơ đầy đủ, chữ ký hợp lệ — chuyển chuyên viên thẩm định"
+    proc = procedure("eia")
+    sub = submission("eia")
+    queue = f"sec-{uuid.uuid4()}"
+    async with worker.build_worker(secure, settings, task_queue=queue):
+        handle = await start(secure, queue, sub)
+        state = await act(handle, assignee(proc, "reception"), "accept", comment=comment)
+        assert state.stage == "specialist"
+        history = await raw.get_workflow_handle(sub.code).fetch_history()
+        secrets_ = [APPLICANT.name, APPLICANT.id_number, APPLICANT.phone, comment]
+        text = history.to_json()
+        payloads = [
+            p
+            for event in history.events
+            for field in event.ListFields()
+            for p in _payloads(field[1])
+        ]
+        assert payloads, "the history carries payloads"
+        for p in payloads:
+            assert p.metadata["encoding"] == ENCODING
+        for secret in secrets_:
+            assert secret not in text
+            assert base64.b64encode(secret.encode()).decode() not in text
+            for p in payloads:
+                assert secret.encode() not in p.data
+        shown = " ".join(e.detail for e in await timeline(secure, sub.code))
+        assert comment in shown
+        hidden = " ".join(e.detail for e in await timeline(raw, sub.code))
+        assert comment not in hidden
+        await handle.terminate("test finished")
+
+
+def _payloads(message: object) -> list[Payload]:
+    """Every Payload nested anywhere in a protobuf message."""
+    if isinstance(message, Payload):
+        return [message]
+    found: list[Payload] = []
+    list_fields = getattr(message, "ListFields", None)
+    if list_fields is None:
+        return found
+    for descriptor, value in list_fields():
+        if descriptor.message_type is None or descriptor.name == "search_attributes":
+            continue  # search attributes are indexed in clear by design: they hold no personal data
+        if descriptor.message_type.GetOptions().map_entry:
+            items = list(value.values())
+        elif hasattr(value, "ListFields"):
+            items = [value]
+        else:  # a repeated field of messages
+            items = list(value)
+        for item in items:
+            found.extend(_payloads(item))
+    return found

@@ -82,11 +82,6 @@ class Clock:
             return None
         return self.calendar.working_days_between(self.today(), self._state.due_date)
 
-    def apology_window_open(self) -> bool:
-        """An apology must come at least one working day before the due date."""
-        left = self.days_left()
-        return left is not None and left >= 1
-
     # --- the alarm ------------------------------------------------------------------------
 
     def reschedule(self) -> None:

@@ -62,6 +62,20 @@ class Settings(BaseSettings):
     encryption_key_id: str | None = Field(
         default=None, description="id of the keyring key used to encrypt new payloads"
     )
+    keys_dir: Path | None = Field(
+        default=None,
+        description="issuer and seal keys (Ed25519, PEM); default <data_dir>/keys",
+    )
+    token_days: int = Field(default=90, ge=1, le=366, description="validity of officer tokens")
+    token: str | None = Field(
+        default=None, description="the officer's token (prefer HOSO_TOKEN_FILE: not in `ps`)"
+    )
+    token_file: Path | None = Field(default=None, description="file holding the officer's token")
+    codec_server_port: int = Field(default=8089, description="port of `hoso codec-server`")
+    codec_server_origins: str = Field(
+        default="http://localhost:8233,http://127.0.0.1:8233",
+        description="Web UI origins allowed to call the codec server (CORS), comma-separated",
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -72,6 +86,10 @@ class Settings(BaseSettings):
     @property
     def resolved_document_dir(self) -> Path:
         return self.document_dir or self.data_dir / "documents"
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        return self.keys_dir or self.data_dir / "keys"
 
     @property
     def temporal_db_file(self) -> Path:

@@ -15,6 +15,7 @@ from cli import (
     forms,
     history,
     mending,
+    officers,
     queries,
     rebuild,
     reports,
@@ -47,6 +48,7 @@ dossiers.register(app)
 queries.register(app)
 history.register(app)
 mending.register(app)
+officers.register(app)
 demo.register(app)
 reports.register(app)
 forms.register(app)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import structlog
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.database import create_schema, make_engine, session_factory
 from activities.delivery import DeliveryActivities
@@ -15,13 +16,21 @@ from activities.document_store import DocumentStore
 from activities.forms import FormActivities
 from activities.notify import LogChannel, NotificationActivities, SmtpChannel
 from activities.storage import ProjectionActivities
+from activities.trust import TrustActivities
 from config import Settings
+from support.credentials import Issuer
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
+# Signature checks in the workflow use `cryptography` (a native library, deterministic).
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("cryptography")
+)
 
 
 def build_worker(client: Client, settings: Settings, task_queue: str | None = None) -> Worker:
+    if settings.environment == "development":
+        Issuer.from_settings(settings)  # the dev issuer exists before any dossier loads its trust
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
     sessions = session_factory(engine)
@@ -35,15 +44,18 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
     notifications = NotificationActivities(sessions, channel)
     forms = FormActivities(sessions, store)
     delivery = DeliveryActivities(sessions)
+    trust = TrustActivities(sessions, settings.resolved_keys_dir)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=[DossierWorkflow],
+        workflow_runner=WORKFLOW_RUNNER,
         activities=[
             projection.record_dossier,
             notifications.send_notification,
             forms.issue_form,
             delivery.deliver_result,
+            trust.load_trust,
         ],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.worker_max_concurrent_activities,

@@ -113,32 +113,27 @@ async def push(
 
     Each dossier records the change in its history and counts its dates anew with it.
     """
-    from cli.context import officer_identity, open_context
+    from cli.context import open_context, signer
     from models.actions import CalendarChange
-    from models.dossier import CLOSED_STATUSES
     from support.client import connect
-    from workflows import search_attributes as sa
+    from support.credentials import send
+    from support.open_dossiers import open_dossiers
     from workflows.dossier import DossierWorkflow
 
     ctx = open_context()
-    identity = officer_identity(ctx, officer)
+    credential = signer(ctx, officer)
     calendar = calendar_for(datetime.now(VIETNAM), ctx.settings)
     client = await connect(ctx.settings)
-    closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
-    query = (
-        f"WorkflowType = 'DossierWorkflow' AND TaskQueue = '{ctx.settings.task_queue}'"
-        f" AND {sa.STATUS.name} NOT IN ({closed})"
-    )
-    change = CalendarChange(officer=identity, calendar=calendar)
+    change = CalendarChange(officer=credential.officer, calendar=calendar)
     moved: list[dict[str, str]] = []
-    async for execution in client.list_workflows(query):
-        handle = client.get_workflow_handle_for(DossierWorkflow.run, execution.id)
+    async for code in open_dossiers(client, ctx.settings.task_queue):
+        handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
         try:
             state = await asyncio.wait_for(
-                handle.execute_update(DossierWorkflow.change_calendar, change), UPDATE_TIMEOUT
+                send(handle, DossierWorkflow.change_calendar, change, credential), UPDATE_TIMEOUT
             )
         except TimeoutError:
-            moved.append({"code": execution.id, "change": "not reached: no worker answered"})
+            moved.append({"code": code, "change": "not reached: no worker answered"})
             continue
         moved.append({"code": state.code, "change": state.actions[-1].comment})
     if as_json:

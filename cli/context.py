@@ -20,9 +20,14 @@ from activities.document_store import DocumentStore
 from cli import render
 from config import Settings, get_settings
 from migrations.apply import SchemaError
-from models.actions import OfficerIdentity
-from support.catalogue import get_officer
 from support.client import TemporalUnreachable, connect
+from support.credentials import (
+    Credential,
+    CredentialError,
+    authenticate,
+    registry_identity,
+    token_from_settings,
+)
 from support.devserver import DevServerError
 from support.errors import CatalogueError
 from support.intake import IntakeError, Sessions, describe_validation_error
@@ -55,16 +60,29 @@ async def client_for(settings: Settings) -> Client:
     return await connect(settings)
 
 
-def officer_identity(ctx: Context, officer_id: str) -> OfficerIdentity:
-    """The officer as the registry knows them; never what the caller claims."""
-    with ctx.sessions() as session:
-        record = get_officer(session, officer_id)
-    return OfficerIdentity(id=record.id, role=record.role, unit=record.unit, agency=record.agency)
+def signer(ctx: Context, officer_id: str) -> Credential:
+    """The caller's credential: their token (HOSO_TOKEN_FILE / HOSO_TOKEN), valid now, theirs
+    (`--as` must match) and still matching the registry. Its identity is the registry's."""
+    registry_identity(ctx.sessions, officer_id)  # an unknown officer is named first
+    return authenticate(
+        ctx.sessions, ctx.settings, token_from_settings(ctx.settings), officer_id=officer_id
+    )
+
+
+EXPECTED = (IntakeError, CatalogueError, CommandError, DevServerError, SchemaError, CredentialError)
 
 
 def describe(exc: BaseException) -> str | None:
     """The one line to show for an expected failure; None for a bug (shown as a traceback)."""
-    if isinstance(exc, IntakeError | CatalogueError | CommandError | DevServerError | SchemaError):
+    if isinstance(
+        exc,
+        IntakeError
+        | CatalogueError
+        | CommandError
+        | DevServerError
+        | SchemaError
+        | CredentialError,
+    ):
         return str(exc)
     if isinstance(exc, TemporalUnreachable):
         return str(exc)

@@ -8,6 +8,7 @@ import time
 import uuid
 import zipfile
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
@@ -28,6 +29,7 @@ from models.procedure import Procedure
 from models.state import DossierState
 from models.tables import OfficerRecord
 from support.catalogue import latest_procedure
+from support.credentials import Credential, Issuer, send
 from support.devserver import embedded_stack
 from support.intake import submit_dossier
 from workflows.dossier import DossierWorkflow
@@ -79,7 +81,9 @@ def write_sample_dossier(folder: Path, procedure: Procedure) -> Path:
     return path
 
 
-def find_officer(ctx: Context, **match: str) -> OfficerIdentity:
+def find_officer(ctx: Context, **match: str) -> Credential:
+    """A sample officer of the registry, with a short-lived credential from this host's issuer
+    (the demo acts for every officer: it runs where tokens are issued)."""
     with ctx.sessions() as session:
         query = select(OfficerRecord).where(OfficerRecord.active == True)  # noqa: E712
         for field, value in match.items():
@@ -87,7 +91,10 @@ def find_officer(ctx: Context, **match: str) -> OfficerIdentity:
         record = session.exec(query.order_by(OfficerRecord.id)).first()
     if record is None:
         raise CommandError(f"no sample officer with {match} in the registry")
-    return OfficerIdentity(id=record.id, role=record.role, unit=record.unit, agency=record.agency)
+    identity = OfficerIdentity(
+        id=record.id, role=record.role, unit=record.unit, agency=record.agency
+    )
+    return Issuer.from_settings(ctx.settings).certify(identity, valid_for=timedelta(hours=1))
 
 
 async def has_worker(client: Client, namespace: str, task_queue: str) -> bool:
@@ -123,27 +130,31 @@ async def drive(ctx: Context, handle: WorkflowHandle) -> DossierState:  # type: 
     while state.status not in CLOSED_STATUSES:
         if state.awaiting_confirmation:
             reception = find_officer(ctx, role="reception_officer", agency=state.agency)
-            request = DeliveryConfirmation(officer=reception, note="delivered by post (demo)")
-            state = await handle.execute_update(DossierWorkflow.confirm_delivery, request)
-            render.info(f"  {reception.id}: confirm delivery → {state.status.value}")
+            request = DeliveryConfirmation(
+                officer=reception.officer, note="delivered by post (demo)"
+            )
+            state = await send(handle, DossierWorkflow.confirm_delivery, request, reception)
+            render.info(f"  {reception.officer.id}: confirm delivery → {state.status.value}")
         elif state.stage_kind == "consultation":
             for agency in list(state.awaiting_agencies):
                 try:
                     officer = find_officer(ctx, agency=agency, role="specialist")
                 except CommandError:
                     officer = find_officer(ctx, agency=agency)
-                action = OfficerAction(officer=officer, action="concur", comment="Thống nhất.")
-                state = await handle.execute_update(DossierWorkflow.act, action)
-                render.info(f"  {officer.id} ({agency}): concur → {state.status.value}")
+                action = OfficerAction(
+                    officer=officer.officer, action="concur", comment="Thống nhất."
+                )
+                state = await send(handle, DossierWorkflow.act, action, officer)
+                render.info(f"  {officer.officer.id} ({agency}): concur → {state.status.value}")
         elif state.stage_kind in NEXT_ACTION and state.stage_role and state.stage_unit:
             officer = find_officer(
                 ctx, role=state.stage_role, unit=state.stage_unit, agency=state.agency
             )
             name = NEXT_ACTION[state.stage_kind]
             stage = state.stage
-            action = OfficerAction(officer=officer, action=name, comment="Đạt yêu cầu.")
-            state = await handle.execute_update(DossierWorkflow.act, action)
-            render.info(f"  {stage}: {officer.id} {name} → {state.status.value}")
+            action = OfficerAction(officer=officer.officer, action=name, comment="Đạt yêu cầu.")
+            state = await send(handle, DossierWorkflow.act, action, officer)
+            render.info(f"  {stage}: {officer.officer.id} {name} → {state.status.value}")
         else:
             before = state.model_dump()
             state = await wait_for(

@@ -10,7 +10,7 @@ import typer
 from temporalio.client import Client
 
 from cli import render
-from cli.context import CommandError, Context, command, officer_identity, open_context, parse_docs
+from cli.context import CommandError, Context, command, open_context, parse_docs, signer
 from models.actions import (
     Cancellation,
     DeliveryConfirmation,
@@ -22,11 +22,14 @@ from models.procedure import Procedure
 from models.state import DossierState
 from models.tables import ProcedureRecord
 from support.client import connect
+from support.credentials import send
 from support.intake import store_documents, submit_dossier
 from workflows.dossier import DossierWorkflow
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
-OfficerOpt = Annotated[str, typer.Option("--as", help="officer id from the registry")]
+OfficerOpt = Annotated[
+    str, typer.Option("--as", help="your officer id; your token (HOSO_TOKEN_FILE) must be theirs")
+]
 DocsOpt = Annotated[
     list[str] | None, typer.Option("--doc", help="KIND=PATH, repeatable", show_default=False)
 ]
@@ -87,13 +90,13 @@ async def act(
 ) -> None:
     """Act on the dossier's current stage as an officer of the registry."""
     ctx = open_context()
-    identity = officer_identity(ctx, officer)
+    credential = signer(ctx, officer)
     documents = store_documents(
         parse_docs(doc), Path.cwd(), None, store=ctx.store, settings=ctx.settings
     )
     request = OfficerAction.model_validate(
         {
-            "officer": identity,
+            "officer": credential.officer,
             "action": action,
             "comment": comment,
             "to_stage": to,
@@ -103,7 +106,7 @@ async def act(
         }
     )
     client = await connect(ctx.settings)
-    _show(await _handle(client, code).execute_update(DossierWorkflow.act, request))
+    _show(await send(_handle(client, code), DossierWorkflow.act, request, credential))
 
 
 async def supplement(
@@ -143,9 +146,10 @@ async def cancel(
 ) -> None:
     """Cancel a dossier (operators only), with a reason."""
     ctx = open_context()
-    request = Cancellation(officer=officer_identity(ctx, officer), reason=reason)
+    credential = signer(ctx, officer)
+    request = Cancellation(officer=credential.officer, reason=reason)
     client = await connect(ctx.settings)
-    _show(await _handle(client, code).execute_update(DossierWorkflow.cancel, request))
+    _show(await send(_handle(client, code), DossierWorkflow.cancel, request, credential))
 
 
 async def deliver(
@@ -155,9 +159,11 @@ async def deliver(
 ) -> None:
     """Confirm the result was delivered by post or collected at the counter."""
     ctx = open_context()
-    request = DeliveryConfirmation(officer=officer_identity(ctx, officer), note=note)
+    credential = signer(ctx, officer)
+    request = DeliveryConfirmation(officer=credential.officer, note=note)
     client = await connect(ctx.settings)
-    _show(await _handle(client, code).execute_update(DossierWorkflow.confirm_delivery, request))
+    handle = _handle(client, code)
+    _show(await send(handle, DossierWorkflow.confirm_delivery, request, credential))
 
 
 def register(app: typer.Typer) -> None:

@@ -14,18 +14,21 @@ from temporalio.api.workflowservice.v1 import ResetActivityRequest
 from temporalio.client import Client
 
 from cli import render
-from cli.context import command, officer_identity, open_context
-from models.actions import OfficerIdentity, RetryRequest
+from cli.context import command, open_context, signer
+from models.actions import RetryRequest
 from support.client import connect
+from support.credentials import Credential, send
 from workflows.dossier import DossierWorkflow
 
 
 async def retry_dossier(
-    client: Client, namespace: str, code: str, operator: OfficerIdentity, note: str = ""
+    client: Client, namespace: str, code: str, credential: Credential, note: str = ""
 ) -> list[str]:
     """Records the retry, then re-runs the failing activities; returns what was re-run."""
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
-    await handle.execute_update(DossierWorkflow.retry, RetryRequest(officer=operator, note=note))
+    operator = credential.officer
+    request = RetryRequest(officer=operator, note=note)
+    await send(handle, DossierWorkflow.retry, request, credential)
     description = await handle.describe()
     rerun = []
     for pending in description.raw_description.pending_activities:
@@ -51,9 +54,9 @@ async def retry(
 ) -> None:
     """Run a dossier's failing activities again now (after their cause is fixed); recorded."""
     ctx = open_context()
-    operator = officer_identity(ctx, officer)
+    credential = signer(ctx, officer)
     client = await connect(ctx.settings)
-    rerun = await retry_dossier(client, ctx.settings.temporal_namespace, code, operator, note)
+    rerun = await retry_dossier(client, ctx.settings.temporal_namespace, code, credential, note)
     for line in rerun:
         render.info(f"{code}: running again now: {line}")
     if not rerun:

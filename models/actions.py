@@ -8,8 +8,22 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.calendar import WorkingCalendar
+from models.credentials import Proof
 from models.dossier import Comment, DocumentRef
+from models.officer import OfficerIdentity
 from models.procedure import Identifier
+
+__all__ = [
+    "ActionName",
+    "CalendarChange",
+    "Cancellation",
+    "DeliveryConfirmation",
+    "OfficerAction",
+    "OfficerIdentity",
+    "RetryRequest",
+    "Supplement",
+    "Withdrawal",
+]
 
 ActionName = Literal[
     "accept",
@@ -24,23 +38,13 @@ ActionName = Literal[
 ]
 
 
-class OfficerIdentity(BaseModel):
-    """Who acts, as the officers registry knows them (never as the caller claims)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
-    role: Identifier
-    unit: Identifier
-    agency: Identifier
-
-
 class OfficerAction(BaseModel):
     """An officer's action on the dossier's current stage."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     officer: OfficerIdentity
+    proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     action: ActionName
     comment: Comment = ""
     to_stage: Identifier | None = None
@@ -76,6 +80,7 @@ class Cancellation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     officer: OfficerIdentity
+    proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     reason: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
@@ -85,6 +90,7 @@ class DeliveryConfirmation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     officer: OfficerIdentity
+    proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     note: Comment = ""
 
 
@@ -94,6 +100,7 @@ class CalendarChange(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     officer: OfficerIdentity
+    proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     calendar: WorkingCalendar
 
 
@@ -103,4 +110,5 @@ class RetryRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     officer: OfficerIdentity
+    proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     note: Comment = ""

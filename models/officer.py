@@ -11,6 +11,17 @@ from models.procedure import Identifier
 OPERATOR_ROLE = "operator"
 
 
+class OfficerIdentity(BaseModel):
+    """Who acts, as the officers registry knows them (never as the caller claims)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+    role: Identifier
+    unit: Identifier
+    agency: Identifier
+
+
 class Officer(BaseModel):
     """One officer of the registry: their role and unit say which stages they may act on."""
 

@@ -114,3 +114,6 @@ class DossierState(BaseModel):
     failures: list[str] = Field(
         default_factory=list, description="side effects that failed for good (e.g. a notice)"
     )
+    nonces: list[str] = Field(
+        default_factory=list, description="nonces of the signed actions accepted (no replay)"
+    )

@@ -155,3 +155,18 @@ class DeliveryRecord(SQLModel, table=True):
     form_sha256: str
     tracking: str | None = None
     handed_at: datetime
+
+
+class OfficerTokenRecord(SQLModel, table=True):
+    """An issued officer credential: only the token's SHA-256 is kept, never the token."""
+
+    __tablename__ = "officer_token"
+
+    token_id: str = Field(primary_key=True)
+    officer_id: str = Field(index=True)
+    token_sha256: str = Field(unique=True)
+    issuer: str
+    issued_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None

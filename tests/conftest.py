@@ -58,6 +58,15 @@ async def dev_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Wor
     await env.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def _forget_test_issuer() -> Iterator[None]:
+    """Each test signs with the issuer of its own data folder unless it names another."""
+    yield
+    from tests.workflows.harness import use_issuer
+
+    use_issuer(None)
+
+
 @pytest.fixture
 def settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest

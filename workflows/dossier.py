@@ -7,6 +7,8 @@ their side effects, so each update returns the state after its transition.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
@@ -20,10 +22,11 @@ with workflow.unsafe.imports_passed_through():
         Supplement,
         Withdrawal,
     )
+    from models.credentials import TrustAnchors
     from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
     from models.state import DossierState
-    from workflows import rules
-    from workflows.effects import Effects
+    from workflows import identity, rules
+    from workflows.effects import RETRY, Effects
     from workflows.transitions import Transitions
 
 Item = (
@@ -55,13 +58,23 @@ class DossierWorkflow:
         self._effects = Effects(submission, self._state)
         self._transitions = Transitions(submission, self._state, self._effects)
         self._transitions.open()
+        self._trust: TrustAnchors | None = None
+        self._trust_loading = False
+        self._trust_stale = False
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
+        if workflow.patched("officer-credentials"):
+            await self._load_trust()
         await self._transitions.start()
         transitions = self._transitions
         while self._state.status not in CLOSED_STATUSES:
-            await workflow.wait_condition(lambda: bool(self._inbox) or transitions.deadline_due())
+            await workflow.wait_condition(
+                lambda: bool(self._inbox) or transitions.deadline_due() or self._trust_stale
+            )
+            if self._trust_stale:
+                await self._load_trust()
+                continue
             if transitions.deadline_due():
                 await transitions.deadline_passed()
                 continue
@@ -77,8 +90,33 @@ class DossierWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
 
+    async def _load_trust(self) -> None:
+        """The issuer keys and revoked tokens, from the worker (never from a caller)."""
+        self._trust_loading = True
+        self._trust_stale = False
+        self._trust = await workflow.execute_activity(
+            "load_trust",
+            result_type=TrustAnchors,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RETRY,
+        )
+        self._trust_loading = False
+
+    def _check_identity(self, item: identity.Signed) -> None:
+        """In a validator: all checks; while the anchors load, the rest waits for the loop."""
+        if self._trust is None and not self._trust_loading:
+            raise rules.ActionRejected(
+                f"dossier {self._state.code} has no trust anchors yet: an operator runs"
+                " `hoso officers refresh-trust`"
+            )
+        identity.check(self._state, item, self._trust)
+
     async def _apply(self, item: Item) -> None:
         t = self._transitions
+        if isinstance(item, identity.Signed) and self._trust is not None:
+            # Dossiers replayed from before credentials (no anchors) applied actions unchecked.
+            proof = identity.check(self._state, item, self._trust)
+            self._state.nonces.append(proof.nonce)
         if isinstance(item, OfficerAction):
             rules.check_action(self._state, self._procedure, item, t.clock.calendar)
             await t.act(item)
@@ -113,12 +151,19 @@ class DossierWorkflow:
     def state(self) -> DossierState:
         return self._state
 
+    @workflow.signal
+    def refresh_trust(self) -> None:
+        """Reload the trust anchors (after a revocation or a new issuer key); anyone may ask:
+        the anchors come from the worker."""
+        self._trust_stale = True
+
     @workflow.update
     async def act(self, action: OfficerAction) -> DossierState:
         return await self._enqueue(action)
 
     @act.validator
     def _validate_act(self, action: OfficerAction) -> None:
+        self._check_identity(action)
         rules.check_action(self._state, self._procedure, action, self._transitions.clock.calendar)
 
     @workflow.update
@@ -143,6 +188,7 @@ class DossierWorkflow:
 
     @cancel.validator
     def _validate_cancel(self, cancellation: Cancellation) -> None:
+        self._check_identity(cancellation)
         rules.check_cancellation(self._state, cancellation)
 
     @workflow.update
@@ -152,11 +198,14 @@ class DossierWorkflow:
     @workflow.update
     def retry(self, request: RetryRequest) -> DossierState:
         """Recorded at once, not queued: the loop may be waiting on the very activity retried."""
+        if request.proof is not None:
+            self._state.nonces.append(request.proof.nonce)
         self._transitions.record_retry(request)
         return self._state.model_copy(deep=True)
 
     @retry.validator
     def _validate_retry(self, request: RetryRequest) -> None:
+        self._check_identity(request)
         rules.check_retry(self._state, request)
 
     @workflow.update
@@ -165,8 +214,10 @@ class DossierWorkflow:
 
     @change_calendar.validator
     def _validate_change_calendar(self, change: CalendarChange) -> None:
+        self._check_identity(change)
         rules.check_calendar_change(self._state, change)
 
     @confirm_delivery.validator
     def _validate_confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:
+        self._check_identity(confirmation)
         rules.check_confirmation(self._state, self._procedure, confirmation)

@@ -11,14 +11,40 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from activities.keys import write_private
 from cli.context import open_context
 from cli.stack import load_catalogue
-from config import Settings
+from config import Settings, get_settings
 from starter import app
+from support.credentials import issue_token
+from support.errors import CatalogueError
+
+
+def token_file(officer: str) -> Path | None:
+    """A token for `officer` (issued once per test data folder); None if not in the registry."""
+    settings = get_settings()
+    path = settings.data_dir / "tokens" / f"{officer}.token"
+    if not path.exists():
+        ctx = open_context(settings)
+        try:
+            credential = issue_token(ctx.sessions, settings, officer)
+        except CatalogueError:
+            return None
+        write_private(path, credential.token.encode())
+    return path
 
 
 def hoso(runner: CliRunner, *args: str) -> Any:
-    return runner.invoke(app, list(args), catch_exceptions=False)
+    """Runs the CLI; with `--as OFFICER`, that officer's token is in HOSO_TOKEN_FILE."""
+    env = None
+    if "--as" in args:
+        path = token_file(args[args.index("--as") + 1])
+        env = {"HOSO_TOKEN_FILE": str(path)} if path else None
+    get_settings.cache_clear()
+    try:
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+    finally:
+        get_settings.cache_clear()
 
 
 def submitted(runner: CliRunner, settings: Settings, dossier_file: Path) -> str:

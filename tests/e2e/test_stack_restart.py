@@ -71,9 +71,20 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
+    def token(self, officer: str) -> Path:
+        """The officer's token, issued once through `hoso officers issue-token --out`."""
+        path = Path(self.env["HOSO_DATA_DIR"]) / "tokens" / f"{officer}.token"
+        if not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            self.hoso("officers", "issue-token", officer, "--out", str(path))
+        return path
+
     def hoso(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        env = self.env
+        if "--as" in args:
+            env = {**env, "HOSO_TOKEN_FILE": str(self.token(args[args.index("--as") + 1]))}
         done = subprocess.run(  # noqa: S603 - our own entry point
-            [HOSO, *args], env=self.env, capture_output=True, text=True, timeout=60
+            [HOSO, *args], env=env, capture_output=True, text=True, timeout=60
         )
         if ok:
             assert done.returncode == 0, done.stderr

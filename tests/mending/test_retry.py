@@ -18,7 +18,7 @@ from cli.history import timeline
 from cli.mending import retry_dossier
 from config import Settings
 from models.tables import NotificationRecord
-from tests.workflows.harness import officer_for, start, submission
+from tests.workflows.harness import credential, officer_for, start, submission, use_issuer
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
 
@@ -58,6 +58,7 @@ async def test_retry_is_recorded_and_reruns_the_failing_notice_once_the_server_i
         }
     )
     sub = submission("extract")
+    use_issuer(settings)
     async with build_worker(dev_env.client, settings):
         handle = await start(dev_env.client, settings.task_queue, sub)
         deadline = time.monotonic() + 30
@@ -67,7 +68,7 @@ async def test_retry_is_recorded_and_reruns_the_failing_notice_once_the_server_i
         failing = [e for e in await timeline(dev_env.client, sub.code) if e.event == "retrying"]
         assert failing and failing[0].detail.startswith("dossier_submitted → applicant: attempt")
 
-        refused = officer_for(role="reception_officer", agency="ubnd-xa")
+        refused = credential(officer_for(role="reception_officer", agency="ubnd-xa"))
         with pytest.raises(WorkflowUpdateFailedError) as failure:
             await retry_dossier(dev_env.client, "default", sub.code, refused)
         assert "only an operator" in str(failure.value.cause)
@@ -76,7 +77,7 @@ async def test_retry_is_recorded_and_reruns_the_failing_notice_once_the_server_i
         server = Controller(inbox, hostname="127.0.0.1", port=port)
         server.start()
         try:
-            operator = officer_for(role="operator")
+            operator = credential(officer_for(role="operator"))
             rerun = await retry_dossier(
                 dev_env.client, "default", sub.code, operator, "SMTP server restarted"
             )
@@ -91,7 +92,7 @@ async def test_retry_is_recorded_and_reruns_the_failing_notice_once_the_server_i
             server.stop()
         state = await handle.query(DossierWorkflow.state)
         await handle.terminate("test finished")
-    assert any(a.action == "retry" and a.actor == operator.id for a in state.actions)
+    assert any(a.action == "retry" and a.actor == operator.officer.id for a in state.actions)
     with Session(make_engine(settings.resolved_database_url)) as session:
         notices = session.exec(
             select(NotificationRecord).where(NotificationRecord.dossier_code == sub.code)

@@ -27,7 +27,7 @@ from tests.production import compose
 PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret", "APP_DB_PASSWORD": "h-secret"}
 HOSO_SERVICES = ("migrate", "search-attributes", "worker")
 # Settings the compose services do not need: the embedded server's UI port, the image's own path.
-NOT_IN_COMPOSE = {"temporal_ui_port", "procedures_dir"}
+NOT_IN_COMPOSE = {"temporal_ui_port", "procedures_dir", "token", "token_file"}
 
 
 def compose_schema() -> dict[str, Any]:

@@ -21,10 +21,11 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine
+from config import Settings
 from models.dossier import DossierStatus
 from models.state import DossierState
 from models.tables import ActionRecord, DeliveryRecord, DossierRecord, NotificationRecord
-from tests.workflows.harness import act, assignee, procedure, start, submission
+from tests.workflows.harness import act, assignee, procedure, start, submission, use_issuer
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(180)
@@ -77,6 +78,7 @@ def workers(worker_env: dict[str, str], tmp_path: Path) -> Iterator[list[WorkerP
                 assert worker.process.poll() is None, worker.output()
                 assert time.monotonic() < deadline, "a worker did not start"
                 time.sleep(0.2)
+        use_issuer(Settings(data_dir=Path(worker_env["HOSO_DATA_DIR"])))  # the workers' issuer
         yield started
     finally:
         for worker in started:

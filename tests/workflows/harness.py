@@ -9,16 +9,18 @@ import random
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from config import Settings
+from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity
 from models.calendar import WorkingCalendar
 from models.dossier import Applicant, DocumentRef, DossierSubmission
@@ -26,6 +28,7 @@ from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
 from models.state import DossierState
 from support.calendars import resolve_calendar
+from support.credentials import Credential, Issuer
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
 
@@ -45,6 +48,7 @@ APPLICANT = Applicant(
 )
 
 
+ItemT = TypeVar("ItemT", bound=BaseModel)
 _codes = (f"{random.randrange(10**6):06d}-{n:04d}" for n in itertools.count(1))
 
 
@@ -128,6 +132,7 @@ async def running_worker(env: WorkflowEnvironment, settings: Settings) -> AsyncI
     jumping ahead for every later test.
     """
     queue = f"test-{uuid.uuid4()}"
+    use_issuer(settings)
     async with build_worker(env.client, settings, task_queue=queue):
         try:
             yield queue
@@ -145,14 +150,55 @@ async def start(
     return handle
 
 
+_issuer: Issuer | None = None
+_credentials: dict[tuple[str, OfficerIdentity], Credential] = {}
+
+
+def use_issuer(settings: Settings | None) -> Issuer | None:
+    """The issuer whose public key the workers of `settings` trust signs the test's actions
+    (None: the issuer of the test's own settings; reset after each test)."""
+    global _issuer
+    _issuer = Issuer.from_settings(settings) if settings else None
+    return _issuer
+
+
+def credential(who: OfficerIdentity) -> Credential:
+    """A credential for `who` from the current issuer (one per officer, reused)."""
+    issuer = _issuer or Issuer.from_settings(get_settings())  # the test's own data folder
+    key = (issuer.public_key, who)
+    if key not in _credentials:
+        # The shared time-skipping server's clock runs years ahead: a long-lived credential.
+        since = datetime(2020, 1, 1, tzinfo=UTC)
+        _credentials[key] = issuer.certify(who, valid_for=timedelta(days=100 * 365), now=since)
+    return _credentials[key]
+
+
+async def sign(handle: WorkflowHandle, update: Any, item: ItemT) -> ItemT:
+    """`item` signed by its officer for the dossier's current stage (items without officer
+    — the applicant's — go as they are)."""
+    officer = getattr(item, "officer", None)
+    if officer is None:
+        return item
+    state = await handle.query(DossierWorkflow.state)
+    return credential(officer).sign(
+        item, dossier=handle.id, stage=state.stage, update=update.__name__
+    )
+
+
+async def send(handle: WorkflowHandle, update: Any, item: BaseModel) -> DossierState:
+    """Executes `update` with `item`, signed by its officer."""
+    result: DossierState = await handle.execute_update(update, await sign(handle, update, item))
+    return result
+
+
 async def act(
     handle: WorkflowHandle[DossierWorkflow, DossierState],
     who: OfficerIdentity,
     action: str,
     **fields: object,
 ) -> DossierState:
-    return await handle.execute_update(
-        DossierWorkflow.act, OfficerAction(officer=who, action=action, **fields)
+    return await send(
+        handle, DossierWorkflow.act, OfficerAction(officer=who, action=action, **fields)
     )
 
 

@@ -32,6 +32,7 @@ from tests.workflows.harness import (
     procedure,
     record_history,
     running_worker,
+    send,
     start,
     submission,
 )
@@ -109,7 +110,7 @@ async def test_supplement_over_a_weekend_moves_the_dates_by_the_working_days_use
         await until(env, ict(2026, 12, 9, 10, 0))
         await act(handle, assignee(EIA, "specialist"), "request_supplement", missing=["Bản vẽ"])
         await until(env, ict(2026, 12, 18, 10, 0))  # nine calendar days later
-        state = await handle.execute_update(DossierWorkflow.supplement, Supplement(note="Đã nộp"))
+        state = await send(handle, DossierWorkflow.supplement, Supplement(note="Đã nộp"))
         await record_history(handle, "supplement_suspends_the_clock")
     # Working days used: 10, 11, 14, 15, 16, 17, 18 December — seven.
     assert [s.working_days for s in state.suspensions] == [7]
@@ -127,7 +128,7 @@ async def test_a_second_supplement_request_is_recorded_against_the_agency(
         specialist = assignee(EIA, "specialist")
         for _ in range(2):
             await act(handle, specialist, "request_supplement", missing=["Bản vẽ"])
-            state = await handle.execute_update(DossierWorkflow.supplement, Supplement(note="x"))
+            state = await send(handle, DossierWorkflow.supplement, Supplement(note="x"))
     assert state.supplement_requests == 2
     assert [a.action for a in state.actions].count("repeated_supplement_request") == 1
 
@@ -228,7 +229,8 @@ async def test_a_holiday_announced_while_the_dossier_is_open_moves_its_due_date(
         sub = submission("eia")
         extra = Holiday(day=date(2026, 12, 24), name="Ngày nghỉ bù (thử nghiệm)")
         calendar = sub.calendar.model_copy(update={"holidays": [*sub.calendar.holidays, extra]})
-        state = await handle.execute_update(
+        state = await send(
+            handle,
             DossierWorkflow.change_calendar,
             CalendarChange(officer=officer_for(role="operator"), calendar=calendar),
         )

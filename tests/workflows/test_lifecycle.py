@@ -21,6 +21,7 @@ from tests.workflows.harness import (
     procedure,
     record_history,
     running_worker,
+    send,
     start,
     submission,
 )
@@ -106,7 +107,8 @@ async def test_result_by_post_completes_when_delivery_is_confirmed(
         assert state.awaiting_confirmation
         assert state.tracking and state.tracking.startswith("VN")
         reception = assignee(proc, proc.chain[0].id)
-        state = await handle.execute_update(
+        state = await send(
+            handle,
             DossierWorkflow.confirm_delivery,
             DeliveryConfirmation(officer=reception, note="Đã phát"),
         )
@@ -164,14 +166,14 @@ async def test_supplement_request_waits_for_the_applicant_then_resumes(
         added = DocumentRef(
             kind="drawings", file_name="ban-ve.pdf", sha256="ab" * 32, size=10, format="pdf"
         )
-        state = await handle.execute_update(
-            DossierWorkflow.supplement, Supplement(documents=[added], note="Đã bổ sung")
+        state = await send(
+            handle, DossierWorkflow.supplement, Supplement(documents=[added], note="Đã bổ sung")
         )
         assert state.status == DossierStatus.received
         assert added in state.documents and state.missing == []
         state = await act(handle, assignee(proc, "reception"), "accept")
         assert state.stage == "specialist"
-        await handle.execute_update(DossierWorkflow.withdraw, Withdrawal(reason="Rút hồ sơ"))
+        await send(handle, DossierWorkflow.withdraw, Withdrawal(reason="Rút hồ sơ"))
         await handle.result()
         await record_history(handle, "supplement_then_accept")
     notices = [
@@ -304,7 +306,7 @@ async def test_applicant_withdraws_an_open_dossier(
     async with running_worker(skip_env, settings) as queue:
         handle = await start(skip_env.client, queue, sub)
         await act(handle, assignee(proc, "reception"), "accept")
-        state = await handle.execute_update(DossierWorkflow.withdraw, Withdrawal(reason="Nộp nhầm"))
+        state = await send(handle, DossierWorkflow.withdraw, Withdrawal(reason="Nộp nhầm"))
         assert state.status == DossierStatus.withdrawn
         await handle.result()
 
@@ -316,8 +318,8 @@ async def test_operator_cancels_a_dossier_with_a_reason(
     operator = officer_for(role="operator")
     async with running_worker(skip_env, settings) as queue:
         handle = await start(skip_env.client, queue, sub)
-        state = await handle.execute_update(
-            DossierWorkflow.cancel, Cancellation(officer=operator, reason="Trùng hồ sơ")
+        state = await send(
+            handle, DossierWorkflow.cancel, Cancellation(officer=operator, reason="Trùng hồ sơ")
         )
         assert state.status == DossierStatus.cancelled
         assert state.actions[-1].actor == operator.id
@@ -380,7 +382,8 @@ async def test_construction_permit_result_waits_at_the_counter_until_collected(
         assert state.status == DossierStatus.delivering and state.awaiting_confirmation
         assert state.tracking is None
         operator = officer_for(role="operator")
-        state = await handle.execute_update(
+        state = await send(
+            handle,
             DossierWorkflow.confirm_delivery,
             DeliveryConfirmation(officer=operator, note="Người nộp đã nhận tại quầy"),
         )

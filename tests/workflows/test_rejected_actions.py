@@ -24,6 +24,8 @@ from tests.workflows.harness import (
     officer_for,
     procedure,
     running_worker,
+    send,
+    sign,
     start,
     submission,
 )
@@ -46,7 +48,7 @@ async def refused(handle: WorkflowHandle, update, arg) -> str:
     before = await accepted_updates(handle)
     state_before: DossierState = await handle.query(DossierWorkflow.state)
     with pytest.raises(WorkflowUpdateFailedError) as failure:
-        await handle.execute_update(update, arg)
+        await send(handle, update, await sign(handle, update, arg))
     assert await accepted_updates(handle) == before
     assert (await handle.query(DossierWorkflow.state)) == state_before
     return str(failure.value.cause)
@@ -128,13 +130,13 @@ async def test_every_kind_of_forbidden_action_is_refused_with_its_reason(
         assert "not consulted" in reason
 
         operator = officer_for(role="operator")
-        await handle.execute_update(
-            DossierWorkflow.cancel, Cancellation(officer=operator, reason="Thử nghiệm")
+        await send(
+            handle, DossierWorkflow.cancel, Cancellation(officer=operator, reason="Thử nghiệm")
         )
         await handle.result()
         # The servers word it differently ("completed", "not found"); what counts is the refusal.
         with pytest.raises((WorkflowUpdateFailedError, RPCError)):
-            await handle.execute_update(DossierWorkflow.withdraw, Withdrawal())
+            await send(handle, DossierWorkflow.withdraw, Withdrawal())
 
 
 async def test_actions_while_waiting_for_the_applicant_are_refused(
@@ -150,9 +152,7 @@ async def test_actions_while_waiting_for_the_applicant_are_refused(
             handle, DossierWorkflow.act, OfficerAction(officer=reception, action="accept")
         )
         assert "waiting for the applicant's supplement" in reason
-        await handle.execute_update(
-            DossierWorkflow.withdraw, Withdrawal(reason="Không bổ sung được")
-        )
+        await send(handle, DossierWorkflow.withdraw, Withdrawal(reason="Không bổ sung được"))
         await handle.result()
 
 

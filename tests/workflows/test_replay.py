@@ -14,6 +14,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from worker import WORKFLOW_RUNNER
 from workflows.dossier import DossierWorkflow
 
 HISTORIES = sorted((Path(__file__).resolve().parents[1] / "histories").glob("*.json"))
@@ -35,6 +36,10 @@ def test_main_paths_have_recorded_histories() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays_on_current_code(path: Path) -> None:
-    replayer = Replayer(workflows=[DossierWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[DossierWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=WORKFLOW_RUNNER,
+    )
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     await replayer.replay_workflow(history)

@@ -1,0 +1,151 @@
+"""`hoso officers …`: officers' tokens — issue, list, revoke; refresh the dossiers' trust.
+
+Tokens are issued where the issuer key is (its folder is HOSO_KEYS_DIR); the database keeps only
+each token's hash, its expiry and its revocation.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from activities.keys import write_private
+from cli import render
+from cli.context import CommandError, command, open_context, signer
+from models.officer import OPERATOR_ROLE
+from support.client import connect
+from support.credentials import Issuer, issue_token, list_tokens, revoke
+from support.open_dossiers import open_dossiers
+from workflows.dossier import DossierWorkflow
+
+app = typer.Typer(help="Officers' credentials (tokens).", no_args_is_help=True)
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
+
+
+async def issue(
+    officer: Annotated[str, typer.Argument(help="officer id from the registry")],
+    days: Annotated[int | None, typer.Option(help="validity; default HOSO_TOKEN_DAYS")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the token to this file (mode 0600)")
+    ] = None,
+) -> None:
+    """Issue a token to an officer (shown once; only its hash is kept)."""
+    ctx = open_context()
+    if days is not None and not 1 <= days <= 366:
+        raise CommandError("--days must be between 1 and 366")
+    if out is not None and out.exists():
+        raise CommandError(f"{out} exists: choose a new file (tokens are never overwritten)")
+    credential = issue_token(ctx.sessions, ctx.settings, officer, days=days)
+    cert = credential.certificate
+    if out is not None:
+        if not write_private(out, (credential.token + "\n").encode()):
+            raise CommandError(f"{out} appeared meanwhile: not overwritten")
+        render.success(
+            f"token {cert.token_id} for {officer} written to {out}, valid until"
+            f" {cert.expires_at:%Y-%m-%d}; use it with HOSO_TOKEN_FILE={out}"
+        )
+        return
+    render.info(
+        f"token {cert.token_id} for {officer}, valid until {cert.expires_at:%Y-%m-%d}."
+        " It is shown once: keep it in a file readable only by its officer (HOSO_TOKEN_FILE)."
+    )
+    typer.echo(credential.token)
+
+
+async def tokens(
+    officer: Annotated[str | None, typer.Argument(help="only this officer's tokens")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List issued tokens: id, officer, issued, expires, revoked (never the tokens)."""
+    ctx = open_context()
+    rows = [
+        {
+            "token_id": r.token_id,
+            "officer": r.officer_id,
+            "issuer": r.issuer,
+            "issued_at": r.issued_at.isoformat(),
+            "expires_at": r.expires_at.isoformat(),
+            "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+            "revoked_by": r.revoked_by,
+        }
+        for r in list_tokens(ctx.sessions, officer)
+    ]
+    if as_json:
+        render.print_json(rows)
+        return
+    if not rows:
+        render.info("no tokens issued")
+    for row in rows:
+        state = f"revoked by {row['revoked_by']}" if row["revoked_at"] else "live"
+        render.info(
+            f"{row['token_id']}  {row['officer']!s:<24} issued {str(row['issued_at'])[:10]}"
+            f"  expires {str(row['expires_at'])[:10]}  {state}"
+        )
+
+
+async def revoke_command(
+    target: Annotated[str, typer.Argument(help="a token id, or an officer id (all their tokens)")],
+    officer: Annotated[str, typer.Option("--as", help="the operator revoking")],
+) -> None:
+    """Revoke tokens at once, then make every open dossier reload its trust."""
+    ctx = open_context()
+    operator = signer(ctx, officer)
+    if operator.officer.role != OPERATOR_ROLE:
+        raise CommandError(f"only an operator may revoke tokens; {officer} is not one")
+    revoked = revoke(ctx.sessions, target, by=operator.officer.id)
+    if not revoked:
+        render.info(f"{target}: no live token to revoke")
+        return
+    render.success(f"revoked {len(revoked)} token(s): {', '.join(revoked)}")
+    reached = await _refresh(ctx.settings)
+    render.info(f"{reached} open dossiers reload their trust anchors")
+
+
+async def refresh_trust() -> None:
+    """Make every open dossier reload the issuer keys and revoked tokens (after a key change)."""
+    ctx = open_context()
+    reached = await _refresh(ctx.settings)
+    render.success(f"{reached} open dossiers reload their trust anchors")
+
+
+async def _refresh(settings) -> int:  # type: ignore[no-untyped-def]
+    client = await connect(settings)
+    count = 0
+    async for code in open_dossiers(client, settings.task_queue):
+        await client.get_workflow_handle_for(DossierWorkflow.run, code).signal(
+            DossierWorkflow.refresh_trust
+        )
+        count += 1
+    return count
+
+
+async def new_issuer(
+    key_id: Annotated[str, typer.Argument(help="id of the new issuer key, e.g. 2027-01")],
+) -> None:
+    """Create a new issuer key pair in the keys folder (copy the .pub to every worker)."""
+    ctx = open_context()
+    folder = ctx.settings.resolved_keys_dir
+    if not key_id.replace("-", "").isalnum() or key_id != key_id.lower():
+        raise CommandError("the key id may hold lowercase letters, digits and '-'")
+    if (folder / f"issuer-{key_id}.key").exists():
+        raise CommandError(f"issuer key {key_id} exists already in {folder}")
+    issuer = Issuer.create(folder, key_id)
+    os.utime(folder / f"issuer-{key_id}.key")
+    render.success(
+        f"issuer {issuer.key_id} created in {folder}; new tokens use it. Give"
+        f" issuer-{key_id}.pub to every worker, then run `hoso officers refresh-trust`"
+    )
+
+
+app.command("issue-token")(command(issue))
+app.command("tokens")(command(tokens))
+app.command("revoke")(command(revoke_command))
+app.command("refresh-trust")(command(refresh_trust))
+app.command("new-issuer")(command(new_issuer))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="officers", help="Officers' credentials: issue and revoke tokens.")

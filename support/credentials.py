@@ -1,0 +1,305 @@
+"""Officers' credentials: issuing, revoking and checking tokens, and signing actions with them.
+
+A token is `hoso1.<certificate>.<private key>` (base64url). The issuer (an Ed25519 key kept where
+tokens are issued) certifies the officer's identity from the registry; the officer's own key signs
+each action. Only the token's SHA-256 is stored. Workers trust the issuer public keys found in the
+keys folder and the revocations in the database (`activities/trust.py`); the workflow checks every
+signature itself, so a forged action is rejected whatever door it came through.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import secrets
+import stat
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel, ValidationError
+from sqlmodel import select
+from temporalio.client import WorkflowHandle
+
+from activities.keys import (
+    KeyFileError,
+    b64,
+    create_key_pair,
+    load_private_key,
+    load_public_keys,
+    raw_public,
+    unb64,
+)
+from activities.trust import revoked_token_ids
+from config import Settings
+from models.credentials import Certificate, Proof, TrustAnchors
+from models.officer import OfficerIdentity
+from models.state import DossierState
+from models.tables import OfficerTokenRecord
+from support.catalogue import get_officer
+from support.intake import Sessions
+
+TOKEN_PREFIX = "hoso1"  # noqa: S105 - the token format, not a secret
+DEV_ISSUER_ID = "dev"
+ItemT = TypeVar("ItemT", bound=BaseModel)
+
+
+class CredentialError(RuntimeError):
+    """A token that is missing, malformed, unknown, expired, revoked or not the officer's."""
+
+
+def trust_anchors(settings: Settings, sessions: Sessions) -> TrustAnchors:
+    return TrustAnchors(
+        issuers=load_public_keys(settings.resolved_keys_dir, "issuer"),
+        revoked=revoked_token_ids(sessions),
+    )
+
+
+# -- the issuer -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credential:
+    """An officer's certificate and private key: signs actions."""
+
+    certificate: Certificate
+    key: Ed25519PrivateKey
+
+    @property
+    def officer(self) -> OfficerIdentity:
+        return self.certificate.officer
+
+    @property
+    def token(self) -> str:
+        seed = self.key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        certificate = self.certificate.model_dump_json().encode()
+        return f"{TOKEN_PREFIX}.{b64(certificate)}.{b64(seed)}"
+
+    @classmethod
+    def from_token(cls, token: str) -> Credential:
+        prefix, _, rest = token.strip().partition(".")
+        body, _, seed = rest.partition(".")
+        if prefix != TOKEN_PREFIX or not body or not seed:
+            raise CredentialError("not a hoso token (expected hoso1.<certificate>.<key>)")
+        try:
+            certificate = Certificate.model_validate_json(unb64(body))
+            key = Ed25519PrivateKey.from_private_bytes(unb64(seed))
+        except (ValueError, ValidationError, binascii.Error) as exc:
+            raise CredentialError("the token is damaged (cannot be decoded)") from exc
+        if raw_public(key.public_key()) != certificate.public_key:
+            raise CredentialError("the token's key does not match its certificate")
+        return cls(certificate, key)
+
+    def sign(self, item: ItemT, *, dossier: str, stage: str | None, update: str) -> ItemT:
+        """A copy of `item` carrying this officer's proof for `update` on `dossier` at `stage`."""
+        nonce = secrets.token_hex(16)
+        message = Proof.binding(item, dossier=dossier, stage=stage, update=update, nonce=nonce)
+        proof = Proof(
+            certificate=self.certificate,
+            dossier=dossier,
+            stage=stage,
+            update=update,
+            nonce=nonce,
+            signature=b64(self.key.sign(message)),
+        )
+        return item.model_copy(update={"proof": proof})
+
+
+class Issuer:
+    """The key that certifies officers. Kept only where tokens are issued."""
+
+    def __init__(self, key_id: str, key: Ed25519PrivateKey) -> None:
+        self.key_id = key_id
+        self.key = key
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Issuer:
+        """The newest `issuer-<id>.key` of the keys folder; in development one is created."""
+        folder = settings.resolved_keys_dir
+        found = sorted(folder.glob("issuer-*.key")) if folder.is_dir() else []
+        if not found:
+            if settings.environment != "development":
+                raise CredentialError(
+                    f"no issuer key in {folder}: run `hoso officers new-issuer` on the host"
+                    " that issues tokens (refusing to create one outside development)"
+                )
+            return cls.create(folder, DEV_ISSUER_ID)
+        path = max(found, key=lambda p: p.stat().st_mtime)
+        try:
+            return cls(path.stem.removeprefix("issuer-"), load_private_key(path))
+        except KeyFileError as exc:
+            raise CredentialError(str(exc)) from exc
+
+    @classmethod
+    def create(cls, folder: Path, key_id: str) -> Issuer:
+        """A new issuer key pair in `folder` (the private key 0600, the public key beside it)."""
+        return cls(key_id, create_key_pair(folder, f"issuer-{key_id}"))
+
+    @property
+    def public_key(self) -> str:
+        return raw_public(self.key.public_key())
+
+    def certify(
+        self,
+        officer: OfficerIdentity,
+        *,
+        valid_for: timedelta = timedelta(days=90),
+        now: datetime | None = None,
+    ) -> Credential:
+        """A new credential for `officer` (nothing stored: see `issue_token`)."""
+        issued = (now or datetime.now(UTC)).replace(microsecond=0)
+        key = Ed25519PrivateKey.generate()
+        unsigned = Certificate(
+            token_id=secrets.token_hex(16),
+            officer=officer,
+            public_key=raw_public(key.public_key()),
+            issued_at=issued,
+            expires_at=issued + valid_for,
+            issuer=self.key_id,
+        )
+        signature = b64(self.key.sign(unsigned.signed_bytes()))
+        return Credential(unsigned.model_copy(update={"signature": signature}), key)
+
+
+# -- the register of tokens ----------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode()).hexdigest()
+
+
+def registry_identity(sessions: Sessions, officer_id: str) -> OfficerIdentity:
+    with sessions() as session:
+        record = get_officer(session, officer_id)
+    return OfficerIdentity(id=record.id, role=record.role, unit=record.unit, agency=record.agency)
+
+
+def issue_token(
+    sessions: Sessions, settings: Settings, officer_id: str, *, days: int | None = None
+) -> Credential:
+    """Certifies the officer as the registry knows them and stores the token's hash."""
+    identity = registry_identity(sessions, officer_id)
+    issuer = Issuer.from_settings(settings)
+    credential = issuer.certify(identity, valid_for=timedelta(days=days or settings.token_days))
+    cert = credential.certificate
+    with sessions() as session:
+        session.add(
+            OfficerTokenRecord(
+                token_id=cert.token_id,
+                officer_id=identity.id,
+                token_sha256=token_hash(credential.token),
+                issuer=cert.issuer,
+                issued_at=cert.issued_at,
+                expires_at=cert.expires_at,
+            )
+        )
+        session.commit()
+    return credential
+
+
+def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
+    """Revokes one token (by id) or every live token of an officer (by officer id)."""
+    now = datetime.now(UTC)
+    with sessions() as session:
+        rows = list(
+            session.exec(
+                select(OfficerTokenRecord).where(
+                    (OfficerTokenRecord.token_id == target)
+                    | (OfficerTokenRecord.officer_id == target)
+                )
+            )
+        )
+        live = [row for row in rows if row.revoked_at is None]
+        if not rows:
+            raise CredentialError(f"no token or officer '{target}' in the token register")
+        for row in live:
+            row.revoked_at = now
+            row.revoked_by = by
+            session.add(row)
+        session.commit()
+        return [row.token_id for row in live]
+
+
+def list_tokens(sessions: Sessions, officer_id: str | None = None) -> list[OfficerTokenRecord]:
+    with sessions() as session:
+        query = select(OfficerTokenRecord).order_by(OfficerTokenRecord.issued_at)  # type: ignore[arg-type]
+        if officer_id:
+            query = query.where(OfficerTokenRecord.officer_id == officer_id)
+        return list(session.exec(query))
+
+
+def authenticate(
+    sessions: Sessions, settings: Settings, token: str, *, officer_id: str | None = None
+) -> Credential:
+    """The credential of a valid token: known, unexpired, unrevoked, and still matching the
+    registry (a changed role or unit needs a new token)."""
+    credential = Credential.from_token(token)
+    cert = credential.certificate
+    issuers = load_public_keys(settings.resolved_keys_dir, "issuer")
+    if cert.issuer not in issuers:
+        raise CredentialError(f"the token's issuer '{cert.issuer}' is not trusted here")
+    try:
+        Ed25519PublicKey.from_public_bytes(unb64(issuers[cert.issuer])).verify(
+            unb64(cert.signature), cert.signed_bytes()
+        )
+    except (InvalidSignature, ValueError) as exc:
+        raise CredentialError("the token's certificate is forged (bad issuer signature)") from exc
+    with sessions() as session:
+        row = session.get(OfficerTokenRecord, cert.token_id)
+    if row is None or not secrets.compare_digest(row.token_sha256, token_hash(token)):
+        raise CredentialError("unknown token: it was not issued here")
+    if row.revoked_at is not None:
+        raise CredentialError(f"token {cert.token_id} was revoked on {row.revoked_at:%Y-%m-%d}")
+    if cert.expires_at <= datetime.now(UTC):
+        raise CredentialError(
+            f"token {cert.token_id} expired on {cert.expires_at:%Y-%m-%d}: ask for a new one"
+        )
+    if officer_id is not None and officer_id != cert.officer.id:
+        raise CredentialError(
+            f"the token belongs to {cert.officer.id}, not {officer_id}: --as must match the token"
+        )
+    if registry_identity(sessions, cert.officer.id) != cert.officer:
+        raise CredentialError(
+            f"the registry changed {cert.officer.id}'s role or unit since the token was issued:"
+            " ask for a new token"
+        )
+    return credential
+
+
+def token_from_settings(settings: Settings) -> str:
+    """The caller's token: HOSO_TOKEN_FILE (preferred) or HOSO_TOKEN — never a command flag."""
+    if settings.token_file is not None:
+        path = Path(settings.token_file).expanduser()
+        try:
+            mode = path.stat().st_mode
+            text = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CredentialError(f"cannot read the token file {path}: {exc.strerror}") from exc
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise CredentialError(f"the token file {path} is readable by others: chmod 600 it")
+        return text
+    if settings.token:
+        return settings.token
+    raise CredentialError(
+        "no officer token: set HOSO_TOKEN_FILE (or HOSO_TOKEN) to the token from"
+        " `hoso officers issue-token`"
+    )
+
+
+async def send(
+    handle: WorkflowHandle[Any, Any], update: Any, item: ItemT, credential: Credential
+) -> Any:
+    """Signs `item` for the dossier's current stage and executes `update` with it."""
+    state = await handle.query("state", result_type=DossierState)
+    stage = state.stage
+    name = getattr(update, "__name__", str(update))
+    signed = credential.sign(item, dossier=handle.id, stage=stage, update=name)
+    return await handle.execute_update(update, signed)

@@ -1,0 +1,110 @@
+"""Who signed an action: the workflow's own check of an officer's proof, whatever door it came by.
+
+Pure and deterministic (signature checks and the workflow clock): used by the update validators
+and again by the loop before an action is applied.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from activities.keys import unb64
+    from models.actions import (
+        CalendarChange,
+        Cancellation,
+        DeliveryConfirmation,
+        OfficerAction,
+        RetryRequest,
+    )
+    from models.credentials import Proof, TrustAnchors
+    from models.state import DossierState
+    from workflows.rules import ActionRejected
+
+Signed = OfficerAction | Cancellation | DeliveryConfirmation | CalendarChange | RetryRequest
+UPDATE_OF: dict[type, str] = {
+    OfficerAction: "act",
+    Cancellation: "cancel",
+    DeliveryConfirmation: "confirm_delivery",
+    CalendarChange: "change_calendar",
+    RetryRequest: "retry",
+}
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _verifies(public_key: str, signature: str, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(unb64(public_key)).verify(unb64(signature), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def check_signature(state: DossierState, item: Signed) -> Proof:
+    """The parts a dossier can check alone: signed by the certificate's key, for this officer,
+    this dossier, this update and its current stage, never used before."""
+    proof = item.proof
+    who = item.officer
+    if proof is None:
+        raise ActionRejected(
+            f"unsigned action by {who.id}: officers act with their token"
+            " (HOSO_TOKEN_FILE, from `hoso officers issue-token`)"
+        )
+    cert = proof.certificate
+    if cert.officer != who:
+        raise ActionRejected(
+            f"the action claims {who.id} ({who.role} of {who.unit}, {who.agency}) but the"
+            f" credential certifies {cert.officer.id} ({cert.officer.role} of"
+            f" {cert.officer.unit}, {cert.officer.agency})"
+        )
+    update = UPDATE_OF[type(item)]
+    if proof.dossier != state.code:
+        raise ActionRejected(f"the action was signed for dossier {proof.dossier}, not {state.code}")
+    if proof.update != update:
+        raise ActionRejected(f"the signature is for '{proof.update}', not '{update}'")
+    if proof.stage != state.stage:
+        raise ActionRejected(
+            f"the action was signed for stage '{proof.stage or '-'}' but the dossier is at"
+            f" '{state.stage or '-'}' (stale or replayed)"
+        )
+    if proof.nonce in state.nonces:
+        raise ActionRejected("this signed action was already used once (replayed)")
+    message = Proof.binding(
+        item, dossier=proof.dossier, stage=proof.stage, update=proof.update, nonce=proof.nonce
+    )
+    if not _verifies(cert.public_key, proof.signature, message):
+        raise ActionRejected(f"the signature of {who.id} does not match the action (altered)")
+    return proof
+
+
+def check_credential(proof: Proof, trust: TrustAnchors, now: datetime) -> None:
+    """The certificate: from a trusted issuer, unaltered, valid now, not revoked."""
+    cert = proof.certificate
+    issuer = trust.issuers.get(cert.issuer)
+    if issuer is None:
+        raise ActionRejected(f"the credential of {cert.officer.id} comes from an unknown issuer")
+    if not _verifies(issuer, cert.signature, cert.signed_bytes()):
+        raise ActionRejected(
+            f"the credential of {cert.officer.id} is forged or altered (issuer signature fails)"
+        )
+    if cert.token_id in trust.revoked:
+        raise ActionRejected(f"the token of {cert.officer.id} ({cert.token_id}) is revoked")
+    if now >= cert.expires_at:
+        raise ActionRejected(
+            f"the token of {cert.officer.id} expired on {cert.expires_at:%Y-%m-%d %H:%M} UTC"
+        )
+    if now + CLOCK_SKEW < cert.issued_at:
+        raise ActionRejected(f"the token of {cert.officer.id} is not valid yet")
+
+
+def check(state: DossierState, item: Signed, trust: TrustAnchors | None) -> Proof:
+    """Every check; without trust anchors (still loading) only what the dossier can check alone."""
+    proof = check_signature(state, item)
+    if trust is not None:
+        check_credential(proof, trust, workflow.now())
+    return proof

@@ -111,11 +111,15 @@ async def act(
 
 async def supplement(
     code: Annotated[str, typer.Argument(help="dossier code")],
+    officer: Annotated[
+        str, typer.Option("--as", help="the one-stop officer (or portal account) receiving it")
+    ],
     doc: DocsOpt = None,
     note: Annotated[str, typer.Option(help="the applicant's note")] = "",
 ) -> None:
-    """Supplement a dossier that waits for the applicant (bổ sung hồ sơ)."""
+    """Record the applicant's supplement to a dossier that waits for it (bổ sung hồ sơ)."""
     ctx = open_context()
+    credential = signer(ctx, officer)
     client = await connect(ctx.settings)
     handle = _handle(client, code)
     documents = []
@@ -124,19 +128,23 @@ async def supplement(
         documents = store_documents(
             parse_docs(doc), Path.cwd(), procedure, store=ctx.store, settings=ctx.settings
         )
-    request = Supplement(documents=documents, note=note)
-    _show(await handle.execute_update(DossierWorkflow.supplement, request))
+    request = Supplement(officer=credential.officer, documents=documents, note=note)
+    _show(await send(handle, DossierWorkflow.supplement, request, credential))
 
 
 async def withdraw(
     code: Annotated[str, typer.Argument(help="dossier code")],
+    officer: Annotated[
+        str, typer.Option("--as", help="the one-stop officer (or portal account) receiving it")
+    ],
     reason: Annotated[str, typer.Option(help="why the applicant withdraws")] = "",
 ) -> None:
-    """Withdraw a dossier at the applicant's request."""
+    """Record the applicant's request to withdraw a dossier."""
     ctx = open_context()
+    credential = signer(ctx, officer)
     client = await connect(ctx.settings)
-    request = Withdrawal(reason=reason)
-    _show(await _handle(client, code).execute_update(DossierWorkflow.withdraw, request))
+    request = Withdrawal(officer=credential.officer, reason=reason)
+    _show(await send(_handle(client, code), DossierWorkflow.withdraw, request, credential))
 
 
 async def cancel(

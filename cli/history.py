@@ -15,7 +15,15 @@ from temporalio.client import Client
 from cli import render
 from cli.context import command
 from config import get_settings
-from models.actions import Cancellation, DeliveryConfirmation, OfficerAction, Supplement, Withdrawal
+from models.actions import (
+    CalendarChange,
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
 from models.calendar import VIETNAM
 from models.dossier import DocumentRef, DossierSubmission
 from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
@@ -29,6 +37,8 @@ UPDATE_INPUTS: dict[str, type[BaseModel]] = {
     "withdraw": Withdrawal,
     "cancel": Cancellation,
     "confirm_delivery": DeliveryConfirmation,
+    "change_calendar": CalendarChange,
+    "retry": RetryRequest,
 }
 ACTIVITY_INPUTS: dict[str, type[BaseModel]] = {
     "record_dossier": DossierProjection,
@@ -67,6 +77,14 @@ def _documents(documents: Sequence[DocumentRef]) -> str:
 
 
 def _update_detail(name: str, value: Any) -> str:
+    detail = _what(name, value)
+    proof = getattr(value, "proof", None)
+    if proof is not None:  # who signed: the certificate's token, never the token itself
+        detail += f" [signed, token {proof.certificate.token_id[:8]}]"
+    return detail
+
+
+def _what(name: str, value: Any) -> str:
     if isinstance(value, OfficerAction):
         parts = [f"{value.officer.id} ({value.officer.role}, {value.officer.unit}): {value.action}"]
         if value.to_stage:
@@ -80,14 +98,25 @@ def _update_detail(name: str, value: Any) -> str:
         return " ".join(parts)
     if isinstance(value, Supplement):
         kinds = _documents(value.documents) or "no documents"
-        return f"applicant supplement: {kinds}" + (f" “{value.note}”" if value.note else "")
+        note = f" “{value.note}”" if value.note else ""
+        return f"applicant supplement{_received(value)}: {kinds}{note}"
     if isinstance(value, Withdrawal):
-        return "applicant withdrew" + (f": “{value.reason}”" if value.reason else "")
+        reason = f": “{value.reason}”" if value.reason else ""
+        return f"applicant withdrew{_received(value)}{reason}"
     if isinstance(value, Cancellation):
         return f"{value.officer.id} cancelled: “{value.reason}”"
     if isinstance(value, DeliveryConfirmation):
         return f"{value.officer.id} confirmed delivery" + (f": {value.note}" if value.note else "")
+    if isinstance(value, CalendarChange):
+        years = f"{value.calendar.first_year}-{value.calendar.last_year}"
+        return f"{value.officer.id} pushed the calendar {years}"
+    if isinstance(value, RetryRequest):
+        return f"{value.officer.id} asked for a retry" + (f": {value.note}" if value.note else "")
     return name
+
+
+def _received(value: Supplement | Withdrawal) -> str:
+    return f" (received by {value.officer.id})" if value.officer else ""
 
 
 def _activity_detail(name: str, value: Any) -> str:

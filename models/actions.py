@@ -58,18 +58,25 @@ class OfficerAction(BaseModel):
 
 
 class Supplement(BaseModel):
-    """The applicant's answer to a supplement request (bổ sung hồ sơ)."""
+    """The applicant's answer to a supplement request (bổ sung hồ sơ), received by an officer of
+    the one-stop unit (at the counter) or by the agency's portal account."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity | None = Field(default=None, description="who received it")
+    proof: Proof | None = Field(default=None, description="the receiver's signature (required)")
 
     documents: list[DocumentRef] = Field(default_factory=list)
     note: Comment = ""
 
 
 class Withdrawal(BaseModel):
-    """The applicant withdraws the dossier."""
+    """The applicant withdraws the dossier: the request received as a supplement is."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity | None = Field(default=None, description="who received it")
+    proof: Proof | None = Field(default=None, description="the receiver's signature (required)")
 
     reason: Comment = ""
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from models.procedure import Identifier
 
 OPERATOR_ROLE = "operator"
+PORTAL_ROLE = "portal"  # the agency's online public service account: receives for applicants
 
 
 class OfficerIdentity(BaseModel):

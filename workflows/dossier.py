@@ -121,10 +121,10 @@ class DossierWorkflow:
             rules.check_action(self._state, self._procedure, item, t.clock.calendar)
             await t.act(item)
         elif isinstance(item, Supplement):
-            rules.check_supplement(self._state, item)
+            rules.check_supplement(self._state, self._procedure, item)
             await t.supplement(item)
         elif isinstance(item, Withdrawal):
-            rules.check_withdrawal(self._state, item)
+            rules.check_withdrawal(self._state, self._procedure, item)
             await t.withdraw(item)
         elif isinstance(item, Cancellation):
             rules.check_cancellation(self._state, item)
@@ -172,7 +172,8 @@ class DossierWorkflow:
 
     @supplement.validator
     def _validate_supplement(self, supplement: Supplement) -> None:
-        rules.check_supplement(self._state, supplement)
+        self._check_identity(supplement)
+        rules.check_supplement(self._state, self._procedure, supplement)
 
     @workflow.update
     async def withdraw(self, withdrawal: Withdrawal) -> DossierState:
@@ -180,7 +181,8 @@ class DossierWorkflow:
 
     @withdraw.validator
     def _validate_withdraw(self, withdrawal: Withdrawal) -> None:
-        rules.check_withdrawal(self._state, withdrawal)
+        self._check_identity(withdrawal)
+        rules.check_withdrawal(self._state, self._procedure, withdrawal)
 
     @workflow.update
     async def cancel(self, cancellation: Cancellation) -> DossierState:

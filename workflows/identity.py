@@ -21,13 +21,25 @@ with workflow.unsafe.imports_passed_through():
         DeliveryConfirmation,
         OfficerAction,
         RetryRequest,
+        Supplement,
+        Withdrawal,
     )
     from models.credentials import Proof, TrustAnchors
     from models.state import DossierState
     from workflows.rules import ActionRejected
 
-Signed = OfficerAction | Cancellation | DeliveryConfirmation | CalendarChange | RetryRequest
+Signed = (
+    OfficerAction
+    | Cancellation
+    | DeliveryConfirmation
+    | CalendarChange
+    | RetryRequest
+    | Supplement
+    | Withdrawal
+)
 UPDATE_OF: dict[type, str] = {
+    Supplement: "supplement",
+    Withdrawal: "withdraw",
     OfficerAction: "act",
     Cancellation: "cancel",
     DeliveryConfirmation: "confirm_delivery",
@@ -50,6 +62,11 @@ def check_signature(state: DossierState, item: Signed) -> Proof:
     this dossier, this update and its current stage, never used before."""
     proof = item.proof
     who = item.officer
+    if who is None:
+        raise ActionRejected(
+            "nobody received this request: the one-stop officer or the portal account that"
+            " received it from the applicant signs it"
+        )
     if proof is None:
         raise ActionRejected(
             f"unsigned action by {who.id}: officers act with their token"

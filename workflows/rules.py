@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.calendar import VIETNAM, WorkingCalendar
     from models.dossier import CLOSED_STATUSES, DossierStatus
-    from models.officer import OPERATOR_ROLE
+    from models.officer import OPERATOR_ROLE, PORTAL_ROLE
     from models.procedure import (
         ACTIONS,
         ConsultationStage,
@@ -189,16 +189,37 @@ def return_target(procedure: Procedure, stage: Stage, to_stage: str | None) -> s
     return target
 
 
-def check_supplement(state: DossierState, supplement: Supplement) -> None:
+def check_receiver(procedure: Procedure, officer: OfficerIdentity | None) -> None:
+    """Applicants' requests come through the one-stop unit or the agency's portal account."""
+    if officer is None:  # dossiers from before credentials; the identity check demands one
+        return
+    reception = procedure.chain[0]
+    assert isinstance(reception, ReceptionStage)  # noqa: S101 - guaranteed by check_chain
+    counter = (officer.role, officer.unit, officer.agency) == (
+        reception.role,
+        reception.unit,
+        procedure.agency,
+    )
+    portal = officer.role == PORTAL_ROLE and officer.agency == procedure.agency
+    if not counter and not portal:
+        raise ActionRejected(
+            f"officer {officer.id} may not receive the applicant's requests: it takes a"
+            f" {reception.role} of {reception.unit} or the {procedure.agency} portal account"
+        )
+
+
+def check_supplement(state: DossierState, procedure: Procedure, supplement: Supplement) -> None:
     check_open(state)
+    check_receiver(procedure, supplement.officer)
     if state.status != DossierStatus.awaiting_supplement:
         raise ActionRejected(f"dossier {state.code} is not waiting for a supplement")
     if not supplement.documents and not supplement.note.strip():
         raise ActionRejected("a supplement needs documents or a note")
 
 
-def check_withdrawal(state: DossierState, withdrawal: Withdrawal) -> None:
+def check_withdrawal(state: DossierState, procedure: Procedure, withdrawal: Withdrawal) -> None:
     check_open(state)
+    check_receiver(procedure, withdrawal.officer)
     if state.status not in WITHDRAWABLE:
         raise ActionRejected(
             f"dossier {state.code} can no longer be withdrawn: the decision is made"

@@ -128,7 +128,7 @@ def test_officer_actions_move_the_dossier_and_show_in_history(
     text = hoso(runner, "status", code)
     assert "specialist of environment-office" in text.stdout
 
-    withdrawn = hoso(runner, "withdraw", code, "--reason", "đổi ý")
+    withdrawn = hoso(runner, "withdraw", code, "--as", "tn.reception", "--reason", "đổi ý")
     assert withdrawn.exit_code == 0, withdrawn.output
     wait_state(runner, code, status="withdrawn")
 

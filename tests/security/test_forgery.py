@@ -134,20 +134,21 @@ async def test_every_forgery_is_refused_by_the_dossier(
 
 
 async def test_a_revoked_token_stops_working_in_running_dossiers(
-    skip_env: WorkflowEnvironment, settings: Settings
+    dev_env: WorkflowEnvironment, settings: Settings
 ) -> None:
-    """Revocation reaches open dossiers by `refresh_trust`; the dossier refuses the token."""
+    """Revocation reaches open dossiers by `refresh_trust`; the dossier refuses the token.
+    (Real time: tokens from the register expire in real days.)"""
     sessions = session_factory(make_engine(settings.resolved_database_url))
     roster = load_officers(PROCEDURES / "officers.yaml")
     proc = procedure("permit")
     reception = assignee(proc, "reception")
     operator = officer_for(role="operator")
-    async with running_worker(skip_env, settings) as queue:
+    async with running_worker(dev_env, settings) as queue:
         with sessions() as session:
             publish_officers(session, roster)
         token = issue_token(sessions, settings, reception.id)
         sub = submission("permit")
-        handle = await start(skip_env.client, queue, sub)
+        handle = await start(dev_env.client, queue, sub)
         first = proc.chain[0].id
         accept = OfficerAction(officer=reception, action="accept", comment="Đủ")
 

@@ -21,7 +21,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings, get_settings
-from models.actions import OfficerAction, OfficerIdentity
+from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
 from models.calendar import WorkingCalendar
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
@@ -173,13 +173,20 @@ def credential(who: OfficerIdentity) -> Credential:
     return _credentials[key]
 
 
+def counter_officer(procedure_code: str) -> OfficerIdentity:
+    """The one-stop officer who receives the applicant's requests for a sample procedure."""
+    proc = next(procedure(s) for s in SAMPLES if procedure(s).code == procedure_code)
+    return assignee(proc, proc.chain[0].id)
+
+
 async def sign(handle: WorkflowHandle, update: Any, item: ItemT) -> ItemT:
-    """`item` signed by its officer for the dossier's current stage (items without officer
-    — the applicant's — go as they are)."""
-    officer = getattr(item, "officer", None)
-    if officer is None:
-        return item
+    """`item` signed by its officer for the dossier's current stage; the applicant's requests
+    (supplement, withdrawal) are received and signed by the one-stop officer."""
     state = await handle.query(DossierWorkflow.state)
+    if isinstance(item, Supplement | Withdrawal) and item.officer is None:
+        item = item.model_copy(update={"officer": counter_officer(state.procedure_code)})
+    officer = getattr(item, "officer", None)
+    assert officer is not None, "every update is signed by an officer"
     return credential(officer).sign(
         item, dossier=handle.id, stage=state.stage, update=update.__name__
     )

@@ -12,6 +12,7 @@ from cli.context import Context, command, open_context
 from config import get_settings
 from logs import configure_logging
 from support.catalogue import publish_paths
+from support.credentials import development_tokens
 from support.devserver import embedded_stack
 
 log = structlog.get_logger(__name__)
@@ -44,6 +45,11 @@ async def up() -> None:
     settings = get_settings()
     ctx = open_context(settings)
     officers, procedures = load_catalogue(ctx)
+    tokens = (
+        development_tokens(ctx.sessions, settings)
+        if settings.environment == "development"
+        else None
+    )
     stop = asyncio.Event()
     _stop_on_signals(stop)
     async with embedded_stack(settings) as stack:
@@ -52,6 +58,8 @@ async def up() -> None:
         render.info(f"Web UI: http://127.0.0.1:{settings.temporal_ui_port}")
         render.info(f"data folder: {settings.data_dir.resolve()}")
         render.info(f"catalogue: {officers} officers, {procedures} procedures")
+        if tokens is not None:
+            render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
         render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
         await run_worker(stack.client, settings, stop)
     render.info("stopped")

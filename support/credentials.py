@@ -33,13 +33,14 @@ from activities.keys import (
     load_public_keys,
     raw_public,
     unb64,
+    write_private,
 )
 from activities.trust import revoked_token_ids
 from config import Settings
 from models.credentials import Certificate, Proof, TrustAnchors
 from models.officer import OfficerIdentity
 from models.state import DossierState
-from models.tables import OfficerTokenRecord
+from models.tables import OfficerRecord, OfficerTokenRecord
 from support.catalogue import get_officer
 from support.intake import Sessions
 
@@ -203,6 +204,22 @@ def issue_token(
         )
         session.commit()
     return credential
+
+
+def development_tokens(sessions: Sessions, settings: Settings) -> Path:
+    """In development only: a token file per active officer of the registry under
+    `<data>/tokens/` (kept across restarts), so the sample officers can act from the CLI."""
+    if settings.environment != "development":
+        raise CredentialError("sample tokens are for development only: issue real ones")
+    folder = settings.data_dir / "tokens"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with sessions() as session:
+        ids = list(session.exec(select(OfficerRecord.id).where(OfficerRecord.active == True)))  # noqa: E712
+    for officer_id in ids:
+        path = folder / f"{officer_id}.token"
+        if not path.exists():
+            write_private(path, (issue_token(sessions, settings, officer_id).token + "\n").encode())
+    return folder
 
 
 def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:

@@ -25,7 +25,9 @@ from support.credentials import (
     CredentialError,
     Issuer,
     authenticate,
+    development_tokens,
     issue_token,
+    list_tokens,
     token_hash,
 )
 from tests.cli.test_dossier_commands import submitted, wait_state
@@ -163,3 +165,24 @@ def test_expired_token_and_changed_registry_are_refused(cli_settings: Settings) 
     forged = Issuer.create(cli_settings.data_dir / "elsewhere", "dev").certify(credential.officer)
     with pytest.raises(CredentialError, match="forged|not issued"):
         authenticate(ctx.sessions, cli_settings, forged.token)
+
+
+def test_development_gives_each_sample_officer_a_token_once(cli_settings: Settings) -> None:
+    ctx = open_context(cli_settings)
+    load_catalogue(ctx)
+    folder = development_tokens(ctx.sessions, cli_settings)
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == [
+        "tn.director.token",
+        "tn.operator.token",
+        "tn.reception.token",
+        "tn.specialist.token",
+    ]
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    lan = authenticate(ctx.sessions, cli_settings, files[2].read_text(), officer_id="tn.reception")
+    assert lan.officer.role == "reception_officer"
+    development_tokens(ctx.sessions, cli_settings)  # a restart issues nothing new
+    assert len(list_tokens(ctx.sessions)) == 4
+    production = cli_settings.model_copy(update={"environment": "production"})
+    with pytest.raises(CredentialError, match="development only"):
+        development_tokens(ctx.sessions, production)

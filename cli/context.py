@@ -21,6 +21,7 @@ from cli import render
 from config import Settings, get_settings
 from migrations.apply import SchemaError
 from support.client import TemporalUnreachable, connect
+from support.codec import EncryptionError
 from support.credentials import (
     Credential,
     CredentialError,
@@ -64,27 +65,25 @@ def signer(ctx: Context, officer_id: str) -> Credential:
     """The caller's credential: their token (HOSO_TOKEN_FILE / HOSO_TOKEN), valid now, theirs
     (`--as` must match) and still matching the registry. Its identity is the registry's."""
     registry_identity(ctx.sessions, officer_id)  # an unknown officer is named first
-    return authenticate(
-        ctx.sessions, ctx.settings, token_from_settings(ctx.settings), officer_id=officer_id
-    )
+    token = token_from_settings(ctx.settings, officer_id)
+    return authenticate(ctx.sessions, ctx.settings, token, officer_id=officer_id)
 
 
-EXPECTED = (IntakeError, CatalogueError, CommandError, DevServerError, SchemaError, CredentialError)
+EXPECTED = (
+    IntakeError,
+    CatalogueError,
+    CommandError,
+    DevServerError,
+    SchemaError,
+    CredentialError,
+    TemporalUnreachable,
+    EncryptionError,
+)
 
 
 def describe(exc: BaseException) -> str | None:
     """The one line to show for an expected failure; None for a bug (shown as a traceback)."""
-    if isinstance(
-        exc,
-        IntakeError
-        | CatalogueError
-        | CommandError
-        | DevServerError
-        | SchemaError
-        | CredentialError,
-    ):
-        return str(exc)
-    if isinstance(exc, TemporalUnreachable):
+    if isinstance(exc, EXPECTED):
         return str(exc)
     if isinstance(exc, ValidationError):
         return describe_validation_error(exc.title, exc)

@@ -291,24 +291,32 @@ def authenticate(
     return credential
 
 
-def token_from_settings(settings: Settings) -> str:
-    """The caller's token: HOSO_TOKEN_FILE (preferred) or HOSO_TOKEN — never a command flag."""
+def token_from_settings(settings: Settings, officer_id: str | None = None) -> str:
+    """The caller's token: HOSO_TOKEN_FILE (preferred) or HOSO_TOKEN — never a command flag.
+    In development only, the sample token `<data>/tokens/<officer>.token` that `hoso up` wrote."""
     if settings.token_file is not None:
-        path = Path(settings.token_file).expanduser()
-        try:
-            mode = path.stat().st_mode
-            text = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise CredentialError(f"cannot read the token file {path}: {exc.strerror}") from exc
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise CredentialError(f"the token file {path} is readable by others: chmod 600 it")
-        return text
+        return _read_token_file(Path(settings.token_file).expanduser())
     if settings.token:
         return settings.token
+    if settings.environment == "development" and officer_id:
+        sample = settings.data_dir / "tokens" / f"{officer_id}.token"
+        if sample.exists():
+            return _read_token_file(sample)
     raise CredentialError(
         "no officer token: set HOSO_TOKEN_FILE (or HOSO_TOKEN) to the token from"
         " `hoso officers issue-token`"
     )
+
+
+def _read_token_file(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise CredentialError(f"cannot read the token file {path}: {exc.strerror}") from exc
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise CredentialError(f"the token file {path} is readable by others: chmod 600 it")
+    return text
 
 
 async def send(

@@ -28,6 +28,7 @@ from support.credentials import (
     development_tokens,
     issue_token,
     list_tokens,
+    token_from_settings,
     token_hash,
 )
 from tests.cli.test_dossier_commands import submitted, wait_state
@@ -186,3 +187,15 @@ def test_development_gives_each_sample_officer_a_token_once(cli_settings: Settin
     production = cli_settings.model_copy(update={"environment": "production"})
     with pytest.raises(CredentialError, match="development only"):
         development_tokens(ctx.sessions, production)
+
+
+def test_development_finds_the_sample_token_of_as(cli_settings: Settings) -> None:
+    ctx = open_context(cli_settings)
+    load_catalogue(ctx)
+    folder = development_tokens(ctx.sessions, cli_settings)
+    assert token_from_settings(cli_settings, "tn.director") == (
+        (folder / "tn.director.token").read_text().strip()
+    )
+    production = cli_settings.model_copy(update={"environment": "production"})
+    with pytest.raises(CredentialError, match="no officer token"):
+        token_from_settings(production, "tn.director")

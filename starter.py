@@ -9,6 +9,7 @@ import sys
 import typer
 
 from cli import (
+    codec_server,
     db,
     demo,
     dossiers,
@@ -55,6 +56,7 @@ forms.register(app)
 rebuild.register(app)
 db.register(app)
 worker.register(app)
+codec_server.register(app)
 
 
 def _mount_catalogue_commands() -> None:

@@ -1,4 +1,6 @@
-"""The Temporal client every entry point uses: pydantic payloads, a clear error when unreachable."""
+"""The Temporal client every entry point uses: pydantic payloads encrypted with the configured
+keyring (so the worker, which takes its client's converter, encrypts too), and a clear error when
+the server is unreachable."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ import asyncio
 from contextlib import suppress
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from config import Settings
+from support.codec import data_converter
 
 
 class TemporalUnreachable(RuntimeError):
@@ -43,6 +45,7 @@ async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) 
     The port is probed first: a refused TCP connection is cheap to retry, a failed gRPC connect
     is not.
     """
+    converter = data_converter(settings)  # a missing keyring fails here, before any network
     address = settings.temporal_address
     for attempt in range(1, attempts + 1):
         if await port_open(address):
@@ -54,7 +57,7 @@ async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) 
         return await Client.connect(
             address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=converter,
         )
     except RuntimeError as exc:
         raise TemporalUnreachable(address) from exc

@@ -93,9 +93,10 @@ def parse_keyring(text: str) -> dict[str, bytes]:
     return keys
 
 
-def dev_key(data_dir: Path) -> bytes:
-    """The development key under <data_dir>/keys/, created (mode 0600) on first use."""
-    path = data_dir / "keys" / f"{DEV_KEY_ID}.key"
+def dev_key(keys_dir: Path) -> bytes:
+    """The development key `dev.key` of the keys folder (default <data_dir>/keys/), created
+    (mode 0600) on first use."""
+    path = keys_dir / f"{DEV_KEY_ID}.key"
     if path.exists():
         return base64.b64decode(path.read_text().strip())
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -125,7 +126,7 @@ def codec_from_settings(settings: Settings) -> EncryptionCodec:
             "no payload encryption keys configured: set HOSO_ENCRYPTION_KEYS and "
             "HOSO_ENCRYPTION_KEY_ID (refusing to start outside development)"
         )
-    return EncryptionCodec({DEV_KEY_ID: dev_key(settings.data_dir)}, DEV_KEY_ID)
+    return EncryptionCodec({DEV_KEY_ID: dev_key(settings.resolved_keys_dir)}, DEV_KEY_ID)
 
 
 def data_converter(settings: Settings) -> DataConverter:

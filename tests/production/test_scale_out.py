@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-from temporalio.client import WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine
@@ -25,6 +25,7 @@ from config import Settings
 from models.dossier import DossierStatus
 from models.state import DossierState
 from models.tables import ActionRecord, DeliveryRecord, DossierRecord, NotificationRecord
+from support.client import connect
 from tests.workflows.harness import act, assignee, procedure, start, submission, use_issuer
 from workflows.dossier import DossierWorkflow
 
@@ -92,6 +93,17 @@ def workers(worker_env: dict[str, str], tmp_path: Path) -> Iterator[list[WorkerP
                 worker.process.wait(10)
 
 
+async def connect_like_the_workers(worker_env: dict[str, str]) -> Client:
+    """A client with the workers' keyring (their data folder's dev key): payloads are
+    encrypted, so a plain client could not read the workers' results."""
+    return await connect(
+        Settings(
+            data_dir=Path(worker_env["HOSO_DATA_DIR"]),
+            temporal_address=worker_env["HOSO_TEMPORAL_ADDRESS"],
+        )
+    )
+
+
 async def through_the_chain(
     handle: WorkflowHandle[DossierWorkflow, DossierState], halfway: asyncio.Event
 ) -> DossierState:
@@ -110,8 +122,9 @@ async def test_workers_share_dossiers_and_survive_one_killed_mid_load(
     workers: list[WorkerProcess],
 ) -> None:
     queue = worker_env["HOSO_TASK_QUEUE"]
+    client = await connect_like_the_workers(worker_env)
     subs = [submission("extract") for _ in range(DOSSIERS)]
-    handles = [await start(dev_env.client, queue, sub) for sub in subs]
+    handles = [await start(client, queue, sub) for sub in subs]
     halfway = asyncio.Event()
     chains = [asyncio.create_task(through_the_chain(handle, halfway)) for handle in handles]
 

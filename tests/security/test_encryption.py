@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
+import shutil
 import stat
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.api.common.v1 import Payload
@@ -13,10 +20,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
 
 import worker
 from cli.history import timeline
-from config import Settings
+from config import Settings, get_settings
+from support.client import connect
 from support.codec import (
     ENCODING,
     KEY_ID_METADATA,
@@ -25,11 +34,13 @@ from support.codec import (
     codec_from_settings,
     data_converter,
 )
+from tests.cli.test_dossier_commands import hoso, submitted, wait_state
 from tests.workflows.harness import APPLICANT, act, assignee, procedure, start, submission
 
 pytestmark = pytest.mark.timeout(120)
 
 K1, K2 = bytes(range(32)), bytes(range(32, 64))
+CLI_SAMPLES = Path(__file__).resolve().parents[1] / "cli"
 
 
 def plain(text: str) -> Payload:
@@ -172,3 +183,150 @@ def _payloads(message: object) -> list[Payload]:
         for item in items:
             found.extend(_payloads(item))
     return found
+
+
+# -- through the CLI, with a key rotation -------------------------------------------------------
+
+
+def keyring(**keys: bytes) -> str:
+    return ",".join(f"{key_id}:{base64.b64encode(key).decode()}" for key_id, key in keys.items())
+
+
+@contextmanager
+def worker_process_like(settings: Settings) -> Iterator[None]:
+    """A worker as `hoso worker` builds it (support.client.connect with `settings`), on a loop of
+    its own while the CLI runs in the test's thread."""
+    ready, stopped = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    async def serve() -> None:
+        client = await connect(settings)
+        async with worker.build_worker(client, settings):
+            ready.set()
+            while not stopped.is_set():
+                await asyncio.sleep(0.05)
+
+    def target() -> None:
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+            ready.set()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    assert ready.wait(30), "the worker did not start"
+    assert not errors, errors
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join(30)
+
+
+@pytest.fixture
+def cli_settings(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dev_env: WorkflowEnvironment,
+    settings: Settings,
+) -> Settings:
+    """As tests/cli's: the session's server, this test's task queue and sample catalogue."""
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(CLI_SAMPLES / "samples", catalogue)
+    monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
+    monkeypatch.setenv("HOSO_TASK_QUEUE", f"sec-{uuid.uuid4()}")
+    monkeypatch.setenv("HOSO_PROCEDURES_DIR", str(catalogue))
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@pytest.fixture
+def dossier_file(tmp_path: Path) -> Path:
+    folder = tmp_path / "dossier"
+    shutil.copytree(CLI_SAMPLES / "dossier", folder)
+    return folder / "dossier.yaml"
+
+
+def rotate(monkeypatch: pytest.MonkeyPatch, current: str, **keys: bytes) -> Settings:
+    monkeypatch.setenv("HOSO_ENCRYPTION_KEYS", keyring(**keys))
+    monkeypatch.setenv("HOSO_ENCRYPTION_KEY_ID", current)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+async def raw_history(dev_env: WorkflowEnvironment, code: str) -> tuple[str, dict[int, set[str]]]:
+    """The history as the server stores it (read without any key): its JSON text, and the key
+    id of each event's payloads."""
+    history = await dev_env.client.get_workflow_handle(code).fetch_history()
+    keys: dict[int, set[str]] = {}
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            continue
+        for _, value in event.ListFields():
+            for p in _payloads(value):
+                assert p.metadata["encoding"] == ENCODING, event
+                keys.setdefault(event.event_id, set()).add(p.metadata[KEY_ID_METADATA].decode())
+    return history.to_json(), keys
+
+
+def assert_unreadable(text: str, secrets_: list[str]) -> None:
+    for secret in secrets_:
+        assert secret not in text
+        assert base64.b64encode(secret.encode()).decode() not in text
+        assert json.dumps(secret)[1:-1] not in text  # as an escaped JSON string
+
+
+async def test_cli_dossier_is_sealed_in_the_server_and_stays_readable_after_key_rotation(
+    dev_env: WorkflowEnvironment,
+    cli_settings: Settings,
+    dossier_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runner = CliRunner()
+    applicant = {"name": "Nguyễn Văn A", "id_number": "001099012345", "phone": "0912345678"}
+    assert all(value in dossier_file.read_text(encoding="utf-8") for value in applicant.values())
+    first_comment = "Hồ sơ đầy đủ, bản vẽ đúng quy chuẩn"
+    second_comment = "Đạt yêu cầu thẩm định, đề nghị lãnh đạo ký"
+
+    before = rotate(monkeypatch, "k1", k1=K1)
+
+    def cli() -> str:
+        with worker_process_like(before):
+            code = submitted(runner, before, dossier_file)
+            wait_state(runner, code, status="received", stage="reception")
+            accepted = hoso(
+                runner, "act", code, "accept", "--as", "tn.reception", "--comment", first_comment
+            )
+            assert accepted.exit_code == 0, accepted.output
+            return code
+
+    code = await asyncio.to_thread(cli)
+    text, keys = await raw_history(dev_env, code)
+    assert keys and set().union(*keys.values()) == {"k1"}
+    assert_unreadable(text, [*applicant.values(), first_comment])
+    last_before_rotation = max(keys)
+
+    after = rotate(monkeypatch, "k2", k1=K1, k2=K2)  # a new current key; the old one kept
+
+    def cli_after_rotation() -> tuple[dict[str, Any], str]:
+        with worker_process_like(after):  # a fresh worker: it replays the k1 history
+            wait_state(runner, code, status="in_review", stage="specialist")
+            shown = hoso(runner, "history", code, "--json")
+            assert shown.exit_code == 0, shown.output
+            approved = hoso(
+                runner, "act", code, "approve", "--as", "tn.specialist", "--comment", second_comment
+            )
+            assert approved.exit_code == 0, approved.output
+            return wait_state(runner, code, stage="decide"), shown.stdout
+
+    state, shown = await asyncio.to_thread(cli_after_rotation)
+    details = " ".join(entry["detail"] for entry in json.loads(shown))
+    assert first_comment in details  # the old dossier's details, decrypted with the old key
+    assert [a["comment"] for a in state["actions"]] == [first_comment, second_comment]
+
+    text, keys = await raw_history(dev_env, code)
+    older = {k for event, ids in keys.items() if event <= last_before_rotation for k in ids}
+    newer = {k for event, ids in keys.items() if event > last_before_rotation for k in ids}
+    assert (older, newer) == ({"k1"}, {"k2"})
+    assert_unreadable(text, [*applicant.values(), first_comment, second_comment])

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 
 from cli import render
 from cli.context import command
@@ -30,6 +31,7 @@ from models.effects import DossierProjection, FormRequest, Notification, ResultD
 from models.state import DossierState, FormRef
 from support.calendars import calendar_for
 from support.client import connect
+from support.codec import EncryptionError, failure_text
 
 UPDATE_INPUTS: dict[str, type[BaseModel]] = {
     "act": OfficerAction,
@@ -67,6 +69,8 @@ async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> An
         return None
     try:
         return (await client.data_converter.decode(list(payloads), [hint]))[0]
+    except EncryptionError:
+        raise  # a missing key must be said, not hidden
     except Exception:  # an old or foreign payload: show the event without its details
         return None
 
@@ -141,6 +145,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
     """The dossier's life in domain words; `everything` adds the projection writes."""
     handle = client.get_workflow_handle(code)
     history = await handle.fetch_history()
+    converter = client.data_converter
     entries: list[Entry] = []
     updates: dict[str, tuple[str, int]] = {}
     activities: dict[int, tuple[str, str]] = {}
@@ -175,7 +180,8 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             updated = event.workflow_execution_update_completed_event_attributes
             name, row = updates.get(updated.meta.update_id, ("update", -1))
             if updated.outcome.HasField("failure"):
-                add(event, f"{name} overtaken", updated.outcome.failure.message)
+                reason = await failure_text(converter, updated.outcome.failure)
+                add(event, f"{name} overtaken", reason)
             elif row >= 0:
                 state = await _decode(client, updated.outcome.success.payloads, DossierState)
                 if isinstance(state, DossierState):
@@ -201,7 +207,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
         elif which == "activity_task_failed_event_attributes":
             failed = event.activity_task_failed_event_attributes
             _, what = activities.get(failed.scheduled_event_id, ("activity", "activity"))
-            add(event, "failed", f"{what}: {failed.failure.message}")
+            add(event, "failed", f"{what}: {await failure_text(converter, failed.failure)}")
         elif which == "activity_task_timed_out_event_attributes":
             late_id = event.activity_task_timed_out_event_attributes.scheduled_event_id
             add(event, "timed out", activities.get(late_id, ("", "activity"))[1])
@@ -223,7 +229,8 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             )
             add(event, "closed", outcome)
         elif which == "workflow_execution_failed_event_attributes":
-            add(event, "failed", event.workflow_execution_failed_event_attributes.failure.message)
+            failure = event.workflow_execution_failed_event_attributes.failure
+            add(event, "failed", await failure_text(converter, failure))
         elif which == "workflow_execution_terminated_event_attributes":
             reason = event.workflow_execution_terminated_event_attributes.reason
             add(event, "terminated", reason or "-")
@@ -231,7 +238,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             add(event, "continued", "history continued in a new run")
     if last_state is not None:  # each stage's time, told when it ended
         entries = sorted([*entries, *stage_times(last_state)], key=lambda entry: entry.at)
-    entries.extend(await _retrying(handle, activities))
+    entries.extend(await _retrying(handle, activities, converter))
     return entries
 
 
@@ -256,7 +263,9 @@ def stage_times(state: DossierState) -> list[Entry]:
     return rows
 
 
-async def _retrying(handle: Any, activities: dict[int, tuple[str, str]]) -> list[Entry]:
+async def _retrying(
+    handle: Any, activities: dict[int, tuple[str, str]], converter: DataConverter
+) -> list[Entry]:
     """Activities failing and being retried now: they are not in the history until they end."""
     description = await handle.describe()
     pending = []
@@ -265,7 +274,11 @@ async def _retrying(handle: Any, activities: dict[int, tuple[str, str]]) -> list
             continue
         name = activity.activity_type.name
         what = next((d for n, d in activities.values() if n == name), name)
-        failure = activity.last_failure.message if activity.HasField("last_failure") else "-"
+        failure = (
+            await failure_text(converter, activity.last_failure)
+            if activity.HasField("last_failure")
+            else "-"
+        )
         at = (
             activity.last_attempt_complete_time.ToDatetime(tzinfo=UTC)
             if activity.HasField("last_attempt_complete_time")

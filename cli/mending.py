@@ -17,6 +17,7 @@ from cli import render
 from cli.context import command, open_context, signer
 from models.actions import RetryRequest
 from support.client import connect
+from support.codec import failure_text
 from support.credentials import Credential, send
 from workflows.dossier import DossierWorkflow
 
@@ -42,7 +43,11 @@ async def retry_dossier(
                 identity=f"hoso retry by {operator.id}",
             )
         )
-        failure = pending.last_failure.message if pending.HasField("last_failure") else "-"
+        failure = (
+            await failure_text(client.data_converter, pending.last_failure)
+            if pending.HasField("last_failure")
+            else "-"
+        )
         rerun.append(f"{pending.activity_type.name} (attempt {pending.attempt}: {failure})")
     return rerun
 

@@ -16,8 +16,14 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
+from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.converter import (
+    DataConverter,
+    DefaultFailureConverterWithEncodedAttributes,
+    PayloadCodec,
+)
+from temporalio.exceptions import FailureError
 
 from config import Settings
 
@@ -130,5 +136,25 @@ def codec_from_settings(settings: Settings) -> EncryptionCodec:
 
 
 def data_converter(settings: Settings) -> DataConverter:
-    """pydantic payloads, encrypted with the configured keyring."""
-    return dataclasses.replace(pydantic_data_converter, payload_codec=codec_from_settings(settings))
+    """pydantic payloads, encrypted with the configured keyring; failures' messages and stack
+    traces too (an SMTP error may name an applicant's address)."""
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=codec_from_settings(settings),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
+
+
+async def failure_text(converter: DataConverter, failure: Failure) -> str:
+    """A failure's message as written, decrypted when it was encoded."""
+    if not failure.HasField("encoded_attributes"):
+        return failure.message
+    copy = Failure()
+    copy.CopyFrom(failure)
+    try:
+        error = await converter.decode_failure(copy)
+    except EncryptionError:
+        raise
+    except Exception:  # a failure this converter cannot read: say so rather than guess
+        return failure.message
+    return error.message if isinstance(error, FailureError) else str(error)

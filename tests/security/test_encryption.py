@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import shutil
+import socket
 import stat
 import threading
 import uuid
@@ -330,3 +331,33 @@ async def test_cli_dossier_is_sealed_in_the_server_and_stays_readable_after_key_
     newer = {k for event, ids in keys.items() if event > last_before_rotation for k in ids}
     assert (older, newer) == ({"k1"}, {"k2"})
     assert_unreadable(text, [*applicant.values(), first_comment, second_comment])
+
+
+async def test_failure_messages_are_encrypted_and_operators_read_them(
+    dev_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """An activity's error (an SMTP server refusing, say) can name an address: the server keeps
+    it encrypted; `hoso history` decrypts it for the operator."""
+    target = dev_env.client.service_client.config.target_host
+    secure = await Client.connect(target, data_converter=data_converter(settings))
+    raw = await Client.connect(target, data_converter=pydantic_data_converter)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    failing = settings.model_copy(update={"notification_channel": "smtp", "smtp_port": closed_port})
+    sub = submission("extract")
+    queue = f"sec-{uuid.uuid4()}"
+    async with worker.build_worker(secure, failing, task_queue=queue):
+        handle = await start(secure, queue, sub)
+        for _ in range(100):
+            description = await raw.get_workflow_handle(sub.code).describe()
+            pending = [p for p in description.raw_description.pending_activities if p.attempt >= 2]
+            if pending:
+                break
+            await asyncio.sleep(0.2)
+        assert pending, "the notice never failed"
+        assert pending[0].last_failure.message == "Encoded failure"
+        retrying = [e for e in await timeline(secure, sub.code) if e.event == "retrying"]
+        assert retrying and "Encoded failure" not in retrying[0].detail
+        assert retrying[0].detail.endswith("failed: SMTPConnectError")
+        await handle.terminate("test finished")

@@ -1,0 +1,39 @@
+"""Forms render Vietnamese with the subset font, and anything else with the full font."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from pypdf import PdfReader
+
+from activities.pdf import render_pdf, subset_characters
+
+ISSUED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def text_of(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def fonts_of(pdf: bytes) -> list[str]:
+    """The page's font resources (a subset and its full font share one base name)."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return list(page["/Resources"]["/Font"])
+
+
+def test_vietnamese_form_uses_only_the_subset_font() -> None:
+    html = "<h1>GIẤY TIẾP NHẬN HỒ SƠ</h1><p>Bà Nguyễn Thị Hồng — số 12 phố Huế, 1.500.000 ₫</p>"
+    assert {ord(c) for c in "ẤẾỒễịồ₫—"} <= subset_characters()
+    pdf = render_pdf(html, issued_at=ISSUED)
+    assert "Nguyễn Thị Hồng" in text_of(pdf)
+    assert len(fonts_of(pdf)) == 2  # regular and bold subsets, no fallback
+    assert render_pdf(html, issued_at=ISSUED) == pdf  # same form, same bytes
+
+
+def test_a_character_outside_the_subset_falls_back_to_the_full_font() -> None:
+    html = "<p>Công ty TNHH Ωmega — người đại diện: Иван Петров</p>"
+    assert ord("И") not in subset_characters()
+    pdf = render_pdf(html, issued_at=ISSUED)
+    assert "Иван Петров" in text_of(pdf)
+    assert len(fonts_of(pdf)) > 1  # the fallback drew the Cyrillic

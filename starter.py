@@ -21,6 +21,7 @@ from cli import (
     rebuild,
     reports,
     stack,
+    verify,
     worker,
 )
 
@@ -57,6 +58,7 @@ rebuild.register(app)
 db.register(app)
 worker.register(app)
 codec_server.register(app)
+verify.register(app)
 
 
 def _mount_catalogue_commands() -> None:

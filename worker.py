@@ -19,6 +19,7 @@ from activities.storage import ProjectionActivities
 from activities.trust import TrustActivities
 from config import Settings
 from support.credentials import Issuer
+from support.seals import AgencySeals
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
@@ -42,7 +43,7 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
     )
     projection = ProjectionActivities(sessions)
     notifications = NotificationActivities(sessions, channel)
-    forms = FormActivities(sessions, store)
+    forms = FormActivities(sessions, store, AgencySeals.from_settings(settings))
     delivery = DeliveryActivities(sessions)
     trust = TrustActivities(sessions, settings.resolved_keys_dir)
     return Worker(

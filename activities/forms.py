@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 import structlog
@@ -17,6 +18,7 @@ from activities.notify import vietnamese_date
 from activities.pdf import render_pdf
 from models.calendar import VIETNAM
 from models.effects import FormRequest
+from models.record import GENESIS, FormSeal, seal_message
 from models.state import FormRef
 from models.tables import DocumentRecord
 
@@ -65,21 +67,47 @@ def render_form_pdf(request: FormRequest) -> bytes:
     return render_pdf(html, issued_at=request.issued_at, title=title)
 
 
+class Sealer(Protocol):
+    """The agencies' seal keys (support/seals.py, wired by the worker)."""
+
+    def sign(self, agency: str, message: bytes) -> str: ...
+
+
 class FormActivities:
-    def __init__(self, session_factory: SessionFactory, store: DocumentStore) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, store: DocumentStore, seals: Sealer | None = None
+    ) -> None:
         self._sessions = session_factory
         self._store = store
+        self._seals = seals
 
     @activity.defn
     async def issue_form(self, request: FormRequest) -> FormRef:
+        """Renders, stores, seals and registers the form; a retry gives the same form and seal."""
         structlog.contextvars.bind_contextvars(dossier=request.dossier_code)
         data = await asyncio.to_thread(render_form_pdf, request)
         sha = await asyncio.to_thread(self._store.put, data)
-        await asyncio.to_thread(self._register, request, sha, len(data))
-        log.info("form_issued", kind=request.kind, sha256=sha)
-        return FormRef(kind=request.kind, sha256=sha, issued_at=request.issued_at)
+        seal = await asyncio.to_thread(self._seal, request, sha)
+        await asyncio.to_thread(self._register, request, sha, len(data), seal)
+        log.info("form_issued", kind=request.kind, sha256=sha, sealed=seal is not None)
+        return FormRef(kind=request.kind, sha256=sha, issued_at=request.issued_at, seal=seal)
 
-    def _register(self, request: FormRequest, sha: str, size: int) -> None:
+    def _seal(self, request: FormRequest, sha: str) -> FormSeal | None:
+        """The agency's seal over the form and the dossier's record so far."""
+        if self._seals is None:
+            return None
+        agency = request.agency or request.context.get("agency", "")
+        head = request.record_head or GENESIS
+        message = seal_message(
+            dossier=request.dossier_code,
+            kind=request.kind,
+            sha256=sha,
+            issued_at=request.issued_at,
+            head=head,
+        )
+        return FormSeal(key=agency, signature=self._seals.sign(agency, message), head=head)
+
+    def _register(self, request: FormRequest, sha: str, size: int, seal: FormSeal | None) -> None:
         with self._sessions() as session:
             exists = session.exec(
                 select(DocumentRecord.id).where(
@@ -99,6 +127,7 @@ class FormActivities:
                         format=FORM_FORMAT,
                         source="form",
                         added_at=request.issued_at,
+                        seal=seal.model_dump(mode="json") if seal else None,
                     )
                 )
                 session.commit()

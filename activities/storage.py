@@ -15,7 +15,7 @@ from activities.forms import FORM_FORMAT
 from models.calendar import close_of_day
 from models.effects import DossierProjection
 from models.state import DossierState
-from models.tables import ActionRecord, DocumentRecord, DossierRecord
+from models.tables import ActionRecord, DocumentRecord, DossierRecord, RecordEntryRecord
 
 log = structlog.get_logger()
 
@@ -26,7 +26,8 @@ class ProjectionActivities:
 
     @activity.defn
     async def record_dossier(self, projection: DossierProjection) -> None:
-        """Upserts the dossier row, its actions (by seq) and documents; a repeat adds nothing."""
+        """Upserts the dossier row, its actions (by seq), documents and record entries (by n); a
+        repeat adds nothing."""
         state = projection.state
         structlog.contextvars.bind_contextvars(dossier=state.code)
         if await asyncio.to_thread(self._record, projection):
@@ -59,6 +60,7 @@ def record_projection(sessions: SessionFactory, projection: DossierProjection) -
                 session.add(ActionRecord(dossier_code=state.code, **entry.model_dump()))
                 changed = True
         changed = _add_documents(session, projection) or changed
+        changed = _add_record(session, state) or changed
         if changed:
             row = session.get(DossierRecord, state.code)
             assert row is not None
@@ -68,10 +70,9 @@ def record_projection(sessions: SessionFactory, projection: DossierProjection) -
         return True
 
 
-def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
-    """Creates or updates the dossier row; True when a field changed."""
-    state = projection.state
-    fields: dict[str, Any] = {
+def dossier_fields(state: DossierState) -> dict[str, Any]:
+    """The dossier row's columns that follow the state (`hoso verify` compares them too)."""
+    return {
         "status": state.status.value,
         "stage": state.stage,
         "unit": state.stage_unit,
@@ -89,6 +90,12 @@ def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
         "on_time": _on_time(state),
         "closed_at": state.closed_at,
     }
+
+
+def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
+    """Creates or updates the dossier row; True when a field changed."""
+    state = projection.state
+    fields = dossier_fields(state)
     row = session.get(DossierRecord, state.code)
     if row is None:
         session.add(
@@ -109,7 +116,7 @@ def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
         return True
     changed = False
     for name, value in fields.items():
-        if not _same(getattr(row, name), value):
+        if not same(getattr(row, name), value):
             setattr(row, name, value)
             changed = True
     if changed:
@@ -117,7 +124,7 @@ def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
     return changed
 
 
-def _same(stored: object, value: object) -> bool:
+def same(stored: object, value: object) -> bool:
     """Equal, with SQLite's naive datetimes read back as the UTC they were written in."""
     if isinstance(stored, datetime) and isinstance(value, datetime):
         if stored.tzinfo is None:
@@ -172,6 +179,22 @@ def _add_documents(session: Session, projection: DossierProjection) -> bool:
                     format=FORM_FORMAT,
                     source="form",
                     added_at=form.issued_at,
+                    seal=form.seal.model_dump(mode="json") if form.seal else None,
                 )
             )
+    return added
+
+
+def _add_record(session: Session, state: DossierState) -> bool:
+    """Appends the record entries not projected yet (never rewrites one); True when added."""
+    known = set(
+        session.exec(
+            select(RecordEntryRecord.n).where(RecordEntryRecord.dossier_code == state.code)
+        ).all()
+    )
+    added = False
+    for entry in state.record:
+        if entry.n not in known:
+            added = True
+            session.add(RecordEntryRecord(dossier_code=state.code, **entry.model_dump()))
     return added

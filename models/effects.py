@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.dossier import Applicant
+from models.dossier import Applicant, Sha256
 from models.procedure import DeliveryChannel
 from models.state import DossierState
 
@@ -60,6 +60,10 @@ class FormRequest(BaseModel):
     kind: FormKind
     issued_at: datetime
     context: dict[str, str] = Field(default_factory=dict)
+    agency: str | None = Field(default=None, description="whose seal the form bears")
+    record_head: Sha256 | None = Field(
+        default=None, description="the record's last hash: the seal covers the chain so far"
+    )
 
 
 class ResultDelivery(BaseModel):

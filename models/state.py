@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from models.dossier import DocumentRef, DossierStatus
 from models.procedure import DeliveryChannel
+from models.record import FormSeal, RecordEntry
 
 
 class ActionEntry(BaseModel):
@@ -72,6 +73,7 @@ class FormRef(BaseModel):
     kind: str
     sha256: str
     issued_at: datetime
+    seal: FormSeal | None = Field(default=None, description="the agency's seal over the form")
 
 
 class DossierState(BaseModel):
@@ -116,4 +118,7 @@ class DossierState(BaseModel):
     )
     nonces: list[str] = Field(
         default_factory=list, description="nonces of the signed actions accepted (no replay)"
+    )
+    record: list[RecordEntry] = Field(
+        default_factory=list, description="the tamper-evident record: every action, document, form"
     )

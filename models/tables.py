@@ -124,6 +124,11 @@ class DocumentRecord(SQLModel, table=True):
     format: str
     source: str = Field(description="applicant | officer | form")
     added_at: datetime
+    seal: dict | None = Field(  # type: ignore[type-arg]
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="a form's seal (FormSeal as JSON): key, signature, record head",
+    )
 
 
 class NotificationRecord(SQLModel, table=True):
@@ -170,3 +175,21 @@ class OfficerTokenRecord(SQLModel, table=True):
     expires_at: datetime
     revoked_at: datetime | None = None
     revoked_by: str | None = None
+
+
+class RecordEntryRecord(SQLModel, table=True):
+    """One entry of a dossier's tamper-evident record, as the workflow chained it (append-only)."""
+
+    __tablename__ = "dossier_record"
+    __table_args__ = (UniqueConstraint("dossier_code", "n"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_code: str = Field(index=True)
+    n: int
+    at: datetime
+    kind: str
+    actor: str
+    subject: dict = Field(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    digest: str
+    prev: str
+    hash: str

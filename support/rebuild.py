@@ -98,8 +98,9 @@ async def dossier_codes(client: Client) -> AsyncIterator[str]:
 def write_projection(
     sessions: SessionFactory, store: DocumentStore, projection: DossierProjection
 ) -> None:
-    """Writes the projection as the activities do: forms registered (as issue_form does), then
-    the dossier, its actions and documents (record_dossier's own code)."""
+    """Writes the projection as the activities do: forms registered with their seals (as
+    issue_form does), then the dossier, its actions, documents and record entries
+    (record_dossier's own code)."""
     state = projection.state
     with sessions() as session:
         known = {
@@ -125,6 +126,7 @@ def write_projection(
                     format=FORM_FORMAT,
                     source="form",
                     added_at=form.issued_at,
+                    seal=form.seal.model_dump(mode="json") if form.seal else None,
                 )
             )
         session.commit()

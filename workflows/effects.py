@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         ResultDelivery,
     )
     from models.state import DossierState, FormRef
+    from workflows import record
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -102,6 +103,7 @@ class Effects:
             workflow.logger.warning("notification_failed", extra={"key": notification.key})
 
     async def issue_form(self, kind: FormKind, **context: str) -> FormRef:
+        """Issues a form sealed by the agency over the record so far, then records it."""
         form = await workflow.execute_activity_method(
             FormActivities.issue_form,
             FormRequest(
@@ -109,6 +111,8 @@ class Effects:
                 dossier_code=self._submission.code,
                 kind=kind,
                 issued_at=workflow.now(),
+                agency=self._submission.procedure.agency,
+                record_head=record.head(self._state),
                 context={
                     "procedure_code": self._submission.procedure.code,
                     "procedure_name": self._submission.procedure.name,
@@ -121,10 +125,11 @@ class Effects:
             retry_policy=RETRY,
         )
         self._state.forms.append(form)
+        record.form(self._state, form)
         return form
 
     async def deliver(self, form: FormRef) -> DeliveryReceipt:
-        return await workflow.execute_activity_method(
+        receipt = await workflow.execute_activity_method(
             DeliveryActivities.deliver_result,
             ResultDelivery(
                 key=self._key("delivery"),
@@ -136,3 +141,5 @@ class Effects:
             start_to_close_timeout=TIMEOUT,
             retry_policy=RETRY,
         )
+        record.handover(self._state, form, receipt)
+        return receipt

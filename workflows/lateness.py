@@ -17,6 +17,8 @@ with workflow.unsafe.imports_passed_through():
     from models.state import Apology, Opinion
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from models.actions import OfficerIdentity
     from models.procedure import Procedure, Stage
     from models.state import DossierState
@@ -49,6 +51,7 @@ class LateTransitions:
         *,
         actor: str = "system",
         to_stage: str | None = None,
+        source: BaseModel | None = None,
     ) -> None:
         raise NotImplementedError
 
@@ -148,7 +151,7 @@ class LateTransitions:
             stage = self._stage()
             state.stage_due_at = clock.stage_due(state.visits[-1].entered_at, stage.working_days)
         moved = f"due date {before} → {state.due_date}" if before != state.due_date else ""
-        self._log("calendar_changed", change.officer, moved or "no date moved")
+        self._log("calendar_changed", change.officer, moved or "no date moved", source=change)
         if state.stage is not None and state.visits:
             state.visits[-1].due_at = state.stage_due_at
         await self._sync()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
     from models.actions import (
         Cancellation,
         DeliveryConfirmation,
@@ -22,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from models.dossier import DossierStatus, DossierSubmission
     from models.procedure import ConsultationStage, Stage, StageKind
     from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
-    from workflows import rules
+    from workflows import record, rules
     from workflows import search_attributes as sa
     from workflows.deadlines import Clock
     from workflows.effects import Effects
@@ -52,7 +54,9 @@ class Transitions(LateTransitions):
     # --- lifecycle -----------------------------------------------------------------------------
 
     def open(self) -> None:
-        """Puts the dossier at reception; done at once so that early actions find it there."""
+        """Puts the dossier at reception; done at once so that early actions find it there.
+        The record begins with the submission and its documents."""
+        record.submission(self._state, self._submission)
         self._enter(0)
 
     async def start(self) -> None:
@@ -69,7 +73,8 @@ class Transitions(LateTransitions):
             if name == "return"
             else None
         )
-        self._log(name, action.officer, action.comment, to_stage=target)
+        self._log(name, action.officer, action.comment, to_stage=target, source=action)
+        record.documents(self._state, action.documents, action.officer.id)
         if name == "apologize":
             await self.apologize(action)
         elif name == "accept":
@@ -128,7 +133,8 @@ class Transitions(LateTransitions):
         state.status = (
             DossierStatus.received if state.received_at is None else DossierStatus.in_review
         )
-        self._log("supplement", None, supplement.note, actor="applicant")
+        self._log("supplement", None, supplement.note, actor="applicant", source=supplement)
+        record.documents(state, supplement.documents, "applicant")
         pause = state.suspensions[-1]
         pause.ended_at = workflow.now()
         pause.working_days = self.clock.working_days_since(pause.started_at)
@@ -205,23 +211,24 @@ class Transitions(LateTransitions):
             await self._effects.notify_applicant("result_ready_online", outcome=outcome)
 
     def record_retry(self, request: RetryRequest) -> None:
-        self._log("retry", request.officer, request.note or "failing activities run again")
+        note = request.note or "failing activities run again"
+        self._log("retry", request.officer, note, source=request)
 
     async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:
-        self._log("delivered", confirmation.officer, confirmation.note)
+        self._log("delivered", confirmation.officer, confirmation.note, source=confirmation)
         self._state.awaiting_confirmation = False
         self._close(DossierStatus.completed)
         await self._sync()
 
     async def withdraw(self, withdrawal: Withdrawal) -> None:
-        self._log("withdraw", None, withdrawal.reason, actor="applicant")
+        self._log("withdraw", None, withdrawal.reason, actor="applicant", source=withdrawal)
         self._leave("withdrawn")
         self._close(DossierStatus.withdrawn)
         await self._sync()
         await self._effects.notify_applicant("dossier_withdrawn")
 
     async def cancel(self, cancellation: Cancellation) -> None:
-        self._log("cancel", cancellation.officer, cancellation.reason)
+        self._log("cancel", cancellation.officer, cancellation.reason, source=cancellation)
         self._leave("cancelled")
         self._close(DossierStatus.cancelled)
         await self._sync()
@@ -270,21 +277,24 @@ class Transitions(LateTransitions):
         *,
         actor: str = "system",
         to_stage: str | None = None,
+        source: BaseModel | None = None,
     ) -> None:
-        self._state.actions.append(
-            ActionEntry(
-                seq=len(self._state.actions) + 1,
-                stage=self._state.stage,
-                action=action,
-                actor=officer.id if officer else actor,
-                role=officer.role if officer else None,
-                unit=officer.unit if officer else None,
-                agency=officer.agency if officer else None,
-                comment=comment,
-                to_stage=to_stage,
-                at=workflow.now(),
-            )
+        """A row of the control sheet, and its entry in the record (`source`: the signed input
+        that caused it; None for the dossier's own events)."""
+        row = ActionEntry(
+            seq=len(self._state.actions) + 1,
+            stage=self._state.stage,
+            action=action,
+            actor=officer.id if officer else actor,
+            role=officer.role if officer else None,
+            unit=officer.unit if officer else None,
+            agency=officer.agency if officer else None,
+            comment=comment,
+            to_stage=to_stage,
+            at=workflow.now(),
         )
+        self._state.actions.append(row)
+        record.action(self._state, row, source)
 
     async def _notify_assignees(self, template: str = "stage_assigned") -> None:
         state = self._state

@@ -1,0 +1,334 @@
+"""`hoso verify`: a dossier's tamper-evident record recomputed from its workflow history, and the
+projection, the document store and the seals checked against it, naming every difference.
+
+The record is read from the states the history itself holds (every `record_dossier` input, every
+update's result, the workflow's result) rather than by replaying the workflow: no worker code has
+to be trusted for it, and each entry is checked against the history's own inputs instead — the
+submission, every update accepted and applied (with the officer's signature), every form issued.
+Every state's record must be a prefix of the longest one; the longest is the record.
+
+When the server no longer holds the history (retention), the database's record is checked
+against itself, the action and document rows, the store and the seals — each seal covers the
+record as it stood when its form was issued, so the entries before a sealed form cannot be
+rewritten without the agency's key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import union
+from sqlmodel import select
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.database import SessionFactory
+from activities.document_store import DocumentStore
+from activities.storage import dossier_fields, same
+from models.actions import (
+    CalendarChange,
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
+from models.dossier import DossierSubmission
+from models.effects import DossierProjection
+from models.record import RecordEntry, action_digest, input_digest
+from models.state import DossierState, FormRef
+from models.tables import (
+    ActionRecord,
+    DeliveryRecord,
+    DocumentRecord,
+    DossierRecord,
+    RecordEntryRecord,
+)
+from support.verify_checks import (
+    Key,
+    Report,
+    Rows,
+    check_action_rows,
+    check_chain,
+    check_delivery_rows,
+    check_document_rows,
+    check_record_rows,
+    check_seals,
+    check_store,
+    entries_from_rows,
+    load_rows,
+)
+
+UPDATE_INPUTS: dict[str, type[BaseModel]] = {
+    "act": OfficerAction,
+    "supplement": Supplement,
+    "withdraw": Withdrawal,
+    "cancel": Cancellation,
+    "confirm_delivery": DeliveryConfirmation,
+    "change_calendar": CalendarChange,
+    "retry": RetryRequest,
+}
+SIGNED_KINDS = frozenset(
+    {"action", "supplement", "withdrawal", "cancellation", "delivery", "calendar", "retry"}
+)
+
+
+def submission_fields(sub: DossierSubmission) -> dict[str, Any]:
+    """The dossier row's columns that come from the submission."""
+    return {
+        "reference": sub.reference,
+        "procedure_code": sub.procedure.code,
+        "procedure_version": sub.procedure.version,
+        "agency": sub.procedure.agency,
+        "delivery": sub.delivery.value,
+        "applicant_name": sub.applicant.name,
+        "applicant_id_number": sub.applicant.id_number,
+        "submitted_at": sub.submitted_at,
+    }
+
+
+@dataclass
+class Update:
+    """An update the dossier accepted and applied: its name, input and when it was accepted."""
+
+    name: str
+    item: BaseModel
+    at: datetime
+
+    def describe(self) -> str:
+        who = getattr(self.item, "officer", None)
+        what = self.item.action if isinstance(self.item, OfficerAction) else self.name
+        return f"{what} by {who.id if who else 'the applicant'} at {self.at:%Y-%m-%d %H:%M} UTC"
+
+
+@dataclass
+class History:
+    """What the workflow history says: the submission, every state it holds (in order), which
+    of them the projection was last written from, the updates applied and the forms issued."""
+
+    submission: DossierSubmission | None = None
+    states: list[DossierState] = field(default_factory=list)
+    projected: int = -1
+    updates: list[Update] = field(default_factory=list)
+    forms: list[FormRef] = field(default_factory=list)
+
+    def record(self) -> list[RecordEntry]:
+        return max((state.record for state in self.states), key=len, default=[])
+
+    def projection(self) -> DossierState | None:
+        return self.states[self.projected] if self.projected >= 0 else None
+
+
+async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> Any:
+    if not payloads:
+        return None
+    return (await client.data_converter.decode(list(payloads), [hint]))[0]
+
+
+async def read_history(client: Client, code: str) -> History | None:
+    """The dossier's history, decoded with the client's converter (so an encrypted history reads
+    as the worker reads it); None when the server does not hold it."""
+    found = History()
+    accepted: dict[str, Update] = {}
+    scheduled: dict[int, tuple[str, int]] = {}
+    try:
+        async for event in client.get_workflow_handle(code).fetch_history_events():
+            which = event.WhichOneof("attributes")
+            if which == "workflow_execution_started_event_attributes":
+                payloads = event.workflow_execution_started_event_attributes.input.payloads
+                found.submission = await _decode(client, payloads, DossierSubmission)
+            elif which == "workflow_execution_update_accepted_event_attributes":
+                request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+                hint = UPDATE_INPUTS.get(request.input.name)
+                if hint is not None:
+                    item = await _decode(client, request.input.args.payloads, hint)
+                    at = event.event_time.ToDatetime(tzinfo=UTC)
+                    accepted[request.meta.update_id] = Update(request.input.name, item, at)
+            elif which == "workflow_execution_update_completed_event_attributes":
+                done = event.workflow_execution_update_completed_event_attributes
+                update = accepted.pop(done.meta.update_id, None)
+                if update is not None and done.outcome.HasField("success"):
+                    found.updates.append(update)
+                    payloads = done.outcome.success.payloads
+                    found.states.append(await _decode(client, payloads, DossierState))
+            elif which == "activity_task_scheduled_event_attributes":
+                attributes = event.activity_task_scheduled_event_attributes
+                name = attributes.activity_type.name
+                scheduled[event.event_id] = (name, len(found.states))
+                if name == "record_dossier":
+                    projection = await _decode(client, attributes.input.payloads, DossierProjection)
+                    found.states.append(projection.state)
+            elif which == "activity_task_completed_event_attributes":
+                completed = event.activity_task_completed_event_attributes
+                name, position = scheduled.get(completed.scheduled_event_id, ("", -1))
+                if name == "record_dossier":
+                    found.projected = max(found.projected, position)
+                elif name == "issue_form":
+                    found.forms.append(await _decode(client, completed.result.payloads, FormRef))
+            elif which == "workflow_execution_completed_event_attributes":
+                payloads = event.workflow_execution_completed_event_attributes.result.payloads
+                found.states.append(await _decode(client, payloads, DossierState))
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return found
+
+
+def check_history(report: Report, history: History) -> list[RecordEntry]:
+    """The record against the history's own inputs; returns the record."""
+    chain = history.record()
+    for state in history.states:
+        if state.record != chain[: len(state.record)]:
+            report.add("the history holds two different records (a state was altered)")
+            break
+    check_chain(report, chain, "the history's record")
+    submission = history.submission
+    if submission is None:
+        report.add("the history has no submission")
+        return chain
+    if chain and (chain[0].kind != "submission" or chain[0].digest != input_digest(submission)):
+        report.add("record entry #1 is not the submission the history received")
+    signed = {entry.digest: entry for entry in chain if entry.kind in SIGNED_KINDS}
+    applied = {input_digest(update.item) for update in history.updates}
+    for update in history.updates:
+        if input_digest(update.item) not in signed:
+            report.add(f"update {update.name} ({update.describe()}) has no entry in the record")
+    for digest, entry in signed.items():
+        if digest not in applied:
+            report.add(f"record entry {entry.describe()} matches no update in the history (forged)")
+    recorded_forms = {entry.digest for entry in chain if entry.kind == "form"}
+    for form in history.forms:
+        if input_digest(form) not in recorded_forms:
+            report.add(f"form {form.kind} ({form.sha256[:12]}…) issued has no entry in the record")
+    rows = {entry.subject.get("seq"): entry.subject.get("row") for entry in chain}
+    for action in history.states[-1].actions if history.states else []:
+        if rows.get(action.seq) != action_digest(action.model_dump(mode="json")):
+            report.add(
+                f"action #{action.seq} ({action.action}) of the history is not on the record"
+            )
+    return chain
+
+
+def check_dossier_row(report: Report, row: DossierRecord | None, history: History) -> None:
+    """The dossier row shows one of the states written since the last completed projection,
+    and the submission's applicant, procedure and reference."""
+    projected = history.projection()
+    if row is None:
+        if projected is not None:
+            report.add("the dossier row is missing from the database (deleted)")
+        return
+    candidates = history.states[max(history.projected, 0) :]
+    if not candidates:
+        return
+    expected = [dossier_fields(state) for state in candidates]
+    if not any(all(same(getattr(row, k), v) for k, v in f.items()) for f in expected):
+        base = dossier_fields(projected) if projected is not None else expected[-1]
+        changed = [k for k, v in base.items() if not same(getattr(row, k), v)]
+        report.add(
+            "the dossier row in the database differs from the history: "
+            + (", ".join(changed) or "its fields")
+            + " changed"
+        )
+    if history.submission is not None:
+        fields = submission_fields(history.submission)
+        changed = [k for k, v in fields.items() if not same(getattr(row, k), v)]
+        if changed:
+            report.add(
+                "the dossier row in the database differs from the submission: "
+                + ", ".join(changed)
+                + " changed"
+            )
+
+
+async def verify_dossier(
+    client: Client | None,
+    sessions: SessionFactory,
+    store: DocumentStore,
+    keys: dict[str, str],
+    code: str,
+) -> Report:
+    """Every check of one dossier; the report names each difference."""
+    report = Report(code)
+    rows = load_rows(sessions, code)
+    history = await read_history(client, code) if client is not None else None
+    if history is None:
+        return _verify_without_history(report, rows, store, keys)
+    chain = check_history(report, history)
+    if not chain:
+        report.notes.append("its history has no record (processed before the record existed)")
+    agency = history.submission.procedure.agency if history.submission else None
+    projected = history.projection()
+    check_record_rows(report, chain, rows.entries, len(projected.record) if projected else 0)
+    last = history.states[-1].actions if history.states else []
+    latest = {action.seq: action.model_dump(mode="json") for action in last}
+    check_action_rows(
+        report, chain, rows.actions, latest, len(projected.actions) if projected else 0
+    )
+    required: set[Key] = {(d.kind, d.sha256) for d in projected.documents} if projected else set()
+    required |= {(f.kind, f.sha256) for f in history.forms}
+    check_document_rows(report, chain, rows.documents, required, agency=agency, keys=keys)
+    check_delivery_rows(report, chain, rows.deliveries)
+    check_dossier_row(report, rows.dossier, history)
+    _check_forms_and_store(report, chain, store, agency, keys)
+    return report
+
+
+def _verify_without_history(
+    report: Report, rows: Rows, store: DocumentStore, keys: dict[str, str]
+) -> Report:
+    if rows.empty:
+        report.add("no such dossier, in Temporal or in the database")
+        return report
+    report.notes.append(
+        "history no longer held by Temporal: the database's record is checked against itself"
+        " and the seals"
+    )
+    chain = entries_from_rows(report, rows.entries)
+    check_chain(report, chain, "the database's record")
+    check_action_rows(report, chain, rows.actions, None, required=None)
+    recorded: set[Key] = {
+        (str(e.subject["kind"]), str(e.subject["sha256"]))
+        for e in chain
+        if e.kind in ("document", "form")
+    }
+    agency = rows.dossier.agency if rows.dossier else None
+    if rows.dossier is None:
+        report.add("the dossier row is missing from the database (deleted)")
+    check_document_rows(report, chain, rows.documents, recorded, agency=agency, keys=keys)
+    check_delivery_rows(report, chain, rows.deliveries)
+    _check_forms_and_store(report, chain, store, agency, keys)
+    return report
+
+
+def _check_forms_and_store(
+    report: Report,
+    chain: list[RecordEntry],
+    store: DocumentStore,
+    agency: str | None,
+    keys: dict[str, str],
+) -> None:
+    check_seals(report, chain, agency=agency, keys=keys)
+    check_store(report, store, chain)
+    report.entries = len(chain)
+    report.documents = sum(1 for entry in chain if entry.kind == "document")
+
+
+def projected_codes(sessions: SessionFactory) -> list[str]:
+    """Every dossier the projection knows of: its row, or any action, document, entry or
+    hand-over left of it."""
+    query = union(
+        select(DossierRecord.code),
+        select(ActionRecord.dossier_code),
+        select(DocumentRecord.dossier_code),
+        select(RecordEntryRecord.dossier_code),
+        select(DeliveryRecord.dossier_code),
+    )
+    with sessions() as session:
+        return sorted({str(code) for (code,) in session.connection().execute(query)})

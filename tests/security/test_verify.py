@@ -1,0 +1,524 @@
+"""`hoso verify` recomputes a dossier's record from its history and names every tampering: a
+modified or deleted row, a replaced document, a forged result, an altered record."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import delete
+from sqlmodel import Session, select
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
+
+from activities.database import make_engine, session_factory
+from activities.document_store import DocumentStore
+from activities.forms import render_form_pdf
+from config import Settings, get_settings
+from models.actions import RetryRequest, Supplement
+from models.dossier import DocumentRef
+from models.effects import FormRequest
+from models.record import (
+    FormSeal,
+    RecordEntry,
+    action_digest,
+    chained,
+    input_digest,
+    seal_message,
+)
+from models.state import DossierState
+from models.tables import (
+    ActionRecord,
+    DeliveryRecord,
+    DocumentRecord,
+    DossierRecord,
+    RecordEntryRecord,
+)
+from starter import app
+from support.rebuild import rebuild
+from support.seals import AgencySeals, public_seals
+from support.verify import Update, check_history, read_history, verify_dossier
+from support.verify_checks import Report
+from tests.workflows.harness import (
+    act,
+    assignee,
+    officers,
+    procedure,
+    running_worker,
+    send,
+    start,
+    submission,
+)
+from workflows.dossier import DossierWorkflow
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@dataclass
+class Dossier:
+    code: str
+    result: DossierState
+    settings: Settings
+
+    @property
+    def store(self) -> DocumentStore:
+        return DocumentStore(self.settings.resolved_document_dir)
+
+    def session(self) -> Session:
+        return Session(make_engine(self.settings.resolved_database_url), expire_on_commit=False)
+
+    def action(self, name: str, stage: str) -> int:
+        return next(a.seq for a in self.result.actions if a.action == name and a.stage == stage)
+
+    def document(self, kind: str) -> DocumentRef:
+        return next(d for d in self.result.documents if d.kind == kind)
+
+    async def verify(self, client: Client | None) -> Report:
+        sessions = session_factory(make_engine(self.settings.resolved_database_url))
+        keys = public_seals(self.settings)
+        return await verify_dossier(client, sessions, self.store, keys, self.code)
+
+
+def stored(store: DocumentStore, kind: str, text: str) -> DocumentRef:
+    data = f"%PDF-1.7\n% {kind}: {text} {uuid.uuid4()}\n%%EOF\n".encode()
+    return DocumentRef(
+        kind=kind, file_name=f"{kind}.pdf", sha256=store.put(data), size=len(data), format="pdf"
+    )
+
+
+def consulted(agency: str) -> Any:
+    return next(o for o in officers().values() if o.agency == agency)
+
+
+async def eia_dossier(env: WorkflowEnvironment, settings: Settings) -> Dossier:
+    """The EIA sample through its whole chain: a supplement (with a new drawing), reception,
+    specialist, three consulted agencies, head of division, the director's approval."""
+    proc = procedure("eia")
+    store = DocumentStore(settings.resolved_document_dir)
+    sub = submission("eia")
+    sub = sub.model_copy(
+        update={"documents": [stored(store, d.kind, "bản gốc") for d in sub.documents]}
+    )
+    async with running_worker(env, settings) as queue:
+        handle = await start(env.client, queue, sub)
+        reception = assignee(proc, "reception")
+        await act(handle, reception, "request_supplement", missing=["Bản vẽ mặt bằng tổng thể"])
+        drawing = stored(store, "drawings", "bản vẽ bổ sung")
+        await send(
+            handle, DossierWorkflow.supplement, Supplement(documents=[drawing], note="Bổ sung")
+        )
+        await act(handle, reception, "accept", comment="Hồ sơ đầy đủ")
+        await act(handle, assignee(proc, "specialist"), "approve", comment="Đạt yêu cầu")
+        for agency in proc.stage("consult").agencies:  # type: ignore[union-attr]
+            await act(handle, consulted(agency), "concur", comment="Thống nhất")
+        await act(handle, assignee(proc, "head"), "approve")
+        await act(handle, assignee(proc, "decide"), "approve", comment="Phê duyệt báo cáo ĐTM")
+        result = await handle.result()
+    return Dossier(sub.code, result, settings)
+
+
+@pytest.fixture
+def env(skip_env: WorkflowEnvironment) -> WorkflowEnvironment:
+    return skip_env
+
+
+async def test_an_untouched_dossier_verifies_clean(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    report = await dossier.verify(env.client)
+    assert report.differences == []
+    assert report.lines() == [
+        f"{dossier.code}: record intact ({len(dossier.result.record)} entries, 4 documents,"
+        " 3 forms sealed)"
+    ]
+
+
+async def test_a_modified_action_row_is_named_with_the_changed_column(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    seq = dossier.action("approve", "specialist")
+    with dossier.session() as session:
+        row = session.exec(
+            select(ActionRecord).where(
+                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
+            )
+        ).one()
+        row.comment = "Không đạt"
+        session.add(row)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"action #{seq} (approve at specialist) in the database differs from the record:"
+        " comment changed"
+    ]
+
+
+async def test_a_deleted_action_row_is_named(env: WorkflowEnvironment, settings: Settings) -> None:
+    dossier = await eia_dossier(env, settings)
+    seq = dossier.action("approve", "head")
+    with dossier.session() as session:
+        row = session.exec(
+            select(ActionRecord).where(
+                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
+            )
+        ).one()
+        session.delete(row)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"action #{seq} (approve at head) is on the record but missing from the database (deleted)"
+    ]
+
+
+async def test_a_document_replaced_in_the_store_or_in_the_database_is_named(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    report_doc = dossier.document("eia_report")
+    path = dossier.store.path(report_doc.sha256)
+    path.write_bytes(b"%PDF-1.7\n% a different report\n%%EOF\n")
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"document eia_report sha256 {report_doc.sha256[:12]}… replaced in the store"
+        " (its bytes no longer match)"
+    ]
+
+    # The database pointed at another file instead: the row names the swap.
+    other = stored(dossier.store, "eia_report", "báo cáo khác")
+    with dossier.session() as session:
+        row = session.exec(
+            select(DocumentRecord).where(
+                DocumentRecord.dossier_code == dossier.code,
+                DocumentRecord.sha256 == report_doc.sha256,
+            )
+        ).one()
+        row.sha256 = other.sha256
+        session.add(row)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert (
+        f"document eia_report in the database points to {other.sha256[:12]}… instead of the"
+        f" recorded {report_doc.sha256[:12]}… (replaced)"
+    ) in report.differences
+
+
+def forged_result(dossier: Dossier) -> tuple[bytes, FormRequest]:
+    """A result that looks genuine: rendered from the real template, saying something else."""
+    genuine = next(f for f in dossier.result.forms if f.kind == "result")
+    request = FormRequest(
+        key=f"{dossier.code}:forged",
+        dossier_code=dossier.code,
+        kind="result",
+        issued_at=genuine.issued_at,
+        context={
+            "procedure_name": dossier.result.procedure_name,
+            "procedure_code": dossier.result.procedure_code,
+            "agency": dossier.result.agency,
+            "applicant_name": "Công ty Kẻ Gian",
+            "outcome": "approved",
+            "reasons": "Phê duyệt toàn bộ, miễn mọi điều kiện",
+        },
+    )
+    return render_form_pdf(request), request
+
+
+async def test_a_forged_result_is_named_by_its_hash_and_its_seal(
+    env: WorkflowEnvironment, settings: Settings, tmp_path: Any
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    genuine = next(f for f in dossier.result.forms if f.kind == "result")
+    assert genuine.seal is not None
+    data, _ = forged_result(dossier)
+    assert data.startswith(b"%PDF")
+    forged_sha = dossier.store.put(data)
+    # Sealed with a key of the forger's own, over the forged hash.
+    rogue = AgencySeals(tmp_path / "rogue", create_missing=True)
+    message = seal_message(
+        dossier=dossier.code,
+        kind="result",
+        sha256=forged_sha,
+        issued_at=genuine.issued_at,
+        head=genuine.seal.head,
+    )
+    seal = FormSeal(
+        key=dossier.result.agency, signature=rogue.sign("so-tnmt", message), head=genuine.seal.head
+    )
+    with dossier.session() as session:
+        row = session.exec(
+            select(DocumentRecord).where(
+                DocumentRecord.dossier_code == dossier.code, DocumentRecord.kind == "result"
+            )
+        ).one()
+        row.sha256, row.size, row.seal = forged_sha, len(data), seal.model_dump(mode="json")
+        session.add(row)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"form result in the database points to {forged_sha[:12]}… instead of the recorded"
+        f" {genuine.sha256[:12]}… (replaced)",
+        f"form result ({forged_sha[:12]}…) in the database: seal does not verify — forged or"
+        " altered",
+    ]
+
+
+async def test_a_result_overwritten_in_the_store_is_named(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    genuine = next(f for f in dossier.result.forms if f.kind == "result")
+    data, _ = forged_result(dossier)
+    dossier.store.path(genuine.sha256).write_bytes(data)
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"form result sha256 {genuine.sha256[:12]}… replaced in the store (its bytes no longer"
+        " match)"
+    ]
+
+
+async def test_a_modified_record_row_is_named(env: WorkflowEnvironment, settings: Settings) -> None:
+    dossier = await eia_dossier(env, settings)
+    entry = next(e for e in dossier.result.record if e.kind == "action")
+    with dossier.session() as session:
+        row = session.exec(
+            select(RecordEntryRecord).where(
+                RecordEntryRecord.dossier_code == dossier.code, RecordEntryRecord.n == entry.n
+            )
+        ).one()
+        row.actor = "tnmt.director"
+        session.add(row)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"record entry {entry.describe()} in the database differs from the record: actor changed"
+    ]
+
+
+def rewrite_from(entries: list[RecordEntry], n: int, subject: dict[str, Any]) -> list[RecordEntry]:
+    """The record as a forger with database access rewrites it: entry `n` changed and every
+    entry after it rehashed, so the chain holds again."""
+    rewritten = entries[: n - 1]
+    for entry in entries[n - 1 :]:
+        rewritten.append(
+            chained(
+                rewritten,
+                at=entry.at,
+                kind=entry.kind,
+                actor=entry.actor,
+                subject=subject if entry.n == n else entry.subject,
+                digest=entry.digest,
+            )
+        )
+    return rewritten
+
+
+async def test_without_the_history_the_seals_still_expose_a_rewritten_record(
+    env: WorkflowEnvironment, dev_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    gone = dev_env.client  # another server: it holds no history of this dossier
+    report = await dossier.verify(gone)
+    assert report.lines() == [
+        f"{dossier.code}: history no longer held by Temporal: the database's record is checked"
+        " against itself and the seals",
+        f"{dossier.code}: record intact ({len(dossier.result.record)} entries, 4 documents,"
+        " 3 forms sealed)",
+    ]
+
+    # The specialist's comment changed, its entry and every later entry rehashed to match.
+    seq = dossier.action("approve", "specialist")
+    entry = next(e for e in dossier.result.record if e.subject.get("seq") == seq)
+    with dossier.session() as session:
+        action = session.exec(
+            select(ActionRecord).where(
+                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
+            )
+        ).one()
+        action.comment = "Không đạt"
+        session.add(action)
+        changed = {
+            **entry.subject,
+            "row": action_digest(
+                {
+                    **next(a for a in dossier.result.actions if a.seq == seq).model_dump(
+                        mode="json"
+                    ),
+                    "comment": "Không đạt",
+                }
+            ),
+        }
+        rewritten = rewrite_from(list(dossier.result.record), entry.n, changed)
+        rows = session.exec(
+            select(RecordEntryRecord).where(RecordEntryRecord.dossier_code == dossier.code)
+        ).all()
+        for row in rows:
+            new = rewritten[row.n - 1]
+            row.subject, row.prev, row.hash = new.subject, new.prev, new.hash
+            session.add(row)
+        session.commit()
+    report = await dossier.verify(gone)
+    assert report.differences == [
+        f"form result ({r.sha256[:12]}…): its seal covers a record that is not this one"
+        " (the entries before it were rewritten)"
+        for r in dossier.result.forms
+        if r.kind == "result"
+    ]
+    # With the history, the same rewrite is named entry by entry and row by row.
+    with_history = await dossier.verify(env.client)
+    assert (
+        f"record entry {entry.describe()} in the database differs from the record:"
+        " subject, hash changed"
+    ) in with_history.differences
+    assert (
+        f"action #{seq} (approve at specialist) in the database differs from the record:"
+        " comment changed"
+    ) in with_history.differences
+
+
+async def test_a_falsified_dossier_row_or_hand_over_is_named(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    forged = "f" * 64
+    with dossier.session() as session:
+        row = session.get(DossierRecord, dossier.code)
+        assert row is not None
+        row.outcome, row.applicant_name = "rejected", "Người Khác"
+        session.add(row)
+        handed = session.exec(
+            select(DeliveryRecord).where(DeliveryRecord.dossier_code == dossier.code)
+        ).one()
+        handed.form_sha256 = forged
+        session.add(handed)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        f"the hand-over by online of {forged[:12]}… in the database differs from the record",
+        "the dossier row in the database differs from the history: outcome changed",
+        "the dossier row in the database differs from the submission: applicant_name changed",
+    ]
+
+
+async def test_a_projection_rebuilt_from_the_histories_verifies_clean(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    with dossier.session() as session:
+        for table in (RecordEntryRecord, ActionRecord, DocumentRecord):
+            session.execute(delete(table).where(table.dossier_code == dossier.code))  # type: ignore[attr-defined]
+        session.execute(delete(DossierRecord).where(DossierRecord.code == dossier.code))  # type: ignore[arg-type]
+        session.commit()
+    broken = await dossier.verify(env.client)
+    assert "the dossier row is missing from the database (deleted)" in broken.differences
+
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    assert await rebuild(env.client, sessions, dossier.store, [dossier.code]) == [dossier.code]
+    report = await dossier.verify(env.client)
+    assert report.differences == []
+    assert report.sealed == 3
+
+
+async def test_an_open_dossier_verifies_clean_while_its_last_entry_awaits_projection(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = procedure("extract")
+    sub = submission("extract")
+    store = DocumentStore(settings.resolved_document_dir)
+    sub = sub.model_copy(update={"documents": [stored(store, d.kind, "") for d in sub.documents]})
+    async with running_worker(env, settings) as queue:
+        handle = await start(env.client, queue, sub)
+        await act(handle, assignee(proc, "reception"), "accept")
+        operator = next(o for o in officers().values() if o.role == "operator")
+        # A retry is recorded at once, not projected until the dossier's next step.
+        state = await send(handle, DossierWorkflow.retry, RetryRequest(officer=operator))
+        assert state.record[-1].kind == "retry"
+        dossier = Dossier(sub.code, state, settings)
+        report = await dossier.verify(env.client)
+        assert report.differences == []
+        assert report.entries == len(state.record)
+        await act(handle, assignee(proc, "review"), "approve")
+        report = await dossier.verify(env.client)
+        assert report.differences == []
+
+
+async def test_the_record_is_checked_against_the_updates_in_the_history(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    history = await read_history(env.client, dossier.code)
+    assert history is not None
+    report = Report(dossier.code)
+    assert check_history(report, history) == dossier.result.record
+    assert report.differences == []
+
+    # An entry for which the history holds no update: the record was given an action.
+    approval = history.updates.pop()
+    report = Report(dossier.code)
+    check_history(report, history)
+    entry = next(e for e in dossier.result.record if e.digest == input_digest(approval.item))
+    assert report.differences == [
+        f"record entry {entry.describe()} matches no update in the history (forged)"
+    ]
+
+    # An update the history applied without its entry: an action left off the record.
+    history.updates.append(approval)
+    forged = approval.item.model_copy(update={"comment": "Khác"})
+    history.updates.append(Update("act", forged, approval.at))
+    report = Report(dossier.code)
+    check_history(report, history)
+    assert report.differences == [f"update act ({approval.describe()}) has no entry in the record"]
+
+
+# -- the command --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(
+    dev_env: WorkflowEnvironment, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def hoso(*args: str) -> Any:
+    get_settings.cache_clear()
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+async def test_verify_command_prints_one_line_per_dossier_and_fails_on_a_difference(
+    dev_env: WorkflowEnvironment, cli_env: Settings
+) -> None:
+    first = await eia_dossier(dev_env, cli_env)
+    second = await eia_dossier(dev_env, cli_env)
+
+    result = await asyncio.to_thread(hoso, "verify", first.code)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        f"{first.code}: record intact ({len(first.result.record)} entries, 4 documents,"
+        " 3 forms sealed)"
+    )
+
+    sha = first.document("project").sha256
+    first.store.path(sha).write_bytes(b"%PDF-1.7\n% swapped\n%%EOF\n")
+    result = await asyncio.to_thread(hoso, "verify", "--all")
+    assert result.exit_code == 1
+    assert sorted(result.stdout.splitlines()) == sorted(
+        [
+            f"{first.code}: document project sha256 {sha[:12]}… replaced in the store (its bytes"
+            " no longer match)",
+            f"{second.code}: record intact ({len(second.result.record)} entries, 4 documents,"
+            " 3 forms sealed)",
+        ]
+    )
+
+    result = await asyncio.to_thread(hoso, "verify")
+    assert result.exit_code == 1
+    assert "name one dossier CODE or --all" in result.stderr

@@ -45,12 +45,13 @@ class Stack:
         self.process: subprocess.Popen[bytes] | None = None
 
     def up(self) -> None:
+        start = self.log.stat().st_size if self.log.exists() else 0  # this start's lines only
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own entry point
                 [HOSO, "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + 60
-        while "worker on task queue" not in self.log.read_text(encoding="utf-8"):
+        while "worker on task queue" not in self.log.read_bytes()[start:].decode(errors="replace"):
             assert self.process.poll() is None, self.log.read_text(encoding="utf-8")
             assert time.monotonic() < deadline, "hoso up did not start"
             time.sleep(0.2)

@@ -110,7 +110,8 @@ class NotificationActivities:
 
     @activity.defn
     async def send_notification(self, notification: Notification) -> None:
-        """Sends the message once: a retry after it was sent is a no-op."""
+        """Sends the message once: a retry after it was sent is a no-op. A message the server
+        refuses for good fails without retrying (the workflow records it and carries on)."""
         structlog.contextvars.bind_contextvars(dossier=notification.dossier_code)
         subject, body = _render(notification)
         recipient = await asyncio.to_thread(self._address, notification)
@@ -121,10 +122,17 @@ class NotificationActivities:
         try:  # the stored message, so every attempt sends the same words to the same people
             await self._channel.send(row.recipient, row.subject, row.body)
         except Exception as err:
-            error = _describe(err)
+            permanent = _permanent(err)
+            error = _describe(err) + (" (refused for good, not retried)" if permanent else "")
             await asyncio.to_thread(self._failed, notification.key, error)
-            log.warning("notification_failed", key=notification.key, error=error)
-            raise
+            log.warning(
+                "notification_failed", key=notification.key, error=error, permanent=permanent
+            )
+            raise ApplicationError(  # the message only: Temporal logs it, and logs no addresses
+                error,
+                type="NotificationRejected" if permanent else "NotificationFailed",
+                non_retryable=permanent,
+            ) from None
         await asyncio.to_thread(self._sent, notification.key)
         log.info(
             "notification_sent",
@@ -191,7 +199,21 @@ class NotificationActivities:
 def _describe(err: Exception) -> str:
     """The failure without personal data: its class and, for SMTP, the server's reply code."""
     code = getattr(err, "code", None)
+    if isinstance(err, aiosmtplib.SMTPRecipientsRefused) and err.recipients:
+        code = err.recipients[0].code
     return f"{type(err).__name__} {code}" if isinstance(code, int) else type(err).__name__
+
+
+def _permanent(err: Exception) -> bool:
+    """The server refused this message for good (a 5yz reply to its recipients or its data, RFC
+    5321 §4.2.1): sending it again cannot help. Refused connections, 4yz replies, a refused
+    sender or failed authentication are the channel's trouble, not the message's: they retry
+    until the channel is mended."""
+    if isinstance(err, aiosmtplib.SMTPRecipientsRefused):
+        return bool(err.recipients) and all(r.code >= 500 for r in err.recipients)
+    if isinstance(err, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError):
+        return err.code >= 500
+    return False
 
 
 def _render(notification: Notification) -> tuple[str, str]:

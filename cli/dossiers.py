@@ -23,7 +23,7 @@ from models.state import DossierState
 from models.tables import ProcedureRecord
 from support.client import connect
 from support.credentials import send
-from support.intake import store_documents, submit_dossier
+from support.intake import check_submission, store_documents, submit_checked
 from workflows.dossier import DossierWorkflow
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
@@ -41,9 +41,11 @@ async def submit(
 ) -> None:
     """Submit a dossier file: validate it, store its documents, start the dossier."""
     ctx = open_context()
+    # Every check first, so a refused file leaves nothing behind and needs no server.
+    checked = check_submission(file, settings=ctx.settings, sessions=ctx.sessions)
     client = await connect(ctx.settings)
-    result = await submit_dossier(
-        file, settings=ctx.settings, client=client, sessions=ctx.sessions, store=ctx.store
+    result = await submit_checked(
+        checked, settings=ctx.settings, client=client, sessions=ctx.sessions, store=ctx.store
     )
     if as_json:
         render.print_json(result.model_dump(mode="json"))

@@ -11,7 +11,7 @@ from models.calendar import WorkingCalendar
 from models.credentials import Proof
 from models.dossier import Comment, DocumentRef
 from models.officer import OfficerIdentity
-from models.procedure import Identifier
+from models.procedure import Identifier, Text
 
 __all__ = [
     "ActionName",
@@ -48,7 +48,7 @@ class OfficerAction(BaseModel):
     action: ActionName
     comment: Comment = ""
     to_stage: Identifier | None = None
-    missing: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+    missing: list[Text] = Field(
         default_factory=list, description="everything missing, for request_supplement"
     )
     documents: list[DocumentRef] = Field(default_factory=list)
@@ -88,7 +88,7 @@ class Cancellation(BaseModel):
 
     officer: OfficerIdentity
     proof: Proof | None = Field(default=None, description="the officer's signature (required)")
-    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    reason: Annotated[Comment, Field(min_length=1)]
 
 
 class DeliveryConfirmation(BaseModel):

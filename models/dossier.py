@@ -2,19 +2,72 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from models.calendar import WorkingCalendar
-from models.procedure import DeliveryChannel, Identifier, Procedure
+from models.procedure import DeliveryChannel, Identifier, Procedure, free_text, one_line
 
 DossierCode = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$")]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
-Comment = Annotated[str, Field(max_length=4000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
+Comment = Annotated[str, Field(max_length=4000), AfterValidator(free_text)]
+Address = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(one_line)]
+Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")]
+MAX_DOCUMENTS = 100
+
+# Citizen identity cards (căn cước công dân) begin with the code of the province of birth
+# registration (Circular 07/2016/TT-BCA, the 63 provinces of Decision 124/2004/QĐ-TTg); the
+# provinces merged in 2025 keep their old codes on the cards already issued.
+PROVINCE_CODES = frozenset(
+    f"{number:03d}"
+    for number in (
+        1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
+        37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74,
+        75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    )
+)  # fmt: skip
+PHONE = re.compile(r"(?:\+84|0)(?P<number>[35789][0-9]{8}|2[0-9]{9})")
+PHONE_SEPARATORS = re.compile(r"[ .()-]")
+
+
+def citizen_id(value: str) -> str:
+    """A 12-digit citizen id number whose first three digits are a province code."""
+    if not re.fullmatch(r"[0-9]{12}", value):
+        raise ValueError("a citizen id number has exactly 12 digits")
+    if value[:3] not in PROVINCE_CODES:
+        raise ValueError(f"a citizen id number begins with a province code; {value[:3]} is none")
+    return value
+
+
+def phone_number(value: str) -> str:
+    """A Vietnamese mobile (0 + 9 digits) or landline (02 + 9 digits) number, written with or
+    without +84, spaces, dots or dashes; kept in one form: 0 and the digits."""
+    match = PHONE.fullmatch(PHONE_SEPARATORS.sub("", value))
+    if match is None:
+        raise ValueError(
+            "not a Vietnamese phone number (a mobile 0xxxxxxxxx or a landline 02xxxxxxxxx, "
+            "or the same with +84 for the 0)"
+        )
+    return "0" + match["number"]
+
+
+def email_address(value: str) -> str:
+    text = one_line(value)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError("not an email address (name@domain)")
+    return text
+
+
+CitizenId = Annotated[
+    str, Field(max_length=12, description="citizen id, 12 digits"), AfterValidator(citizen_id)
+]
+Phone = Annotated[str, Field(max_length=20), AfterValidator(phone_number)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(email_address)]
 
 
 class DossierStatus(StrEnum):
@@ -57,12 +110,10 @@ class Applicant(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Name
-    id_number: Annotated[str, Field(pattern=r"^[0-9]{12}$", description="citizen id, 12 digits")]
-    phone: Annotated[str, Field(pattern=r"^(\+84|0)[0-9]{9,10}$")]
-    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
-        None
-    )
-    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    id_number: CitizenId
+    phone: Phone
+    email: Email | None = None
+    address: Address | None = None
 
 
 class DocumentRef(BaseModel):
@@ -83,10 +134,10 @@ class DossierSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: DossierCode
-    reference: Annotated[str, Field(min_length=1, max_length=128)]
+    reference: Reference
     procedure: Procedure
     applicant: Applicant
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(max_length=MAX_DOCUMENTS)
     delivery: DeliveryChannel
     submitted_at: datetime
     calendar: WorkingCalendar

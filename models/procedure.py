@@ -2,16 +2,85 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# --- text from outside ---------------------------------------------------------------------------
+# Every free text a person or a file gives hoso is NFC-normalised (Vietnamese letters have two
+# Unicode spellings; one of them must not make two names differ) and refused when it holds
+# characters that hide or disguise what a reader sees: control characters (terminal escapes, NUL),
+# bidirectional overrides (text that reads backwards: "Trojan Source"), lone surrogates, and, in
+# names, invisible format characters (zero-width spaces, BOM).
+
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+LINE_BREAKS = frozenset("\t\n\r")
+TAGS = range(0xE0000, 0xE0080)  # invisible "tag" letters: text smuggled past a reader
+
+
+def _check_text(value: str, *, multiline: bool) -> str:
+    text = unicodedata.normalize("NFC", value)
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Zl", "Zp") and not (multiline and char in LINE_BREAKS):
+            what = "a control character"
+        elif char in BIDI_CONTROLS:
+            what = "a bidirectional control character"
+        elif category == "Cs":
+            what = "a lone surrogate"
+        elif category == "Cf" and (not multiline or ord(char) in TAGS):
+            what = "an invisible format character"
+        else:
+            continue
+        raise ValueError(f"contains {what} (U+{ord(char):04X})")
+    return text
+
+
+def one_line(value: str) -> str:
+    """A single line of text: NFC, trimmed, not blank, no control or invisible characters."""
+    text = _check_text(value, multiline=False).strip()
+    if not text:
+        raise ValueError("is blank")
+    return text
+
+
+def free_text(value: str) -> str:
+    """Text that may span lines (comments, reasons): NFC; tabs and line breaks are the only
+    control characters; no bidirectional controls (zero-width joiners of emoji may stay)."""
+    return _check_text(value, multiline=True)
+
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 ProcedureCode = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,9}){1,3}$")]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+Text = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(one_line)]
+
+# Formats whose content hoso can check against the name (magic bytes): a procedure may only ask
+# for these, so no document enters the store unchecked. `jpeg` is written `jpg`.
+DOCUMENT_FORMATS = (
+    "pdf", "png", "jpg", "gif", "tif", "tiff", "docx", "xlsx", "pptx", "odt", "ods", "odp",
+    "doc", "xls", "ppt", "dwg", "zip",
+)  # fmt: skip
+MAX_DOCUMENT_KINDS = 50
+MAX_STAGES = 40
+MAX_AGENCIES = 30
+
+
+def known_format(value: str) -> str:
+    if value not in DOCUMENT_FORMATS:
+        raise ValueError(
+            f"unknown document format '{value}' (hoso checks the content of: "
+            f"{', '.join(DOCUMENT_FORMATS)})"
+        )
+    return value
+
+
+Format = Annotated[str, Field(pattern=r"^[a-z0-9]{1,8}$"), AfterValidator(known_format)]
 
 
 class DeliveryChannel(StrEnum):
@@ -46,7 +115,7 @@ class DocumentSpec(Strict):
     kind: Identifier
     name: Text
     required: bool = True
-    formats: list[Annotated[str, Field(pattern=r"^[a-z0-9]{1,8}$")]] = Field(min_length=1)
+    formats: list[Format] = Field(min_length=1, max_length=len(DOCUMENT_FORMATS))
 
 
 class StageBase(Strict):
@@ -77,7 +146,7 @@ class ConsultationStage(StageBase):
     """Several agencies give their opinion in parallel (lấy ý kiến)."""
 
     kind: Literal[StageKind.consultation]
-    agencies: list[Identifier] = Field(min_length=1)
+    agencies: list[Identifier] = Field(min_length=1, max_length=MAX_AGENCIES)
     on_timeout: Literal["proceed", "escalate"] = "proceed"
 
 
@@ -121,11 +190,11 @@ class Procedure(Strict):
     service: ServiceLevel
     working_days: int = Field(ge=1, le=365, description="statutory time limit in working days")
     fee: int = Field(default=0, ge=0, description="fee in VND")
-    legal_basis: str | None = Field(default=None, max_length=1000)
+    legal_basis: Annotated[str, Field(max_length=1000), AfterValidator(free_text)] | None = None
     effective_from: date | None = None
-    documents: list[DocumentSpec] = Field(min_length=1)
-    delivery: list[DeliveryChannel] = Field(min_length=1)
-    chain: list[Stage] = Field(min_length=2)
+    documents: list[DocumentSpec] = Field(min_length=1, max_length=MAX_DOCUMENT_KINDS)
+    delivery: list[DeliveryChannel] = Field(min_length=1, max_length=len(DeliveryChannel))
+    chain: list[Stage] = Field(min_length=2, max_length=MAX_STAGES)
     version: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")

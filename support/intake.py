@@ -1,20 +1,24 @@
 """Submission at the edge (tiếp nhận hồ sơ): validate a dossier file, store its documents,
 allocate the dossier code and start its workflow.
 
-Nothing is written and nothing is started when validation fails. The submission record (one per
-reference) makes a repeat return the first code instead of a second dossier.
+Everything a dossier file or a `--doc` option says is checked before anything is written: the
+file (size, YAML, fields), each document (a path inside the dossier folder, no symbolic link, a
+regular non-empty file under the size limit, a format the procedure accepts, content that really
+is that format), and the whole workflow input. Nothing is stored, registered or started when one
+check fails. The submission record (one per reference) makes a repeat return the first code
+instead of a second dossier.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import structlog
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, update
@@ -25,22 +29,33 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from activities.document_store import DocumentStore
 from config import Settings
 from models.calendar import VIETNAM
-from models.dossier import Applicant, DocumentRef, DossierStatus, DossierSubmission
-from models.procedure import DeliveryChannel, Identifier, Procedure, ProcedureCode
+from models.dossier import (
+    MAX_DOCUMENTS,
+    Applicant,
+    DocumentRef,
+    DossierStatus,
+    DossierSubmission,
+    Reference,
+)
+from models.procedure import (
+    DeliveryChannel,
+    Identifier,
+    Procedure,
+    ProcedureCode,
+)
 from models.tables import DossierCounter, DossierRecord, SubmissionRecord
 from support.calendars import calendar_for
 from support.catalogue import latest_procedure
-from support.errors import CatalogueError
+from support.document_checks import CheckedDocument, check_documents
+from support.errors import CatalogueError, read_yaml_mapping, shown
+from support.errors import IntakeError as IntakeError
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
 
 Sessions = Callable[[], Session]
-
-
-class IntakeError(ValueError):
-    """A submission refused at the edge; the message names the file and the field."""
+MAX_SHOWN_PROBLEMS = 10
 
 
 class DocumentEntry(BaseModel):
@@ -57,9 +72,9 @@ class DossierFile(BaseModel):
 
     procedure: ProcedureCode
     applicant: Applicant
-    documents: list[DocumentEntry] = Field(min_length=1)
+    documents: list[DocumentEntry] = Field(min_length=1, max_length=MAX_DOCUMENTS)
     delivery: DeliveryChannel
-    reference: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    reference: Reference | None = None
 
 
 class IntakeResult(BaseModel):
@@ -71,89 +86,42 @@ class IntakeResult(BaseModel):
 
 
 def describe_validation_error(source: str, exc: ValidationError) -> str:
-    """`source: field.path: message` for each error, on one line."""
-    parts = []
+    """`source: field.path: message` for each error, on one line; the values themselves (personal
+    data, perhaps hostile) are never repeated, only the names of the fields."""
+    parts: list[str] = []
     for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        message = error["msg"]
+        where = ".".join(shown(part, 40) for part in error["loc"]) or "(top level)"
+        message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown field"
-        parts.append(f"{where}: {message}")
+        elif error["type"] == "string_type" and isinstance(error.get("input"), int | float):
+            message = "write it in quotes: it is read as a number (and loses its leading zeros)"
+        part = f"{where}: {message}"
+        if part not in parts:
+            parts.append(part)
+    if len(parts) > MAX_SHOWN_PROBLEMS:
+        parts[MAX_SHOWN_PROBLEMS:] = [f"… and {len(parts) - MAX_SHOWN_PROBLEMS} more problems"]
     return f"{source}: " + "; ".join(parts)
 
 
 def read_dossier_file(path: Path) -> DossierFile:
     """Parses and validates a dossier file; IntakeError names the file and the field."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
-    except OSError as exc:
-        raise IntakeError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise IntakeError(f"{path}: not valid YAML or JSON ({exc})") from exc
-    if not isinstance(raw, dict):
-        raise IntakeError(f"{path}: expected a mapping of fields at the top level")
+        raw: Any = read_yaml_mapping(path)  # JSON is YAML too
+    except CatalogueError as exc:
+        raise IntakeError(str(exc)) from None
     try:
         return DossierFile.model_validate(raw)
     except ValidationError as exc:
-        raise IntakeError(describe_validation_error(str(path), exc)) from exc
-
-
-class CheckedDocument(BaseModel):
-    kind: str
-    path: Path
-    size: int
-    format: str
-
-
-def check_documents(
-    entries: Iterable[tuple[str, str]],
-    base_dir: Path,
-    procedure: Procedure | None,
-    max_bytes: int,
-    source: str,
-) -> list[CheckedDocument]:
-    """Checks each (kind, path): inside `base_dir`, a non-empty file under the size limit, a kind
-    the procedure declares (any kind when `procedure` is None) in one of its formats."""
-    specs = {doc.kind: doc for doc in procedure.documents} if procedure else {}
-    root = base_dir.resolve()
-    checked = []
-    for index, (kind, raw_path) in enumerate(entries):
-        where = f"{source}: documents.{index} ({kind})"
-        path = (root / raw_path).resolve()
-        if not path.is_relative_to(root):
-            raise IntakeError(f"{where}: path '{raw_path}' is outside the folder {root}")
-        if not path.is_file():
-            raise IntakeError(f"{where}: file '{raw_path}' does not exist")
-        size = path.stat().st_size
-        if size == 0:
-            raise IntakeError(f"{where}: file '{raw_path}' is empty")
-        if size > max_bytes:
-            raise IntakeError(
-                f"{where}: file '{raw_path}' is {size} bytes, over the limit of {max_bytes}"
-            )
-        fmt = path.suffix.lower().lstrip(".")
-        if procedure is not None:
-            spec = specs.get(kind)
-            if spec is None:
-                raise IntakeError(
-                    f"{where}: procedure {procedure.code} declares no document kind '{kind}' "
-                    f"(declared: {', '.join(specs)})"
-                )
-            if fmt not in spec.formats:
-                raise IntakeError(
-                    f"{where}: '{raw_path}' is not in an accepted format for '{kind}' "
-                    f"({', '.join(spec.formats)})"
-                )
-        elif not fmt:
-            raise IntakeError(f"{where}: '{raw_path}' has no file extension")
-        checked.append(CheckedDocument(kind=kind, path=path, size=size, format=fmt))
-    return checked
+        raise IntakeError(describe_validation_error(shown(str(path), 1000), exc)) from None
 
 
 def _put(store: DocumentStore, documents: Sequence[CheckedDocument]) -> list[DocumentRef]:
     refs = []
     for doc in documents:
         sha, size = store.put_file(doc.path)
+        if size != doc.size:  # replaced between the check and the copy: refuse, never guess
+            raise IntakeError(f"{shown(doc.path.name, 200)} changed while it was being submitted")
         refs.append(
             DocumentRef(
                 kind=doc.kind, file_name=doc.path.name, sha256=sha, size=size, format=doc.format
@@ -258,22 +226,28 @@ async def start_dossier(client: Client, submission: DossierSubmission, task_queu
     return True
 
 
-async def submit_dossier(
-    path: Path,
-    *,
-    settings: Settings,
-    client: Client,
-    sessions: Sessions,
-    store: DocumentStore,
-) -> IntakeResult:
-    """Validates the dossier file at `path`, then registers and starts the dossier."""
+@dataclass(frozen=True)
+class CheckedSubmission:
+    """A dossier file that passed every check, nothing written yet: the workflow input with a
+    placeholder code and placeholder document hashes, and the documents to store."""
+
+    draft: DossierSubmission
+    documents: list[CheckedDocument]
+    own_reference: bool
+
+
+PLACEHOLDER_SHA = "0" * 64
+
+
+def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> CheckedSubmission:
+    """Everything about the dossier file at `path` that can be refused, checked without writing."""
     dossier = read_dossier_file(path)
-    source = str(path)
+    source = shown(str(path), 1000)
     try:
         with sessions() as session:
             procedure = latest_procedure(session, dossier.procedure)
     except CatalogueError as exc:
-        raise IntakeError(f"{source}: procedure: {exc}") from exc
+        raise IntakeError(f"{source}: procedure: {exc}") from None
     checked = check_documents(
         ((d.kind, d.path) for d in dossier.documents),
         path.parent,
@@ -291,23 +265,59 @@ async def submit_dossier(
             f"{source}: delivery: procedure {procedure.code} does not deliver by "
             f"'{dossier.delivery.value}' (offered: {offered})"
         )
-
-    refs = _put(store, checked)
-    reference = dossier.reference or compute_reference(
-        dossier.applicant.id_number, procedure.code, (ref.sha256 for ref in refs)
-    )
     now = datetime.now(UTC)
-    code, duplicate = _register(sessions, reference, procedure.agency, now)
-    if not duplicate or not _started(sessions, code):
-        submission = DossierSubmission(
-            code=code,
-            reference=reference,
+    try:
+        calendar = calendar_for(now, settings)
+    except CatalogueError as exc:
+        raise IntakeError(f"{source}: the working-day calendar is invalid: {exc}") from None
+    try:
+        draft = DossierSubmission(
+            code=f"{procedure.agency}-{now.astimezone(VIETNAM):%y%m%d}-0000",
+            reference=dossier.reference or PLACEHOLDER_SHA,
             procedure=procedure,
             applicant=dossier.applicant,
-            documents=refs,
+            documents=[
+                DocumentRef(
+                    kind=doc.kind,
+                    file_name=doc.path.name,
+                    sha256=PLACEHOLDER_SHA,
+                    size=doc.size,
+                    format=doc.format,
+                )
+                for doc in checked
+            ],
             delivery=dossier.delivery,
             submitted_at=now,
-            calendar=calendar_for(now, settings),
+            calendar=calendar,
+        )
+    except ValidationError as exc:  # e.g. an agency id too long for a dossier code
+        raise IntakeError(describe_validation_error(f"{source} (workflow input)", exc)) from None
+    return CheckedSubmission(draft, checked, own_reference=dossier.reference is not None)
+
+
+async def submit_checked(
+    checked: CheckedSubmission,
+    *,
+    settings: Settings,
+    client: Client,
+    sessions: Sessions,
+    store: DocumentStore,
+) -> IntakeResult:
+    """Stores the documents, then registers and starts the dossier checked before."""
+    draft, procedure = checked.draft, checked.draft.procedure
+    refs = _put(store, checked.documents)
+    reference = (
+        draft.reference
+        if checked.own_reference
+        else compute_reference(
+            draft.applicant.id_number, procedure.code, (ref.sha256 for ref in refs)
+        )
+    )
+    now = draft.submitted_at
+    code, duplicate = _register(sessions, reference, procedure.agency, now)
+    if not duplicate or not _started(sessions, code):
+        submission = draft.model_copy(
+            update={"code": code, "reference": reference, "documents": refs}
         )
         for _ in range(CODE_ATTEMPTS):
             if await start_dossier(client, submission, settings.task_queue) or duplicate:
@@ -325,4 +335,19 @@ async def submit_dossier(
         procedure_code=procedure.code,
         procedure_version=procedure.version,
         documents=refs,
+    )
+
+
+async def submit_dossier(
+    path: Path,
+    *,
+    settings: Settings,
+    client: Client,
+    sessions: Sessions,
+    store: DocumentStore,
+) -> IntakeResult:
+    """Validates the dossier file at `path`, then stores, registers and starts the dossier."""
+    checked = check_submission(path, settings=settings, sessions=sessions)
+    return await submit_checked(
+        checked, settings=settings, client=client, sessions=sessions, store=store
     )

@@ -210,3 +210,62 @@ async def test_unknown_template_fails_for_good(sessions: SessionFactory, templat
         await activities.send_notification(notice(template))
     assert failure.value.non_retryable and failure.value.type == "UnknownTemplate"
     assert outbox(sessions) == []
+
+
+class Refusing(Inbox):
+    """An SMTP server that refuses every recipient (RCPT) or every message (DATA) with `reply`."""
+
+    def __init__(self, reply: str, at: str = "RCPT") -> None:
+        super().__init__()
+        self.reply, self.at = reply, at
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if self.at == "RCPT":
+            return self.reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        return (
+            self.reply
+            if self.at == "DATA"
+            else await super().handle_DATA(server, session, envelope)
+        )
+
+
+@pytest.mark.parametrize(
+    ("reply", "at"),
+    [("550 5.1.1 <bich@example.vn>: mailbox unavailable", "RCPT"), ("554 5.7.1 rejected", "DATA")],
+)
+async def test_message_refused_for_good_fails_without_retry_and_is_recorded(
+    sessions: SessionFactory, reply: str, at: str
+) -> None:
+    port = free_port()
+    controller = Controller(Refusing(reply, at), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+        with pytest.raises(ApplicationError) as failure:
+            await activities.send_notification(notice())
+    finally:
+        controller.stop()
+    assert failure.value.non_retryable and failure.value.type == "NotificationRejected"
+    code = reply[:3]
+    assert code in failure.value.message and "not retried" in failure.value.message
+    [row] = outbox(sessions)
+    assert row.sent_at is None and row.attempts == 1 and row.last_error == failure.value.message
+    assert "bich@example.vn" not in row.last_error  # the server's words may name the address
+
+
+async def test_temporary_refusal_is_retried(sessions: SessionFactory) -> None:
+    port = free_port()
+    controller = Controller(Refusing("450 4.2.1 try later"), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+        with pytest.raises(ApplicationError) as failure:
+            await activities.send_notification(notice())
+    finally:
+        controller.stop()
+    assert not failure.value.non_retryable and failure.value.type == "NotificationFailed"
+    assert failure.value.message == "SMTPRecipientsRefused 450"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,16 @@ from support.intake import IntakeError, allocate_code, compute_reference, submit
 from workflows import search_attributes as sa
 
 PDF = b"%PDF-1.4\n%%EOF\n"
+DWG = b"AC1032\x00\x00\x00\x00\x00drawing"
+
+
+def write_docx(path: Path) -> None:
+    """A minimal Word document: the parts hoso looks for in the archive."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", "<w:document/>")
+
+
 OFFICERS = {
     "officers": [
         {"id": "tn.reception", "name": "Lan", "role": "reception_officer", "unit": "one-stop",
@@ -80,8 +91,9 @@ class Intake:
             publish_officers(session, load_officers(catalogue / "officers.yaml"))
             publish_procedures(session, [catalogue / "proc.yaml"])
             session.commit()
-        for name in ("report.pdf", "drawings.dwg", "project.docx"):
-            (folder / name).write_bytes(PDF + name.encode())
+        (folder / "report.pdf").write_bytes(PDF + b"report")
+        (folder / "drawings.dwg").write_bytes(DWG)
+        write_docx(folder / "project.docx")
 
     def dossier(self, **changes: Any) -> dict[str, Any]:
         dossier: dict[str, Any] = {

@@ -10,7 +10,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.database import create_schema, make_engine, session_factory
+from activities.database import DatabaseErrors, create_schema, make_engine, session_factory
 from activities.delivery import DeliveryActivities
 from activities.document_store import DocumentStore
 from activities.forms import FormActivities
@@ -58,6 +58,7 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
             delivery.deliver_result,
             trust.load_trust,
         ],
+        interceptors=[DatabaseErrors()],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_cached_workflows=settings.worker_max_cached_workflows,

@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 import models.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
@@ -59,3 +62,26 @@ def session_factory(engine: Engine) -> SessionFactory:
         return Session(engine, expire_on_commit=False)
 
     return new_session
+
+
+def unavailable(err: SQLAlchemyError) -> ApplicationError:
+    """A database failure as a retryable error in the driver's own words, without the statement
+    and its parameters: they hold personal data, and often pass Temporal's failure size limit
+    (the operator would read "Failure exceeds size limit" in `hoso history`)."""
+    reason = str(getattr(err, "orig", None) or type(err).__name__).splitlines()[0][:200]
+    return ApplicationError(f"database unavailable: {reason}", type="DatabaseUnavailable")
+
+
+class _DatabaseErrorsInbound(ActivityInboundInterceptor):
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        try:
+            return await super().execute_activity(input)
+        except SQLAlchemyError as err:
+            raise unavailable(err) from None  # the SDK logs the failure: no statement in it
+
+
+class DatabaseErrors(Interceptor):
+    """The worker's interceptor turning every activity's database failure into `unavailable`."""
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _DatabaseErrorsInbound(next)

@@ -55,6 +55,7 @@ ACTIVITY_EVENTS = {
     "issue_form": "form issued",
     "deliver_result": "handed over",
     "record_dossier": "recorded",
+    "load_trust": "trust loaded",
 }
 
 
@@ -149,6 +150,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
     entries: list[Entry] = []
     updates: dict[str, tuple[str, int]] = {}
     activities: dict[int, tuple[str, str]] = {}
+    by_activity_id: dict[str, str] = {}  # what each activity is, for the ones still retrying
     last_state: DossierState | None = None
 
     def add(event: HistoryEvent, kind: str, detail: str) -> int:
@@ -192,6 +194,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             name = scheduled.activity_type.name
             value = await _decode(client, scheduled.input.payloads, ACTIVITY_INPUTS.get(name, dict))
             activities[event.event_id] = (name, _activity_detail(name, value))
+            by_activity_id[scheduled.activity_id] = activities[event.event_id][1]
             if isinstance(value, DossierProjection):
                 last_state = value.state
         elif which == "activity_task_completed_event_attributes":
@@ -238,7 +241,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             add(event, "continued", "history continued in a new run")
     if last_state is not None:  # each stage's time, told when it ended
         entries = sorted([*entries, *stage_times(last_state)], key=lambda entry: entry.at)
-    entries.extend(await _retrying(handle, activities, converter))
+    entries.extend(await _retrying(handle, by_activity_id, converter))
     return entries
 
 
@@ -264,7 +267,7 @@ def stage_times(state: DossierState) -> list[Entry]:
 
 
 async def _retrying(
-    handle: Any, activities: dict[int, tuple[str, str]], converter: DataConverter
+    handle: Any, by_activity_id: dict[str, str], converter: DataConverter
 ) -> list[Entry]:
     """Activities failing and being retried now: they are not in the history until they end."""
     description = await handle.describe()
@@ -273,7 +276,7 @@ async def _retrying(
         if activity.attempt <= 1 and not activity.HasField("last_failure"):
             continue
         name = activity.activity_type.name
-        what = next((d for n, d in activities.values() if n == name), name)
+        what = by_activity_id.get(activity.activity_id, name)
         failure = (
             await failure_text(converter, activity.last_failure)
             if activity.HasField("last_failure")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -219,13 +220,15 @@ class Refusing(Inbox):
         super().__init__()
         self.reply, self.at = reply, at
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook
+        self, server: object, session: object, envelope: Any, address: str, options: object
+    ) -> str:
         if self.at == "RCPT":
             return self.reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         return (
             self.reply
             if self.at == "DATA"

@@ -1,0 +1,54 @@
+"""The Temporal server stopped mid-load (once cleanly, once with SIGKILL) and started again on its
+file database: the workers and the officers' clients carry on, and nothing is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+
+import pytest
+
+from models.dossier import DossierStatus
+from tests.faults.conftest import Rigging
+from tests.faults.ledger import check_eia_rows, document_store
+from tests.faults.load import Load, eia_submissions
+
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
+DOSSIERS = 40
+CONCURRENCY = 20
+
+
+async def test_dossiers_carry_on_after_the_server_restarts_on_its_file_database(
+    rigging: Rigging, rng: random.Random
+) -> None:
+    rig = await rigging.up(workers=1)
+    load = Load(rig.client, rig.settings.task_queue, CONCURRENCY, timeout=240)
+    subs = eia_submissions(DOSSIERS)
+    total = DOSSIERS * load.per_dossier
+    began = time.monotonic()
+    running = asyncio.create_task(load.run(subs))
+
+    for point, how in zip(
+        sorted(rng.uniform(0.1, 0.7) for _ in range(2)), ("stop", "kill"), strict=True
+    ):
+        while load.progress < point * total and not running.done():
+            await asyncio.sleep(0.05)
+        assert not running.done()
+        getattr(rig.server, how)()
+        print(f"server {how} at {load.progress}/{total} actions")
+        await asyncio.sleep(rng.uniform(0.5, 3.0))
+        await rig.server.start()  # the same ports, the same database file
+    results = await running
+    print(f"{DOSSIERS} dossiers in {time.monotonic() - began:.0f}s, {load.retried} resent")
+
+    assert sorted(r.code for r in results) == sorted(s.code for s in subs)
+    assert {r.status for r in results} == {DossierStatus.completed}
+    problems = check_eia_rows(
+        rig.settings.resolved_database_url,
+        [s.code for s in subs],
+        load.path,
+        document_store(rig.settings.data_dir),
+    )
+    assert not problems, "\n".join(problems[:20])
+    assert all(worker.alive() for worker in rig.workers.running)  # it rode the outage out

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         ge=0,
         description="sticky cache: open dossiers a worker keeps in memory between their tasks",
     )
+    worker_form_processes: int = Field(
+        default=1,
+        ge=0,
+        description="processes rendering forms as PDF beside the worker (0: in the worker's own)",
+    )
     worker_graceful_shutdown_seconds: float = Field(
         default=10.0,
         ge=0,

@@ -5,8 +5,12 @@ Logs go to stderr, so the CLI's stdout stays clean for its tables and `--json`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import logging.handlers
+import queue
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import structlog
@@ -62,3 +66,33 @@ def configure_logging(level: str | int = logging.INFO) -> None:
         )
     )
     logging.getLogger().handlers[:] = [handler]
+
+
+@contextlib.contextmanager
+def logging_in_background() -> Iterator[None]:
+    """While a worker runs, its log lines are written by a thread of their own.
+
+    A write to stderr is a system call: on the event loop it gives up the GIL and waits for it
+    again behind the activities' threads (forms, database), a few milliseconds per line. Here the
+    loop only puts the record on a queue; the lines are written in order, and all of them are
+    written before this returns.
+    """
+    root = logging.getLogger()
+    handlers = root.handlers[:]
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = logging.handlers.QueueListener(records, *handlers, respect_handler_level=True)
+    root.handlers[:] = [_Enqueue(records)]
+    listener.start()
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        listener.stop()
+
+
+class _Enqueue(logging.handlers.QueueHandler):
+    """Hands the record over as it is: the writing handlers format it (structlog's formatter
+    needs the record's own arguments, which QueueHandler.prepare would have merged away)."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record

@@ -20,6 +20,7 @@ from cli import (
     queries,
     rebuild,
     reports,
+    seals,
     stack,
     verify,
     worker,
@@ -58,6 +59,7 @@ rebuild.register(app)
 db.register(app)
 worker.register(app)
 codec_server.register(app)
+seals.register(app)
 verify.register(app)
 
 

@@ -18,6 +18,7 @@ from activities.notify import LogChannel, NotificationActivities, SmtpChannel
 from activities.storage import ProjectionActivities
 from activities.trust import TrustActivities
 from config import Settings
+from logs import logging_in_background
 from support.credentials import Issuer
 from support.seals import AgencySeals
 from workflows.dossier import DossierWorkflow
@@ -43,7 +44,12 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
     )
     projection = ProjectionActivities(sessions)
     notifications = NotificationActivities(sessions, channel)
-    forms = FormActivities(sessions, store, AgencySeals.from_settings(settings))
+    forms = FormActivities(
+        sessions,
+        store,
+        AgencySeals.from_settings(settings),
+        processes=settings.worker_form_processes,
+    )
     delivery = DeliveryActivities(sessions)
     trust = TrustActivities(sessions, settings.resolved_keys_dir)
     return Worker(
@@ -69,7 +75,8 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs the worker until `stop` is set (or forever), then shuts it down gracefully."""
     worker = build_worker(client, settings)
-    log.info("worker_started", task_queue=settings.task_queue)
-    async with worker:
-        await (stop or asyncio.Event()).wait()
-    log.info("worker_stopped", task_queue=settings.task_queue)
+    with logging_in_background():
+        log.info("worker_started", task_queue=settings.task_queue)
+        async with worker:
+            await (stop or asyncio.Event()).wait()
+        log.info("worker_stopped", task_queue=settings.task_queue)

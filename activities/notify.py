@@ -27,6 +27,7 @@ TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "notifications"),
     autoescape=False,  # noqa: S701 - plain-text messages, never rendered as HTML
     keep_trailing_newline=False,
+    auto_reload=False,  # templates ship with the code: no file check at every render
 )
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 
@@ -114,8 +115,7 @@ class NotificationActivities:
         refuses for good fails without retrying (the workflow records it and carries on)."""
         structlog.contextvars.bind_contextvars(dossier=notification.dossier_code)
         subject, body = _render(notification)
-        recipient = await asyncio.to_thread(self._address, notification)
-        row = await asyncio.to_thread(self._outbox, notification, recipient, subject, body)
+        row = await asyncio.to_thread(self._outbox, notification, subject, body)
         if row.sent_at is not None:
             log.info("notification_already_sent", key=notification.key)
             return
@@ -157,12 +157,12 @@ class NotificationActivities:
         # Nobody with an email: the unit (or agency) is named, and the log channel's row shows it.
         return ", ".join(emails) or to.unit or to.agency or to.role or "officers"
 
-    def _outbox(
-        self, notification: Notification, recipient: str, subject: str, body: str
-    ) -> NotificationRecord:
+    def _outbox(self, notification: Notification, subject: str, body: str) -> NotificationRecord:
+        """The message's outbox row, written on the first attempt (one trip to a thread)."""
         with self._sessions() as session:
             row = session.get(NotificationRecord, notification.key)
             if row is None:
+                recipient = self._address(notification)
                 row = NotificationRecord(
                     key=notification.key,
                     dossier_code=notification.dossier_code,

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from temporalio import activity
 
 from activities.database import SessionFactory
-from activities.forms import FORM_FORMAT
+from activities.form_rendering import FORM_FORMAT
 from models.calendar import close_of_day
 from models.effects import DossierProjection
 from models.state import DossierState

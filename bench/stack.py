@@ -213,13 +213,14 @@ def worker_logs(path: Path | None) -> Iterator[IO[str] | None]:
     if path is None:
         yield None
         return
-    from logs import configure_logging
+    from logs import configure_logging, logging_in_background
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as out:
         saved, sys.stderr = sys.stderr, out
         try:
             configure_logging("INFO")
-            yield out
+            with logging_in_background():
+                yield out
         finally:
             sys.stderr = saved

@@ -10,6 +10,8 @@ import base64
 import dataclasses
 import os
 import secrets
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -37,6 +39,43 @@ class EncryptionError(RuntimeError):
     """A payload could not be encrypted or decrypted, or the keyring is unusable."""
 
 
+class _Nonces:
+    """Fresh 96-bit nonces from the OS's CSPRNG, drawn a few hundred at a time: one system call
+    per payload would give up the GIL on the worker's event loop for each. Every nonce is handed
+    out once and never reused (the buffer only moves forward)."""
+
+    BATCH = 256
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer, self._at = b"", 0
+        _ALL_NONCES.add(self)
+
+    def forget(self) -> None:
+        """A forked child starts with an empty buffer: it must not hand out its parent's."""
+        self._lock = threading.Lock()
+        self._buffer, self._at = b"", 0
+
+    def next(self) -> bytes:
+        with self._lock:
+            if self._at + NONCE_BYTES > len(self._buffer):
+                self._buffer, self._at = secrets.token_bytes(NONCE_BYTES * self.BATCH), 0
+            nonce = self._buffer[self._at : self._at + NONCE_BYTES]
+            self._at += NONCE_BYTES
+            return nonce
+
+
+_ALL_NONCES: weakref.WeakSet[_Nonces] = weakref.WeakSet()
+
+
+def _forget_nonces() -> None:
+    for nonces in _ALL_NONCES:
+        nonces.forget()
+
+
+os.register_at_fork(after_in_child=_forget_nonces)
+
+
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM over the serialized payload; the key id is authenticated as associated data."""
 
@@ -48,6 +87,7 @@ class EncryptionCodec(PayloadCodec):
                 raise EncryptionError(f"encryption key {key_id!r} must be 32 bytes (AES-256)")
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
         self.current_key_id = current_key_id
+        self._nonces = _Nonces()
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self.encrypt(p) for p in payloads]
@@ -57,7 +97,7 @@ class EncryptionCodec(PayloadCodec):
 
     def encrypt(self, payload: Payload) -> Payload:
         key_id = self.current_key_id
-        nonce = secrets.token_bytes(NONCE_BYTES)
+        nonce = self._nonces.next()
         sealed = self._ciphers[key_id].encrypt(nonce, payload.SerializeToString(), key_id.encode())
         return Payload(
             metadata={"encoding": ENCODING, KEY_ID_METADATA: key_id.encode()},

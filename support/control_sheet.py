@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from activities.forms import TEMPLATES, TITLES
+from activities.form_rendering import TEMPLATES, TITLES
 from activities.pdf import render_pdf
 from models.calendar import VIETNAM
 from models.procedure import Procedure

@@ -21,7 +21,7 @@ from temporalio.service import RPCError
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
-from activities.forms import FORM_FORMAT
+from activities.form_rendering import FORM_FORMAT
 from activities.storage import record_projection
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection

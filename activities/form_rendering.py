@@ -1,0 +1,119 @@
+"""Forms rendered from their templates, as HTML and as PDF, in processes of their own.
+
+Laying out a PDF is pure CPU (fpdf2, fontTools). In the worker's process it holds the GIL that the
+event loop needs for every workflow task, update and payload: officers would wait behind forms.
+A small pool of processes (spawned, so they share no threads or keys with the worker) renders
+them instead; `processes=0` renders in a thread of the worker, as a fallback.
+
+One pool per worker process, started at the first form and stopped when the process exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import jinja2
+from temporalio.exceptions import ApplicationError
+
+from activities.notify import vietnamese_date
+from activities.pdf import render_pdf
+from models.calendar import VIETNAM
+from models.effects import FormRequest
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "forms"),
+    autoescape=True,  # applicant-controlled text must never become markup
+    auto_reload=False,  # templates ship with the code: no file check at every render
+)
+TEMPLATES.filters["vn_date"] = vietnamese_date
+TITLES = {
+    "receipt": ("01", "Phiếu tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "supplement_request": ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refusal": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "control_sheet": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "result": ("", "Kết quả giải quyết thủ tục hành chính"),
+}
+
+
+def render_form(request: FormRequest) -> bytes:
+    """The form's HTML; the same request always gives the same bytes (so the same hash)."""
+    number, title = TITLES[request.kind]
+    template = TEMPLATES.get_template(f"{request.kind}.html")
+    html = template.render(
+        {
+            **request.context,  # the form's own fields below win over a context key of that name
+            "number": number,
+            "title": title,
+            "code": request.dossier_code,
+            "issued_at": request.issued_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y"),
+            "missing": [
+                m.strip() for m in request.context.get("missing", "").split("\n") if m.strip()
+            ],
+        }
+    )
+    return html.encode("utf-8")
+
+
+FORM_FORMAT = "pdf"
+
+
+def render_form_pdf(request: FormRequest) -> bytes:
+    """The form as the PDF the applicant gets; the same request always gives the same bytes."""
+    title = f"{TITLES[request.kind][1]} — {request.dossier_code}"
+    html = render_form(request).decode("utf-8")
+    return render_pdf(html, issued_at=request.issued_at, title=title)
+
+
+_pools: dict[int, ProcessPoolExecutor] = {}
+_lock = threading.Lock()
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    with _lock:
+        pool = _pools.get(processes)
+        if pool is None:
+            context = multiprocessing.get_context("spawn")
+            pool = _pools[processes] = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=_follow, initargs=(os.getpid(),)
+            )
+        return pool
+
+
+def _follow(worker: int) -> None:
+    """In a renderer: leave when the worker is gone (killed, it cannot stop its renderers)."""
+
+    def watch() -> None:
+        while os.getppid() == worker:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-worker", daemon=True).start()
+
+
+def _discard(processes: int, pool: ProcessPoolExecutor) -> None:
+    with _lock:
+        if _pools.get(processes) is pool:
+            del _pools[processes]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def render(request: FormRequest, processes: int) -> bytes:
+    """The form's PDF, rendered in the pool (or a thread when `processes` is 0)."""
+    if processes <= 0:
+        return await asyncio.to_thread(render_form_pdf, request)
+    pool = _pool(processes)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, render_form_pdf, request)
+    except BrokenProcessPool:  # a renderer died (killed, out of memory): a new pool, a retry
+        _discard(processes, pool)
+        raise ApplicationError(
+            "the form renderer stopped; retrying", type="RendererStopped"
+        ) from None

@@ -18,7 +18,7 @@ $(UV):
 		ln -sf ../pkgs/bin/uv .tools/bin/uv )
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 install: .venv/.synced

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bench.floor import Shape
 from bench.results import percentiles, table, write_section
 from bench.stack import Stack, add_server_arguments, bench_stack, log_file, worker_logs
 from bench.throughput import Phase, measure_shape, row, run_floor_phase, run_hoso
@@ -20,7 +21,7 @@ from bench.throughput import Phase, measure_shape, row, run_floor_phase, run_hos
 
 async def benchmark(
     stack: Stack, dossiers: int, levels: list[int]
-) -> tuple[tuple[int, ...], list[tuple[int, Phase, Phase]]]:
+) -> tuple[Shape, list[tuple[int, Phase, Phase]]]:
     shape = await measure_shape(stack)
     runs = []
     for concurrency in levels:
@@ -30,7 +31,7 @@ async def benchmark(
     return shape, runs
 
 
-def report(dossiers: int, shape: tuple[int, ...], runs: list[tuple[int, Phase, Phase]]) -> str:
+def report(dossiers: int, shape: Shape, runs: list[tuple[int, Phase, Phase]]) -> str:
     rows = []
     for concurrency, hoso, floor in runs:
         h, f = percentiles(hoso.updates), percentiles(floor.updates)

@@ -26,7 +26,14 @@ from sqlmodel import Session, col, select
 
 from activities.database import make_engine
 from bench.dossiers import Step, Submitter, Timings, perform, stage_steps
-from bench.floor import FloorWorkflow, Latencies, floor_worker, start_floor, worker_tuning
+from bench.floor import (
+    FloorWorkflow,
+    Latencies,
+    Shape,
+    floor_worker,
+    start_floor,
+    worker_tuning,
+)
 from bench.results import mib, percentiles, table, write_section
 from bench.stack import (
     Stack,
@@ -111,9 +118,7 @@ async def open_hoso(stack: Stack, n: int, batch: int, progress: bool) -> Opened:
     return opened
 
 
-async def open_floor(
-    stack: Stack, n: int, batch: int, shape: tuple[int, ...], progress: bool
-) -> Opened:
+async def open_floor(stack: Stack, n: int, batch: int, shape: Shape, progress: bool) -> Opened:
     queue = new_queue("floor")
     handles = []
     async with floor_worker(stack.client, queue, **worker_tuning(stack.settings)):

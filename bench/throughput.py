@@ -22,7 +22,15 @@ from typing import Any
 import psutil
 
 from bench.dossiers import Submitter, Timings, drive, happy_path
-from bench.floor import Latencies, run_floor, shape_of, worker_tuning
+from bench.floor import (
+    Latencies,
+    Shape,
+    activity_count,
+    describe,
+    run_floor,
+    shape_of,
+    worker_tuning,
+)
 from bench.results import mib, percentiles, ratio, table, write_section
 from bench.stack import (
     Stack,
@@ -95,7 +103,7 @@ class CpuMeter:
         self.server_cpu = None if theirs is None else theirs - (self._theirs or 0.0)
 
 
-async def measure_shape(stack: Stack, procedure: str = "eia") -> tuple[int, ...]:
+async def measure_shape(stack: Stack, procedure: str = "eia") -> Shape:
     """One hoso dossier through the chain (also the warm-up): its activities per update."""
     proc = stack.procedures[procedure]
     async with stack.hoso_worker(queue := new_queue()):
@@ -134,9 +142,7 @@ async def run_hoso(
     return phase
 
 
-async def run_floor_phase(
-    stack: Stack, dossiers: int, concurrency: int, shape: tuple[int, ...]
-) -> Phase:
+async def run_floor_phase(stack: Stack, dossiers: int, concurrency: int, shape: Shape) -> Phase:
     latencies = Latencies()
     with CpuMeter(stack) as meter:
         await run_floor(
@@ -176,9 +182,7 @@ def latency_rows(hoso: Phase, floor: Phase) -> list[list[object]]:
     return rows
 
 
-def report(
-    dossiers: int, concurrency: int, shape: tuple[int, ...], hoso: Phase, floor: Phase
-) -> str:
+def report(dossiers: int, concurrency: int, shape: Shape, hoso: Phase, floor: Phase) -> str:
     rows = [
         row("dossiers per second", hoso.rate, floor.rate, "/s"),
         row("wall time", hoso.seconds, floor.seconds, "s"),
@@ -194,7 +198,7 @@ def report(
     return (
         f"`uv run python -m bench.throughput --dossiers {dossiers} --concurrency {concurrency}`: "
         f"{dossiers:,} EIA dossiers (online delivery, every stage approved: {len(shape) - 1} "
-        f"signed updates and {sum(shape)} activities each, shape {list(shape)}), "
+        f"signed updates and {activity_count(shape)} activities each, shape {describe(shape)}), "
         f"{concurrency} in flight; the floor first, then hoso, each with its own in-process "
         "worker (same limits) on the same dev server (SQLite file, WAL).\n\n"
         + table(["", "hoso", "floor", "hoso / floor"], rows)
@@ -203,9 +207,7 @@ def report(
     )
 
 
-async def benchmark(
-    stack: Stack, dossiers: int, concurrency: int
-) -> tuple[tuple[int, ...], Phase, Phase]:
+async def benchmark(stack: Stack, dossiers: int, concurrency: int) -> tuple[Shape, Phase, Phase]:
     shape = await measure_shape(stack)
     floor = await run_floor_phase(stack, dossiers, concurrency, shape)
     hoso = await run_hoso(stack, dossiers, concurrency)

@@ -29,7 +29,15 @@ from sqlmodel import Session, select
 
 from activities.database import make_engine
 from bench.dossiers import Step, Submitter, confirmation, drive, perform, settle, stage_steps
-from bench.floor import FloorWorkflow, floor_worker, shape_of, start_floor, worker_tuning
+from bench.floor import (
+    FloorWorkflow,
+    Shape,
+    activity_count,
+    floor_worker,
+    shape_of,
+    start_floor,
+    worker_tuning,
+)
 from bench.results import add_result_arguments, ratio, table, write_section
 from bench.stack import Stack, bench_stack, log_file, new_queue, worker_logs
 from models.calendar import VIETNAM, WorkingCalendar
@@ -153,7 +161,7 @@ async def _skip_to(stack: Stack, day: date) -> None:
         await env.sleep(target - now)
 
 
-async def measure_shapes(stack: Stack, queue: str) -> dict[tuple[str, DeliveryChannel], list[int]]:
+async def measure_shapes(stack: Stack, queue: str) -> dict[tuple[str, DeliveryChannel], Shape]:
     """Each procedure and delivery's shape, from one hoso dossier each (also the warm-up)."""
     shapes = {}
     submitter = Submitter(stack, queue)
@@ -164,7 +172,7 @@ async def measure_shapes(stack: Stack, queue: str) -> dict[tuple[str, DeliveryCh
         steps = [step for group in groups(stack, plan) for step in group]
         await drive(stack, handle, steps, settled=True)
         await settle(handle)
-        shapes[(name, delivery)] = list(shape_of(await handle.fetch_history()))
+        shapes[(name, delivery)] = shape_of(await handle.fetch_history())
     return shapes
 
 
@@ -230,7 +238,7 @@ async def run_year(
         "floor": floor_seconds,
         "statuses": statuses,
         "updates": sum(len(s) - 1 for s in (shapes[(p.procedure, p.delivery)] for p in plans)),
-        "activities": sum(sum(shapes[(p.procedure, p.delivery)]) for p in plans),
+        "activities": sum(activity_count(shapes[(p.procedure, p.delivery)]) for p in plans),
         "year_days": year_days,
         "whole_year": days is None,
         "warmups": len(shapes),

@@ -87,6 +87,7 @@ class DossierWorkflow:
         for ticket, _ in self._inbox:
             self._outcomes[ticket] = f"dossier {self._state.code} is closed"
         self._inbox.clear()
+        await self._transitions.settle()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
 

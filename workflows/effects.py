@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -32,6 +33,9 @@ RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
 )
 TIMEOUT = timedelta(seconds=30)
+# Notices go out while the dossier moves on: an officer's action waits for the record and the
+# forms, not for the email. Dossiers started before this sent them one after the other.
+CONCURRENT_NOTICES = "concurrent-notices"
 
 
 class Effects:
@@ -41,6 +45,8 @@ class Effects:
         self._submission = submission
         self._state = state
         self._count = 0
+        self._notices: list[asyncio.Task[None]] = []
+        self.failed_unrecorded = False  # a notice failed since the projection last saw the state
 
     def _key(self, what: str) -> str:
         self._count += 1
@@ -49,6 +55,7 @@ class Effects:
     async def record(self) -> None:
         """Writes the state to the projection (an upsert: a retry changes nothing)."""
         self._count += 1
+        self.failed_unrecorded = False
         await workflow.execute_activity_method(
             ProjectionActivities.record_dossier,
             DossierProjection(
@@ -89,6 +96,13 @@ class Effects:
             recipient=recipient,
             context=base | context,
         )
+        if workflow.patched(CONCURRENT_NOTICES):
+            self._notices = [task for task in self._notices if not task.done()]
+            self._notices.append(asyncio.create_task(self._send(notification)))
+        else:
+            await self._send(notification)
+
+    async def _send(self, notification: Notification) -> None:
         try:
             await workflow.execute_activity_method(
                 NotificationActivities.send_notification,
@@ -100,7 +114,14 @@ class Effects:
             # A notice that failed for good must not hold the dossier: record it for operators.
             cause = str(err.cause) if err.cause else str(err)
             self._state.failures.append(f"notification {notification.key}: {cause}")
+            self.failed_unrecorded = True
             workflow.logger.warning("notification_failed", extra={"key": notification.key})
+
+    async def notices_sent(self) -> None:
+        """Waits for the notices still going out (each ends sent or recorded as failed)."""
+        while pending := [task for task in self._notices if not task.done()]:
+            await asyncio.wait(pending)
+        self._notices.clear()
 
     async def issue_form(self, kind: FormKind, **context: str) -> FormRef:
         """Issues a form sealed by the agency over the record so far, then records it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
@@ -16,7 +17,9 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowHandle
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -139,7 +142,25 @@ async def running_worker(env: WorkflowEnvironment, settings: Settings) -> AsyncI
         finally:
             for handle in _started.pop(queue, []):
                 with contextlib.suppress(RPCError):
+                    await _quiet(handle)
                     await handle.terminate("test finished")
+
+
+async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 10.0) -> None:
+    """Lets the activities still running end first (notices go out after an update returns):
+    the time-skipping server leaks its time lock when a dossier is terminated mid-activity."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        raw = await handle._client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(
+                namespace=handle._client.namespace,
+                execution=WorkflowExecution(workflow_id=handle.id),
+            )
+        )  # raw: the test server's datetime search attributes do not parse in `describe()`
+        running = WorkflowExecutionStatus.RUNNING.value
+        if raw.workflow_execution_info.status != running or not raw.pending_activities:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def start(

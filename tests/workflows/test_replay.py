@@ -18,12 +18,14 @@ from worker import WORKFLOW_RUNNER
 from workflows.dossier import DossierWorkflow
 
 ROOT = Path(__file__).resolve().parents[1] / "histories"
-# The current recordings, and those from before officers' credentials (dossiers still running
-# from then must replay too: `workflow.patched("officer-credentials")`).
-HISTORIES = sorted(ROOT.glob("*.json")) + sorted(ROOT.glob("before-credentials/*.json"))
+# The current recordings, and those of earlier versions: dossiers still running from then must
+# replay too (`workflow.patched`: "officer-credentials", "concurrent-notices",
+# "changed-search-attributes").
+EARLIER = [ROOT / "before-credentials", ROOT / "before-concurrent-notices"]
+HISTORIES = sorted(ROOT.glob("*.json")) + [p for f in EARLIER for p in sorted(f.glob("*.json"))]
 
 
-@pytest.mark.parametrize("folder", [ROOT, ROOT / "before-credentials"])
+@pytest.mark.parametrize("folder", [ROOT, *EARLIER])
 def test_main_paths_have_recorded_histories(folder: Path) -> None:
     names = {path.stem for path in folder.glob("*.json")}
     assert {

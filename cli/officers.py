@@ -45,7 +45,7 @@ async def issue(
             raise CommandError(f"{out} appeared meanwhile: not overwritten")
         render.success(
             f"token {cert.token_id} for {officer} written to {out}, valid until"
-            f" {cert.expires_at:%Y-%m-%d}; use it with HOSO_TOKEN_FILE={out}"
+            f" {cert.expires_at:%Y-%m-%d}; use it with HOSO_TOKEN_FILE={out.resolve()}"
         )
         return
     render.info(
@@ -101,14 +101,20 @@ async def revoke_command(
         return
     render.success(f"revoked {len(revoked)} token(s): {', '.join(revoked)}")
     reached = await _refresh(ctx.settings)
-    render.info(f"{reached} open dossiers reload their trust anchors")
+    render.info(_reloading(reached))
 
 
 async def refresh_trust() -> None:
     """Make every open dossier reload the issuer keys and revoked tokens (after a key change)."""
     ctx = open_context()
     reached = await _refresh(ctx.settings)
-    render.success(f"{reached} open dossiers reload their trust anchors")
+    render.success(_reloading(reached))
+
+
+def _reloading(n: int) -> str:
+    if n == 1:
+        return "1 open dossier reloads its trust anchors"
+    return f"{n} open dossiers reload their trust anchors"
 
 
 async def _refresh(settings) -> int:  # type: ignore[no-untyped-def]

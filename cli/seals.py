@@ -15,7 +15,8 @@ import typer
 
 from activities.keys import KeyFileError, load_public_keys
 from cli import render
-from cli.context import CommandError, command, open_context
+from cli.context import CommandError, command
+from config import get_settings
 from support.seals import AGENCY, PREFIX, SealError, create_seal_key
 
 
@@ -23,7 +24,7 @@ async def seal_key(
     agency: Annotated[str, typer.Argument(help="agency id as in its procedures, e.g. so-tnmt")],
 ) -> None:
     """Create the agency's Ed25519 seal key pair in the keys folder (HOSO_KEYS_DIR)."""
-    settings = open_context().settings
+    settings = get_settings()  # key files only: no database on a key-holding host
     folder = settings.resolved_keys_dir
     if not AGENCY.fullmatch(agency):
         raise CommandError(

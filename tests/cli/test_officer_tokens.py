@@ -110,7 +110,7 @@ def test_revoked_token_is_refused_by_the_cli_and_by_running_dossiers(
         runner, "officers", "revoke", "tn.reception", "--as", "tn.operator", token_file=ha
     )
     assert revoked.exit_code == 0, revoked.output
-    assert "open dossiers reload" in revoked.stdout
+    assert "open dossier" in revoked.stdout and "trust anchors" in revoked.stdout
 
     refused = run(runner, "act", code, "accept", "--as", "tn.reception", token_file=lan)
     assert refused.exit_code == 1 and "was revoked" in refused.stderr

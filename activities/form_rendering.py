@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -88,7 +89,9 @@ def _pool(processes: int) -> ProcessPoolExecutor:
 
 
 def _follow(worker: int) -> None:
-    """In a renderer: leave when the worker is gone (killed, it cannot stop its renderers)."""
+    """In a renderer: leave when the worker is gone (killed, it cannot stop its renderers); a
+    Ctrl-C meant for `hoso up` is the worker's to handle (it stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == worker:

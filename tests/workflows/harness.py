@@ -146,11 +146,12 @@ async def running_worker(env: WorkflowEnvironment, settings: Settings) -> AsyncI
                     await handle.terminate("test finished")
 
 
-async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 10.0) -> None:
+async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 60.0) -> None:
     """Lets the activities still running end first (notices go out after an update returns):
     the time-skipping server leaks its time lock when a dossier is terminated mid-activity."""
     deadline = asyncio.get_running_loop().time() + seconds
-    while asyncio.get_running_loop().time() < deadline:
+    quiet = 0  # consecutive looks with nothing running: one may fall between two activities
+    while asyncio.get_running_loop().time() < deadline and quiet < 3:
         raw = await handle._client.workflow_service.describe_workflow_execution(
             DescribeWorkflowExecutionRequest(
                 namespace=handle._client.namespace,
@@ -158,8 +159,9 @@ async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 10.0) -> Non
             )
         )  # raw: the test server's datetime search attributes do not parse in `describe()`
         running = WorkflowExecutionStatus.RUNNING.value
-        if raw.workflow_execution_info.status != running or not raw.pending_activities:
+        if raw.workflow_execution_info.status != running:
             return
+        quiet = 0 if raw.pending_activities else quiet + 1
         await asyncio.sleep(0.05)
 
 

@@ -13,6 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.database import DatabaseErrors, create_schema, make_engine, session_factory
 from activities.delivery import DeliveryActivities
 from activities.document_store import DocumentStore
+from activities.form_rendering import stop_renderers
 from activities.forms import FormActivities
 from activities.notify import LogChannel, NotificationActivities, SmtpChannel
 from activities.storage import ProjectionActivities
@@ -79,4 +80,5 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event | N
         log.info("worker_started", task_queue=settings.task_queue)
         async with worker:
             await (stop or asyncio.Event()).wait()
+        await asyncio.to_thread(stop_renderers)
         log.info("worker_stopped", task_queue=settings.task_queue)

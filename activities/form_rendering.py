@@ -101,6 +101,16 @@ def _follow(worker: int) -> None:
     threading.Thread(target=watch, name="follow-worker", daemon=True).start()
 
 
+def stop_renderers() -> None:
+    """Stops the renderer processes (the worker calls it when it stops): they finish the form
+    in hand and leave, and their semaphores with them."""
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True)
+
+
 def _discard(processes: int, pool: ProcessPoolExecutor) -> None:
     with _lock:
         if _pools.get(processes) is pool:

@@ -48,3 +48,12 @@ async def test_a_renderer_killed_mid_form_fails_the_attempt_and_the_retry_issues
     assert store.verify(retried.sha256)
     assert sorted(row.kind for row in form_rows(sessions)) == ["receipt", "refusal"]
     assert form_rendering._pools  # the new pool serves the next forms
+
+
+async def test_stopping_the_renderers_leaves_no_process_behind(
+    sessions: SessionFactory, store: DocumentStore
+) -> None:
+    await FormActivities(sessions, store, processes=1).issue_form(request(due_date="2027-01-12"))
+    form_rendering.stop_renderers()
+    left = [p for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())]
+    assert not form_rendering._pools and not left

@@ -14,7 +14,7 @@ from typing import Protocol
 import aiosmtplib
 import jinja2
 import structlog
-from sqlmodel import select
+from sqlmodel import Session, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -141,19 +141,18 @@ class NotificationActivities:
             channel=self._channel.name,
         )
 
-    def _address(self, notification: Notification) -> str:
+    def _address(self, session: Session, notification: Notification) -> str:
         to = notification.recipient
         if to.audience == "applicant":
             return to.email or to.phone or "applicant"
-        with self._sessions() as session:
-            query = select(OfficerRecord).where(OfficerRecord.active)
-            if to.role:
-                query = query.where(OfficerRecord.role == to.role)
-            if to.unit:
-                query = query.where(OfficerRecord.unit == to.unit)
-            if to.agency:
-                query = query.where(OfficerRecord.agency == to.agency)
-            emails = sorted(o.email for o in session.exec(query) if o.email)
+        query = select(OfficerRecord).where(OfficerRecord.active)
+        if to.role:
+            query = query.where(OfficerRecord.role == to.role)
+        if to.unit:
+            query = query.where(OfficerRecord.unit == to.unit)
+        if to.agency:
+            query = query.where(OfficerRecord.agency == to.agency)
+        emails = sorted(o.email for o in session.exec(query) if o.email)
         # Nobody with an email: the unit (or agency) is named, and the log channel's row shows it.
         return ", ".join(emails) or to.unit or to.agency or to.role or "officers"
 
@@ -162,7 +161,7 @@ class NotificationActivities:
         with self._sessions() as session:
             row = session.get(NotificationRecord, notification.key)
             if row is None:
-                recipient = self._address(notification)
+                recipient = self._address(session, notification)
                 row = NotificationRecord(
                     key=notification.key,
                     dossier_code=notification.dossier_code,

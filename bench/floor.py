@@ -132,7 +132,7 @@ def shape_of(history: WorkflowHistory) -> Shape:
     to the start); an activity that completed after its update did was left running."""
     phases: list[dict[int, list[int]]] = [{}]  # per phase: batch (workflow task) → activity ids
     phase_of_update: dict[str, int] = {}
-    open_updates: dict[str, int] = {}
+    open_updates: set[str] = set()
     completed_update_at: dict[int, int] = {}  # phase → event id of its update's completion
     done_at: dict[int, int] = {}  # activity (scheduled event id) → event id of its end
     for event in history.events:
@@ -140,16 +140,16 @@ def shape_of(history: WorkflowHistory) -> Shape:
         if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             accepted = event.workflow_execution_update_accepted_event_attributes
             phase_of_update[accepted.accepted_request.meta.update_id] = len(phases)
-            open_updates[accepted.accepted_request.meta.update_id] = len(phases)
+            open_updates.add(accepted.accepted_request.meta.update_id)
             phases.append({})
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             update_id = event.workflow_execution_update_completed_event_attributes.meta.update_id
-            open_updates.pop(update_id, None)
+            open_updates.discard(update_id)
             if update_id in phase_of_update:
                 completed_update_at[phase_of_update[update_id]] = event.event_id
         elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             task = event.activity_task_scheduled_event_attributes.workflow_task_completed_event_id
-            owner = next(iter(open_updates.values())) if len(open_updates) == 1 else 0
+            owner = phase_of_update[next(iter(open_updates))] if len(open_updates) == 1 else 0
             phases[owner].setdefault(task, []).append(event.event_id)
         elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             scheduled = event.activity_task_completed_event_attributes.scheduled_event_id

@@ -11,7 +11,6 @@ client sees it, and searched for the documents' marker and for any PDF (the issu
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -25,7 +24,7 @@ from temporalio.api.history.v1 import History
 from temporalio.client import WorkflowHistory
 
 from bench.dossiers import MARKER, Step, Submitter, drive, happy_path, rework_path
-from bench.results import table, write_section
+from bench.results import publish, run_benchmark, table
 from bench.stack import (
     Stack,
     add_server_arguments,
@@ -204,9 +203,7 @@ async def _main(args: argparse.Namespace) -> str:
         with worker_logs(log_file(stack, args)):
             results = await benchmark(stack)
     text = report(results)
-    if not args.no_write:
-        write_section("history", "History per dossier", text, path=args.results)
-    return text
+    return publish(args, "history", "History per dossier", text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -216,9 +213,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> str:
-    text = asyncio.run(_main(parser().parse_args(argv)))
-    print(text)
-    return text
+    return run_benchmark(_main, parser(), argv)
 
 
 if __name__ == "__main__":

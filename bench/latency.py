@@ -11,10 +11,9 @@ concurrency the same dossiers run side by side, as in an office at work.
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from bench.floor import Shape
-from bench.results import percentiles, table, write_section
+from bench.results import percentiles, publish, run_benchmark, table
 from bench.stack import Stack, add_server_arguments, bench_stack, log_file, worker_logs
 from bench.throughput import Phase, measure_shape, row, run_floor_phase, run_hoso
 
@@ -58,11 +57,7 @@ async def _main(args: argparse.Namespace) -> str:
         with worker_logs(log_file(stack, args)):
             shape, runs = await benchmark(stack, args.dossiers, levels)
     text = report(args.dossiers, shape, runs)
-    if not args.no_write:
-        write_section(
-            "latency", "Officer action latency (update round trip)", text, path=args.results
-        )
-    return text
+    return publish(args, "latency", "Officer action latency (update round trip)", text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -74,9 +69,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> str:
-    text = asyncio.run(_main(parser().parse_args(argv)))
-    print(text)
-    return text
+    return run_benchmark(_main, parser(), argv)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from bench.floor import (
     start_floor,
     worker_tuning,
 )
-from bench.results import mib, percentiles, table, write_section
+from bench.results import mib, percentiles, publish, run_benchmark, table
 from bench.stack import (
     Stack,
     add_server_arguments,
@@ -199,9 +199,7 @@ async def _main(args: argparse.Namespace) -> str:
             floor = await open_floor(stack, args.dossiers, args.batch, start_shape, True)
         cache = stack.settings.worker_max_cached_workflows
     text = report(args.dossiers, hoso, floor, cache)
-    if not args.no_write:
-        write_section("open_dossiers", "Scale of open dossiers", text, path=args.results)
-    return text
+    return publish(args, "open_dossiers", "Scale of open dossiers", text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -213,9 +211,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> str:
-    text = asyncio.run(_main(parser().parse_args(argv)))
-    print(text)
-    return text
+    return run_benchmark(_main, parser(), argv)
 
 
 if __name__ == "__main__":

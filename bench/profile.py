@@ -22,7 +22,7 @@ from pyinstrument import Profiler
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 
-from bench.results import table, write_section
+from bench.results import publish, table
 from bench.sampler import Profile, ThreadSampler, ranked
 from bench.stack import Stack
 from bench.throughput import Phase, measure_shape, run_hoso
@@ -141,7 +141,5 @@ async def profiled_benchmark(stack: Stack, args: argparse.Namespace) -> str:
     codes = random.Random(6).sample(phase.codes, min(SAMPLE, len(phase.codes)))
     histories = [await stack.client.get_workflow_handle(c).fetch_history() for c in codes]
     text = render(sampler.profile, phase, timing_breakdown(histories), len(histories), out)
-    if not args.no_write:
-        title = "Profile: where the worker's time goes (throughput run)"
-        write_section("profile", title, text, path=args.results)
-    return text
+    title = "Profile: where the worker's time goes (throughput run)"
+    return publish(args, "profile", title, text)

@@ -13,7 +13,7 @@ import argparse
 import time
 
 from bench import report_bench
-from bench.results import add_result_arguments, table, write_section
+from bench.results import add_result_arguments, publish, table
 
 
 def report(n: int, runs: int, timings: dict[str, float], seconds: float) -> str:
@@ -37,10 +37,7 @@ def main(argv: list[str] | None = None) -> str:
     began = time.perf_counter()
     timings = report_bench.main(args.dossiers, runs=args.runs)
     text = report(args.dossiers, args.runs, timings, time.perf_counter() - began)
-    if not args.no_write:
-        write_section(
-            "reports", f"Reports over {args.dossiers:,} dossiers", text, path=args.results
-        )
+    publish(args, "reports", f"Reports over {args.dossiers:,} dossiers", text)
     print(text)
     return text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import platform
 import re
@@ -10,9 +11,10 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -61,6 +63,24 @@ def add_result_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-write", action="store_true", help="print the figures, leave the results file alone"
     )
+
+
+def publish(args: argparse.Namespace, key: str, title: str, text: str) -> str:
+    """Writes the benchmark's section (unless `--no-write`); returns `text`."""
+    if not args.no_write:
+        write_section(key, title, text, path=args.results)
+    return text
+
+
+def run_benchmark(
+    measure: Callable[[argparse.Namespace], Coroutine[Any, Any, str]],
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+) -> str:
+    """A benchmark's `main`: parses its arguments, measures, prints the figures."""
+    text = asyncio.run(measure(parser.parse_args(argv)))
+    print(text)
+    return text
 
 
 def write_section(key: str, title: str, body: str, path: Path = RESULTS) -> str:

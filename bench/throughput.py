@@ -31,7 +31,7 @@ from bench.floor import (
     shape_of,
     worker_tuning,
 )
-from bench.results import mib, percentiles, ratio, table, write_section
+from bench.results import mib, percentiles, publish, ratio, run_benchmark, table
 from bench.stack import (
     Stack,
     add_server_arguments,
@@ -223,9 +223,7 @@ async def _main(args: argparse.Namespace) -> str:
                 return await profiled_benchmark(stack, args)
             shape, hoso, floor = await benchmark(stack, args.dossiers, args.concurrency)
     text = report(args.dossiers, args.concurrency, shape, hoso, floor)
-    if not args.no_write:
-        write_section("throughput", "Throughput: EIA dossiers per second", text, path=args.results)
-    return text
+    return publish(args, "throughput", "Throughput: EIA dossiers per second", text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -241,9 +239,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> str:
-    text = asyncio.run(_main(parser().parse_args(argv)))
-    print(text)
-    return text
+    return run_benchmark(_main, parser(), argv)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from bench.floor import (
     start_floor,
     worker_tuning,
 )
-from bench.results import add_result_arguments, ratio, table, write_section
+from bench.results import add_result_arguments, publish, ratio, run_benchmark, table
 from bench.stack import Stack, bench_stack, log_file, new_queue, worker_logs
 from models.calendar import VIETNAM, WorkingCalendar
 from models.procedure import DeliveryChannel
@@ -288,9 +288,7 @@ async def _main(args: argparse.Namespace) -> str:
                 stack, args.dossiers, args.concurrency, args.days, progress=True
             )
     text = report(args.dossiers, args.concurrency, figures)
-    if not args.no_write:
-        write_section("year", "A simulated year (time-skipping server)", text, path=args.results)
-    return text
+    return publish(args, "year", "A simulated year (time-skipping server)", text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -306,9 +304,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> str:
-    text = asyncio.run(_main(parser().parse_args(argv)))
-    print(text)
-    return text
+    return run_benchmark(_main, parser(), argv)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import dataclasses
 import os
 import secrets
 import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -42,38 +41,23 @@ class EncryptionError(RuntimeError):
 class _Nonces:
     """Fresh 96-bit nonces from the OS's CSPRNG, drawn a few hundred at a time: one system call
     per payload would give up the GIL on the worker's event loop for each. Every nonce is handed
-    out once and never reused (the buffer only moves forward)."""
+    out once and never reused: the buffer only moves forward, and a forked child (another pid)
+    draws its own."""
 
     BATCH = 256
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._buffer, self._at = b"", 0
-        _ALL_NONCES.add(self)
-
-    def forget(self) -> None:
-        """A forked child starts with an empty buffer: it must not hand out its parent's."""
-        self._lock = threading.Lock()
-        self._buffer, self._at = b"", 0
+        self._buffer, self._at, self._pid = b"", 0, 0
 
     def next(self) -> bytes:
         with self._lock:
-            if self._at + NONCE_BYTES > len(self._buffer):
+            if self._at + NONCE_BYTES > len(self._buffer) or self._pid != os.getpid():
                 self._buffer, self._at = secrets.token_bytes(NONCE_BYTES * self.BATCH), 0
+                self._pid = os.getpid()
             nonce = self._buffer[self._at : self._at + NONCE_BYTES]
             self._at += NONCE_BYTES
             return nonce
-
-
-_ALL_NONCES: weakref.WeakSet[_Nonces] = weakref.WeakSet()
-
-
-def _forget_nonces() -> None:
-    for nonces in _ALL_NONCES:
-        nonces.forget()
-
-
-os.register_at_fork(after_in_child=_forget_nonces)
 
 
 class EncryptionCodec(PayloadCodec):

@@ -59,6 +59,7 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
         workflows=[DossierWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
         activities=[
+            projection.record_change,
             projection.record_dossier,
             notifications.send_notification,
             forms.issue_form,

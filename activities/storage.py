@@ -1,4 +1,5 @@
-"""The projection: each dossier's state written to the database for search and reporting."""
+"""The projection: each dossier's row and its actions, documents and record entries, written to
+the database for search and reporting from the changes its workflow sends."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlmodel import Session, select
+from sqlalchemy import func, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, select
 from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.form_rendering import FORM_FORMAT
-from models.calendar import close_of_day
 from models.effects import DossierProjection
-from models.state import DossierState
+from models.projection import DossierChange, opening_from_state, whole
+from models.state import FormRef
 from models.tables import ActionRecord, DocumentRecord, DossierRecord, RecordEntryRecord
 
 log = structlog.get_logger()
@@ -25,103 +28,129 @@ class ProjectionActivities:
         self._sessions = session_factory
 
     @activity.defn
-    async def record_dossier(self, projection: DossierProjection) -> None:
-        """Upserts the dossier row, its actions (by seq), documents and record entries (by n); a
-        repeat adds nothing."""
-        state = projection.state
-        structlog.contextvars.bind_contextvars(dossier=state.code)
-        if await asyncio.to_thread(self._record, projection):
-            log.info("dossier_recorded", status=state.status.value, actions=len(state.actions))
+    async def record_change(self, change: DossierChange) -> None:
+        """Writes the dossier's row and the rows its change adds; a repeat adds nothing."""
+        structlog.contextvars.bind_contextvars(dossier=change.code)
+        if await asyncio.to_thread(record_change, self._sessions, change):
+            log.info("dossier_recorded", status=change.row.status, actions=change.actions_total)
         else:
-            log.info("stale_projection_ignored", actions=len(state.actions))
+            log.info("stale_projection_ignored", actions=change.actions_total)
 
-    def _record(self, projection: DossierProjection) -> bool:
-        return record_projection(self._sessions, projection)
+    @activity.defn
+    async def record_dossier(self, projection: DossierProjection) -> None:
+        """The whole state, as dossiers started before changes existed still send it."""
+        await self.record_change(as_change(projection))
 
 
-def record_projection(sessions: SessionFactory, projection: DossierProjection) -> bool:
-    """Writes the projection in one transaction; False when an older state came in late.
-
-    Shared by the activity and by `hoso rebuild`, so a rebuilt projection is the same rows.
-    """
+def as_change(projection: DossierProjection) -> DossierChange:
     state = projection.state
+    return whole(state, opening_from_state(state, projection.reference, projection.applicant))
+
+
+def record_change(sessions: SessionFactory, change: DossierChange) -> bool:
+    """Writes the change in one transaction; False when a newer one was written already (the
+    rows it adds are still added: they are the same rows). Shared by the activity and by
+    `hoso rebuild`, so a rebuilt projection is the same rows."""
     with sessions() as session:
-        known_seqs = set(
-            session.exec(
-                select(ActionRecord.seq).where(ActionRecord.dossier_code == state.code)
-            ).all()
-        )
-        if len(known_seqs) > len(state.actions):
-            return False  # the row already shows a newer state
-        changed = _upsert_dossier(session, projection)
-        session.flush()  # the dossier row exists before its actions point at it
-        for entry in state.actions:
-            if entry.seq not in known_seqs:
-                session.add(ActionRecord(dossier_code=state.code, **entry.model_dump()))
-                changed = True
-        changed = _add_documents(session, projection) or changed
-        changed = _add_record(session, state) or changed
-        if changed:
-            row = session.get(DossierRecord, state.code)
-            assert row is not None
-            row.updated_at = datetime.now(UTC)
-            session.add(row)
+        known = session.exec(
+            select(func.count()).where(ActionRecord.dossier_code == change.code)
+        ).one()
+        current = known <= change.actions_total
+        changed = _write_row(session, change) if current else False
+        changed = _add_rows(session, change) or changed
+        if changed and current:
+            row = session.get(DossierRecord, change.code)
+            if row is not None:
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
         session.commit()
-        return True
+        return current
 
 
-def dossier_fields(state: DossierState) -> dict[str, Any]:
-    """The dossier row's columns that follow the state (`hoso verify` compares them too)."""
-    return {
-        "status": state.status.value,
-        "stage": state.stage,
-        "unit": state.stage_unit,
-        "received_at": state.received_at,
-        "due_date": state.due_date,
-        "original_due_date": state.original_due_date,
-        "received_via": state.received_via,
-        "outcome": state.outcome,
-        "supplement_requests": state.supplement_requests,
-        "suspended_days": sum(s.working_days for s in state.suspensions),
-        "late_stages": sum(1 for visit in state.visits if visit.late),
-        "at_risk": state.at_risk,
-        "overdue": state.overdue,
-        "apologized": state.apology is not None,
-        "on_time": _on_time(state),
-        "closed_at": state.closed_at,
-    }
-
-
-def _upsert_dossier(session: Session, projection: DossierProjection) -> bool:
+def _write_row(session: Session, change: DossierChange) -> bool:
     """Creates or updates the dossier row; True when a field changed."""
-    state = projection.state
-    fields = dossier_fields(state)
-    row = session.get(DossierRecord, state.code)
+    fields = change.row.model_dump()
+    row = session.get(DossierRecord, change.code)
     if row is None:
+        if change.opening is None:
+            raise ValueError(f"dossier {change.code}: no row yet and no opening to create it")
         session.add(
             DossierRecord(
-                code=state.code,
-                reference=projection.reference,
-                procedure_code=state.procedure_code,
-                procedure_version=state.procedure_version,
-                agency=state.agency,
-                delivery=state.delivery.value,
-                applicant_name=projection.applicant.name,
-                applicant_id_number=projection.applicant.id_number,
-                submitted_at=state.submitted_at,
+                code=change.code,
                 updated_at=datetime.now(UTC),
+                **change.opening.model_dump(),
                 **fields,
             )
         )
+        session.flush()  # the dossier row exists before its actions point at it
         return True
-    changed = False
-    for name, value in fields.items():
-        if not same(getattr(row, name), value):
-            setattr(row, name, value)
-            changed = True
-    if changed:
+    differ = {name: value for name, value in fields.items() if not same(getattr(row, name), value)}
+    for name, value in differ.items():
+        setattr(row, name, value)
+    if differ:
         session.add(row)
-    return changed
+        session.flush()
+    return bool(differ)
+
+
+def _add_rows(session: Session, change: DossierChange) -> bool:
+    """Inserts the actions, documents, forms and entries not there yet; True when one was."""
+    code, now = change.code, datetime.now(UTC)
+    documents = [
+        {
+            "dossier_code": code,
+            "source": "applicant",
+            "added_at": now,
+            "seal": None,
+            **d.model_dump(),
+        }
+        for d in change.documents
+    ]
+    # issue_form registers a form first with its size; this is the fallback
+    documents += [form_row(code, form) for form in change.forms]
+    added = _insert_new(
+        session, ActionRecord, [{"dossier_code": code, **a.model_dump()} for a in change.actions]
+    )
+    added = _insert_new(session, DocumentRecord, documents) or added
+    entries = [{"dossier_code": code, **entry.model_dump()} for entry in change.record]
+    return _insert_new(session, RecordEntryRecord, entries) or added
+
+
+def form_row(code: str, form: FormRef, size: int = 0) -> dict[str, Any]:
+    """A form's document row, as `issue_form` registers it."""
+    return {
+        "dossier_code": code,
+        "kind": form.kind,
+        "file_name": f"{form.kind}.{FORM_FORMAT}",
+        "sha256": form.sha256,
+        "size": size,
+        "format": FORM_FORMAT,
+        "source": "form",
+        "added_at": form.issued_at,
+        "seal": form.seal.model_dump(mode="json") if form.seal else None,
+    }
+
+
+def register_forms(session: Session, code: str, forms: list[tuple[FormRef, int]]) -> bool:
+    """Registers forms (with their sizes) not registered yet; True when one was."""
+    return _insert_new(session, DocumentRecord, [form_row(code, f, size) for f, size in forms])
+
+
+def _insert_new(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> bool:
+    """One INSERT of the rows, each skipped where its unique key is taken (a repeat, or a form
+    `issue_form` registered first); True when one was added."""
+    if not rows:
+        return False
+    target = table.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        statement: Any = sqlite.insert(target).on_conflict_do_nothing()
+    elif dialect == "postgresql":
+        statement = postgresql.insert(target).on_conflict_do_nothing()
+    else:  # pragma: no cover - the two databases hoso runs on
+        statement = insert(target)
+    result = session.connection().execute(statement.returning(target.c.id), rows)
+    return bool(result.all())
 
 
 def same(stored: object, value: object) -> bool:
@@ -132,69 +161,3 @@ def same(stored: object, value: object) -> bool:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
     return stored == value
-
-
-def _on_time(state: DossierState) -> bool | None:
-    """Finished by its due date (as possibly re-set once by an apology); None while open."""
-    if state.closed_at is None or state.due_date is None:
-        return None
-    return state.closed_at <= close_of_day(state.due_date)
-
-
-def _add_documents(session: Session, projection: DossierProjection) -> bool:
-    """Adds the documents and forms not registered yet; True when one was added."""
-    state = projection.state
-    known = {
-        (kind, sha)
-        for kind, sha in session.exec(
-            select(DocumentRecord.kind, DocumentRecord.sha256).where(
-                DocumentRecord.dossier_code == state.code
-            )
-        ).all()
-    }
-    now, added = datetime.now(UTC), False
-    for document in state.documents:
-        if (document.kind, document.sha256) not in known:
-            known.add((document.kind, document.sha256))
-            added = True
-            session.add(
-                DocumentRecord(
-                    dossier_code=state.code,
-                    source="applicant",
-                    added_at=now,
-                    **document.model_dump(),
-                )
-            )
-    for form in state.forms:
-        if (form.kind, form.sha256) not in known:
-            known.add((form.kind, form.sha256))
-            added = True
-            session.add(  # issue_form registers it first with its size; this is the fallback
-                DocumentRecord(
-                    dossier_code=state.code,
-                    kind=form.kind,
-                    file_name=f"{form.kind}.{FORM_FORMAT}",
-                    sha256=form.sha256,
-                    size=0,
-                    format=FORM_FORMAT,
-                    source="form",
-                    added_at=form.issued_at,
-                    seal=form.seal.model_dump(mode="json") if form.seal else None,
-                )
-            )
-    return added
-
-
-def _add_record(session: Session, state: DossierState) -> bool:
-    """Appends the record entries not projected yet (never rewrites one); True when added."""
-    known = set(
-        session.exec(
-            select(RecordEntryRecord.n).where(RecordEntryRecord.dossier_code == state.code)
-        ).all()
-    )
-    added = False
-    for entry in state.record:
-        if entry.n not in known:
-            added = True
-            session.add(RecordEntryRecord(dossier_code=state.code, **entry.model_dump()))
-    return added

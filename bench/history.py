@@ -125,7 +125,7 @@ async def measure(stack: Stack, history: WorkflowHistory) -> HistoryFigures:
                 largest, where = size, name
             forbidden.update(f"{needle[:12]!r} in {name}" for needle in leaks(payload.data))
         sizes[name] += total
-        if name == "record_dossier input":
+        if name in ("record_dossier input", "record_change input"):
             records.append(total)
     return HistoryFigures(
         events=len(history.events),

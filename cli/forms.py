@@ -57,12 +57,14 @@ async def forms(
     if control_sheet:
         client = await connect(ctx.settings)
         source = await read_dossier(client, code)
-        if source.projection is None:
-            raise CommandError(f"{code} has no recorded state yet")
+        if source.state is None:
+            raise CommandError(
+                f"{code} has no recorded state yet (a running dossier's state comes from a worker)"
+            )
         now = datetime.now(UTC)
         data = render_control_sheet(
             source.submission.procedure,
-            source.projection.state,
+            source.state,
             source.submission.applicant.name,
             now,
         )

@@ -28,7 +28,8 @@ from models.actions import (
 from models.calendar import VIETNAM
 from models.dossier import DocumentRef, DossierSubmission
 from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
-from models.state import DossierState, FormRef
+from models.projection import DossierChange
+from models.state import DossierState, FormRef, StageVisit
 from support.calendars import calendar_for
 from support.client import connect
 from support.codec import EncryptionError, failure_text
@@ -44,6 +45,7 @@ UPDATE_INPUTS: dict[str, type[BaseModel]] = {
 }
 ACTIVITY_INPUTS: dict[str, type[BaseModel]] = {
     "record_dossier": DossierProjection,
+    "record_change": DossierChange,
     "send_notification": Notification,
     "issue_form": FormRequest,
     "deliver_result": ResultDelivery,
@@ -55,6 +57,7 @@ ACTIVITY_EVENTS = {
     "issue_form": "form issued",
     "deliver_result": "handed over",
     "record_dossier": "recorded",
+    "record_change": "recorded",
     "load_trust": "trust loaded",
 }
 
@@ -137,6 +140,8 @@ def _activity_detail(name: str, value: Any) -> str:
         return value.kind
     if isinstance(value, DossierProjection):
         return f"projection: {value.state.status.value}"
+    if isinstance(value, DossierChange):
+        return f"projection: {value.row.status}"
     if isinstance(value, ResultDelivery):
         return f"result by {value.channel.value}"
     return name
@@ -151,7 +156,8 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
     updates: dict[str, tuple[str, int]] = {}
     activities: dict[int, tuple[str, str]] = {}
     by_activity_id: dict[str, str] = {}  # what each activity is, for the ones still retrying
-    last_state: DossierState | None = None
+    visits: list[StageVisit] = []  # as the projection was last told
+    submitted = datetime.now(UTC)  # until the submission is read
 
     def add(event: HistoryEvent, kind: str, detail: str) -> int:
         at = event.event_time.ToDatetime(tzinfo=UTC)
@@ -164,6 +170,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             started = event.workflow_execution_started_event_attributes
             sub = await _decode(client, started.input.payloads, DossierSubmission)
             if isinstance(sub, DossierSubmission):
+                submitted = sub.submitted_at
                 detail = (
                     f"{sub.code}: procedure {sub.procedure.code} v{sub.procedure.version} "
                     f"({sub.procedure.name}), delivery {sub.delivery.value}; documents: "
@@ -195,8 +202,10 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             value = await _decode(client, scheduled.input.payloads, ACTIVITY_INPUTS.get(name, dict))
             activities[event.event_id] = (name, _activity_detail(name, value))
             by_activity_id[scheduled.activity_id] = activities[event.event_id][1]
-            if isinstance(value, DossierProjection):
-                last_state = value.state
+            if isinstance(value, DossierProjection | DossierChange):
+                visits = (
+                    value.state.visits if isinstance(value, DossierProjection) else value.visits
+                )
         elif which == "activity_task_completed_event_attributes":
             done_id = event.activity_task_completed_event_attributes.scheduled_event_id
             name, detail = activities.get(done_id, ("activity", "activity"))
@@ -205,7 +214,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
                 form = await _decode(client, done.result.payloads, FormRef)
                 if isinstance(form, FormRef):
                     detail += f" ({form.sha256[:12]}…)"
-            if name != "record_dossier" or everything:
+            if name not in ("record_dossier", "record_change") or everything:
                 add(event, ACTIVITY_EVENTS.get(name, "done"), detail)
         elif which == "activity_task_failed_event_attributes":
             failed = event.activity_task_failed_event_attributes
@@ -239,17 +248,17 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             add(event, "terminated", reason or "-")
         elif which == "workflow_execution_continued_as_new_event_attributes":
             add(event, "continued", "history continued in a new run")
-    if last_state is not None:  # each stage's time, told when it ended
-        entries = sorted([*entries, *stage_times(last_state)], key=lambda entry: entry.at)
+    if visits:  # each stage's time, told when it ended
+        entries = sorted([*entries, *stage_times(visits, submitted)], key=lambda entry: entry.at)
     entries.extend(await _retrying(handle, by_activity_id, converter))
     return entries
 
 
-def stage_times(state: DossierState) -> list[Entry]:
+def stage_times(visits: list[StageVisit], submitted_at: datetime) -> list[Entry]:
     """Time spent at each stage, in working days (the day a stage starts does not count)."""
-    calendar = calendar_for(state.submitted_at, get_settings())
+    calendar = calendar_for(submitted_at, get_settings())
     rows = []
-    for visit in state.visits:
+    for visit in visits:
         left = visit.left_at or datetime.now(UTC)
         days = calendar.working_days_between(
             visit.entered_at.astimezone(VIETNAM).date(), left.astimezone(VIETNAM).date()

@@ -21,7 +21,7 @@ def time_fields(
     used = max(calendar.working_days_between(start, today) - suspended, 0)
     fields = [("time used", f"{used} working days (suspensions excluded)")]
     if state.closed_at is None:
-        left = calendar.working_days_between(today, state.due_date)
+        left = calendar.working_days_left(state.received_at, today, state.due_date)
         late = calendar.working_days_between(state.due_date, today)
         fields.append(
             ("time left", f"{left} working days" if not late else f"{late} working days late")

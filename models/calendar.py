@@ -84,6 +84,11 @@ class WorkingCalendar(BaseModel):
                 count += 1
         return count
 
+    def working_days_left(self, received_at: datetime, today: date, due: date) -> int:
+        """Working days left until `due` on `today`. The clock starts on the receipt day, so a
+        dossier received on a day off or after 15:00 has all its days left until then."""
+        return self.working_days_between(max(today, self.receipt_day(received_at)), due)
+
 
 def close_of_day(day: date) -> datetime:
     """The end of office hours on `day`, in UTC."""

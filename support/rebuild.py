@@ -1,10 +1,11 @@
 """Rebuilding the projection from the workflow histories: the database is a projection.
 
-For each dossier, the history gives its submission (the workflow's input) and the last
-projection the workflow asked to record (`record_dossier`'s input); a running dossier answers its
-`state` query, which is newer still. Both are decoded with the client's data converter (so an
-encrypted history reads as the worker reads it) and written by the projection activity's own
-code, forms registered first as the form activity registers them.
+For each dossier, the history gives its submission (the workflow's input) and what the workflow
+told the projection (`record_change`'s inputs folded in order; `record_dossier`'s whole state for
+dossiers started before changes existed); a closed dossier's result and a running dossier's
+`state` query are newer still. All are decoded with the client's data converter (so an encrypted
+history reads as the worker reads it) and written by the projection activity's own code, forms
+registered first as the form activity registers them.
 """
 
 from __future__ import annotations
@@ -14,19 +15,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import select
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
-from activities.form_rendering import FORM_FORMAT
-from activities.storage import record_projection
+from activities.storage import as_change, record_change, register_forms
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
+from models.projection import DossierChange, fold, opening_of, whole
 from models.state import DossierState
-from models.tables import DocumentRecord
 
 WORKFLOW_TYPE = "DossierWorkflow"
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -42,10 +41,13 @@ class RebuildError(Exception):
 
 @dataclass(frozen=True)
 class DossierRecordSource:
-    """What a dossier's workflow says about it: its submission and its latest projection."""
+    """What a dossier's workflow says about it: its submission, its newest whole state (None
+    while only changes were recorded and no worker answers), and its projection as a whole
+    change."""
 
     submission: DossierSubmission
-    projection: DossierProjection | None
+    state: DossierState | None
+    projection: DossierChange | None
     running: bool
 
 
@@ -56,11 +58,12 @@ async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> An
 
 
 async def read_dossier(client: Client, code: str, *, live: bool = True) -> DossierRecordSource:
-    """The dossier's submission and latest projection, from its history (and its query if it is
-    running and `live`)."""
+    """The dossier's submission, newest state and projection, from its history (and its query
+    if it is running and `live`)."""
     handle = client.get_workflow_handle(code)
     submission: DossierSubmission | None = None
-    projection: DossierProjection | None = None
+    told: DossierChange | None = None
+    state: DossierState | None = None  # the newest whole state the history holds
     running = True
     async for event in handle.fetch_history_events():
         which = event.WhichOneof("attributes")
@@ -70,20 +73,33 @@ async def read_dossier(client: Client, code: str, *, live: bool = True) -> Dossi
             submission = await _decode(client, started.input.payloads, DossierSubmission)
         elif which == "activity_task_scheduled_event_attributes":
             scheduled = event.activity_task_scheduled_event_attributes
-            if scheduled.activity_type.name == "record_dossier":
-                projection = await _decode(client, scheduled.input.payloads, DossierProjection)
+            name, payloads = scheduled.activity_type.name, scheduled.input.payloads
+            if name == "record_dossier":
+                projection = await _decode(client, payloads, DossierProjection)
+                state, told = projection.state, as_change(projection)
+            elif name == "record_change":
+                told = fold(told, await _decode(client, payloads, DossierChange))
+        elif which == "workflow_execution_update_completed_event_attributes":
+            outcome = event.workflow_execution_update_completed_event_attributes.outcome
+            if outcome.HasField("success"):
+                state = await _decode(client, outcome.success.payloads, DossierState) or state
+        elif which == "workflow_execution_completed_event_attributes":
+            completed = event.workflow_execution_completed_event_attributes
+            state = await _decode(client, completed.result.payloads, DossierState) or state
     if submission is None:
         raise RebuildError(f"{code}: its history has no submission")
+    newest = None if running else state
     if running and live:
         try:
-            state = await handle.query("state", result_type=DossierState, rpc_timeout=QUERY_TIMEOUT)
-        except RPCError:
-            state = None  # no worker answers: the history's last projection will do
-        if isinstance(state, DossierState):
-            projection = DossierProjection(
-                state=state, reference=submission.reference, applicant=submission.applicant
+            answer = await handle.query(
+                "state", result_type=DossierState, rpc_timeout=QUERY_TIMEOUT
             )
-    return DossierRecordSource(submission=submission, projection=projection, running=running)
+        except RPCError:
+            answer = None  # no worker answers: the history's own will do
+        if isinstance(answer, DossierState):
+            state = newest = answer
+    projection = whole(newest, opening_of(submission)) if newest is not None else told
+    return DossierRecordSource(submission, state, projection, running)
 
 
 async def dossier_codes(client: Client) -> AsyncIterator[str]:
@@ -96,41 +112,19 @@ async def dossier_codes(client: Client) -> AsyncIterator[str]:
 
 
 def write_projection(
-    sessions: SessionFactory, store: DocumentStore, projection: DossierProjection
+    sessions: SessionFactory, store: DocumentStore, projection: DossierChange
 ) -> None:
-    """Writes the projection as the activities do: forms registered with their seals (as
-    issue_form does), then the dossier, its actions, documents and record entries
-    (record_dossier's own code)."""
-    state = projection.state
+    """Writes the projection as the activities do: forms registered with their sizes and seals
+    (as issue_form does), then the dossier, its actions, documents and record entries
+    (record_change's own code)."""
+    sizes = [
+        (form, store.path(form.sha256).stat().st_size if store.exists(form.sha256) else 0)
+        for form in projection.forms
+    ]
     with sessions() as session:
-        known = {
-            (kind, sha)
-            for kind, sha in session.exec(
-                select(DocumentRecord.kind, DocumentRecord.sha256).where(
-                    DocumentRecord.dossier_code == state.code
-                )
-            ).all()
-        }
-        for form in state.forms:
-            if (form.kind, form.sha256) in known:
-                continue
-            known.add((form.kind, form.sha256))
-            size = store.path(form.sha256).stat().st_size if store.exists(form.sha256) else 0
-            session.add(
-                DocumentRecord(
-                    dossier_code=state.code,
-                    kind=form.kind,
-                    file_name=f"{form.kind}.{FORM_FORMAT}",
-                    sha256=form.sha256,
-                    size=size,
-                    format=FORM_FORMAT,
-                    source="form",
-                    added_at=form.issued_at,
-                    seal=form.seal.model_dump(mode="json") if form.seal else None,
-                )
-            )
+        register_forms(session, projection.code, sizes)
         session.commit()
-    record_projection(sessions, projection)
+    record_change(sessions, projection)
 
 
 async def rebuild(

@@ -1,10 +1,11 @@
 """`hoso verify`: a dossier's tamper-evident record recomputed from its workflow history, and the
 projection, the document store and the seals checked against it, naming every difference.
 
-The record is read from the states the history itself holds (every `record_dossier` input, every
-update's result, the workflow's result) rather than by replaying the workflow: no worker code has
-to be trusted for it, and each entry is checked against the history's own inputs instead — the
-submission, every update accepted and applied (with the officer's signature), every form issued.
+The record is read from the states the history itself holds (the projection's changes folded in
+order, every update's result, the workflow's result) rather than by replaying the workflow: no
+worker code has to be trusted for it, and each entry is checked against the history's own inputs
+instead — the submission, every update accepted and applied (with the officer's signature), every
+form issued.
 Every state's record must be a prefix of the longest one; the longest is the record.
 
 When the server no longer holds the history (retention), the database's record is checked
@@ -29,7 +30,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
-from activities.storage import dossier_fields, same
+from activities.storage import as_change, same
 from models.actions import (
     CalendarChange,
     Cancellation,
@@ -41,6 +42,7 @@ from models.actions import (
 )
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
+from models.projection import DossierChange, fold, whole
 from models.record import RecordEntry, action_digest, input_digest
 from models.state import DossierState, FormRef
 from models.tables import (
@@ -109,11 +111,12 @@ class Update:
 
 @dataclass
 class History:
-    """What the workflow history says: the submission, every state it holds (in order), which
-    of them the projection was last written from, the updates applied and the forms issued."""
+    """What the workflow history says: the submission, every state it holds (in order, each as
+    a whole change), which of them the projection was last written from, the updates applied
+    and the forms issued."""
 
     submission: DossierSubmission | None = None
-    states: list[DossierState] = field(default_factory=list)
+    states: list[DossierChange] = field(default_factory=list)
     projected: int = -1
     updates: list[Update] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
@@ -121,7 +124,7 @@ class History:
     def record(self) -> list[RecordEntry]:
         return max((state.record for state in self.states), key=len, default=[])
 
-    def projection(self) -> DossierState | None:
+    def projection(self) -> DossierChange | None:
         return self.states[self.projected] if self.projected >= 0 else None
 
 
@@ -137,6 +140,7 @@ async def read_history(client: Client, code: str) -> History | None:
     found = History()
     accepted: dict[str, Update] = {}
     scheduled: dict[int, tuple[str, int]] = {}
+    told: DossierChange | None = None  # the projection's changes so far, folded
     try:
         async for event in client.get_workflow_handle(code).fetch_history_events():
             which = event.WhichOneof("attributes")
@@ -156,24 +160,29 @@ async def read_history(client: Client, code: str) -> History | None:
                 if update is not None and done.outcome.HasField("success"):
                     found.updates.append(update)
                     payloads = done.outcome.success.payloads
-                    found.states.append(await _decode(client, payloads, DossierState))
+                    found.states.append(whole(await _decode(client, payloads, DossierState)))
             elif which == "activity_task_scheduled_event_attributes":
                 attributes = event.activity_task_scheduled_event_attributes
                 name = attributes.activity_type.name
                 scheduled[event.event_id] = (name, len(found.states))
                 if name == "record_dossier":
                     projection = await _decode(client, attributes.input.payloads, DossierProjection)
-                    found.states.append(projection.state)
+                    told = as_change(projection)
+                    found.states.append(told)
+                elif name == "record_change":
+                    change = await _decode(client, attributes.input.payloads, DossierChange)
+                    told = fold(told, change)
+                    found.states.append(told)
             elif which == "activity_task_completed_event_attributes":
                 completed = event.activity_task_completed_event_attributes
                 name, position = scheduled.get(completed.scheduled_event_id, ("", -1))
-                if name == "record_dossier":
+                if name in ("record_dossier", "record_change"):
                     found.projected = max(found.projected, position)
                 elif name == "issue_form":
                     found.forms.append(await _decode(client, completed.result.payloads, FormRef))
             elif which == "workflow_execution_completed_event_attributes":
                 payloads = event.workflow_execution_completed_event_attributes.result.payloads
-                found.states.append(await _decode(client, payloads, DossierState))
+                found.states.append(whole(await _decode(client, payloads, DossierState)))
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return None
@@ -227,9 +236,9 @@ def check_dossier_row(report: Report, row: DossierRecord | None, history: Histor
     candidates = history.states[max(history.projected, 0) :]
     if not candidates:
         return
-    expected = [dossier_fields(state) for state in candidates]
+    expected = [state.row.model_dump() for state in candidates]
     if not any(all(same(getattr(row, k), v) for k, v in f.items()) for f in expected):
-        base = dossier_fields(projected) if projected is not None else expected[-1]
+        base = projected.row.model_dump() if projected is not None else expected[-1]
         changed = [k for k, v in base.items() if not same(getattr(row, k), v)]
         report.add(
             "the dossier row in the database differs from the history: "

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         Recipient,
         ResultDelivery,
     )
+    from models.projection import Marks, change_since, opening_of
     from models.state import DossierState, FormRef
     from workflows import record
 
@@ -36,6 +37,8 @@ TIMEOUT = timedelta(seconds=30)
 # Notices go out while the dossier moves on: an officer's action waits for the record and the
 # forms, not for the email. Dossiers started before this sent them one after the other.
 CONCURRENT_NOTICES = "concurrent-notices"
+# The projection is sent what changed since the last record, not the whole state each time.
+PROJECTION_CHANGES = "projection-changes"
 
 
 class Effects:
@@ -47,25 +50,34 @@ class Effects:
         self._count = 0
         self._notices: list[asyncio.Task[None]] = []
         self.failed_unrecorded = False  # a notice failed since the projection last saw the state
+        self._recorded: Marks | None = None  # how far the projection was told
 
     def _key(self, what: str) -> str:
         self._count += 1
         return f"{self._submission.code}:{self._count}:{what}"
 
     async def record(self) -> None:
-        """Writes the state to the projection (an upsert: a retry changes nothing)."""
+        """Tells the projection what changed (an upsert: a retry changes nothing). Dossiers
+        started before changes existed send their whole state each time."""
         self._count += 1
         self.failed_unrecorded = False
-        await workflow.execute_activity_method(
-            ProjectionActivities.record_dossier,
-            DossierProjection(
-                state=self._state,
-                reference=self._submission.reference,
-                applicant=self._submission.applicant,
-            ),
-            start_to_close_timeout=TIMEOUT,
-            retry_policy=RETRY,
-        )
+        state, sub, told = self._state, self._submission, self._recorded
+        self._recorded = Marks.of(state)  # before the await: an update may add to the state
+        if workflow.patched(PROJECTION_CHANGES):
+            opening = opening_of(sub) if told is None else None
+            await workflow.execute_activity_method(
+                ProjectionActivities.record_change,
+                change_since(state, told or Marks(), opening),
+                start_to_close_timeout=TIMEOUT,
+                retry_policy=RETRY,
+            )
+        else:
+            await workflow.execute_activity_method(
+                ProjectionActivities.record_dossier,
+                DossierProjection(state=state, reference=sub.reference, applicant=sub.applicant),
+                start_to_close_timeout=TIMEOUT,
+                retry_policy=RETRY,
+            )
 
     async def notify_applicant(self, template: str, **context: str) -> None:
         applicant = self._submission.applicant

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlmodel import col, select
 
 from activities.database import SessionFactory
 from activities.storage import ProjectionActivities
 from models.dossier import DossierStatus
+from models.projection import (
+    DossierOpening,
+    Marks,
+    change_since,
+    fold,
+    opening_from_state,
+    whole,
+)
 from models.state import FormRef
 from models.tables import ActionRecord, DocumentRecord, DossierRecord
 from tests.activities.conftest import APPLICANT, CODE, dossier_state, projection
@@ -106,3 +115,59 @@ async def test_a_closed_dossier_is_scored_on_time_against_its_due_date(
     dossier = stored(sessions)[0]
     assert dossier.status == "completed" and dossier.outcome == "approved"
     assert dossier.on_time is True and dossier.closed_at is not None
+
+
+def submission_opening() -> DossierOpening:
+    state = dossier_state()
+    return opening_from_state(state, "ref-1", APPLICANT)
+
+
+async def test_changes_in_order_write_the_dossier_and_each_row_once(
+    sessions: SessionFactory,
+) -> None:
+    """What the workflow sends: a first change with the opening, then only what was added."""
+    first = dossier_state(actions=1)
+    later = first.model_copy(
+        update={"actions": dossier_state(actions=3).actions, "stage": "head", "at_risk": True}
+    )
+    activities = ProjectionActivities(sessions)
+    await activities.record_change(change_since(first, Marks(), submission_opening()))
+    change = change_since(later, Marks.of(first))
+    assert [a.seq for a in change.actions] == [2, 3] and change.documents == []
+    await activities.record_change(change)
+    await activities.record_change(change)  # a retry adds nothing
+    dossier, seqs, documents = stored(sessions)
+    assert (dossier.stage, dossier.at_risk, dossier.reference) == ("head", True, "ref-1")
+    assert dossier.applicant_name == APPLICANT.name
+    assert seqs == [1, 2, 3] and [d.kind for d in documents] == ["eia_report"]
+
+
+async def test_a_late_older_change_adds_its_rows_but_does_not_roll_the_row_back(
+    sessions: SessionFactory,
+) -> None:
+    older = dossier_state(actions=2)
+    newer = dossier_state(actions=3).model_copy(update={"stage": "head"})
+    activities = ProjectionActivities(sessions)
+    await activities.record_change(change_since(newer, Marks(), submission_opening()))
+    await activities.record_change(change_since(older, Marks()))
+    dossier, seqs, _ = stored(sessions)
+    assert dossier.stage == "head" and seqs == [1, 2, 3]
+
+
+async def test_a_change_for_a_dossier_without_its_row_or_opening_is_refused(
+    sessions: SessionFactory,
+) -> None:
+    with pytest.raises(ValueError, match="no row yet and no opening"):
+        await ProjectionActivities(sessions).record_change(change_since(dossier_state(), Marks()))
+    with sessions() as session:
+        assert session.exec(select(ActionRecord)).all() == []  # nothing half-written
+
+
+def test_folding_changes_gives_the_whole_state() -> None:
+    states = [dossier_state(actions=n).model_copy(update={"stage": s}) for n, s in
+              ((1, "specialist"), (2, "head"), (4, "leader"))]  # fmt: skip
+    folded, marks = None, Marks()
+    for state in states:
+        folded = fold(folded, change_since(state, marks, submission_opening()))
+        marks = Marks.of(state)
+    assert folded == whole(states[-1], submission_opening())

@@ -119,8 +119,8 @@ async def test_forms_are_pdfs_with_vietnamese_text_and_the_control_sheet_lists_h
     assert "PHIẾU TIẾP NHẬN HỒ SƠ" in text and "Nguyễn Thị Hồng" in text
     assert codes["approved"] in text
 
-    assert source.projection is not None
-    state = source.projection.state
+    assert source.state is not None
+    state = source.state
     at = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
     sheet = render_control_sheet(source.submission.procedure, state, "Nguyễn Thị Hồng", at)
     assert sheet == render_control_sheet(source.submission.procedure, state, "Nguyễn Thị Hồng", at)

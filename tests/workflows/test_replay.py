@@ -20,8 +20,12 @@ from workflows.dossier import DossierWorkflow
 ROOT = Path(__file__).resolve().parents[1] / "histories"
 # The current recordings, and those of earlier versions: dossiers still running from then must
 # replay too (`workflow.patched`: "officer-credentials", "concurrent-notices",
-# "changed-search-attributes").
-EARLIER = [ROOT / "before-credentials", ROOT / "before-concurrent-notices"]
+# "changed-search-attributes", "projection-changes").
+EARLIER = [
+    ROOT / "before-credentials",
+    ROOT / "before-concurrent-notices",
+    ROOT / "before-projection-changes",
+]
 HISTORIES = sorted(ROOT.glob("*.json")) + [p for f in EARLIER for p in sorted(f.glob("*.json"))]
 
 

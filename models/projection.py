@@ -1,0 +1,184 @@
+"""What the projection is told after each transition: the dossier row and the rows added since.
+
+The workflow sends a `DossierChange` — the row's columns that follow the state, the actions,
+documents, forms and record entries added since the last one it sent, and the visits so far —
+rather than its whole state: a dossier's history then grows with what happened, not with the
+square of it. Folding a dossier's changes in order gives the projection as a whole (`fold`);
+`whole` turns a state (an update's result, a query's answer, a projection recorded before
+changes existed) into the same shape, so the projection, `hoso rebuild` and `hoso verify` read
+one kind of thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.calendar import close_of_day
+from models.dossier import Applicant, DocumentRef, DossierSubmission
+from models.record import RecordEntry
+from models.state import ActionEntry, DossierState, FormRef, StageVisit
+
+
+class DossierRow(BaseModel):
+    """The dossier row's columns that follow the state (`hoso verify` compares them too)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    stage: str | None = None
+    unit: str | None = None
+    received_at: datetime | None = None
+    due_date: date | None = None
+    original_due_date: date | None = None
+    received_via: str = "online"
+    outcome: str | None = None
+    supplement_requests: int = 0
+    suspended_days: int = 0
+    late_stages: int = 0
+    at_risk: bool = False
+    overdue: bool = False
+    apologized: bool = False
+    on_time: bool | None = None
+    closed_at: datetime | None = None
+
+
+class DossierOpening(BaseModel):
+    """The dossier row's columns fixed at submission; sent with a dossier's first change."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    procedure_code: str
+    procedure_version: int
+    agency: str
+    delivery: str
+    applicant_name: str
+    applicant_id_number: str
+    submitted_at: datetime
+
+
+class DossierChange(BaseModel):
+    """The row now, and what was added since the dossier's previous change (all of it in a
+    folded or whole change). Positions travel with the rows (`seq`, `n`), so a repeat adds
+    nothing; `actions_total` tells a late repeat from the newest change."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    opening: DossierOpening | None = None
+    row: DossierRow
+    actions_total: int = Field(ge=0, description="actions the dossier has, with these")
+    actions: list[ActionEntry] = Field(default_factory=list)
+    documents: list[DocumentRef] = Field(default_factory=list)
+    forms: list[FormRef] = Field(default_factory=list)
+    record: list[RecordEntry] = Field(default_factory=list)
+    visits: list[StageVisit] = Field(default_factory=list, description="all, as they stand")
+
+
+@dataclass(frozen=True)
+class Marks:
+    """How far the projection was told: the length of each list the changes carry."""
+
+    actions: int = 0
+    documents: int = 0
+    forms: int = 0
+    record: int = 0
+
+    @classmethod
+    def of(cls, state: DossierState) -> Marks:
+        return cls(len(state.actions), len(state.documents), len(state.forms), len(state.record))
+
+
+def row_of(state: DossierState) -> DossierRow:
+    return DossierRow(
+        status=state.status.value,
+        stage=state.stage,
+        unit=state.stage_unit,
+        received_at=state.received_at,
+        due_date=state.due_date,
+        original_due_date=state.original_due_date,
+        received_via=state.received_via,
+        outcome=state.outcome,
+        supplement_requests=state.supplement_requests,
+        suspended_days=sum(s.working_days for s in state.suspensions),
+        late_stages=sum(1 for visit in state.visits if visit.late),
+        at_risk=state.at_risk,
+        overdue=state.overdue,
+        apologized=state.apology is not None,
+        on_time=_on_time(state),
+        closed_at=state.closed_at,
+    )
+
+
+def _on_time(state: DossierState) -> bool | None:
+    """Finished by its due date (as possibly re-set once by an apology); None while open."""
+    if state.closed_at is None or state.due_date is None:
+        return None
+    return state.closed_at <= close_of_day(state.due_date)
+
+
+def opening_of(submission: DossierSubmission) -> DossierOpening:
+    return DossierOpening(
+        reference=submission.reference,
+        procedure_code=submission.procedure.code,
+        procedure_version=submission.procedure.version,
+        agency=submission.procedure.agency,
+        delivery=submission.delivery.value,
+        applicant_name=submission.applicant.name,
+        applicant_id_number=submission.applicant.id_number,
+        submitted_at=submission.submitted_at,
+    )
+
+
+def opening_from_state(state: DossierState, reference: str, applicant: Applicant) -> DossierOpening:
+    """The same columns from a whole state (what `record_dossier` was sent before changes)."""
+    return DossierOpening(
+        reference=reference,
+        procedure_code=state.procedure_code,
+        procedure_version=state.procedure_version,
+        agency=state.agency,
+        delivery=state.delivery.value,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        submitted_at=state.submitted_at,
+    )
+
+
+def change_since(
+    state: DossierState, marks: Marks, opening: DossierOpening | None = None
+) -> DossierChange:
+    """The change to send now, the projection having been told up to `marks`."""
+    return DossierChange(
+        code=state.code,
+        opening=opening,
+        row=row_of(state),
+        actions_total=len(state.actions),
+        actions=state.actions[marks.actions :],
+        documents=state.documents[marks.documents :],
+        forms=state.forms[marks.forms :],
+        record=state.record[marks.record :],
+        visits=state.visits,
+    )
+
+
+def whole(state: DossierState, opening: DossierOpening | None = None) -> DossierChange:
+    """The whole state as one change (everything added since nothing)."""
+    return change_since(state, Marks(), opening)
+
+
+def fold(base: DossierChange | None, change: DossierChange) -> DossierChange:
+    """`base` followed by `change`: the rows of both, the newer row and visits."""
+    if base is None:
+        return change
+    return change.model_copy(
+        update={
+            "opening": change.opening or base.opening,
+            "actions": [*base.actions, *change.actions],
+            "documents": [*base.documents, *change.documents],
+            "forms": [*base.forms, *change.forms],
+            "record": [*base.record, *change.record],
+        }
+    )

@@ -45,9 +45,11 @@ TEMPLATES.filters["vn_date"] = vietnamese_date
 
 
 class Channel(Protocol):
-    """Where a rendered message goes; raising makes the activity retry."""
+    """Where a rendered message goes; raising makes the activity retry. A channel whose outbox
+    row is the message itself (`in_outbox`) is sent by writing the row."""
 
     name: str
+    in_outbox: bool
 
     async def send(self, recipient: str, subject: str, body: str) -> None: ...
 
@@ -59,6 +61,7 @@ class LogChannel:
     """
 
     name = "log"
+    in_outbox = True
 
     async def send(self, recipient: str, subject: str, body: str) -> None:
         return None
@@ -68,6 +71,7 @@ class SmtpChannel:
     """Email through an SMTP server; an applicant without an email address is not an error."""
 
     name = "smtp"
+    in_outbox = False
 
     def __init__(
         self,
@@ -115,9 +119,13 @@ class NotificationActivities:
         refuses for good fails without retrying (the workflow records it and carries on)."""
         structlog.contextvars.bind_contextvars(dossier=notification.dossier_code)
         subject, body = _render(notification)
-        row = await asyncio.to_thread(self._outbox, notification, subject, body)
-        if row.sent_at is not None:
+        sent = self._channel.in_outbox  # written and sent in one transaction
+        row, wrote = await asyncio.to_thread(self._outbox, notification, subject, body, sent)
+        if row.sent_at is not None and not (sent and wrote):
             log.info("notification_already_sent", key=notification.key)
+            return
+        if sent:
+            self._log_sent(notification)
             return
         try:  # the stored message, so every attempt sends the same words to the same people
             await self._channel.send(row.recipient, row.subject, row.body)
@@ -134,6 +142,9 @@ class NotificationActivities:
                 non_retryable=permanent,
             ) from None
         await asyncio.to_thread(self._sent, notification.key)
+        self._log_sent(notification)
+
+    def _log_sent(self, notification: Notification) -> None:
         log.info(
             "notification_sent",
             key=notification.key,
@@ -156,25 +167,33 @@ class NotificationActivities:
         # Nobody with an email: the unit (or agency) is named, and the log channel's row shows it.
         return ", ".join(emails) or to.unit or to.agency or to.role or "officers"
 
-    def _outbox(self, notification: Notification, subject: str, body: str) -> NotificationRecord:
-        """The message's outbox row, written on the first attempt (one trip to a thread)."""
+    def _outbox(
+        self, notification: Notification, subject: str, body: str, sent: bool
+    ) -> tuple[NotificationRecord, bool]:
+        """The message's outbox row, written on the first attempt (one trip to a thread) and
+        marked sent in the same transaction when `sent`; True with it when this attempt wrote."""
         with self._sessions() as session:
             row = session.get(NotificationRecord, notification.key)
+            wrote = row is None
             if row is None:
-                recipient = self._address(session, notification)
                 row = NotificationRecord(
                     key=notification.key,
                     dossier_code=notification.dossier_code,
                     template=notification.template,
                     channel=self._channel.name,
-                    recipient=recipient,
+                    recipient=self._address(session, notification),
                     subject=subject,
                     body=body,
                     created_at=datetime.now(UTC),
                 )
+            if sent and row.sent_at is None:
+                row.attempts += 1
+                row.sent_at = datetime.now(UTC)
+                wrote = True
+            if wrote:
                 session.add(row)
                 session.commit()
-            return row
+            return row, wrote
 
     def _failed(self, key: str, error: str) -> None:
         with self._sessions() as session:

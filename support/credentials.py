@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ValidationError
 from sqlmodel import select
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowQueryFailedError
 
 from activities.keys import (
     KeyFileError,
@@ -323,8 +323,10 @@ async def send(
     handle: WorkflowHandle[Any, Any], update: Any, item: ItemT, credential: Credential
 ) -> Any:
     """Signs `item` for the dossier's current stage and executes `update` with it."""
-    state = await handle.query("state", result_type=DossierState)
-    stage = state.stage
+    try:
+        stage = await handle.query("stage", result_type=str)
+    except WorkflowQueryFailedError:  # answered by a worker from before the `stage` query
+        stage = (await handle.query("state", result_type=DossierState)).stage
     name = getattr(update, "__name__", str(update))
     signed = credential.sign(item, dossier=handle.id, stage=stage, update=name)
     return await handle.execute_update(update, signed)

@@ -152,6 +152,12 @@ class DossierWorkflow:
     def state(self) -> DossierState:
         return self._state
 
+    @workflow.query
+    def stage(self) -> str | None:
+        """Where the dossier is: what an officer's signature names (the whole state is not
+        needed, nor sent, to sign an action)."""
+        return self._state.stage
+
     @workflow.signal
     def refresh_trust(self) -> None:
         """Reload the trust anchors (after a revocation or a new issuer key); anyone may ask:

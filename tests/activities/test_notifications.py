@@ -191,6 +191,21 @@ async def test_log_channel_keeps_the_message_in_the_outbox_and_logs_no_personal_
         assert personal not in logged
 
 
+async def test_log_channel_writes_and_sends_once_however_often_it_is_retried(
+    sessions: SessionFactory,
+) -> None:
+    activities = NotificationActivities(sessions, LogChannel())
+    with capture_logs() as logs:
+        await activities.send_notification(notice())
+        await activities.send_notification(notice())  # a retry after the first attempt wrote
+    [row] = outbox(sessions)
+    assert row.sent_at is not None and row.attempts == 1
+    assert [e["event"] for e in logs if e["event"].startswith("notification_")] == [
+        "notification_sent",
+        "notification_already_sent",
+    ]
+
+
 @pytest.mark.parametrize("template", sorted(p.stem for p in TEMPLATES.glob("*.txt")))
 async def test_every_notice_reads_well_even_when_context_is_missing(
     sessions: SessionFactory, template: str

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import func, insert
+from sqlalchemy import String, cast, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 from temporalio import activity
@@ -47,17 +47,18 @@ def as_change(projection: DossierProjection) -> DossierChange:
     return whole(state, opening_from_state(state, projection.reference, projection.applicant))
 
 
-def record_change(sessions: SessionFactory, change: DossierChange) -> bool:
+def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bool = False) -> bool:
     """Writes the change in one transaction; False when a newer one was written already (the
     rows it adds are still added: they are the same rows). Shared by the activity and by
-    `hoso rebuild`, so a rebuilt projection is the same rows."""
+    `hoso rebuild`, so a rebuilt projection is the same rows; `repair` (the rebuild) also
+    rewrites action and record rows that differ from the workflow's."""
     with sessions() as session:
         known = session.exec(
             select(func.count()).where(ActionRecord.dossier_code == change.code)
         ).one()
         current = known <= change.actions_total
         changed = _write_row(session, change) if current else False
-        changed = _add_rows(session, change) or changed
+        changed = _add_rows(session, change, repair) or changed
         if changed and current:
             row = session.get(DossierRecord, change.code)
             if row is not None:
@@ -93,8 +94,9 @@ def _write_row(session: Session, change: DossierChange) -> bool:
     return bool(differ)
 
 
-def _add_rows(session: Session, change: DossierChange) -> bool:
-    """Inserts the actions, documents, forms and entries not there yet; True when one was."""
+def _add_rows(session: Session, change: DossierChange, repair: bool) -> bool:
+    """Inserts the actions, documents, forms and entries not there yet (and with `repair`,
+    rewrites the actions and entries that differ); True when a row was written."""
     code, now = change.code, datetime.now(UTC)
     documents = [
         {
@@ -108,12 +110,11 @@ def _add_rows(session: Session, change: DossierChange) -> bool:
     ]
     # issue_form registers a form first with its size; this is the fallback
     documents += [form_row(code, form) for form in change.forms]
-    added = _insert_new(
-        session, ActionRecord, [{"dossier_code": code, **a.model_dump()} for a in change.actions]
-    )
+    actions = [{"dossier_code": code, **a.model_dump()} for a in change.actions]
+    added = _insert_new(session, ActionRecord, actions, ("seq",) if repair else None)
     added = _insert_new(session, DocumentRecord, documents) or added
     entries = [{"dossier_code": code, **entry.model_dump()} for entry in change.record]
-    return _insert_new(session, RecordEntryRecord, entries) or added
+    return _insert_new(session, RecordEntryRecord, entries, ("n",) if repair else None) or added
 
 
 def form_row(code: str, form: FormRef, size: int = 0) -> dict[str, Any]:
@@ -136,19 +137,37 @@ def register_forms(session: Session, code: str, forms: list[tuple[FormRef, int]]
     return _insert_new(session, DocumentRecord, [form_row(code, f, size) for f, size in forms])
 
 
-def _insert_new(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> bool:
+def _insert_new(
+    session: Session,
+    table: type[SQLModel],
+    rows: list[dict[str, Any]],
+    repair: tuple[str, ...] | None = None,
+) -> bool:
     """One INSERT of the rows, each skipped where its unique key is taken (a repeat, or a form
-    `issue_form` registered first); True when one was added."""
+    `issue_form` registered first) — or, with `repair` (the key's columns after the dossier
+    code), rewritten where it differs; True when a row was written."""
     if not rows:
         return False
     target = table.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        statement: Any = sqlite.insert(target).on_conflict_do_nothing()
-    elif dialect == "postgresql":
-        statement = postgresql.insert(target).on_conflict_do_nothing()
-    else:  # pragma: no cover - the two databases hoso runs on
-        statement = insert(target)
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - hoso runs on these two
+        raise ValueError(f"no upsert for {dialect}")
+    statement: Any = (sqlite if dialect == "sqlite" else postgresql).insert(target)
+    if repair is None:
+        statement = statement.on_conflict_do_nothing()
+    else:
+        key = ("dossier_code", *repair)
+        columns = [name for name in rows[0] if name not in key]
+        # json has no equality in PostgreSQL: compare its text (one serializer wrote both)
+        differs = [
+            cast(target.c[name], String).is_distinct_from(cast(statement.excluded[name], String))
+            for name in columns
+        ]
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: statement.excluded[name] for name in columns},
+            where=or_(*differs),
+        )
     result = session.connection().execute(statement.returning(target.c.id), rows)
     return bool(result.all())
 

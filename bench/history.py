@@ -178,8 +178,9 @@ def report(results: list[tuple[str, str, HistoryFigures]]) -> str:
     return (
         "`uv run python -m bench.history`: one dossier per case, run to its end with stored "
         "documents (64 KB each); history as the server returns it (payloads encrypted). "
-        "`record_dossier` inputs: what the projection activity carries at each transition "
-        "(the whole state), first → last call.\n\n"
+        "Projection inputs (`record_change`): what the projection activity carries at each "
+        "transition (the dossier row and the rows added since the last one), first → last "
+        "call.\n\n"
         + table(
             [
                 "procedure",
@@ -187,7 +188,7 @@ def report(results: list[tuple[str, str, HistoryFigures]]) -> str:
                 "events",
                 "history",
                 "payloads",
-                "record_dossier inputs",
+                "projection inputs",
                 "largest payload",
                 "of the 10,240-event / 10 MB warnings",
             ],

@@ -116,7 +116,7 @@ def write_projection(
 ) -> None:
     """Writes the projection as the activities do: forms registered with their sizes and seals
     (as issue_form does), then the dossier, its actions, documents and record entries
-    (record_change's own code)."""
+    (record_change's own code), rewriting action and record rows that were modified."""
     sizes = [
         (form, store.path(form.sha256).stat().st_size if store.exists(form.sha256) else 0)
         for form in projection.forms
@@ -124,7 +124,7 @@ def write_projection(
     with sessions() as session:
         register_forms(session, projection.code, sizes)
         session.commit()
-    record_change(sessions, projection)
+    record_change(sessions, projection, repair=True)
 
 
 async def rebuild(

@@ -37,7 +37,7 @@ async def test_profile_says_where_the_time_goes(
     await throughput._main(throughput.parser().parse_args([*args, "--no-worker-log"]))
 
     body = section(results, "profile")
-    assert "CPU by thread" in body and "activity record_dossier: ran" in body
+    assert "CPU by thread" in body and "activity record_change: ran" in body
     assert (tmp_path / "profile" / "event-loop.txt").read_text(encoding="utf-8").strip()
 
 

@@ -160,6 +160,41 @@ async def test_a_modified_action_row_is_named_with_the_changed_column(
     ]
 
 
+async def test_a_rebuild_repairs_modified_action_and_record_rows(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    seq = dossier.action("approve", "specialist")
+    with dossier.session() as session:
+        row = session.exec(
+            select(ActionRecord).where(
+                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
+            )
+        ).one()
+        row.comment = "Không đạt"
+        entry = session.exec(
+            select(RecordEntryRecord).where(
+                RecordEntryRecord.dossier_code == dossier.code, RecordEntryRecord.n == 2
+            )
+        ).one()
+        entry.actor = "someone.else"
+        session.add_all([row, entry])
+        session.commit()
+    assert len((await dossier.verify(env.client)).differences) == 2
+
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    assert await rebuild(env.client, sessions, dossier.store, [dossier.code]) == [dossier.code]
+    report = await dossier.verify(env.client)
+    assert report.differences == []
+    with dossier.session() as session:
+        repaired = session.exec(
+            select(ActionRecord).where(
+                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
+            )
+        ).one()
+    assert repaired.comment == "Đạt yêu cầu"
+
+
 async def test_a_deleted_action_row_is_named(env: WorkflowEnvironment, settings: Settings) -> None:
     dossier = await eia_dossier(env, settings)
     seq = dossier.action("approve", "head")

@@ -96,7 +96,7 @@ async def test_dossiers_wait_out_a_database_and_mail_outage_and_lose_nothing(
         await until(
             rig.client,
             codes,
-            failing("record_dossier", 3, db_error),
+            failing("record_change", 3, db_error),
             "the projection writes did not fail and retry",
         )
         for code in codes:  # stopped: no receipt issued while the database is away

@@ -42,7 +42,7 @@ from models.actions import (
 )
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
-from models.projection import DossierChange, fold, whole
+from models.projection import DossierChange, fold, opening_of, whole
 from models.record import RecordEntry, action_digest, input_digest
 from models.state import DossierState, FormRef
 from models.tables import (
@@ -79,20 +79,6 @@ UPDATE_INPUTS: dict[str, type[BaseModel]] = {
 SIGNED_KINDS = frozenset(
     {"action", "supplement", "withdrawal", "cancellation", "delivery", "calendar", "retry"}
 )
-
-
-def submission_fields(sub: DossierSubmission) -> dict[str, Any]:
-    """The dossier row's columns that come from the submission."""
-    return {
-        "reference": sub.reference,
-        "procedure_code": sub.procedure.code,
-        "procedure_version": sub.procedure.version,
-        "agency": sub.procedure.agency,
-        "delivery": sub.delivery.value,
-        "applicant_name": sub.applicant.name,
-        "applicant_id_number": sub.applicant.id_number,
-        "submitted_at": sub.submitted_at,
-    }
 
 
 @dataclass
@@ -246,7 +232,7 @@ def check_dossier_row(report: Report, row: DossierRecord | None, history: Histor
             + " changed"
         )
     if history.submission is not None:
-        fields = submission_fields(history.submission)
+        fields = opening_of(history.submission).model_dump()
         changed = [k for k, v in fields.items() if not same(getattr(row, k), v)]
         if changed:
             report.add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from datetime import UTC, date, datetime
 from email.header import Header
@@ -51,7 +52,7 @@ class Channel(Protocol):
     name: str
     in_outbox: bool
 
-    async def send(self, recipient: str, subject: str, body: str) -> None: ...
+    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> None: ...
 
 
 class LogChannel:
@@ -63,7 +64,7 @@ class LogChannel:
     name = "log"
     in_outbox = True
 
-    async def send(self, recipient: str, subject: str, body: str) -> None:
+    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> None:
         return None
 
 
@@ -87,7 +88,7 @@ class SmtpChannel:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
         self._username, self._password, self._start_tls = username, password, start_tls
 
-    async def send(self, recipient: str, subject: str, body: str) -> None:
+    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> None:
         if "@" not in recipient:
             log.info("no_email_address", channel=self.name)
             return
@@ -97,6 +98,7 @@ class SmtpChannel:
         message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]
         message["From"], message["To"] = self._sender, recipient
         message["Date"] = formatdate(usegmt=True)
+        message["Message-ID"] = message_id(key, self._sender)
         await aiosmtplib.send(
             message,
             hostname=self._host,
@@ -128,7 +130,7 @@ class NotificationActivities:
             self._log_sent(notification)
             return
         try:  # the stored message, so every attempt sends the same words to the same people
-            await self._channel.send(row.recipient, row.subject, row.body)
+            await self._channel.send(row.recipient, row.subject, row.body, key=row.key)
         except Exception as err:
             permanent = _permanent(err)
             error = _describe(err) + (" (refused for good, not retried)" if permanent else "")
@@ -212,6 +214,14 @@ class NotificationActivities:
                 row.sent_at = datetime.now(UTC)
                 session.add(row)
                 session.commit()
+
+
+def message_id(key: str, sender: str) -> str:
+    """The same Message-ID for every attempt at one notice, so that a message sent again after
+    a worker died between the server's accept and the outbox's `sent` is known as a duplicate by
+    mail servers and readers; a hash, so the dossier code is not in the header."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@{sender.rpartition('@')[2] or 'hoso.invalid'}>"
 
 
 def _describe(err: Exception) -> str:

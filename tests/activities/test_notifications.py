@@ -79,6 +79,31 @@ async def test_supplement_request_is_mailed_once_with_everything_missing(
     assert row.sent_at is not None and row.attempts == 1 and row.channel == "smtp"
 
 
+async def test_a_notice_sent_again_after_a_lost_sent_mark_carries_the_same_message_id(
+    sessions: SessionFactory, smtp: tuple[Inbox, int]
+) -> None:
+    """The worker died between the mail server's accept and the outbox's `sent`: the retry
+    sends the message again, and readers' mail programs can tell it is the same one."""
+    inbox, port = smtp
+    activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+    await activities.send_notification(notice())
+    with sessions() as session:
+        [row] = session.exec(select(NotificationRecord)).all()
+        row.sent_at = None
+        session.add(row)
+        session.commit()
+    await activities.send_notification(notice())
+
+    ids = [message["Message-ID"] for _, message in inbox.messages]
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert ids[0].endswith("@" + SENDER.rpartition("@")[2] + ">") and CODE not in ids[0]
+    other = Notification(
+        key="other", dossier_code=CODE, template="dossier_submitted", recipient=to_applicant()
+    )
+    await activities.send_notification(other)
+    assert inbox.messages[-1][1]["Message-ID"] != ids[0]
+
+
 async def test_receipt_notice_gives_the_due_date_as_vietnamese_readers_write_it(
     sessions: SessionFactory, smtp: tuple[Inbox, int]
 ) -> None:

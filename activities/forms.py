@@ -7,16 +7,15 @@ import asyncio
 from typing import Protocol
 
 import structlog
-from sqlmodel import select
 from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
-from activities.form_rendering import FORM_FORMAT, render, render_form, render_form_pdf
+from activities.form_rendering import render, render_form, render_form_pdf
+from activities.storage import register_forms
 from models.effects import FormRequest
 from models.record import GENESIS, FormSeal, seal_message
 from models.state import FormRef
-from models.tables import DocumentRecord
 
 log = structlog.get_logger()
 __all__ = ["FormActivities", "Sealer", "render_form", "render_form_pdf"]
@@ -47,16 +46,23 @@ class FormActivities:
         """Renders, stores, seals and registers the form; a retry gives the same form and seal."""
         structlog.contextvars.bind_contextvars(dossier=request.dossier_code)
         data = await render(request, self._processes)
-        sha, seal = await asyncio.to_thread(self._keep, request, data)
-        log.info("form_issued", kind=request.kind, sha256=sha, sealed=seal is not None)
-        return FormRef(kind=request.kind, sha256=sha, issued_at=request.issued_at, seal=seal)
+        form = await asyncio.to_thread(self._keep, request, data)
+        log.info("form_issued", kind=request.kind, sha256=form.sha256, sealed=form.seal is not None)
+        return form
 
-    def _keep(self, request: FormRequest, data: bytes) -> tuple[str, FormSeal | None]:
+    def _keep(self, request: FormRequest, data: bytes) -> FormRef:
         """Stores, seals and registers the rendered form (one trip to a thread)."""
         sha = self._store.put(data)
-        seal = self._seal(request, sha)
-        self._register(request, sha, len(data), seal)
-        return sha, seal
+        form = FormRef(
+            kind=request.kind,
+            sha256=sha,
+            issued_at=request.issued_at,
+            seal=self._seal(request, sha),
+        )
+        with self._sessions() as session:
+            register_forms(session, request.dossier_code, [(form, len(data))])
+            session.commit()
+        return form
 
     def _seal(self, request: FormRequest, sha: str) -> FormSeal | None:
         """The agency's seal over the form and the dossier's record so far."""
@@ -72,28 +78,3 @@ class FormActivities:
             head=head,
         )
         return FormSeal(key=agency, signature=self._seals.sign(agency, message), head=head)
-
-    def _register(self, request: FormRequest, sha: str, size: int, seal: FormSeal | None) -> None:
-        with self._sessions() as session:
-            exists = session.exec(
-                select(DocumentRecord.id).where(
-                    DocumentRecord.dossier_code == request.dossier_code,
-                    DocumentRecord.kind == request.kind,
-                    DocumentRecord.sha256 == sha,
-                )
-            ).first()
-            if exists is None:
-                session.add(
-                    DocumentRecord(
-                        dossier_code=request.dossier_code,
-                        kind=request.kind,
-                        file_name=f"{request.kind}.{FORM_FORMAT}",
-                        sha256=sha,
-                        size=size,
-                        format=FORM_FORMAT,
-                        source="form",
-                        added_at=request.issued_at,
-                        seal=seal.model_dump(mode="json") if seal else None,
-                    )
-                )
-                session.commit()

@@ -122,8 +122,8 @@ class NotificationActivities:
         structlog.contextvars.bind_contextvars(dossier=notification.dossier_code)
         subject, body = _render(notification)
         sent = self._channel.in_outbox  # written and sent in one transaction
-        row, wrote = await asyncio.to_thread(self._outbox, notification, subject, body, sent)
-        if row.sent_at is not None and not (sent and wrote):
+        row, sent_before = await asyncio.to_thread(self._outbox, notification, subject, body, sent)
+        if sent_before:
             log.info("notification_already_sent", key=notification.key)
             return
         if sent:
@@ -173,9 +173,11 @@ class NotificationActivities:
         self, notification: Notification, subject: str, body: str, sent: bool
     ) -> tuple[NotificationRecord, bool]:
         """The message's outbox row, written on the first attempt (one trip to a thread) and
-        marked sent in the same transaction when `sent`; True with it when this attempt wrote."""
+        marked sent in the same transaction when `sent`; True with it when an earlier attempt
+        had sent it already."""
         with self._sessions() as session:
             row = session.get(NotificationRecord, notification.key)
+            sent_before = row is not None and row.sent_at is not None
             wrote = row is None
             if row is None:
                 row = NotificationRecord(
@@ -195,7 +197,7 @@ class NotificationActivities:
             if wrote:
                 session.add(row)
                 session.commit()
-            return row, wrote
+            return row, sent_before
 
     def _failed(self, key: str, error: str) -> None:
         with self._sessions() as session:

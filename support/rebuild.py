@@ -63,7 +63,8 @@ async def read_dossier(client: Client, code: str, *, live: bool = True) -> Dossi
     handle = client.get_workflow_handle(code)
     submission: DossierSubmission | None = None
     told: DossierChange | None = None
-    state: DossierState | None = None  # the newest whole state the history holds
+    state: DossierState | None = None  # the newest whole state the history holds …
+    newer: Sequence[Payload] = ()  # … unless a later result holds one (decoded once, at the end)
     running = True
     async for event in handle.fetch_history_events():
         which = event.WhichOneof("attributes")
@@ -76,16 +77,16 @@ async def read_dossier(client: Client, code: str, *, live: bool = True) -> Dossi
             name, payloads = scheduled.activity_type.name, scheduled.input.payloads
             if name == "record_dossier":
                 projection = await _decode(client, payloads, DossierProjection)
-                state, told = projection.state, as_change(projection)
+                state, told, newer = projection.state, as_change(projection), ()
             elif name == "record_change":
                 told = fold(told, await _decode(client, payloads, DossierChange))
         elif which == "workflow_execution_update_completed_event_attributes":
             outcome = event.workflow_execution_update_completed_event_attributes.outcome
             if outcome.HasField("success"):
-                state = await _decode(client, outcome.success.payloads, DossierState) or state
+                newer = outcome.success.payloads
         elif which == "workflow_execution_completed_event_attributes":
-            completed = event.workflow_execution_completed_event_attributes
-            state = await _decode(client, completed.result.payloads, DossierState) or state
+            newer = event.workflow_execution_completed_event_attributes.result.payloads
+    state = await _decode(client, newer, DossierState) or state
     if submission is None:
         raise RebuildError(f"{code}: its history has no submission")
     newest = None if running else state

@@ -75,6 +75,12 @@ class Dossier:
     def action(self, name: str, stage: str) -> int:
         return next(a.seq for a in self.result.actions if a.action == name and a.stage == stage)
 
+    def action_row(self, session: Session, seq: int) -> ActionRecord:
+        query = select(ActionRecord).where(
+            ActionRecord.dossier_code == self.code, ActionRecord.seq == seq
+        )
+        return session.exec(query).one()
+
     def document(self, kind: str) -> DocumentRef:
         return next(d for d in self.result.documents if d.kind == kind)
 
@@ -145,11 +151,7 @@ async def test_a_modified_action_row_is_named_with_the_changed_column(
     dossier = await eia_dossier(env, settings)
     seq = dossier.action("approve", "specialist")
     with dossier.session() as session:
-        row = session.exec(
-            select(ActionRecord).where(
-                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
-            )
-        ).one()
+        row = dossier.action_row(session, seq)
         row.comment = "Không đạt"
         session.add(row)
         session.commit()
@@ -166,11 +168,7 @@ async def test_a_rebuild_repairs_modified_action_and_record_rows(
     dossier = await eia_dossier(env, settings)
     seq = dossier.action("approve", "specialist")
     with dossier.session() as session:
-        row = session.exec(
-            select(ActionRecord).where(
-                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
-            )
-        ).one()
+        row = dossier.action_row(session, seq)
         row.comment = "Không đạt"
         entry = session.exec(
             select(RecordEntryRecord).where(
@@ -187,11 +185,7 @@ async def test_a_rebuild_repairs_modified_action_and_record_rows(
     report = await dossier.verify(env.client)
     assert report.differences == []
     with dossier.session() as session:
-        repaired = session.exec(
-            select(ActionRecord).where(
-                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
-            )
-        ).one()
+        repaired = dossier.action_row(session, seq)
     assert repaired.comment == "Đạt yêu cầu"
 
 
@@ -199,11 +193,7 @@ async def test_a_deleted_action_row_is_named(env: WorkflowEnvironment, settings:
     dossier = await eia_dossier(env, settings)
     seq = dossier.action("approve", "head")
     with dossier.session() as session:
-        row = session.exec(
-            select(ActionRecord).where(
-                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
-            )
-        ).one()
+        row = dossier.action_row(session, seq)
         session.delete(row)
         session.commit()
     report = await dossier.verify(env.client)
@@ -370,11 +360,7 @@ async def test_without_the_history_the_seals_still_expose_a_rewritten_record(
     seq = dossier.action("approve", "specialist")
     entry = next(e for e in dossier.result.record if e.subject.get("seq") == seq)
     with dossier.session() as session:
-        action = session.exec(
-            select(ActionRecord).where(
-                ActionRecord.dossier_code == dossier.code, ActionRecord.seq == seq
-            )
-        ).one()
+        action = dossier.action_row(session, seq)
         action.comment = "Không đạt"
         session.add(action)
         changed = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
+from temporalio.api.enums.v1 import PendingWorkflowTaskState
 from temporalio.client import (
     Client,
     WorkflowHandle,
@@ -32,8 +33,16 @@ from workflows.dossier import DossierWorkflow
 
 T = TypeVar("T")
 RPC_TIMEOUT = timedelta(seconds=10)
+# The SDK polls for an update's outcome and a workflow's result with no deadline of its own: an
+# update the server forgot in a restart would be waited for forever. A try is given this long.
+CALL_WAIT = 30.0
 # What a fault does to a call in flight: the server or the dossier's worker went away mid-call.
-TRANSIENT = (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowQueryFailedError)
+TRANSIENT = (
+    RPCError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    WorkflowQueryFailedError,
+    TimeoutError,
+)
 
 
 @dataclass(frozen=True)
@@ -67,10 +76,11 @@ def eia_path(proc: Procedure | None = None) -> list[Step]:
 
 
 async def patiently(call: Callable[[], Awaitable[T]], *, deadline: float) -> T:
-    """`call()` again until it gets through a fault (the server restarting, a worker killed)."""
+    """`call()` again until it gets through a fault (the server restarting, a worker killed);
+    each try given CALL_WAIT at most, since the SDK's own polls have no deadline."""
     while True:
         try:
-            return await call()
+            return await asyncio.wait_for(call(), CALL_WAIT)
         except TRANSIENT:
             if time.monotonic() > deadline:
                 raise
@@ -90,6 +100,10 @@ class Load:
     progress: int = 0
     retried: int = 0
     faults: Counter[str] = field(default_factory=Counter)
+    # What each unfinished dossier is waiting on, for the report of a load that runs out of time,
+    # and what else that report should say (the workers' state and logs).
+    waiting: dict[str, str] = field(default_factory=dict)
+    context: Callable[[], str] | None = None
 
     @property
     def per_dossier(self) -> int:
@@ -105,18 +119,56 @@ class Load:
 
         async def one(sub: DossierSubmission) -> DossierState:
             async with gate:
-                return await self.dossier(sub, deadline, upto)
+                state = await self.dossier(sub, deadline, upto)
+                self.waiting.pop(sub.code, None)
+                return state
 
-        return await asyncio.gather(*(one(sub) for sub in subs))
+        try:
+            return await asyncio.wait_for(
+                asyncio.gather(*(one(sub) for sub in subs)), self.timeout + 15
+            )
+        except TRANSIENT as err:  # a hang, or a fault that outlasted the deadline
+            raise AssertionError(f"{err!r}\n{await self.stuck()}") from err
+
+    async def stuck(self) -> str:
+        """Each dossier still unfinished: what the load waits for and what the server says."""
+        lines = [f"{len(self.waiting)} dossiers unfinished:"]
+        for code, what in sorted(self.waiting.items())[:10]:
+            lines.append(f"{code}: {what}")
+            try:
+                described = await self.client.get_workflow_handle(code).describe(
+                    rpc_timeout=RPC_TIMEOUT
+                )
+            except RPCError as err:
+                lines.append(f"  describe failed: {err}")
+                continue
+            raw = described.raw_description
+            lines.append(
+                f"  {described.status.name if described.status else '?'},"
+                f" {described.history_length} events,"
+                f" workflow task {PendingWorkflowTaskState.Name(raw.pending_workflow_task.state)}"
+                f" (attempt {raw.pending_workflow_task.attempt})"
+            )
+            for pending in raw.pending_activities:
+                lines.append(
+                    f"  activity {pending.activity_type.name}: attempt {pending.attempt},"
+                    f" {pending.last_failure.message[:200]}"
+                )
+        if self.context is not None:
+            lines.append(self.context())
+        return "\n".join(lines)
 
     async def dossier(
         self, sub: DossierSubmission, deadline: float, upto: int | None = None
     ) -> DossierState:
+        self.waiting[sub.code] = "start"
         await patiently(lambda: start_dossier(self.client, sub, self.task_queue), deadline=deadline)
         handle = self.client.get_workflow_handle_for(DossierWorkflow.run, sub.code)
         for n, step in enumerate(self.path[:upto]):
+            self.waiting[sub.code] = f"action {n} ({step.officer.id} {step.action} at {step.stage})"
             await self.act(handle, step, n, deadline)
             self.progress += 1
+        self.waiting[sub.code] = "its state" if upto is not None else "its result"
         if upto is not None:
             return await self.state(handle, deadline)
         return await patiently(lambda: handle.result(rpc_timeout=RPC_TIMEOUT), deadline=deadline)
@@ -152,11 +204,14 @@ class Load:
                 item, dossier=handle.id, stage=stage, update="act"
             )
             try:
-                await handle.execute_update(
-                    DossierWorkflow.act,
-                    signed,
-                    id=f"{handle.id}/{n}/{rejected}",
-                    rpc_timeout=RPC_TIMEOUT,
+                await asyncio.wait_for(
+                    handle.execute_update(
+                        DossierWorkflow.act,
+                        signed,
+                        id=f"{handle.id}/{n}/{rejected}",
+                        rpc_timeout=RPC_TIMEOUT,
+                    ),
+                    CALL_WAIT,
                 )
                 return
             except TRANSIENT as err:

@@ -198,6 +198,15 @@ class Workers:
             worker.stop()
         self.running.clear()
 
+    def report(self, tail: int = 40) -> str:
+        """Each running worker: alive or its exit code, and the last lines of its log."""
+        lines = []
+        for worker in self.running:
+            state = "alive" if worker.alive() else f"exited {worker.process.returncode}"
+            lines.append(f"worker pid {worker.pid}: {state}")
+            lines += ["  " + line for line in worker.output().splitlines()[-tail:]]
+        return "\n".join(lines)
+
     def outputs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.folder.glob("*.log")))
 

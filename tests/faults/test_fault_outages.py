@@ -81,7 +81,9 @@ async def test_dossiers_wait_out_a_database_and_mail_outage_and_lose_nothing(
     mail.start()
     try:
         rig = await rigging.up(workers=1, notification_channel="smtp", smtp_port=mail.port)
-        load = Load(rig.client, rig.settings.task_queue, DOSSIERS, timeout=180)
+        load = Load(
+            rig.client, rig.settings.task_queue, DOSSIERS, timeout=180, context=rig.workers.report
+        )
         subs = eia_submissions(DOSSIERS)
         codes = [s.code for s in subs]
         await load.run(subs, upto=0)  # submitted: at reception, the applicant told by mail

@@ -35,7 +35,9 @@ async def test_notice_refused_for_good_is_recorded_and_the_dossier_goes_on(
         with Session(engine) as session:  # the officers' registry: their addresses
             publish_paths(session, [PROCEDURES])
         engine.dispose()
-        load = Load(rig.client, rig.settings.task_queue, DOSSIERS, timeout=150)
+        load = Load(
+            rig.client, rig.settings.task_queue, DOSSIERS, timeout=150, context=rig.workers.report
+        )
         subs = eia_submissions(DOSSIERS)
         results = await load.run(subs)
         code = subs[0].code

@@ -23,7 +23,9 @@ async def test_dossiers_carry_on_after_the_server_restarts_on_its_file_database(
     rigging: Rigging, rng: random.Random
 ) -> None:
     rig = await rigging.up(workers=1)
-    load = Load(rig.client, rig.settings.task_queue, CONCURRENCY, timeout=240)
+    load = Load(
+        rig.client, rig.settings.task_queue, CONCURRENCY, timeout=240, context=rig.workers.report
+    )
     subs = eia_submissions(DOSSIERS)
     total = DOSSIERS * load.per_dossier
     began = time.monotonic()

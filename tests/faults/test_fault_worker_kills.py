@@ -26,7 +26,9 @@ async def test_every_dossier_completes_once_while_workers_are_killed_at_random(
     rigging: Rigging, rng: random.Random
 ) -> None:
     rig = await rigging.up(workers=WORKERS)
-    load = Load(rig.client, rig.settings.task_queue, CONCURRENCY, timeout=330)
+    load = Load(
+        rig.client, rig.settings.task_queue, CONCURRENCY, timeout=330, context=rig.workers.report
+    )
     subs = eia_submissions(DOSSIERS)
     total = DOSSIERS * load.per_dossier
     began = time.monotonic()

@@ -19,7 +19,11 @@ class Settings(BaseSettings):
     )
     temporal_namespace: str = Field(default="default", description="Temporal namespace")
     temporal_ui_port: int = Field(default=8233, description="Web UI port of the embedded server")
-    task_queue: str = Field(default="hoso", description="task queue of the dossier workers")
+    task_queue: str = Field(
+        default="hoso",
+        pattern=r"^[A-Za-z0-9._:/-]{1,200}$",
+        description="task queue of the dossier workers (letters, digits, . _ : / -)",
+    )
     data_dir: Path = Field(default=Path("data"), description="folder for the embedded state")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default a SQLite file in the data folder"

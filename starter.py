@@ -39,11 +39,21 @@ app = typer.Typer(
 def _configure(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step (to stderr)."),
 ) -> None:
-    """Logs go to stderr: warnings only for commands, every step with --verbose or `up`."""
+    """Logs go to stderr: warnings only for commands, every step with --verbose or `up`.
+    A setting that does not validate (a HOSO_ variable) is one red line, before any command."""
+    from pydantic import ValidationError
+
+    from cli import render
+    from cli.context import describe
     from config import get_settings
     from logs import configure_logging
 
-    configure_logging("INFO" if verbose else get_settings().log_level)
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        render.error(describe(exc) or str(exc))
+        raise typer.Exit(1) from None
+    configure_logging("INFO" if verbose else settings.log_level)
 
 
 stack.register(app)

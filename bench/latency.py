@@ -15,7 +15,7 @@ import argparse
 from bench.floor import Shape
 from bench.results import percentiles, publish, run_benchmark, table
 from bench.stack import Stack, add_server_arguments, bench_stack, log_file, worker_logs
-from bench.throughput import Phase, measure_shape, row, run_floor_phase, run_hoso
+from bench.throughput import ORDER, Phase, measure_shape, paired, row
 
 
 async def benchmark(
@@ -24,8 +24,7 @@ async def benchmark(
     shape = await measure_shape(stack)
     runs = []
     for concurrency in levels:
-        floor = await run_floor_phase(stack, dossiers, concurrency, shape)
-        hoso = await run_hoso(stack, dossiers, concurrency)
+        hoso, floor = await paired(stack, dossiers, concurrency, shape)
         runs.append((concurrency, hoso, floor))
     return shape, runs
 
@@ -44,7 +43,7 @@ def report(dossiers: int, shape: Shape, runs: list[tuple[int, Phase, Phase]]) ->
     return (
         f"`uv run python -m bench.latency --dossiers {dossiers} --concurrency {levels}`: at each "
         f"load, {dossiers} EIA dossiers ({updates} signed updates each, {dossiers * updates:,} "
-        "round trips per system), the floor first, then hoso. The update round trip is "
+        f"round trips per system), in the order {ORDER}. The update round trip is "
         "`execute_update` from the call to the new state; the whole action adds what an "
         "officer's client does before it (query the stage, sign).\n\n"
         + table(["", "hoso", "floor", "hoso / floor"], rows)

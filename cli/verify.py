@@ -11,6 +11,7 @@ from rich.markup import escape
 from cli import render
 from cli.context import CommandError, command, open_context
 from support.client import connect
+from support.rebuild import dossier_codes
 from support.seals import SealError, public_seals
 from support.verify import projected_codes, verify_dossier
 
@@ -18,12 +19,14 @@ from support.verify import projected_codes, verify_dossier
 async def verify(
     code: Annotated[str | None, typer.Argument(help="one dossier code")] = None,
     everything: Annotated[
-        bool, typer.Option("--all", help="every dossier in the database")
+        bool,
+        typer.Option("--all", help="every dossier in the database or on the server"),
     ] = False,
 ) -> None:
     """Recompute dossiers' tamper-evident records from their histories and name every
     difference in the database, the document store and the seals: a modified row, a deleted
-    action, a replaced document, a forged result. Exit code 1 if any."""
+    action, a replaced document, a forged result, a dossier the database lost. Exit code 1 if
+    any."""
     if (code is None) == (not everything):
         raise CommandError("name one dossier CODE or --all")
     ctx = open_context()
@@ -32,9 +35,13 @@ async def verify(
     except SealError as exc:
         raise CommandError(str(exc)) from exc
     client = await connect(ctx.settings)
-    codes = [code] if code else projected_codes(ctx.sessions)
+    if code:
+        codes = [code]
+    else:  # a dossier the database lost entirely is known to the server only
+        known = [c async for c in dossier_codes(client, ctx.settings.task_queue)]
+        codes = sorted(set(projected_codes(ctx.sessions)) | set(known))
     if not codes:
-        render.info("no dossier in the database")
+        render.info("no dossier in the database or on the server")
     failed = 0
     for each in codes:
         report = await verify_dossier(client, ctx.sessions, ctx.store, keys, each)

@@ -103,10 +103,13 @@ async def read_dossier(client: Client, code: str, *, live: bool = True) -> Dossi
     return DossierRecordSource(submission, state, projection, running)
 
 
-async def dossier_codes(client: Client) -> AsyncIterator[str]:
-    """Every dossier the server knows (its visibility), each once, latest run."""
+async def dossier_codes(client: Client, task_queue: str) -> AsyncIterator[str]:
+    """Every dossier the server knows (its visibility) on this deployment's task queue (another
+    deployment's dossiers in the same namespace have their own projection), each once, latest
+    run."""
     seen: set[str] = set()
-    async for execution in client.list_workflows(f'WorkflowType="{WORKFLOW_TYPE}"'):
+    query = f"WorkflowType = '{WORKFLOW_TYPE}' AND TaskQueue = '{task_queue}'"
+    async for execution in client.list_workflows(query):
         if execution.id not in seen:
             seen.add(execution.id)
             yield execution.id

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from activities.keys import write_private
@@ -104,6 +105,15 @@ def test_unreachable_server_is_one_line(
     result = hoso(runner, "status", "so-tnmt-250701-0001")
     assert result.exit_code == 1
     assert "cannot reach the Temporal server at 127.0.0.1:1" in result.stderr
+
+
+def test_a_task_queue_that_would_break_the_server_queries_is_refused(
+    runner: CliRunner, cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOSO_TASK_QUEUE", "hoso' OR TaskQueue != '")
+    result = hoso(runner, "verify", "--all")
+    assert result.exit_code == 1
+    assert "task_queue" in result.stderr and "Traceback" not in result.output, result.output
 
 
 def test_officer_actions_move_the_dossier_and_show_in_history(

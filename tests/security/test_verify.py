@@ -40,7 +40,7 @@ from models.tables import (
     RecordEntryRecord,
 )
 from starter import app
-from support.rebuild import rebuild
+from support.rebuild import dossier_codes, rebuild
 from support.seals import AgencySeals, public_seals
 from support.verify import Update, check_history, read_history, verify_dossier
 from support.verify_checks import Report
@@ -101,16 +101,19 @@ def consulted(agency: str) -> Any:
     return next(o for o in officers().values() if o.agency == agency)
 
 
-async def eia_dossier(env: WorkflowEnvironment, settings: Settings) -> Dossier:
+async def eia_dossier(
+    env: WorkflowEnvironment, settings: Settings, queue: str | None = None
+) -> Dossier:
     """The EIA sample through its whole chain: a supplement (with a new drawing), reception,
-    specialist, three consulted agencies, head of division, the director's approval."""
+    specialist, three consulted agencies, head of division, the director's approval; on its
+    own task queue, or `queue`."""
     proc = procedure("eia")
     store = DocumentStore(settings.resolved_document_dir)
     sub = submission("eia")
     sub = sub.model_copy(
         update={"documents": [stored(store, d.kind, "bản gốc") for d in sub.documents]}
     )
-    async with running_worker(env, settings) as queue:
+    async with running_worker(env, settings, queue) as queue:
         handle = await start(env.client, queue, sub)
         reception = assignee(proc, "reception")
         await act(handle, reception, "request_supplement", missing=["Bản vẽ mặt bằng tổng thể"])
@@ -504,6 +507,8 @@ def cli_env(
     dev_env: WorkflowEnvironment, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
     monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
+    # the shared server holds other tests' dossiers: this deployment's are on its own queue
+    monkeypatch.setenv("HOSO_TASK_QUEUE", f"verify-{uuid.uuid4()}")
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
@@ -517,8 +522,8 @@ def hoso(*args: str) -> Any:
 async def test_verify_command_prints_one_line_per_dossier_and_fails_on_a_difference(
     dev_env: WorkflowEnvironment, cli_env: Settings
 ) -> None:
-    first = await eia_dossier(dev_env, cli_env)
-    second = await eia_dossier(dev_env, cli_env)
+    first = await eia_dossier(dev_env, cli_env, cli_env.task_queue)
+    second = await eia_dossier(dev_env, cli_env, cli_env.task_queue)
 
     result = await asyncio.to_thread(hoso, "verify", first.code)
     assert result.exit_code == 0, result.output
@@ -543,3 +548,35 @@ async def test_verify_command_prints_one_line_per_dossier_and_fails_on_a_differe
     result = await asyncio.to_thread(hoso, "verify")
     assert result.exit_code == 1
     assert "name one dossier CODE or --all" in result.stderr
+
+
+async def test_verify_all_names_a_dossier_the_database_lost_and_rebuild_all_brings_it_back(
+    dev_env: WorkflowEnvironment, cli_env: Settings
+) -> None:
+    kept = await eia_dossier(dev_env, cli_env, cli_env.task_queue)
+    lost = await eia_dossier(dev_env, cli_env, cli_env.task_queue)
+    with lost.session() as session:
+        for table in (ActionRecord, DocumentRecord, RecordEntryRecord, DeliveryRecord):
+            session.exec(delete(table).where(table.dossier_code == lost.code))  # type: ignore[call-overload]
+        session.exec(delete(DossierRecord).where(DossierRecord.code == lost.code))  # type: ignore[call-overload]
+        session.commit()
+    while len([c async for c in dossier_codes(dev_env.client, cli_env.task_queue)]) < 2:
+        await asyncio.sleep(0.1)  # the server's list catches up with its dossiers
+
+    result = await asyncio.to_thread(hoso, "verify", "--all")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert f"{kept.code}: record intact ({len(kept.result.record)} entries, 4 documents," in (
+        result.stdout
+    )
+    assert f"{lost.code}: the dossier row is missing from the database (deleted)" in lines
+
+    result = await asyncio.to_thread(hoso, "rebuild", "--all")
+    assert result.exit_code == 0, result.output
+    assert "rebuilt 2 dossiers" in result.stdout
+    result = await asyncio.to_thread(hoso, "verify", "--all")
+    assert result.exit_code == 0, result.output
+    assert sorted(result.stdout.splitlines()) == sorted(
+        f"{d.code}: record intact ({len(d.result.record)} entries, 4 documents, 3 forms sealed)"
+        for d in (kept, lost)
+    )

@@ -128,13 +128,16 @@ _started: dict[str, list[WorkflowHandle]] = {}
 
 
 @asynccontextmanager
-async def running_worker(env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[str]:
-    """A worker on its own task queue; dossiers left open are terminated when it stops.
+async def running_worker(
+    env: WorkflowEnvironment, settings: Settings, queue: str | None = None
+) -> AsyncIterator[str]:
+    """A worker on its own task queue (or `queue`); dossiers left open are terminated when it
+    stops.
 
     On the shared time-skipping server an open dossier without a worker would keep time
     jumping ahead for every later test.
     """
-    queue = f"test-{uuid.uuid4()}"
+    queue = queue or f"test-{uuid.uuid4()}"
     use_issuer(settings)
     async with build_worker(env.client, settings, task_queue=queue):
         try:

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         default=None,
         description="issuer and seal keys (Ed25519, PEM); default <data_dir>/keys",
     )
+    action_wait_seconds: float = Field(
+        default=60,
+        gt=0,
+        le=3600,
+        description="how long an officer's command waits for the dossier to answer an action",
+    )
     token_days: int = Field(default=90, ge=1, le=366, description="validity of officer tokens")
     token: str | None = Field(
         default=None, description="the officer's token (prefer HOSO_TOKEN_FILE: not in `ps`)"

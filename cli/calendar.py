@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, time
 from typing import Annotated
 
@@ -20,7 +19,6 @@ app = typer.Typer(help="Working days (ngày làm việc) as the law counts them.
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 OFFICE_OPEN = time(8, 0)
-UPDATE_TIMEOUT = 30.0
 
 
 @app.command("show")
@@ -116,7 +114,7 @@ async def push(
     from cli.context import open_context, signer
     from models.actions import CalendarChange
     from support.client import connect
-    from support.credentials import send
+    from support.credentials import ActionUnanswered, send
     from support.open_dossiers import open_dossiers
     from workflows.dossier import DossierWorkflow
 
@@ -129,10 +127,14 @@ async def push(
     async for code in open_dossiers(client, ctx.settings.task_queue):
         handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
         try:
-            state = await asyncio.wait_for(
-                send(handle, DossierWorkflow.change_calendar, change, credential), UPDATE_TIMEOUT
+            state = await send(
+                handle,
+                DossierWorkflow.change_calendar,
+                change,
+                credential,
+                wait=ctx.settings.action_wait_seconds,
             )
-        except TimeoutError:
+        except ActionUnanswered:
             moved.append({"code": code, "change": "not reached: no worker answered"})
             continue
         moved.append({"code": state.code, "change": state.actions[-1].comment})

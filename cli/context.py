@@ -23,6 +23,7 @@ from migrations.apply import SchemaError
 from support.client import TemporalUnreachable, connect
 from support.codec import EncryptionError
 from support.credentials import (
+    ActionUnanswered,
     Credential,
     CredentialError,
     authenticate,
@@ -76,6 +77,7 @@ EXPECTED = (
     DevServerError,
     SchemaError,
     CredentialError,
+    ActionUnanswered,
     TemporalUnreachable,
     EncryptionError,
 )

@@ -108,7 +108,15 @@ async def act(
         }
     )
     client = await connect(ctx.settings)
-    _show(await send(_handle(client, code), DossierWorkflow.act, request, credential))
+    _show(
+        await send(
+            _handle(client, code),
+            DossierWorkflow.act,
+            request,
+            credential,
+            wait=ctx.settings.action_wait_seconds,
+        )
+    )
 
 
 async def supplement(
@@ -131,7 +139,15 @@ async def supplement(
             parse_docs(doc), Path.cwd(), procedure, store=ctx.store, settings=ctx.settings
         )
     request = Supplement(officer=credential.officer, documents=documents, note=note)
-    _show(await send(handle, DossierWorkflow.supplement, request, credential))
+    _show(
+        await send(
+            handle,
+            DossierWorkflow.supplement,
+            request,
+            credential,
+            wait=ctx.settings.action_wait_seconds,
+        )
+    )
 
 
 async def withdraw(
@@ -146,7 +162,15 @@ async def withdraw(
     credential = signer(ctx, officer)
     client = await connect(ctx.settings)
     request = Withdrawal(officer=credential.officer, reason=reason)
-    _show(await send(_handle(client, code), DossierWorkflow.withdraw, request, credential))
+    _show(
+        await send(
+            _handle(client, code),
+            DossierWorkflow.withdraw,
+            request,
+            credential,
+            wait=ctx.settings.action_wait_seconds,
+        )
+    )
 
 
 async def cancel(
@@ -159,7 +183,15 @@ async def cancel(
     credential = signer(ctx, officer)
     request = Cancellation(officer=credential.officer, reason=reason)
     client = await connect(ctx.settings)
-    _show(await send(_handle(client, code), DossierWorkflow.cancel, request, credential))
+    _show(
+        await send(
+            _handle(client, code),
+            DossierWorkflow.cancel,
+            request,
+            credential,
+            wait=ctx.settings.action_wait_seconds,
+        )
+    )
 
 
 async def deliver(
@@ -173,7 +205,15 @@ async def deliver(
     request = DeliveryConfirmation(officer=credential.officer, note=note)
     client = await connect(ctx.settings)
     handle = _handle(client, code)
-    _show(await send(handle, DossierWorkflow.confirm_delivery, request, credential))
+    _show(
+        await send(
+            handle,
+            DossierWorkflow.confirm_delivery,
+            request,
+            credential,
+            wait=ctx.settings.action_wait_seconds,
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

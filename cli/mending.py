@@ -23,13 +23,19 @@ from workflows.dossier import DossierWorkflow
 
 
 async def retry_dossier(
-    client: Client, namespace: str, code: str, credential: Credential, note: str = ""
+    client: Client,
+    namespace: str,
+    code: str,
+    credential: Credential,
+    note: str = "",
+    *,
+    wait: float | None = None,
 ) -> list[str]:
     """Records the retry, then re-runs the failing activities; returns what was re-run."""
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
     operator = credential.officer
     request = RetryRequest(officer=operator, note=note)
-    await send(handle, DossierWorkflow.retry, request, credential)
+    await send(handle, DossierWorkflow.retry, request, credential, wait=wait)
     description = await handle.describe()
     rerun = []
     for pending in description.raw_description.pending_activities:
@@ -61,7 +67,14 @@ async def retry(
     ctx = open_context()
     credential = signer(ctx, officer)
     client = await connect(ctx.settings)
-    rerun = await retry_dossier(client, ctx.settings.temporal_namespace, code, credential, note)
+    rerun = await retry_dossier(
+        client,
+        ctx.settings.temporal_namespace,
+        code,
+        credential,
+        note,
+        wait=ctx.settings.action_wait_seconds,
+    )
     for line in rerun:
         render.info(f"{code}: running again now: {line}")
     if not rerun:

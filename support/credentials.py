@@ -9,6 +9,7 @@ signature itself, so a forged action is rejected whatever door it came through.
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import hashlib
 import secrets
@@ -23,7 +24,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ValidationError
 from sqlmodel import select
-from temporalio.client import WorkflowHandle, WorkflowQueryFailedError
+from temporalio.client import (
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 
 from activities.keys import (
     KeyFileError,
@@ -51,6 +56,10 @@ ItemT = TypeVar("ItemT", bound=BaseModel)
 
 class CredentialError(RuntimeError):
     """A token that is missing, malformed, unknown, expired, revoked or not the officer's."""
+
+
+class ActionUnanswered(RuntimeError):
+    """A signed action sent to a dossier that gave no answer in time: no worker took it up."""
 
 
 def trust_anchors(settings: Settings, sessions: Sessions) -> TrustAnchors:
@@ -320,13 +329,29 @@ def _read_token_file(path: Path) -> str:
 
 
 async def send(
-    handle: WorkflowHandle[Any, Any], update: Any, item: ItemT, credential: Credential
+    handle: WorkflowHandle[Any, Any],
+    update: Any,
+    item: ItemT,
+    credential: Credential,
+    *,
+    wait: float | None = None,
 ) -> Any:
-    """Signs `item` for the dossier's current stage and executes `update` with it."""
+    """Signs `item` for the dossier's current stage and executes `update` with it. With `wait`,
+    gives up after that many seconds (the SDK itself waits for an update's outcome forever)."""
     try:
         stage = await handle.query("stage", result_type=str)
     except WorkflowQueryFailedError:  # answered by a worker from before the `stage` query
         stage = (await handle.query("state", result_type=DossierState)).stage
     name = getattr(update, "__name__", str(update))
     signed = credential.sign(item, dossier=handle.id, stage=stage, update=name)
-    return await handle.execute_update(update, signed)
+    try:
+        return await asyncio.wait_for(handle.execute_update(update, signed), wait)
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        # (the SDK answers the cancellation of its wait with the second)
+        if wait is None:
+            raise
+        raise ActionUnanswered(
+            f"dossier {handle.id} gave no answer to the {name} within {wait:g} s: no worker has"
+            f" taken it up (are the workers running?). It was sent and may still take effect:"
+            f" check `hoso status {handle.id}` before sending it again"
+        ) from None

@@ -10,11 +10,14 @@ import asyncio
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 from typer.testing import CliRunner
 
 from config import Settings, get_settings
@@ -42,17 +45,18 @@ def cli_settings(
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def worker(cli_settings: Settings) -> Iterator[Settings]:
-    """A worker on the test's task queue until the test ends."""
-    from worker import build_worker
-
+@contextmanager
+def worker_thread(
+    settings: Settings, build: Callable[[Client, Settings], Worker]
+) -> Iterator[None]:
+    """The worker `build` makes, on the settings' task queue, running in a thread of its own
+    until the block ends."""
     ready, stopped = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     async def serve() -> None:
-        client = await connect(cli_settings)
-        async with build_worker(client, cli_settings):
+        client = await connect(settings)
+        async with build(client, settings):
             ready.set()
             while not stopped.is_set():
                 await asyncio.sleep(0.05)
@@ -68,9 +72,20 @@ def worker(cli_settings: Settings) -> Iterator[Settings]:
     thread.start()
     assert ready.wait(30), "the worker did not start"
     assert not errors, errors
-    yield cli_settings
-    stopped.set()
-    thread.join(30)
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join(30)
+
+
+@pytest.fixture
+def worker(cli_settings: Settings) -> Iterator[Settings]:
+    """A worker on the test's task queue until the test ends."""
+    from worker import build_worker
+
+    with worker_thread(cli_settings, build_worker):
+        yield cli_settings
 
 
 @pytest.fixture

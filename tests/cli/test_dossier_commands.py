@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.client import Client
+from temporalio.worker import Worker
 from typer.testing import CliRunner
 
 from activities.keys import write_private
@@ -19,6 +21,9 @@ from config import Settings, get_settings
 from starter import app
 from support.credentials import issue_token
 from support.errors import CatalogueError
+from tests.cli.conftest import worker_thread
+from worker import WORKFLOW_RUNNER, build_worker
+from workflows.dossier import DossierWorkflow
 
 
 def token_file(officer: str) -> Path | None:
@@ -158,6 +163,50 @@ def test_officer_actions_move_the_dossier_and_show_in_history(
     stages = [e["detail"] for e in history if e["event"] == "stage time"]
     assert stages[0] == "reception: 0 working days"  # accepted the day it arrived
     assert stages[1].startswith("specialist: 0 working days")
+
+
+def workflows_only(client: Client, settings: Settings) -> Worker:
+    """A worker that runs dossiers but none of their activities: the activity workers are down."""
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[DossierWorkflow],
+        workflow_runner=WORKFLOW_RUNNER,
+    )
+
+
+def test_an_action_no_worker_takes_up_ends_with_a_clear_message_and_applies_later(
+    runner: CliRunner,
+    cli_settings: Settings,
+    dossier_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with worker_thread(cli_settings, build_worker):
+        code = submitted(runner, cli_settings, dossier_file)
+        wait_state(runner, code, status="received", stage="reception")
+
+    monkeypatch.setenv("HOSO_ACTION_WAIT_SECONDS", "3")
+    with worker_thread(cli_settings, workflows_only):  # answers queries, runs no activity
+        started = time.monotonic()
+        stuck = hoso(runner, "act", code, "accept", "--as", "tn.reception")
+        waited = time.monotonic() - started
+        assert stuck.exit_code == 1
+        assert f"dossier {code} gave no answer to the act within 3 s" in stuck.stderr
+        assert f"check `hoso status {code}` before sending it again" in stuck.stderr
+        assert "Traceback" not in stuck.output
+        assert waited < 30  # the command gave up; the SDK alone would wait for ever
+        pushed = hoso(runner, "calendar", "push", "--as", "tn.operator", "--json")
+        assert pushed.exit_code == 0, pushed.output
+        rows = {row["code"]: row["change"] for row in json.loads(pushed.stdout)}
+        assert rows[code] == "not reached: no worker answered"
+
+    with worker_thread(cli_settings, build_worker):  # the workers are back: both actions land
+        state = wait_state(runner, code, status="in_review", stage="specialist")
+        deadline = time.monotonic() + 30
+        while state["actions"][-1]["action"] != "calendar_changed" and time.monotonic() < deadline:
+            time.sleep(0.3)
+            state = state_of(runner, code)
+    assert [a["action"] for a in state["actions"]][-2:] == ["accept", "calendar_changed"]
 
 
 def test_list_filters_by_status_and_renders_a_table(

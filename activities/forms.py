@@ -24,7 +24,9 @@ __all__ = ["FormActivities", "Sealer", "render_form", "render_form_pdf"]
 class Sealer(Protocol):
     """The agencies' seal keys (support/seals.py, wired by the worker)."""
 
-    def sign(self, agency: str, message: bytes) -> str: ...
+    def sign(self, agency: str, message: bytes) -> tuple[str, str]:
+        """(the id of the key used, the signature)."""
+        ...
 
 
 class FormActivities:
@@ -77,4 +79,5 @@ class FormActivities:
             issued_at=request.issued_at,
             head=head,
         )
-        return FormSeal(key=agency, signature=self._seals.sign(agency, message), head=head)
+        key, signature = self._seals.sign(agency, message)
+        return FormSeal(key=key, signature=signature, head=head)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 
 from cli import render
 from cli.context import CommandError, Context, command, open_context, parse_docs, signer
@@ -22,7 +22,7 @@ from models.procedure import Procedure
 from models.state import DossierState
 from models.tables import ProcedureRecord
 from support.client import connect
-from support.credentials import send
+from support.credentials import Credential, send
 from support.intake import check_submission, store_documents, submit_checked
 from workflows.dossier import DossierWorkflow
 
@@ -108,15 +108,7 @@ async def act(
         }
     )
     client = await connect(ctx.settings)
-    _show(
-        await send(
-            _handle(client, code),
-            DossierWorkflow.act,
-            request,
-            credential,
-            wait=ctx.settings.action_wait_seconds,
-        )
-    )
+    await _send(ctx, _handle(client, code), DossierWorkflow.act, request, credential)
 
 
 async def supplement(
@@ -139,15 +131,7 @@ async def supplement(
             parse_docs(doc), Path.cwd(), procedure, store=ctx.store, settings=ctx.settings
         )
     request = Supplement(officer=credential.officer, documents=documents, note=note)
-    _show(
-        await send(
-            handle,
-            DossierWorkflow.supplement,
-            request,
-            credential,
-            wait=ctx.settings.action_wait_seconds,
-        )
-    )
+    await _send(ctx, handle, DossierWorkflow.supplement, request, credential)
 
 
 async def withdraw(
@@ -162,15 +146,7 @@ async def withdraw(
     credential = signer(ctx, officer)
     client = await connect(ctx.settings)
     request = Withdrawal(officer=credential.officer, reason=reason)
-    _show(
-        await send(
-            _handle(client, code),
-            DossierWorkflow.withdraw,
-            request,
-            credential,
-            wait=ctx.settings.action_wait_seconds,
-        )
-    )
+    await _send(ctx, _handle(client, code), DossierWorkflow.withdraw, request, credential)
 
 
 async def cancel(
@@ -183,15 +159,7 @@ async def cancel(
     credential = signer(ctx, officer)
     request = Cancellation(officer=credential.officer, reason=reason)
     client = await connect(ctx.settings)
-    _show(
-        await send(
-            _handle(client, code),
-            DossierWorkflow.cancel,
-            request,
-            credential,
-            wait=ctx.settings.action_wait_seconds,
-        )
-    )
+    await _send(ctx, _handle(client, code), DossierWorkflow.cancel, request, credential)
 
 
 async def deliver(
@@ -205,15 +173,19 @@ async def deliver(
     request = DeliveryConfirmation(officer=credential.officer, note=note)
     client = await connect(ctx.settings)
     handle = _handle(client, code)
-    _show(
-        await send(
-            handle,
-            DossierWorkflow.confirm_delivery,
-            request,
-            credential,
-            wait=ctx.settings.action_wait_seconds,
-        )
-    )
+    await _send(ctx, handle, DossierWorkflow.confirm_delivery, request, credential)
+
+
+async def _send(
+    ctx: Context,
+    handle: WorkflowHandle[Any, Any],
+    update: Any,
+    request: Any,
+    credential: Credential,
+) -> None:
+    """Sends the signed action, waiting for the dossier's answer at most HOSO_ACTION_WAIT_SECONDS,
+    and shows the dossier it leaves."""
+    _show(await send(handle, update, request, credential, wait=ctx.settings.action_wait_seconds))
 
 
 def register(app: typer.Typer) -> None:

@@ -55,7 +55,13 @@ class FormSeal(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    key: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$", description="seal-<key>.pub")]
+    key: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z0-9-]{1,40}(\.[1-9][0-9]{0,5})?$",
+            description="seal-<key>.pub: the agency's id, then `.<n>` from its second key on",
+        ),
+    ]
     signature: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+={0,2}$", max_length=200)]
     head: Sha256
 

@@ -52,6 +52,7 @@ from models.tables import (
     DossierRecord,
     RecordEntryRecord,
 )
+from support.seals import SealKeys
 from support.verify_checks import (
     Key,
     Report,
@@ -246,7 +247,7 @@ async def verify_dossier(
     client: Client | None,
     sessions: SessionFactory,
     store: DocumentStore,
-    keys: dict[str, str],
+    keys: SealKeys,
     code: str,
 ) -> Report:
     """Every check of one dossier; the report names each difference."""
@@ -276,7 +277,7 @@ async def verify_dossier(
 
 
 def _verify_without_history(
-    report: Report, rows: Rows, store: DocumentStore, keys: dict[str, str]
+    report: Report, rows: Rows, store: DocumentStore, keys: SealKeys
 ) -> Report:
     if rows.empty:
         report.add("no such dossier, in Temporal or in the database")
@@ -307,7 +308,7 @@ def _check_forms_and_store(
     chain: list[RecordEntry],
     store: DocumentStore,
     agency: str | None,
-    keys: dict[str, str],
+    keys: SealKeys,
 ) -> None:
     check_seals(report, chain, agency=agency, keys=keys)
     check_store(report, store, chain)

@@ -30,7 +30,7 @@ from models.tables import (
     DossierRecord,
     RecordEntryRecord,
 )
-from support.seals import seal_problem
+from support.seals import SealKeys, seal_problem
 
 ENTRY_FIELDS = ("at", "kind", "actor", "subject", "digest", "prev", "hash")
 DOCUMENT_FIELDS = ("file_name", "size", "format")
@@ -215,7 +215,7 @@ def _recorded_seal(subject: Subject) -> dict[str, Any] | None:
 
 
 def row_seal_problem(
-    keys: dict[str, str], agency: str | None, code: str, row: DocumentRecord
+    keys: SealKeys, agency: str | None, code: str, row: DocumentRecord
 ) -> str | None:
     """What is wrong with a form row's own seal (None when it verifies)."""
     try:
@@ -240,7 +240,7 @@ def check_document_rows(
     required: set[Key],
     *,
     agency: str | None,
-    keys: dict[str, str],
+    keys: SealKeys,
 ) -> None:
     """Each document and form row is on the record (by kind and hash) with the recorded name,
     size, format and seal; a row pointing elsewhere is named as a replacement."""
@@ -291,7 +291,7 @@ def check_document_rows(
 
 
 def check_seals(
-    report: Report, chain: Sequence[RecordEntry], *, agency: str | None, keys: dict[str, str]
+    report: Report, chain: Sequence[RecordEntry], *, agency: str | None, keys: SealKeys
 ) -> None:
     """Every recorded form bears the agency's seal, over the record as it stood before it."""
     heads = {GENESIS}

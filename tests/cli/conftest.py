@@ -6,22 +6,17 @@ and client in a background thread.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 from typer.testing import CliRunner
 
 from config import Settings, get_settings
-from support.client import connect
+from tests.workflows.harness import worker_thread
 
 HERE = Path(__file__).parent
 
@@ -43,40 +38,6 @@ def cli_settings(
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
-
-
-@contextmanager
-def worker_thread(
-    settings: Settings, build: Callable[[Client, Settings], Worker]
-) -> Iterator[None]:
-    """The worker `build` makes, on the settings' task queue, running in a thread of its own
-    until the block ends."""
-    ready, stopped = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    async def serve() -> None:
-        client = await connect(settings)
-        async with build(client, settings):
-            ready.set()
-            while not stopped.is_set():
-                await asyncio.sleep(0.05)
-
-    def target() -> None:
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # reported by the fixture
-            errors.append(exc)
-            ready.set()
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    assert ready.wait(30), "the worker did not start"
-    assert not errors, errors
-    try:
-        yield
-    finally:
-        stopped.set()
-        thread.join(30)
 
 
 @pytest.fixture

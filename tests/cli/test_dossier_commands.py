@@ -21,7 +21,7 @@ from config import Settings, get_settings
 from starter import app
 from support.credentials import issue_token
 from support.errors import CatalogueError
-from tests.cli.conftest import worker_thread
+from tests.workflows.harness import worker_thread
 from worker import WORKFLOW_RUNNER, build_worker
 from workflows.dossier import DossierWorkflow
 

@@ -8,10 +8,8 @@ import json
 import shutil
 import socket
 import stat
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,6 @@ from typer.testing import CliRunner
 import worker
 from cli.history import timeline
 from config import Settings, get_settings
-from support.client import connect
 from support.codec import (
     ENCODING,
     KEY_ID_METADATA,
@@ -36,7 +33,15 @@ from support.codec import (
     data_converter,
 )
 from tests.cli.test_dossier_commands import hoso, submitted, wait_state
-from tests.workflows.harness import APPLICANT, act, assignee, procedure, start, submission
+from tests.workflows.harness import (
+    APPLICANT,
+    act,
+    assignee,
+    procedure,
+    start,
+    submission,
+    worker_thread,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -193,36 +198,10 @@ def keyring(**keys: bytes) -> str:
     return ",".join(f"{key_id}:{base64.b64encode(key).decode()}" for key_id, key in keys.items())
 
 
-@contextmanager
-def worker_process_like(settings: Settings) -> Iterator[None]:
+def worker_process_like(settings: Settings) -> AbstractContextManager[None]:
     """A worker as `hoso worker` builds it (support.client.connect with `settings`), on a loop of
     its own while the CLI runs in the test's thread."""
-    ready, stopped = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    async def serve() -> None:
-        client = await connect(settings)
-        async with worker.build_worker(client, settings):
-            ready.set()
-            while not stopped.is_set():
-                await asyncio.sleep(0.05)
-
-    def target() -> None:
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-            ready.set()
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    assert ready.wait(30), "the worker did not start"
-    assert not errors, errors
-    try:
-        yield
-    finally:
-        stopped.set()
-        thread.join(30)
+    return worker_thread(settings, worker.build_worker)
 
 
 @pytest.fixture

@@ -90,12 +90,13 @@ def test_development_creates_one_private_seal_key_per_agency(tmp_path: Path) -> 
     message = seal_message(
         dossier="so-tnmt-261130-0001", kind="result", sha256="a" * 64, issued_at=T0, head=GENESIS
     )
-    signature = seals.sign("so-tnmt", message)
+    key_id, signature = seals.sign("so-tnmt", message)
+    assert key_id == "so-tnmt"
     key = tmp_path / "seal-so-tnmt.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert (tmp_path / "seal-so-tnmt.pub").is_file()
     again = AgencySeals(tmp_path, create_missing=True).sign("so-tnmt", message)
-    assert again == signature  # the same key, and Ed25519 is deterministic: a retry, same seal
+    assert again == (key_id, signature)  # the same key; Ed25519 is deterministic: same seal
 
     keys = public_seals(Settings(data_dir=tmp_path.parent, keys_dir=tmp_path))
     seal = FormSeal(key="so-tnmt", signature=signature, head=GENESIS)
@@ -124,11 +125,11 @@ def test_production_refuses_to_seal_without_the_agency_key(tmp_path: Path) -> No
         AgencySeals(tmp_path, create_missing=True).sign("../escape", b"form")
     assert list(tmp_path.iterdir()) == []
 
-    public = create_seal_key(tmp_path, "so-tnmt")  # installed by an operator
-    assert public == tmp_path / "seal-so-tnmt.pub"
-    signature = seals.sign("so-tnmt", b"form")
+    assert create_seal_key(tmp_path, "so-tnmt") == "so-tnmt"  # installed by an operator
+    assert (tmp_path / "seal-so-tnmt.pub").is_file()
+    key_id, signature = seals.sign("so-tnmt", b"form")
     keys = public_seals(Settings(data_dir=tmp_path.parent, keys_dir=tmp_path))
-    assert set(keys) == {"so-tnmt"} and signature
+    assert set(keys.public) == {"so-tnmt"} and key_id == "so-tnmt" and signature
 
 
 async def test_a_dossier_records_every_action_document_and_sealed_form(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -41,7 +42,7 @@ from models.tables import (
 )
 from starter import app
 from support.rebuild import dossier_codes, rebuild
-from support.seals import AgencySeals, public_seals
+from support.seals import AgencySeals, create_seal_key, public_seals, revoke_seal_key
 from support.verify import Update, check_history, read_history, verify_dossier
 from support.verify_checks import Report
 from tests.workflows.harness import (
@@ -102,11 +103,14 @@ def consulted(agency: str) -> Any:
 
 
 async def eia_dossier(
-    env: WorkflowEnvironment, settings: Settings, queue: str | None = None
+    env: WorkflowEnvironment,
+    settings: Settings,
+    queue: str | None = None,
+    after_reception: Callable[[], object] = lambda: None,
 ) -> Dossier:
     """The EIA sample through its whole chain: a supplement (with a new drawing), reception,
     specialist, three consulted agencies, head of division, the director's approval; on its
-    own task queue, or `queue`."""
+    own task queue, or `queue`; `after_reception` runs once reception accepted it."""
     proc = procedure("eia")
     store = DocumentStore(settings.resolved_document_dir)
     sub = submission("eia")
@@ -122,6 +126,7 @@ async def eia_dossier(
             handle, DossierWorkflow.supplement, Supplement(documents=[drawing], note="Bổ sung")
         )
         await act(handle, reception, "accept", comment="Hồ sơ đầy đủ")
+        after_reception()
         await act(handle, assignee(proc, "specialist"), "approve", comment="Đạt yêu cầu")
         for agency in proc.stage("consult").agencies:  # type: ignore[union-attr]
             await act(handle, consulted(agency), "concur", comment="Thống nhất")
@@ -146,6 +151,30 @@ async def test_an_untouched_dossier_verifies_clean(
         f"{dossier.code}: record intact ({len(dossier.result.record)} entries, 4 documents,"
         " 3 forms sealed)"
     ]
+
+
+async def test_forms_sealed_before_and_after_a_seal_key_rotation_verify_until_one_is_revoked(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    folder = settings.resolved_keys_dir
+    dossier = await eia_dossier(
+        env, settings, after_reception=lambda: create_seal_key(folder, "so-tnmt", rotate=True)
+    )
+    sealed_with = {form.kind: form.seal.key for form in dossier.result.forms if form.seal}
+    assert sealed_with == {
+        "supplement_request": "so-tnmt",
+        "receipt": "so-tnmt",
+        "result": "so-tnmt.2",  # the running worker took the new key up
+    }
+    report = await dossier.verify(env.client)
+    assert report.differences == [] and report.sealed == 3
+
+    result = next(form for form in dossier.result.forms if form.kind == "result")
+    revoke_seal_key(folder, "so-tnmt.2", result.issued_at)  # stolen when the result was issued
+    report = await dossier.verify(env.client)
+    revoked = f"revoked since {result.issued_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    assert report.differences, report.lines()
+    assert all("form result" in line and revoked in line for line in report.differences)
 
 
 async def test_a_modified_action_row_is_named_with_the_changed_column(
@@ -275,9 +304,8 @@ async def test_a_forged_result_is_named_by_its_hash_and_its_seal(
         issued_at=genuine.issued_at,
         head=genuine.seal.head,
     )
-    seal = FormSeal(
-        key=dossier.result.agency, signature=rogue.sign("so-tnmt", message), head=genuine.seal.head
-    )
+    _, signature = rogue.sign("so-tnmt", message)
+    seal = FormSeal(key=dossier.result.agency, signature=signature, head=genuine.seal.head)
     with dossier.session() as session:
         row = session.exec(
             select(DocumentRecord).where(

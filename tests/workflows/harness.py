@@ -7,9 +7,10 @@ import contextlib
 import itertools
 import os
 import random
+import threading
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
@@ -31,6 +33,7 @@ from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
 from models.state import DossierState
 from support.calendars import resolve_calendar
+from support.client import connect
 from support.credentials import Credential, Issuer
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
@@ -147,6 +150,40 @@ async def running_worker(
                 with contextlib.suppress(RPCError):
                     await _quiet(handle)
                     await handle.terminate("test finished")
+
+
+@contextmanager
+def worker_thread(
+    settings: Settings, build: Callable[[Client, Settings], Worker]
+) -> Iterator[None]:
+    """The worker `build` makes, on the settings' task queue, running in a thread of its own
+    until the block ends."""
+    ready, stopped = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    async def serve() -> None:
+        client = await connect(settings)
+        async with build(client, settings):
+            ready.set()
+            while not stopped.is_set():
+                await asyncio.sleep(0.05)
+
+    def target() -> None:
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+            ready.set()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    assert ready.wait(30), "the worker did not start"
+    assert not errors, errors
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join(30)
 
 
 async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 60.0) -> None:

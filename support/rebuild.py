@@ -5,7 +5,8 @@ told the projection (`record_change`'s inputs folded in order; `record_dossier`'
 dossiers started before changes existed); a closed dossier's result and a running dossier's
 `state` query are newer still. All are decoded with the client's data converter (so an encrypted
 history reads as the worker reads it) and written by the projection activity's own code, forms
-registered first as the form activity registers them.
+registered first as the form activity registers them. The record is then the truth for the
+document and form rows (`repair_documents`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlmodel import select
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -25,7 +27,10 @@ from activities.storage import as_change, record_change, register_forms
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
 from models.projection import DossierChange, fold, opening_of, whole
+from models.record import RecordEntry, Subject
 from models.state import DossierState
+from models.tables import DocumentRecord
+from support.verify_checks import DOCUMENT_FIELDS, recorded_seal
 
 WORKFLOW_TYPE = "DossierWorkflow"
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -116,11 +121,12 @@ async def dossier_codes(client: Client, task_queue: str) -> AsyncIterator[str]:
 
 
 def write_projection(
-    sessions: SessionFactory, store: DocumentStore, projection: DossierChange
+    sessions: SessionFactory, store: DocumentStore, projection: DossierChange, *, closed: bool
 ) -> None:
     """Writes the projection as the activities do: forms registered with their sizes and seals
     (as issue_form does), then the dossier, its actions, documents and record entries
-    (record_change's own code), rewriting action and record rows that were modified."""
+    (record_change's own code), rewriting action and record rows that were modified; then the
+    document and form rows are repaired from the record (`repair_documents`)."""
     sizes = [
         (form, store.path(form.sha256).stat().st_size if store.exists(form.sha256) else 0)
         for form in projection.forms
@@ -129,6 +135,46 @@ def write_projection(
         register_forms(session, projection.code, sizes)
         session.commit()
     record_change(sessions, projection, repair=True)
+    repair_documents(sessions, projection.code, projection.record, closed=closed)
+
+
+def repair_documents(
+    sessions: SessionFactory, code: str, record: Sequence[RecordEntry], *, closed: bool
+) -> int:
+    """The record is the truth for the dossier's document and form rows: a document's recorded
+    name, size and format and a form's recorded seal are written back, and — once the dossier is
+    closed — a row the record does not hold (a replaced result, a planted document) is deleted.
+    A running dossier's rows off the record stay: a form is registered a moment before the
+    workflow records it. Returns how many rows were rewritten or deleted."""
+    recorded: dict[tuple[str, str], tuple[str, Subject]] = {
+        (str(entry.subject["kind"]), str(entry.subject["sha256"])): (entry.kind, entry.subject)
+        for entry in record
+        if entry.kind in ("document", "form")
+    }
+    repaired = 0
+    with sessions() as session:
+        rows = session.exec(select(DocumentRecord).where(DocumentRecord.dossier_code == code))
+        for row in rows.all():
+            found = recorded.get((row.kind, row.sha256))
+            if found is None:
+                if closed:
+                    session.delete(row)
+                    repaired += 1
+                continue
+            kind, subject = found
+            wanted = (
+                {"seal": recorded_seal(subject)}
+                if kind == "form"
+                else {name: subject.get(name) for name in DOCUMENT_FIELDS}
+            )
+            differ = {name: value for name, value in wanted.items() if getattr(row, name) != value}
+            if differ:
+                for name, value in differ.items():
+                    setattr(row, name, value)
+                session.add(row)
+                repaired += 1
+        session.commit()
+    return repaired
 
 
 async def rebuild(
@@ -140,6 +186,6 @@ async def rebuild(
         source = await read_dossier(client, code)
         if source.projection is None:
             continue  # submitted, never recorded: nothing to project yet
-        write_projection(sessions, store, source.projection)
+        write_projection(sessions, store, source.projection, closed=not source.running)
         written.append(code)
     return written

@@ -204,7 +204,7 @@ def check_action_rows(
         )
 
 
-def _recorded_seal(subject: Subject) -> dict[str, Any] | None:
+def recorded_seal(subject: Subject) -> dict[str, Any] | None:
     if subject.get("seal") is None:
         return None
     return {
@@ -272,7 +272,7 @@ def check_document_rows(
             continue
         kind, subject = found
         if kind == "form":
-            if row.seal != _recorded_seal(subject):
+            if row.seal != recorded_seal(subject):
                 problem = row_seal_problem(keys, agency, report.code, row)
                 report.add(
                     f"{label} ({short(row.sha256)}): the seal in the database differs from the"
@@ -301,9 +301,7 @@ def check_seals(
             label = f"form {subject['kind']} ({short(subject['sha256'])})"
             try:
                 seal = (
-                    FormSeal.model_validate(_recorded_seal(subject))
-                    if subject.get("seal")
-                    else None
+                    FormSeal.model_validate(recorded_seal(subject)) if subject.get("seal") else None
                 )
             except ValidationError:
                 report.add(f"{label}: its recorded seal is malformed")

@@ -324,6 +324,51 @@ async def test_a_forged_result_is_named_by_its_hash_and_its_seal(
     ]
 
 
+async def test_a_rebuild_puts_back_replaced_altered_and_planted_document_rows(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    genuine = next(f for f in dossier.result.forms if f.kind == "result")
+    report_doc = dossier.document("eia_report")
+    data, _ = forged_result(dossier)
+    forged_sha = dossier.store.put(data)
+    planted = stored(dossier.store, "drawings", "bản vẽ cài vào")
+    with dossier.session() as session:
+        rows = session.exec(
+            select(DocumentRecord).where(DocumentRecord.dossier_code == dossier.code)
+        ).all()
+        result = next(row for row in rows if row.kind == "result")
+        result.sha256, result.size = forged_sha, len(data)  # the forged result, its seal kept
+        receipt = next(row for row in rows if row.kind == "receipt")
+        receipt.seal = {**(receipt.seal or {}), "head": "0" * 64}
+        report_row = next(row for row in rows if row.sha256 == report_doc.sha256)
+        report_row.file_name, report_row.size = "bao-cao-sua.pdf", 1
+        session.add_all([result, receipt, report_row])
+        session.add(
+            DocumentRecord(
+                dossier_code=dossier.code,
+                source="applicant",
+                added_at=genuine.issued_at,
+                **planted.model_dump(),
+            )
+        )
+        session.commit()
+    assert len((await dossier.verify(env.client)).differences) == 5
+
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    assert await rebuild(env.client, sessions, dossier.store, [dossier.code]) == [dossier.code]
+    report = await dossier.verify(env.client)
+    assert report.differences == [], report.lines()
+    with dossier.session() as session:
+        rows = session.exec(
+            select(DocumentRecord).where(DocumentRecord.dossier_code == dossier.code)
+        ).all()
+    assert {row.sha256 for row in rows if row.kind == "result"} == {genuine.sha256}
+    assert planted.sha256 not in {row.sha256 for row in rows}
+    report_row = next(row for row in rows if row.sha256 == report_doc.sha256)
+    assert (report_row.file_name, report_row.size) == (report_doc.file_name, report_doc.size)
+
+
 async def test_a_result_overwritten_in_the_store_is_named(
     env: WorkflowEnvironment, settings: Settings
 ) -> None:

@@ -52,7 +52,10 @@ class Channel(Protocol):
     name: str
     in_outbox: bool
 
-    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> None: ...
+    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> list[int]:
+        """Sends the message; returns the reply codes of the recipients the server refused
+        while it took the message for the others (all refused: it raises)."""
+        ...
 
 
 class LogChannel:
@@ -64,8 +67,8 @@ class LogChannel:
     name = "log"
     in_outbox = True
 
-    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> None:
-        return None
+    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> list[int]:
+        return []
 
 
 class SmtpChannel:
@@ -88,10 +91,10 @@ class SmtpChannel:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
         self._username, self._password, self._start_tls = username, password, start_tls
 
-    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> None:
+    async def send(self, recipient: str, subject: str, body: str, *, key: str) -> list[int]:
         if "@" not in recipient:
             log.info("no_email_address", channel=self.name)
-            return
+            return []
         # compat32 with an explicit Header: the modern policy's folder drops the space between
         # two encoded words (CPython 3.11), which turns "đồng chí" into "đồngchí" in subjects.
         message = MIMEText(body, "plain", "utf-8")
@@ -99,7 +102,7 @@ class SmtpChannel:
         message["From"], message["To"] = self._sender, recipient
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = message_id(key, self._sender)
-        await aiosmtplib.send(
+        refused, _ = await aiosmtplib.send(
             message,
             hostname=self._host,
             port=self._port,
@@ -108,6 +111,7 @@ class SmtpChannel:
             password=self._password,
             start_tls=self._start_tls,
         )
+        return sorted(reply.code for reply in refused.values())
 
 
 class NotificationActivities:
@@ -116,21 +120,24 @@ class NotificationActivities:
         self._channel = channel
 
     @activity.defn
-    async def send_notification(self, notification: Notification) -> None:
+    async def send_notification(self, notification: Notification) -> str | None:
         """Sends the message once: a retry after it was sent is a no-op. A message the server
-        refuses for good fails without retrying (the workflow records it and carries on)."""
+        refuses for good fails without retrying (the workflow records it and carries on). A
+        message some of its recipients were refused is sent: what they missed is returned (and
+        kept on the outbox row) for the workflow to record, and not retried — the others have it.
+        """
         structlog.contextvars.bind_contextvars(dossier=notification.dossier_code)
         subject, body = _render(notification)
         sent = self._channel.in_outbox  # written and sent in one transaction
         row, sent_before = await asyncio.to_thread(self._outbox, notification, subject, body, sent)
         if sent_before:
             log.info("notification_already_sent", key=notification.key)
-            return
+            return row.last_error
         if sent:
             self._log_sent(notification)
-            return
+            return None
         try:  # the stored message, so every attempt sends the same words to the same people
-            await self._channel.send(row.recipient, row.subject, row.body, key=row.key)
+            refused = await self._channel.send(row.recipient, row.subject, row.body, key=row.key)
         except Exception as err:
             permanent = _permanent(err)
             error = _describe(err) + (" (refused for good, not retried)" if permanent else "")
@@ -143,8 +150,12 @@ class NotificationActivities:
                 type="NotificationRejected" if permanent else "NotificationFailed",
                 non_retryable=permanent,
             ) from None
-        await asyncio.to_thread(self._sent, notification.key)
+        missed = _partly_refused(refused, row.recipient)
+        await asyncio.to_thread(self._sent, notification.key, missed)
         self._log_sent(notification)
+        if missed is not None:
+            log.warning("notification_partly_refused", key=notification.key, refused=missed)
+        return missed
 
     def _log_sent(self, notification: Notification) -> None:
         log.info(
@@ -208,12 +219,13 @@ class NotificationActivities:
                 session.add(row)
                 session.commit()
 
-    def _sent(self, key: str) -> None:
+    def _sent(self, key: str, missed: str | None = None) -> None:
         with self._sessions() as session:
             row = session.get(NotificationRecord, key)
             if row is not None:
                 row.attempts += 1
                 row.sent_at = datetime.now(UTC)
+                row.last_error = missed
                 session.add(row)
                 session.commit()
 
@@ -224,6 +236,15 @@ def message_id(key: str, sender: str) -> str:
     mail servers and readers; a hash, so the dossier code is not in the header."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"<{digest}@{sender.rpartition('@')[2] or 'hoso.invalid'}>"
+
+
+def _partly_refused(codes: list[int], recipients: str) -> str | None:
+    """What the refused recipients missed, without their addresses (None: nobody was)."""
+    if not codes:
+        return None
+    total = max(len([r for r in recipients.split(",") if r.strip()]), len(codes))
+    replies = ", ".join(str(code) for code in sorted(set(codes)))
+    return f"sent, but {len(codes)} of {total} recipients refused ({replies}); not sent again"
 
 
 def _describe(err: Exception) -> str:

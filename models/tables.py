@@ -146,6 +146,7 @@ class NotificationRecord(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     attempts: int = 0
+    # Unsent: why the last attempt failed; sent: what the recipients the server refused missed.
     last_error: str | None = None
 
 

@@ -116,7 +116,7 @@ class Effects:
 
     async def _send(self, notification: Notification) -> None:
         try:
-            await workflow.execute_activity_method(
+            missed = await workflow.execute_activity_method(
                 NotificationActivities.send_notification,
                 notification,
                 start_to_close_timeout=TIMEOUT,
@@ -124,10 +124,11 @@ class Effects:
             )
         except ActivityError as err:
             # A notice that failed for good must not hold the dossier: record it for operators.
-            cause = str(err.cause) if err.cause else str(err)
-            self._state.failures.append(f"notification {notification.key}: {cause}")
-            self.failed_unrecorded = True
+            missed = str(err.cause) if err.cause else str(err)
             workflow.logger.warning("notification_failed", extra={"key": notification.key})
+        if missed:  # failed, or sent with some recipients refused
+            self._state.failures.append(f"notification {notification.key}: {missed}")
+            self.failed_unrecorded = True
 
     async def notices_sent(self) -> None:
         """Waits for the notices still going out (each ends sent or recorded as failed)."""

@@ -254,16 +254,17 @@ async def test_unknown_template_fails_for_good(sessions: SessionFactory, templat
 
 
 class Refusing(Inbox):
-    """An SMTP server that refuses every recipient (RCPT) or every message (DATA) with `reply`."""
+    """An SMTP server that refuses every recipient (RCPT; or only the address `only`) or every
+    message (DATA) with `reply`."""
 
-    def __init__(self, reply: str, at: str = "RCPT") -> None:
+    def __init__(self, reply: str, at: str = "RCPT", only: str | None = None) -> None:
         super().__init__()
-        self.reply, self.at = reply, at
+        self.reply, self.at, self.only = reply, at, only
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook
         self, server: object, session: object, envelope: Any, address: str, options: object
     ) -> str:
-        if self.at == "RCPT":
+        if self.at == "RCPT" and self.only in (None, address):
             return self.reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -312,3 +313,50 @@ async def test_temporary_refusal_is_retried(sessions: SessionFactory) -> None:
         controller.stop()
     assert not failure.value.non_retryable and failure.value.type == "NotificationFailed"
     assert failure.value.message == "SMTPRecipientsRefused 450"
+
+
+async def test_a_notice_some_recipients_are_refused_is_sent_to_the_others_and_says_so(
+    sessions: SessionFactory,
+) -> None:
+    with sessions() as session:
+        for id_ in ("tnmt.specialist2", "tnmt.gone"):
+            session.add(
+                OfficerRecord(
+                    id=id_,
+                    name="Lê Văn Nam",
+                    role="specialist",
+                    unit="environment-office",
+                    agency="so-tnmt",
+                    email=f"{id_}@example.gov.vn",
+                )
+            )
+        session.commit()
+    port = free_port()
+    gone = "tnmt.gone@example.gov.vn"
+    server = Refusing("550 5.1.1 mailbox unavailable", only=gone)
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
+        officers = Recipient(
+            audience="officers", role="specialist", unit="environment-office", agency="so-tnmt"
+        )
+        notification = notice(
+            "stage_assigned", officers, key=f"{CODE}:2:stage_assigned", stage="specialist"
+        )
+        with capture_logs() as logs:
+            missed = await activities.send_notification(notification)
+            again = await activities.send_notification(notification)  # a retry: still said
+    finally:
+        controller.stop()
+    [(recipients, _)] = server.messages  # once, to the two the server took
+    assert sorted(recipients) == [
+        "tnmt.specialist2@example.gov.vn",
+        "tnmt.specialist@example.gov.vn",
+    ]
+    assert missed == again == "sent, but 1 of 3 recipients refused (550); not sent again"
+    [row] = outbox(sessions)
+    assert row.sent_at is not None and row.last_error == missed
+    warned = [entry for entry in logs if entry["event"] == "notification_partly_refused"]
+    assert warned and warned[0]["refused"] == missed
+    assert gone not in repr(logs)

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,6 +16,15 @@ CHUNK = 1024 * 1024
 
 class DocumentNotFound(LookupError):
     """No document with that hash in the store."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A copy inside the store, hashed, not yet at its address."""
+
+    path: Path
+    sha256: str
+    size: int
 
 
 class DocumentStore:
@@ -52,6 +62,14 @@ class DocumentStore:
         The bytes are hashed as they are copied, so the address always matches what was stored
         even if the source changes meanwhile.
         """
+        staged = self.stage_file(source)
+        return self.settle(staged), staged.size
+
+    def stage_file(self, source: Path, limit: int | None = None) -> Staged:
+        """Copies a file into the store's incoming folder, hashing it on the way, without
+        giving it its address yet: what is checked then is what will be stored (`settle`), or
+        nothing is (`discard`). Stops after `limit` + 1 bytes: a file over the limit is never
+        copied whole."""
         digest, size = hashlib.sha256(), 0
         temporary = self._incoming()
         try:
@@ -60,13 +78,26 @@ class DocumentStore:
                     digest.update(chunk)
                     size += len(chunk)
                     writer.write(chunk)
+                    if limit is not None and size > limit:
+                        break
                 _sync(writer)
-            sha = digest.hexdigest()
-            if not self.exists(sha):
-                self._settle(temporary, sha)
-        finally:
+        except BaseException:
             temporary.unlink(missing_ok=True)
-        return sha, size
+            raise
+        return Staged(temporary, digest.hexdigest(), size)
+
+    def settle(self, staged: Staged) -> str:
+        """Gives a staged copy its address (a copy of stored bytes is dropped); returns it."""
+        try:
+            if not self.exists(staged.sha256):
+                self._settle(staged.path, staged.sha256)
+        finally:
+            staged.path.unlink(missing_ok=True)
+        return staged.sha256
+
+    @staticmethod
+    def discard(staged: Staged) -> None:
+        staged.path.unlink(missing_ok=True)
 
     def read(self, sha: str) -> bytes:
         path = self.path(sha)

@@ -26,7 +26,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.document_store import DocumentStore
+from activities.document_store import DocumentStore, Staged
 from config import Settings
 from models.calendar import VIETNAM
 from models.dossier import (
@@ -46,7 +46,7 @@ from models.procedure import (
 from models.tables import DossierCounter, DossierRecord, SubmissionRecord
 from support.calendars import calendar_for
 from support.catalogue import latest_procedure
-from support.document_checks import CheckedDocument, check_documents
+from support.document_checks import CheckedDocument, check_documents, content_problem
 from support.errors import CatalogueError, read_yaml_mapping, shown
 from support.errors import IntakeError as IntakeError
 from workflows import search_attributes as sa
@@ -116,18 +116,34 @@ def read_dossier_file(path: Path) -> DossierFile:
         raise IntakeError(describe_validation_error(shown(str(path), 1000), exc)) from None
 
 
-def _put(store: DocumentStore, documents: Sequence[CheckedDocument]) -> list[DocumentRef]:
-    refs = []
-    for doc in documents:
-        sha, size = store.put_file(doc.path)
-        if size != doc.size:  # replaced between the check and the copy: refuse, never guess
-            raise IntakeError(f"{shown(doc.path.name, 200)} changed while it was being submitted")
-        refs.append(
-            DocumentRef(
-                kind=doc.kind, file_name=doc.path.name, sha256=sha, size=size, format=doc.format
-            )
+def store_checked(store: DocumentStore, documents: Sequence[CheckedDocument]) -> list[DocumentRef]:
+    """Stores checked documents, all or none. Each is copied into the store first and its copy
+    checked again (size and content): a file replaced between its check and its copy is refused,
+    never stored as if it had passed."""
+    staged: list[Staged] = []
+    try:
+        for doc in documents:
+            copy = store.stage_file(doc.path, limit=doc.size)
+            staged.append(copy)
+            if copy.size != doc.size or content_problem(copy.path, doc.format) is not None:
+                raise IntakeError(
+                    f"{shown(doc.path.name, 200)} changed while it was being submitted: send it"
+                    " again"
+                )
+    except BaseException:
+        for copy in staged:
+            store.discard(copy)
+        raise
+    return [
+        DocumentRef(
+            kind=doc.kind,
+            file_name=doc.path.name,
+            sha256=store.settle(copy),
+            size=copy.size,
+            format=doc.format,
         )
-    return refs
+        for doc, copy in zip(documents, staged, strict=True)
+    ]
 
 
 def store_documents(
@@ -141,7 +157,7 @@ def store_documents(
 ) -> list[DocumentRef]:
     """Checks then stores documents given as (kind, path); nothing is stored if one is invalid."""
     checked = check_documents(specs, base_dir, procedure, settings.max_document_bytes, source)
-    return _put(store, checked)
+    return store_checked(store, checked)
 
 
 def compute_reference(id_number: str, procedure_code: str, hashes: Iterable[str]) -> str:
@@ -305,7 +321,7 @@ async def submit_checked(
 ) -> IntakeResult:
     """Stores the documents, then registers and starts the dossier checked before."""
     draft, procedure = checked.draft, checked.draft.procedure
-    refs = _put(store, checked.documents)
+    refs = store_checked(store, checked.documents)
     reference = (
         draft.reference
         if checked.own_reference

@@ -23,7 +23,14 @@ from models.actions import OfficerIdentity
 from models.dossier import DossierStatus
 from models.tables import DossierCounter, SubmissionRecord
 from support.catalogue import load_officers, publish_officers, publish_procedures
-from support.intake import IntakeError, allocate_code, compute_reference, submit_dossier
+from support.document_checks import check_documents
+from support.intake import (
+    IntakeError,
+    allocate_code,
+    compute_reference,
+    store_checked,
+    submit_dossier,
+)
 from workflows import search_attributes as sa
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -323,3 +330,36 @@ async def test_running_dossiers_keep_the_procedure_version_they_started_with(
         assert (await act(new, who["tn.specialist"], "approve")).stage == "check"
         for handle in (old, new):
             await handle.terminate("test finished")
+
+
+def test_a_document_replaced_between_its_check_and_its_copy_is_refused_and_nothing_stored(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    first, second = b"%PDF-1.7\n% report\n%%EOF\n", b"%PDF-1.7\n% drawing\n%%EOF\n"
+    (folder / "report.pdf").write_bytes(first)
+    (folder / "drawing.pdf").write_bytes(second)
+    checked = check_documents(
+        [("report", "report.pdf"), ("drawing", "drawing.pdf")], folder, None, 1024, "--doc"
+    )
+    assert [doc.format for doc in checked] == ["pdf", "pdf"]
+    store = DocumentStore(tmp_path / "store")
+
+    # The drawing becomes a script of the same size after its check: refused on its copy.
+    script = b"#!/bin/sh\n" + b"x" * (len(second) - 10)
+    assert len(script) == len(second)
+    (folder / "drawing.pdf").write_bytes(script)
+    with pytest.raises(IntakeError, match="drawing.pdf changed while it was being submitted"):
+        store_checked(store, checked)
+    stored = [path for path in store.root.rglob("*") if path.is_file()]
+    assert stored == []  # not even the report, checked and copied first
+
+    # Put back, it goes in, by the hash of what was copied.
+    (folder / "drawing.pdf").write_bytes(second)
+    refs = store_checked(store, checked)
+    assert [ref.sha256 for ref in refs] == [
+        hashlib.sha256(first).hexdigest(),
+        hashlib.sha256(second).hexdigest(),
+    ]
+    assert store.read(refs[1].sha256) == second and not list((store.root / ".incoming").iterdir())

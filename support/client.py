@@ -1,16 +1,42 @@
 """The Temporal client every entry point uses: pydantic payloads encrypted with the configured
-keyring (so the worker, which takes its client's converter, encrypts too), and a clear error when
-the server is unreachable."""
+keyring (so the worker, which takes its client's converter, encrypts too), a clear error when
+the server is unreachable, and Temporal Core's own log lines in hoso's logs."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import suppress
+from functools import cache
 
 from temporalio.client import Client
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 from config import Settings
 from support.codec import data_converter
+
+CORE_LOGGER = "temporalio.core"
+
+
+@cache
+def core_runtime() -> Runtime:
+    """The runtime of hoso's clients and workers: Temporal Core (the SDK's Rust part) hands its
+    warnings (a gRPC call retried, a worker's trouble with the server) to the Python logger
+    `temporalio.core`, each message led by Core's target, so they come out as hoso's other
+    lines do (JSON off a terminal, at HOSO_LOG_LEVEL) instead of in Core's format on stderr."""
+    forwarding = LogForwardingConfig(
+        logger=logging.getLogger(CORE_LOGGER), append_target_to_name=False
+    )
+    filtered = TelemetryFilter(core_level="WARN", other_level="ERROR")
+    return Runtime(
+        telemetry=TelemetryConfig(logging=LoggingConfig(filter=filtered, forwarding=forwarding))
+    )
 
 
 class TemporalUnreachable(RuntimeError):
@@ -58,6 +84,7 @@ async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) 
             address,
             namespace=settings.temporal_namespace,
             data_converter=converter,
+            runtime=core_runtime(),
         )
     except RuntimeError as exc:
         raise TemporalUnreachable(address) from exc

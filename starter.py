@@ -12,6 +12,7 @@ from cli import (
     codec_server,
     db,
     demo,
+    dossier_register,
     dossiers,
     forms,
     history,
@@ -65,6 +66,7 @@ officers.register(app)
 demo.register(app)
 reports.register(app)
 forms.register(app)
+dossier_register.register(app)
 rebuild.register(app)
 db.register(app)
 worker.register(app)

@@ -40,6 +40,7 @@ TITLES = {
     "refusal": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "control_sheet": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "dossier_register": ("06", "Sổ theo dõi hồ sơ"),
     "result": ("", "Kết quả giải quyết thủ tục hành chính"),
 }
 

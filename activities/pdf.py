@@ -45,10 +45,13 @@ def subset_characters() -> frozenset[int]:
     return frozenset(set.intersection(*covered))
 
 
-def render_pdf(html: str, *, issued_at: datetime, title: str = "") -> bytes:
-    """An A4 PDF of the HTML form (paragraphs, headings, lists, tables)."""
+def render_pdf(
+    html: str, *, issued_at: datetime, title: str = "", landscape: bool = False
+) -> bytes:
+    """An A4 PDF of the HTML form (paragraphs, headings, lists, tables); `landscape` for a
+    register's wide tables."""
     body = _body(html)
-    pdf = FPDF(format="A4")
+    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
     pdf.set_creation_date(issued_at)
     pdf.set_title(title)
     pdf.set_creator("hoso")

@@ -17,7 +17,7 @@ from support.reports import GroupBy, Report, compute_report
 SPLIT = COLUMNS.index("supplement requested")
 
 
-def _day(value: str, option: str) -> date:
+def day_option(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -52,7 +52,7 @@ async def report(
     """Dossiers received, finished and in progress, on time or late, and the 766 indicators."""
     if as_json and as_csv:
         raise CommandError("choose one of --json and --csv")
-    result = build_report(_day(start, "--from"), _day(end, "--to"), agency, by)
+    result = build_report(day_option(start, "--from"), day_option(end, "--to"), agency, by)
     if chart is not None:
         write_chart(result, chart)
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from support.reports import GroupFigures, Report
@@ -64,10 +65,15 @@ def rows(report: Report) -> list[list[str]]:
 
 
 def to_csv(report: Report) -> str:
+    return csv_text(COLUMNS, rows(report))
+
+
+def csv_text(columns: Sequence[str], lines: Iterable[Sequence[str]]) -> str:
+    """A header line, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(report))
+    writer.writerow(columns)
+    writer.writerows(lines)
     return buffer.getvalue()
 
 

@@ -154,7 +154,7 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _utc(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     """Midnight of a Vietnam day, in UTC."""
     return datetime.combine(day, time(0), VIETNAM).astimezone(UTC)
 
@@ -193,7 +193,7 @@ def compute_report(
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     now = now or datetime.now(UTC)
-    start_at, end_at = _utc(start), _utc(end + timedelta(days=1))
+    start_at, end_at = day_start(start), day_start(end + timedelta(days=1))
     as_of = min(now, end_at)
     cutoff = last_passed_due_date(as_of)
 

@@ -116,3 +116,16 @@ def projection(state: DossierState | None = None, **changes: Any) -> DossierProj
     """The projection of `state` (default: a dossier in review), with `changes` to its state."""
     state = (state or dossier_state()).model_copy(update=changes)
     return DossierProjection(state=state, reference="ref-1", applicant=APPLICANT)
+
+
+def specialist(officer_id: str, *, active: bool = True) -> OfficerRecord:
+    """A specialist of so-tnmt's environment office, mailed at `<id>@example.gov.vn`."""
+    return OfficerRecord(
+        id=officer_id,
+        name="Lê Văn Nam",
+        role="specialist",
+        unit="environment-office",
+        agency="so-tnmt",
+        email=f"{officer_id}@example.gov.vn",
+        active=active,
+    )

@@ -16,8 +16,8 @@ from temporalio.testing import ActivityEnvironment
 from activities.database import SessionFactory
 from activities.notify import LogChannel, NotificationActivities, SmtpChannel
 from models.effects import Notification, Recipient
-from models.tables import NotificationRecord, OfficerRecord
-from tests.activities.conftest import APPLICANT, CODE, Inbox, free_port
+from models.tables import NotificationRecord
+from tests.activities.conftest import APPLICANT, CODE, Inbox, free_port, specialist
 
 SENDER = "hoso@example.gov.vn"
 TEMPLATES = Path(__file__).parents[2] / "activities" / "templates" / "notifications"
@@ -121,18 +121,7 @@ async def test_officers_of_the_stage_are_mailed_at_their_registry_addresses(
     sessions: SessionFactory, smtp: tuple[Inbox, int]
 ) -> None:
     with sessions() as session:
-        for id_, active in (("tnmt.specialist2", True), ("tnmt.retired", False)):
-            session.add(
-                OfficerRecord(
-                    id=id_,
-                    name="Lê Văn Nam",
-                    role="specialist",
-                    unit="environment-office",
-                    agency="so-tnmt",
-                    email=f"{id_}@example.gov.vn",
-                    active=active,
-                )
-            )
+        session.add_all([specialist("tnmt.specialist2"), specialist("tnmt.retired", active=False)])
         session.commit()
     inbox, port = smtp
     activities = NotificationActivities(sessions, SmtpChannel("127.0.0.1", port, SENDER))
@@ -319,17 +308,7 @@ async def test_a_notice_some_recipients_are_refused_is_sent_to_the_others_and_sa
     sessions: SessionFactory,
 ) -> None:
     with sessions() as session:
-        for id_ in ("tnmt.specialist2", "tnmt.gone"):
-            session.add(
-                OfficerRecord(
-                    id=id_,
-                    name="Lê Văn Nam",
-                    role="specialist",
-                    unit="environment-office",
-                    agency="so-tnmt",
-                    email=f"{id_}@example.gov.vn",
-                )
-            )
+        session.add_all([specialist("tnmt.specialist2"), specialist("tnmt.gone")])
         session.commit()
     port = free_port()
     gone = "tnmt.gone@example.gov.vn"

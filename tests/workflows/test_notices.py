@@ -13,8 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine
 from config import Settings
-from models.tables import OfficerRecord
-from tests.activities.conftest import Inbox, free_port
+from tests.activities.conftest import Inbox, free_port, specialist
 from tests.workflows.harness import act, assignee, procedure, running_worker, start, submission
 from workflows.dossier import DossierWorkflow
 
@@ -45,17 +44,8 @@ async def test_a_notice_partly_refused_is_recorded_in_the_dossier(
     try:
         async with running_worker(skip_env, smtp) as queue:
             with Session(make_engine(smtp.resolved_database_url)) as session:
-                for id_ in ("tnmt.specialist", "tnmt.gone"):  # two specialists, one left
-                    session.add(
-                        OfficerRecord(
-                            id=id_,
-                            name="Trần Văn Minh",
-                            role="specialist",
-                            unit="environment-office",
-                            agency="so-tnmt",
-                            email=f"{id_}@example.gov.vn",
-                        )
-                    )
+                # Two specialists; one has left and their mailbox with them.
+                session.add_all([specialist("tnmt.specialist"), specialist("tnmt.gone")])
                 session.commit()
             handle = await start(skip_env.client, queue, submission("eia"))
             state = await act(handle, assignee(proc, "reception"), "accept")

@@ -31,6 +31,7 @@ TEMPLATES = jinja2.Environment(
     auto_reload=False,  # templates ship with the code: no file check at every render
 )
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
+PARTLY_SENT = "sent, but "  # how a sent message's outbox row says some recipients were refused
 
 
 def vietnamese_date(value: object) -> str:
@@ -132,7 +133,8 @@ class NotificationActivities:
         row, sent_before = await asyncio.to_thread(self._outbox, notification, subject, body, sent)
         if sent_before:
             log.info("notification_already_sent", key=notification.key)
-            return row.last_error
+            partly = row.last_error is not None and row.last_error.startswith(PARTLY_SENT)
+            return row.last_error if partly else None
         if sent:
             self._log_sent(notification)
             return None
@@ -220,12 +222,14 @@ class NotificationActivities:
                 session.commit()
 
     def _sent(self, key: str, missed: str | None = None) -> None:
+        """Marks the message sent; an earlier attempt's error stays (the outage it went
+        through), unless some recipients were refused this time: then that is what it says."""
         with self._sessions() as session:
             row = session.get(NotificationRecord, key)
             if row is not None:
                 row.attempts += 1
                 row.sent_at = datetime.now(UTC)
-                row.last_error = missed
+                row.last_error = missed or row.last_error
                 session.add(row)
                 session.commit()
 
@@ -244,7 +248,7 @@ def _partly_refused(codes: list[int], recipients: str) -> str | None:
         return None
     total = max(len([r for r in recipients.split(",") if r.strip()]), len(codes))
     replies = ", ".join(str(code) for code in sorted(set(codes)))
-    return f"sent, but {len(codes)} of {total} recipients refused ({replies}); not sent again"
+    return f"{PARTLY_SENT}{len(codes)} of {total} recipients refused ({replies}); not sent again"
 
 
 def _describe(err: Exception) -> str:

@@ -146,7 +146,8 @@ class NotificationRecord(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     attempts: int = 0
-    # Unsent: why the last attempt failed; sent: what the recipients the server refused missed.
+    # Why the last failed attempt failed (kept once sent: the outage it went through), or, when
+    # some recipients were refused, "sent, but …" what they missed.
     last_error: str | None = None
 
 

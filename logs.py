@@ -30,6 +30,13 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+SHARED: list[structlog.types.Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
 def configure_logging(level: str | int = logging.INFO) -> None:
     global _configured
     if isinstance(level, str):
@@ -38,20 +45,10 @@ def configure_logging(level: str | int = logging.INFO) -> None:
     if _configured:
         return
     _configured = True
-    shared: list[structlog.types.Processor] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-    ]
-    renderer: structlog.types.Processor = (
-        structlog.dev.ConsoleRenderer()
-        if sys.stderr.isatty()
-        else structlog.processors.JSONRenderer(ensure_ascii=False)
-    )
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
-            *shared,
+            *SHARED,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -59,13 +56,26 @@ def configure_logging(level: str | int = logging.INFO) -> None:
         cache_logger_on_first_use=True,
     )
     handler = _StderrHandler()
-    handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        )
-    )
+    handler.setFormatter(line_formatter(terminal=sys.stderr.isatty()))
     logging.getLogger().handlers[:] = [handler]
+
+
+def line_formatter(*, terminal: bool) -> structlog.stdlib.ProcessorFormatter:
+    """How a record becomes a line: coloured for a terminal, else JSON. Off a terminal an
+    exception becomes its formatted traceback (the JSON renderer would write the traceback
+    object's repr); on a terminal the console renderer draws it itself."""
+    renderers: list[structlog.types.Processor] = (
+        [structlog.dev.ConsoleRenderer()]
+        if terminal
+        else [
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ]
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=SHARED,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderers],
+    )
 
 
 @contextlib.contextmanager

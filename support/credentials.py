@@ -59,7 +59,8 @@ class CredentialError(RuntimeError):
 
 
 class ActionUnanswered(RuntimeError):
-    """A signed action sent to a dossier that gave no answer in time: no worker took it up."""
+    """A signed action sent to a dossier that gave no answer in time: no worker took it up, or a
+    step of it (an activity) keeps failing."""
 
 
 def trust_anchors(settings: Settings, sessions: Sessions) -> TrustAnchors:
@@ -351,7 +352,8 @@ async def send(
         if wait is None:
             raise
         raise ActionUnanswered(
-            f"dossier {handle.id} gave no answer to the {name} within {wait:g} s: no worker has"
-            f" taken it up (are the workers running?). It was sent and may still take effect:"
-            f" check `hoso status {handle.id}` before sending it again"
+            f"dossier {handle.id} gave no answer to the {name} within {wait:g} s: the workers are"
+            f" down, or a step of it keeps failing (`hoso history {handle.id}` shows it retrying)."
+            f" It was sent and may still take effect: check `hoso status {handle.id}` before"
+            " sending it again"
         ) from None

@@ -1,7 +1,14 @@
-"""hoso's settings: environment variables with the prefix HOSO_ (pydantic-settings)."""
+"""hoso's settings: environment variables with the prefix HOSO_ (pydantic-settings), or files.
+
+With HOSO_SECRETS_DIR (Compose mounts its secrets at /run/secrets), a file there named after a
+variable in lower case (`hoso_encryption_keys`) gives that setting, so a secret need not be in any
+process's environment (nor in the form renderer's, which inherits it). A variable that is set and
+not empty wins over the file.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,7 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOSO_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="HOSO_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     environment: str = Field(default="development", description="development | production")
     log_level: str = Field(default="WARNING", description="log level of CLI commands (stderr)")
@@ -111,6 +120,18 @@ class Settings(BaseSettings):
         return self.data_dir / "temporal.db"
 
 
+SECRETS_DIR_VARIABLE = "HOSO_SECRETS_DIR"
+
+
+class SettingsFolderError(ValueError):
+    """HOSO_SECRETS_DIR names no folder."""
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    folder = os.environ.get(SECRETS_DIR_VARIABLE)
+    if not folder:
+        return Settings()
+    if not Path(folder).is_dir():
+        raise SettingsFolderError(f"{SECRETS_DIR_VARIABLE}={folder}: no such folder")
+    return Settings(_secrets_dir=folder)

@@ -46,12 +46,12 @@ def _configure(
 
     from cli import render
     from cli.context import describe
-    from config import get_settings
+    from config import SettingsFolderError, get_settings
     from logs import configure_logging
 
     try:
         settings = get_settings()
-    except ValidationError as exc:
+    except (ValidationError, SettingsFolderError) as exc:
         render.error(describe(exc) or str(exc))
         raise typer.Exit(1) from None
     configure_logging("INFO" if verbose else settings.log_level)

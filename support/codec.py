@@ -153,8 +153,9 @@ def codec_from_settings(settings: Settings) -> EncryptionCodec:
         return EncryptionCodec(keys, current)
     if settings.environment != "development":
         raise EncryptionError(
-            "no payload encryption keys configured: set HOSO_ENCRYPTION_KEYS and "
-            "HOSO_ENCRYPTION_KEY_ID (refusing to start outside development)"
+            "no payload encryption keys configured: set HOSO_ENCRYPTION_KEYS (or the file"
+            " hoso_encryption_keys in HOSO_SECRETS_DIR) and HOSO_ENCRYPTION_KEY_ID (refusing to"
+            " start outside development)"
         )
     return EncryptionCodec({DEV_KEY_ID: dev_key(settings.resolved_keys_dir)}, DEV_KEY_ID)
 

@@ -8,6 +8,7 @@ file as the Dockerfile installs it, runs with the compose environment.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -26,8 +27,10 @@ from tests.production import compose
 
 PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret", "APP_DB_PASSWORD": "h-secret"}
 HOSO_SERVICES = ("migrate", "search-attributes", "worker")
-# Settings the compose services do not need: the embedded server's UI port, the image's own path.
-NOT_IN_COMPOSE = {"temporal_ui_port", "procedures_dir", "token", "token_file"}
+# Settings the compose services do not need: the embedded server's UI port, the image's own path;
+# the keyring comes from a secret file (HOSO_SECRETS_DIR), not from the environment.
+NOT_IN_COMPOSE = {"temporal_ui_port", "procedures_dir", "token", "token_file", "encryption_keys"}
+NOT_SETTINGS = {"secrets_dir"}  # HOSO_SECRETS_DIR: where the settings' files are
 
 
 def compose_schema() -> dict[str, Any]:
@@ -84,8 +87,18 @@ def test_every_hoso_variable_is_a_setting_and_every_setting_is_configurable() ->
     for service in HOSO_SERVICES:
         environment = compose.load()["services"][service]["environment"]
         configured = {key.removeprefix("HOSO_").lower() for key in environment}
-        assert configured - fields == set()
+        assert configured - fields - NOT_SETTINGS == set()
         assert fields - NOT_IN_COMPOSE - configured == set(), f"{service} misses settings"
+
+
+def test_the_keyring_is_a_secret_file_in_no_environment(resolved: dict[str, Any]) -> None:
+    for name in HOSO_SERVICES + ("codec-server",):
+        service = resolved["services"][name]
+        assert "hoso_encryption_keys" in service["secrets"], name
+        assert service["environment"]["HOSO_SECRETS_DIR"] == "/run/secrets"
+        assert not {"HOSO_ENCRYPTION_KEYS", "HOSO_TOKEN"} & set(service["environment"]), name
+    secret = resolved["secrets"]["hoso_encryption_keys"]
+    assert secret["file"] == "./deploy/secrets/hoso_encryption_keys"
 
 
 def test_named_volumes_hold_the_state(resolved: dict[str, Any]) -> None:
@@ -142,11 +155,16 @@ def service_run(
 def test_image_entry_point_runs_the_services_with_the_compose_environment(
     image_venv: Path, resolved: dict[str, Any], tmp_path: Path, database_url: str
 ) -> None:
+    secrets = tmp_path / "secrets"  # what Compose mounts at /run/secrets
+    secrets.mkdir()
+    keyring = f"k1:{base64.b64encode(os.urandom(32)).decode()}"
+    (secrets / "hoso_encryption_keys").write_text(keyring + "\n", encoding="utf-8")
     environment = dict(resolved["services"]["migrate"]["environment"])
     environment |= {
         "HOSO_DATABASE_URL": database_url,
         "HOSO_DATA_DIR": str(tmp_path / "data"),
         "HOSO_DOCUMENT_DIR": str(tmp_path / "data" / "documents"),
+        "HOSO_SECRETS_DIR": str(secrets),
     }
 
     help_ = service_run(image_venv, "worker", environment, tmp_path, "worker", "--help")

@@ -218,7 +218,8 @@ def issue_token(
 
 def development_tokens(sessions: Sessions, settings: Settings) -> Path:
     """In development only: a token file per active officer of the registry under
-    `<data>/tokens/` (kept across restarts), so the sample officers can act from the CLI."""
+    `<data>/tokens/` (kept across restarts while it is valid; a revoked or expired one, or one
+    the registry no longer matches, is replaced), so the sample officers can act from the CLI."""
     if settings.environment != "development":
         raise CredentialError("sample tokens are for development only: issue real ones")
     folder = settings.data_dir / "tokens"
@@ -227,9 +228,19 @@ def development_tokens(sessions: Sessions, settings: Settings) -> Path:
         ids = list(session.exec(select(OfficerRecord.id).where(OfficerRecord.active == True)))  # noqa: E712
     for officer_id in ids:
         path = folder / f"{officer_id}.token"
-        if not path.exists():
-            write_private(path, (issue_token(sessions, settings, officer_id).token + "\n").encode())
+        if path.exists() and _still_valid(sessions, settings, path):
+            continue
+        path.unlink(missing_ok=True)
+        write_private(path, (issue_token(sessions, settings, officer_id).token + "\n").encode())
     return folder
+
+
+def _still_valid(sessions: Sessions, settings: Settings, path: Path) -> bool:
+    try:
+        authenticate(sessions, settings, _read_token_file(path))
+    except CredentialError:
+        return False
+    return True
 
 
 def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:

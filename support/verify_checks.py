@@ -38,6 +38,10 @@ _TIME = TypeAdapter(datetime)
 Key = tuple[str, str]
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 @dataclass
 class Report:
     """What `verify` found for one dossier: its differences, or how much it found intact."""
@@ -54,8 +58,8 @@ class Report:
 
     def intact(self) -> str:
         return (
-            f"{self.code}: record intact ({self.entries} entries, {self.documents} documents,"
-            f" {self.sealed} forms sealed)"
+            f"{self.code}: record intact ({_count(self.entries, 'entry', 'entries')},"
+            f" {_count(self.documents, 'document')}, {_count(self.sealed, 'form')} sealed)"
         )
 
     def lines(self) -> list[str]:

@@ -28,6 +28,7 @@ from support.credentials import (
     development_tokens,
     issue_token,
     list_tokens,
+    revoke,
     token_from_settings,
     token_hash,
 )
@@ -188,6 +189,14 @@ def test_development_gives_each_sample_officer_a_token_once(cli_settings: Settin
     assert lan.officer.role == "reception_officer"
     development_tokens(ctx.sessions, cli_settings)  # a restart issues nothing new
     assert len(list_tokens(ctx.sessions)) == 4
+    revoked = files[2].read_text()
+    revoke(ctx.sessions, "tn.reception", by="tn.operator")  # every token of the officer
+    development_tokens(ctx.sessions, cli_settings)  # … and the next start gives a new one
+    assert files[2].read_text() != revoked and stat.S_IMODE(files[2].stat().st_mode) == 0o600
+    assert authenticate(ctx.sessions, cli_settings, files[2].read_text()).officer.id == (
+        "tn.reception"
+    )
+    assert len(list_tokens(ctx.sessions)) == 5
     production = cli_settings.model_copy(update={"environment": "production"})
     with pytest.raises(CredentialError, match="development only"):
         development_tokens(ctx.sessions, production)

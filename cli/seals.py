@@ -52,7 +52,7 @@ async def seal_key(
     ] = None,
 ) -> None:
     """Create the agency's Ed25519 seal key pair in the keys folder (HOSO_KEYS_DIR), add its next
-    one (--rotate), or revoke one (--revoke KEY [--since WHEN])."""
+    one (--rotate), or revoke one (--revoke KEY [--since WHEN]; with --rotate, then the next)."""
     settings = get_settings()  # key files only: no database on a key-holding host
     folder = settings.resolved_keys_dir
     if not AGENCY.fullmatch(agency):
@@ -60,9 +60,10 @@ async def seal_key(
             f"not an agency id: {agency[:60]!r} (lowercase letters, digits and '-', at most 40)"
         )
     if revoke is not None:
-        _revoke(folder, agency, revoke, since)
-        return
-    if since is not None:
+        _revoke(folder, agency, revoke, since, rotating=rotate)
+        if not rotate:
+            return
+    elif since is not None:
         raise CommandError("--since goes with --revoke")
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -84,7 +85,7 @@ async def seal_key(
         )
 
 
-def _revoke(folder: Path, agency: str, key: str, since: datetime | None) -> None:
+def _revoke(folder: Path, agency: str, key: str, since: datetime | None, *, rotating: bool) -> None:
     parsed = parse_key_id(key)
     if parsed is None or parsed[0] != agency:
         raise CommandError(f"{key[:60]!r} is not a seal key id of {agency}")
@@ -98,7 +99,7 @@ def _revoke(folder: Path, agency: str, key: str, since: datetime | None) -> None
         f"seal key {key} revoked from {moment.astimezone(VIETNAM):%Y-%m-%d %H:%M} (Vietnam time)"
         f" on: {path}. Copy it wherever forms are verified and into every worker's keys folder."
     )
-    if newest == key:
+    if newest == key and not rotating:
         render.info(
             f"It was {agency}'s newest key: workers refuse to seal its forms until"
             f" `hoso seal-key {agency} --rotate` makes the next one and it is installed."

@@ -135,3 +135,11 @@ def test_a_revoked_seal_key_seals_nothing_more_and_its_later_forms_do_not_verify
 
     assert seal(runner, "so-tnmt", "--rotate").exit_code == 0
     assert sealed(worker, datetime(2026, 11, 12, 2, tzinfo=UTC))[0].key == "so-tnmt.2"
+
+    # After the next theft, one command revokes the key and makes the next one.
+    both = seal(runner, "so-tnmt", "--revoke", "so-tnmt.2", "--rotate")
+    assert both.exit_code == 0, both.output
+    assert "seal key so-tnmt.2 revoked from" in both.stdout
+    assert "seal key so-tnmt.3 of so-tnmt created" in both.stdout
+    assert "workers refuse to seal" not in both.stdout
+    assert sealed(worker, datetime(2026, 11, 13, tzinfo=UTC))[0].key == "so-tnmt.3"

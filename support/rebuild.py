@@ -27,10 +27,10 @@ from activities.storage import as_change, record_change, register_forms
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
 from models.projection import DossierChange, fold, opening_of, whole
-from models.record import RecordEntry, Subject
+from models.record import RecordEntry
 from models.state import DossierState
 from models.tables import DocumentRecord
-from support.verify_checks import DOCUMENT_FIELDS, recorded_seal
+from support.verify_checks import DOCUMENT_FIELDS, recorded_documents, recorded_seal
 
 WORKFLOW_TYPE = "DossierWorkflow"
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -140,18 +140,13 @@ def write_projection(
 
 def repair_documents(
     sessions: SessionFactory, code: str, record: Sequence[RecordEntry], *, closed: bool
-) -> int:
+) -> None:
     """The record is the truth for the dossier's document and form rows: a document's recorded
     name, size and format and a form's recorded seal are written back, and — once the dossier is
     closed — a row the record does not hold (a replaced result, a planted document) is deleted.
     A running dossier's rows off the record stay: a form is registered a moment before the
-    workflow records it. Returns how many rows were rewritten or deleted."""
-    recorded: dict[tuple[str, str], tuple[str, Subject]] = {
-        (str(entry.subject["kind"]), str(entry.subject["sha256"])): (entry.kind, entry.subject)
-        for entry in record
-        if entry.kind in ("document", "form")
-    }
-    repaired = 0
+    workflow records it."""
+    recorded = recorded_documents(record)
     with sessions() as session:
         rows = session.exec(select(DocumentRecord).where(DocumentRecord.dossier_code == code))
         for row in rows.all():
@@ -159,7 +154,6 @@ def repair_documents(
             if found is None:
                 if closed:
                     session.delete(row)
-                    repaired += 1
                 continue
             kind, subject = found
             wanted = (
@@ -167,14 +161,9 @@ def repair_documents(
                 if kind == "form"
                 else {name: subject.get(name) for name in DOCUMENT_FIELDS}
             )
-            differ = {name: value for name, value in wanted.items() if getattr(row, name) != value}
-            if differ:
-                for name, value in differ.items():
-                    setattr(row, name, value)
-                session.add(row)
-                repaired += 1
+            for name, value in wanted.items():
+                setattr(row, name, value)  # unchanged values leave the row clean
         session.commit()
-    return repaired
 
 
 async def rebuild(

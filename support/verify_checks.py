@@ -208,6 +208,15 @@ def check_action_rows(
         )
 
 
+def recorded_documents(chain: Sequence[RecordEntry]) -> dict[Key, tuple[str, Subject]]:
+    """{(kind, sha256): (entry kind, subject)} of the documents and forms on the record."""
+    return {
+        (str(entry.subject["kind"]), str(entry.subject["sha256"])): (entry.kind, entry.subject)
+        for entry in chain
+        if entry.kind in ("document", "form")
+    }
+
+
 def recorded_seal(subject: Subject) -> dict[str, Any] | None:
     if subject.get("seal") is None:
         return None
@@ -248,11 +257,7 @@ def check_document_rows(
 ) -> None:
     """Each document and form row is on the record (by kind and hash) with the recorded name,
     size, format and seal; a row pointing elsewhere is named as a replacement."""
-    recorded: dict[Key, tuple[str, Subject]] = {
-        (str(entry.subject["kind"]), str(entry.subject["sha256"])): (entry.kind, entry.subject)
-        for entry in chain
-        if entry.kind in ("document", "form")
-    }
+    recorded = recorded_documents(chain)
     present = {(row.kind, row.sha256) for row in rows}
     missing = [key for key in recorded if key not in present and key in required]
     for row in rows:

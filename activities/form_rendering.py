@@ -37,6 +37,7 @@ TEMPLATES.filters["vn_date"] = vietnamese_date
 TITLES = {
     "receipt": ("01", "Phiếu tiếp nhận hồ sơ và hẹn trả kết quả"),
     "supplement_request": ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "revision_request": ("", "Thông báo kết quả thẩm định và yêu cầu chỉnh sửa, bổ sung hồ sơ"),
     "refusal": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "control_sheet": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),

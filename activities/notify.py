@@ -15,7 +15,7 @@ from typing import Protocol
 import aiosmtplib
 import jinja2
 import structlog
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -172,6 +172,8 @@ class NotificationActivities:
         if to.audience == "applicant":
             return to.email or to.phone or "applicant"
         query = select(OfficerRecord).where(OfficerRecord.active)
+        if to.officers:
+            query = query.where(col(OfficerRecord.id).in_(to.officers))
         if to.role:
             query = query.where(OfficerRecord.role == to.role)
         if to.unit:

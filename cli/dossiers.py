@@ -21,8 +21,10 @@ from models.actions import (
 from models.procedure import Procedure
 from models.state import DossierState
 from models.tables import ProcedureRecord
+from support.catalogue import get_officer
 from support.client import connect
 from support.credentials import Credential, send
+from support.errors import CatalogueError
 from support.intake import check_submission, store_documents, submit_checked
 from workflows.dossier import DossierWorkflow
 
@@ -89,10 +91,21 @@ async def act(
         datetime | None,
         typer.Option("--new-date", formats=["%Y-%m-%d"], help="apologize: the new due date"),
     ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--member", help="convene: a council member, repeatable")
+    ] = None,
+    expert: Annotated[
+        list[str] | None,
+        typer.Option("--expert", help="convene: a council member who is an expert, repeatable"),
+    ] = None,
+    chair: Annotated[
+        str | None, typer.Option("--chair", help="convene: the council's chair (a member)")
+    ] = None,
 ) -> None:
     """Act on the dossier's current stage as an officer of the registry."""
     ctx = open_context()
     credential = signer(ctx, officer)
+    council = _council(ctx, action, member or [], expert or [], chair)
     documents = store_documents(
         parse_docs(doc), Path.cwd(), None, store=ctx.store, settings=ctx.settings
     )
@@ -105,10 +118,34 @@ async def act(
             "missing": missing or [],
             "documents": documents,
             "new_due_date": new_date.date() if new_date else None,
+            "council": council,
         }
     )
     client = await connect(ctx.settings)
     await _send(ctx, _handle(client, code), DossierWorkflow.act, request, credential)
+
+
+def _council(
+    ctx: Context, action: str, members: list[str], experts: list[str], chair: str | None
+) -> dict[str, Any] | None:
+    """The council a `convene` names, each member an active officer of the registry (checked
+    here, at the edge: the dossier checks who may convene and the stage's rules)."""
+    if action != "convene":
+        if members or experts or chair:
+            raise CommandError("--member, --expert and --chair name a council: 'convene' only")
+        return None
+    if chair is None or not members + experts:
+        raise CommandError("'convene' needs the council: --member/--expert for each, and --chair")
+    with ctx.sessions() as session:
+        for officer_id in [*members, *experts]:
+            try:
+                get_officer(session, officer_id)
+            except CatalogueError as exc:
+                raise CommandError(f"council member: {exc}") from None
+    named = [{"id": i, "expert": False} for i in members] + [
+        {"id": i, "expert": True} for i in experts
+    ]
+    return {"chair": chair, "members": named}
 
 
 async def supplement(

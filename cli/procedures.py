@@ -15,7 +15,13 @@ from sqlmodel import Session
 
 from cli import render
 from config import get_settings
-from models.procedure import ConsultationStage, DecisionStage, Procedure, ReviewStage
+from models.procedure import (
+    ConsultationStage,
+    CouncilStage,
+    DecisionStage,
+    Procedure,
+    ReviewStage,
+)
 from support.catalogue import CatalogueError, latest_procedure, list_procedures, publish_paths
 
 app = typer.Typer(help="The procedure catalogue (thủ tục hành chính).", no_args_is_help=True)
@@ -138,8 +144,13 @@ def _print_procedure(p: Procedure) -> None:
             who, notes = ", ".join(stage.agencies), f"on_timeout: {stage.on_timeout}"
         else:
             who, notes = f"{stage.role} @ {stage.unit}", ""
-            if isinstance(stage, ReviewStage | DecisionStage) and stage.return_to:
-                notes = f"return_to: {stage.return_to}"
+            if isinstance(stage, CouncilStage):
+                notes = (
+                    f"council of {stage.min_members}+, experts {stage.expert_share},"
+                    f" quorum {stage.quorum} with the chair; convened by the {stage.role}"
+                )
+            if isinstance(stage, ReviewStage | CouncilStage | DecisionStage) and stage.return_to:
+                notes = ", ".join(filter(None, [notes, f"return_to: {stage.return_to}"]))
         chain.add_row(
             str(position), stage.id, stage.kind.value, who, str(stage.working_days), notes
         )

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.calendar import VIETNAM
-from models.state import DossierState
+from models.state import Council, DossierState
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -61,6 +61,27 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str
     for row in rows:
         result.add_row(*(_escape(str(cell)) for cell in row))
     return result
+
+
+def _council(council: Council) -> None:
+    """The dossier's latest council: each member, their vote so far, and what it decided."""
+    votes = {vote.member: vote for vote in council.votes}
+    decided = council.outcome or f"voting, {len(council.votes)} of {len(council.members)}"
+    rows = []
+    for member in council.members:
+        vote = votes.get(member)
+        marks = [m for m, on in (("chair", member == council.chair),
+                                 ("expert", member in council.experts)) if on]  # fmt: skip
+        rows.append(
+            [
+                member + (f" ({', '.join(marks)})" if marks else ""),
+                vote.verdict if vote else "-",
+                vote.comment if vote else "",
+                local_time(vote.at) if vote else "",
+            ]
+        )
+    title = f"council at {council.stage} (convened by {council.convened_by}): {decided}"
+    console.print(table(title, ["member", "vote", "comment", "at"], rows))
 
 
 def dossier_state(
@@ -120,6 +141,8 @@ def dossier_state(
                 ),
             )
         )
+    if state.councils:
+        _council(state.councils[-1])
     if state.actions:
         console.print(
             table(

@@ -30,7 +30,11 @@ def time_fields(
         until = pause.ended_at.astimezone(VIETNAM).strftime("%Y-%m-%d") if pause.ended_at else "now"
         began = pause.started_at.astimezone(VIETNAM).strftime("%Y-%m-%d")
         fields.append(
-            ("suspended", f"{began} → {until}: {pause.working_days} working days ({pause.stage})")
+            (
+                "suspended",
+                f"{began} → {until}: {pause.working_days} working days ({pause.stage}"
+                + (", the council's revisions)" if pause.reason == "revisions" else ")"),
+            )
         )
     if state.apology is not None:
         apology = state.apology

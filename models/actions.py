@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.calendar import WorkingCalendar
 from models.credentials import Proof
 from models.dossier import Comment, DocumentRef
 from models.officer import OfficerIdentity
-from models.procedure import Identifier, Text
+from models.procedure import MAX_COUNCIL, Identifier, Text
 
 __all__ = [
     "ActionName",
     "CalendarChange",
     "Cancellation",
+    "CouncilAppointment",
+    "CouncilMember",
     "DeliveryConfirmation",
     "OfficerAction",
     "OfficerIdentity",
@@ -35,7 +37,45 @@ ActionName = Literal[
     "concur",
     "object",
     "apologize",
+    "convene",
+    "pass",
+    "pass_with_revisions",
+    "fail",
+    "conclude",
 ]
+OfficerId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+
+
+class CouncilMember(BaseModel):
+    """A member of an appraisal council, as the officer convening it names them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: OfficerId
+    expert: bool = Field(default=False, description="an expert (chuyên gia), not an official")
+
+
+class CouncilAppointment(BaseModel):
+    """Who sits on the dossier's appraisal council (quyết định thành lập hội đồng)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    chair: OfficerId
+    members: list[CouncilMember] = Field(min_length=1, max_length=MAX_COUNCIL)
+
+    @model_validator(mode="after")
+    def _check(self) -> CouncilAppointment:
+        ids = [member.id for member in self.members]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"named twice in the council: {', '.join(twice)}")
+        if self.chair not in ids:
+            raise ValueError(f"the chair {self.chair} is not one of the council's members")
+        return self
+
+    @property
+    def experts(self) -> int:
+        return sum(1 for member in self.members if member.expert)
 
 
 class OfficerAction(BaseModel):
@@ -55,6 +95,12 @@ class OfficerAction(BaseModel):
     new_due_date: date | None = Field(
         default=None, description="for apologize: the new appointment date (form 04)"
     )
+    council: CouncilAppointment | None = Field(
+        default=None, description="for convene: the council's members and chair"
+    )
+    # Added after actions were first signed: left out of what is signed while unset, so the
+    # signatures of older actions still verify when their dossiers replay.
+    SIGNED_WHEN_SET: ClassVar[tuple[str, ...]] = ("council",)
 
 
 class Supplement(BaseModel):

@@ -65,6 +65,9 @@ class Proof(BaseModel):
     ) -> bytes:
         """What the officer signs: the action without its proof, and where it is meant to land."""
         body = item.model_dump(mode="json", exclude={"proof"})
+        for name in getattr(item, "SIGNED_WHEN_SET", ()):
+            if body.get(name) is None:
+                del body[name]
         return canonical(
             {"action": body, "dossier": dossier, "stage": stage, "update": update, "nonce": nonce}
         )

@@ -33,6 +33,7 @@ class Recipient(BaseModel):
     role: str | None = None
     unit: str | None = None
     agency: str | None = None
+    officers: list[str] = Field(default_factory=list, description="officer ids, when named")
 
 
 class Notification(BaseModel):
@@ -47,7 +48,15 @@ class Notification(BaseModel):
     context: dict[str, str] = Field(default_factory=dict)
 
 
-FormKind = Literal["receipt", "supplement_request", "refusal", "result", "apology", "control_sheet"]
+FormKind = Literal[
+    "receipt",
+    "supplement_request",
+    "revision_request",
+    "refusal",
+    "result",
+    "apology",
+    "control_sheet",
+]
 
 
 class FormRequest(BaseModel):

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -69,6 +70,7 @@ DOCUMENT_FORMATS = (
 MAX_DOCUMENT_KINDS = 50
 MAX_STAGES = 40
 MAX_AGENCIES = 30
+MAX_COUNCIL = 50
 
 
 def known_format(value: str) -> str:
@@ -102,6 +104,7 @@ class StageKind(StrEnum):
     reception = "reception"
     review = "review"
     consultation = "consultation"
+    council = "council"
     decision = "decision"
 
 
@@ -150,6 +153,34 @@ class ConsultationStage(StageBase):
     on_timeout: Literal["proceed", "escalate"] = "proceed"
 
 
+def share(value: str) -> str:
+    """A share written as a fraction, `2/3`: exact, unlike 0.67, and read as the law says it."""
+    numerator, _, denominator = value.partition("/")
+    if int(denominator) == 0 or int(numerator) > int(denominator):
+        raise ValueError(f"'{value}' is not a share between 0 and 1")
+    return value
+
+
+Share = Annotated[str, Field(pattern=r"^[0-9]{1,3}/[0-9]{1,3}$"), AfterValidator(share)]
+
+
+def fraction(value: str) -> Fraction:
+    return Fraction(value)
+
+
+class CouncilStage(StageBase):
+    """An appraisal council (hội đồng thẩm định): the stage's officer convenes it for the dossier,
+    naming its members and chair; the members vote `pass`, `pass_with_revisions` or `fail`."""
+
+    kind: Literal[StageKind.council]
+    role: Identifier = Field(description="who convenes the council (its standing office)")
+    unit: Identifier
+    min_members: int = Field(ge=3, le=MAX_COUNCIL, description="EIA: at least 7")
+    expert_share: Share = Field(default="0/1", description="EIA: at least 1/3 experts")
+    quorum: Share = Field(default="2/3", description="votes needed, the chair's among them")
+    return_to: Identifier | None = None
+
+
 class DecisionStage(StageBase):
     """The competent leader signs the result or the refusal."""
 
@@ -160,14 +191,16 @@ class DecisionStage(StageBase):
 
 
 Stage = Annotated[
-    ReceptionStage | ReviewStage | ConsultationStage | DecisionStage,
+    ReceptionStage | ReviewStage | ConsultationStage | CouncilStage | DecisionStage,
     Field(discriminator="kind"),
 ]
 
+VERDICTS = ("pass", "pass_with_revisions", "fail")  # a council member's vote
 ACTIONS: dict[StageKind, tuple[str, ...]] = {
     StageKind.reception: ("accept", "request_supplement", "refuse"),
     StageKind.review: ("approve", "return", "reject", "request_supplement"),
     StageKind.consultation: ("concur", "object"),
+    StageKind.council: ("convene", *VERDICTS, "conclude", "return"),
     StageKind.decision: ("approve", "return", "reject"),
 }
 
@@ -247,6 +280,8 @@ def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
             yield ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
         if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(stage.agencies):
             yield ChainError(stage.id, "agencies", "an agency is consulted twice")
+        if isinstance(stage, CouncilStage) and fraction(stage.quorum) <= Fraction(1, 2):
+            yield ChainError(stage.id, "quorum", "a council's quorum must be more than half")
         before, total = total, total + stage.working_days
         if before <= procedure.working_days < total:
             yield ChainError(

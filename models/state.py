@@ -37,6 +37,31 @@ class Opinion(BaseModel):
     at: datetime
 
 
+class CouncilVote(BaseModel):
+    """A council member's vote: pass, pass_with_revisions or fail."""
+
+    member: str
+    verdict: str
+    comment: str = ""
+    at: datetime
+
+
+class Council(BaseModel):
+    """An appraisal council convened for the dossier at a council stage, and its votes."""
+
+    stage: str
+    convened_by: str
+    convened_at: datetime
+    chair: str
+    members: list[str]
+    experts: list[str] = Field(default_factory=list)
+    votes: list[CouncilVote] = Field(default_factory=list)
+    outcome: str | None = Field(
+        default=None, description="pass | pass_with_revisions | fail, or dissolved (left undecided)"
+    )
+    decided_at: datetime | None = None
+
+
 class StageVisit(BaseModel):
     """A stage entered and left, for the control sheet."""
 
@@ -55,6 +80,9 @@ class Suspension(BaseModel):
     started_at: datetime
     ended_at: datetime | None = None
     working_days: int = 0
+    reason: str = Field(
+        default="supplement", description="supplement | revisions (asked by a council)"
+    )
 
 
 class Apology(BaseModel):
@@ -98,6 +126,7 @@ class DossierState(BaseModel):
     documents: list[DocumentRef] = Field(default_factory=list)
     actions: list[ActionEntry] = Field(default_factory=list)
     opinions: list[Opinion] = Field(default_factory=list)
+    councils: list[Council] = Field(default_factory=list)
     visits: list[StageVisit] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     supplement_requests: int = 0

@@ -91,9 +91,13 @@ class Effects:
         role: str | None,
         unit: str | None,
         agency: str | None,
+        officers: list[str] | None = None,
         **context: str,
     ) -> None:
-        recipient = Recipient(audience="officers", role=role, unit=unit, agency=agency)
+        """Officers of a role, unit and agency (None: any), or the officers named."""
+        recipient = Recipient(
+            audience="officers", role=role, unit=unit, agency=agency, officers=officers or []
+        )
         await self._notify(template, recipient, context)
 
     async def _notify(self, template: str, recipient: Recipient, context: dict[str, str]) -> None:

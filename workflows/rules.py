@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from models.procedure import (
         ACTIONS,
         ConsultationStage,
+        CouncilStage,
         DecisionStage,
         Procedure,
         ReceptionStage,
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from models.state import DossierState
+    from workflows import council
 
 WITHDRAWABLE = frozenset(
     {
@@ -40,7 +42,8 @@ WITHDRAWABLE = frozenset(
         DossierStatus.awaiting_supplement,
     }
 )
-NEEDS_REASON = frozenset({"refuse", "reject", "return", "object"})
+NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
+Held = ReceptionStage | ReviewStage | CouncilStage | DecisionStage  # stages an officer holds
 
 
 class ActionRejected(ValueError):
@@ -61,7 +64,8 @@ def check_action(
     """Raises ActionRejected unless `action` is allowed on the dossier's current stage."""
     check_open(state)
     if state.status == DossierStatus.awaiting_supplement:
-        raise ActionRejected(f"dossier {state.code} is waiting for the applicant's supplement")
+        what = "revisions" if state.suspensions[-1].reason == "revisions" else "supplement"
+        raise ActionRejected(f"dossier {state.code} is waiting for the applicant's {what}")
     if state.stage is None or state.status not in (DossierStatus.received, DossierStatus.in_review):
         raise ActionRejected(
             f"dossier {state.code} has no stage awaiting action (status {state.status.value})"
@@ -76,10 +80,16 @@ def check_action(
             f"action '{action.action}' is not available at stage '{stage.id}' ({stage.kind.value});"
             f" available: {', '.join(allowed)}"
         )
+    if action.council is not None and action.action != "convene":
+        raise ActionRejected("a council (--member, --expert, --chair) applies to 'convene' only")
     if isinstance(stage, ConsultationStage):
         _check_consulted(state, stage, action.officer)
+    elif isinstance(stage, CouncilStage) and action.action not in ("convene", "return"):
+        _check(council.member_problem(state, stage, action))
     else:
         _check_assignee(procedure, stage, action.officer)
+    if isinstance(stage, CouncilStage) and action.action == "convene":
+        _check(council.convening_problem(state, stage, action))
     if action.to_stage is not None and action.action != "return":
         raise ActionRejected("a target stage (--to) applies to 'return' only")
     if action.action == "return":
@@ -90,11 +100,12 @@ def check_action(
         raise ActionRejected(f"'{action.action}' needs a comment giving the reasons")
 
 
-def _check_assignee(
-    procedure: Procedure,
-    stage: ReceptionStage | ReviewStage | DecisionStage,
-    officer: OfficerIdentity,
-) -> None:
+def _check(problem: str | None) -> None:
+    if problem is not None:
+        raise ActionRejected(problem)
+
+
+def _check_assignee(procedure: Procedure, stage: Held, officer: OfficerIdentity) -> None:
     if (officer.role, officer.unit, officer.agency) != (stage.role, stage.unit, procedure.agency):
         raise ActionRejected(
             f"officer {officer.id} ({officer.role} of {officer.unit}, {officer.agency}) may not act"
@@ -145,9 +156,7 @@ def check_apology(
         )
 
 
-def _holder(
-    procedure: Procedure, state: DossierState
-) -> ReceptionStage | ReviewStage | DecisionStage:
+def _holder(procedure: Procedure, state: DossierState) -> Held:
     """Who holds the dossier: the current stage's officer, or before a consultation its sender."""
     assert state.stage is not None  # noqa: S101 - checked by the caller
     position = procedure.index(state.stage)
@@ -174,7 +183,9 @@ def check_calendar_change(state: DossierState, change: CalendarChange) -> None:
 def return_target(procedure: Procedure, stage: Stage, to_stage: str | None) -> str:
     """The stage a `return` goes back to: the one named, the stage's default, or the previous."""
     position = procedure.index(stage.id)
-    default = stage.return_to if isinstance(stage, ReviewStage | DecisionStage) else None
+    default = (
+        stage.return_to if isinstance(stage, ReviewStage | CouncilStage | DecisionStage) else None
+    )
     earlier = [s.id for s in procedure.chain[:position] if not isinstance(s, ConsultationStage)]
     target = to_stage or default or (earlier[-1] if earlier else None)
     ids = [s.id for s in procedure.chain]

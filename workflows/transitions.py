@@ -25,19 +25,19 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.calendar import close_of_day
     from models.dossier import DossierStatus, DossierSubmission
-    from models.procedure import ConsultationStage, Stage, StageKind
+    from models.procedure import VERDICTS, ConsultationStage, Stage, StageKind
     from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
-    from workflows import record, rules
+    from workflows import council, record, rules
     from workflows import search_attributes as sa
+    from workflows.council_transitions import CouncilTransitions
     from workflows.deadlines import Clock
     from workflows.effects import Effects
-    from workflows.lateness import LateTransitions
 
 
 CHANGED_SEARCH_ATTRIBUTES = "changed-search-attributes"
 
 
-class Transitions(LateTransitions):
+class Transitions(CouncilTransitions):
     def __init__(
         self, submission: DossierSubmission, state: DossierState, effects: Effects
     ) -> None:
@@ -101,6 +101,12 @@ class Transitions(LateTransitions):
             await self._move(self._procedure.index(target), f"returned to {target}")
         elif name in ("concur", "object"):
             await self._opinion(action)
+        elif name == "convene":
+            await self.convene(action)
+        elif name in VERDICTS:
+            await self.vote(action)
+        elif name == "conclude":
+            await self.conclude(action)
         else:  # approve at a review stage
             await self._move(self._procedure.index(stage.id) + 1, "approved")
 
@@ -151,8 +157,11 @@ class Transitions(LateTransitions):
         moved = bool(pause.working_days and state.due_date is not None)
         if moved and state.due_date is not None:
             state.due_date = self.clock.shift_day(state.due_date, pause.working_days)
-        await self._sync()
-        await self._notify_assignees("supplement_received")
+        if pause.reason == "revisions":  # the council asked for them: on to the next stage
+            await self._move(self._procedure.index(self._stage().id) + 1, "revised")
+        else:
+            await self._sync()
+            await self._notify_assignees("supplement_received")
         if moved:
             await self._reissue_receipt()
 
@@ -267,6 +276,9 @@ class Transitions(LateTransitions):
 
     def _leave(self, outcome: str) -> None:
         state = self._state
+        undecided = council.sitting(state)
+        if undecided is not None:
+            undecided.outcome, undecided.decided_at = "dissolved", workflow.now()
         if state.visits and state.visits[-1].left_at is None:
             state.visits[-1].left_at, state.visits[-1].outcome = workflow.now(), outcome
         state.stage = state.stage_kind = state.stage_role = state.stage_unit = None

@@ -52,7 +52,7 @@ def run(app, *args: str):
 def test_load_then_list_and_show(data_dir):
     loaded = run(procedures_cli.app, "load", str(SAMPLES))
     assert loaded.exit_code == 0, loaded.output
-    assert "officers: 15 loaded, 15 changed" in loaded.stdout
+    assert "officers: 19 loaded, 19 changed" in loaded.stdout
     assert "1.010733" in loaded.stdout and "2.000635" in loaded.stdout
     assert (data_dir / "hoso.db").exists()
 
@@ -60,7 +60,8 @@ def test_load_then_list_and_show(data_dir):
     assert again.exit_code == 0, again.output
     report = json.loads(again.stdout)
     assert {(p["code"], p["version"], p["changed"]) for p in report["procedures"]} == {
-        ("1.009994", 1, False), ("1.010733", 1, False), ("2.000635", 1, False),
+        ("1.009994", 1, False), ("1.010733", 1, False), ("1.010734", 1, False),
+        ("2.000635", 1, False),
     }  # fmt: skip
 
     listed = run(procedures_cli.app, "list", "--json")
@@ -80,6 +81,10 @@ def test_load_then_list_and_show(data_dir):
     for text in ("canh-sat-pccc", "on_timeout: proceed", "return_to: specialist", "director"):
         assert text in shown.stdout
     assert "delivery: counter, post, online" in shown.stdout
+    council = run(procedures_cli.app, "show", "1.010734")
+    assert "council of 7+, experts 1/3, quorum 2/3 with the chair" in " ".join(
+        council.stdout.split()
+    )
     body = json.loads(run(procedures_cli.app, "show", "2.000635", "--json").stdout)
     assert (body["version"], body["fee"], len(body["chain"])) == (1, 8000, 3)
 

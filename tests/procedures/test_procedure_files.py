@@ -30,7 +30,7 @@ def test_unknown_stage_kind(base, write):
     path = write(base)
     assert refusal(path) == (
         f"{path}: stage 'consult', field 'kind': unknown stage kind 'vote' "
-        "(expected reception, review, consultation, decision)"
+        "(expected reception, review, consultation, council, decision)"
     )
 
 
@@ -39,7 +39,7 @@ def test_missing_stage_kind(base, write):
     path = write(base)
     assert refusal(path) == (
         f"{path}: stage 'head', field 'kind': required field is missing "
-        "(expected reception, review, consultation, decision)"
+        "(expected reception, review, consultation, council, decision)"
     )
 
 
@@ -180,3 +180,43 @@ def test_files_over_one_megabyte_are_refused(write):
 def test_a_missing_file(tmp_path):
     path = tmp_path / "nowhere.yaml"
     assert refusal(path) == f"{path}: cannot read the file (No such file or directory)"
+
+
+def test_the_council_sample_is_valid():
+    procedure = load_procedure(SAMPLES / "eia-appraisal-council.yaml")
+    council = procedure.stage("council")
+    assert council.kind == "council"
+    assert (council.min_members, council.expert_share, council.quorum) == (7, "1/3", "2/3")  # type: ignore[union-attr]
+
+
+def council_stage(base: dict, **fields: object) -> dict:
+    stage = {"id": "council", "kind": "council", "role": "division_head", "unit": "board"}
+    base["chain"][3] = stage | {"working_days": 5, "min_members": 7} | fields
+    return base
+
+
+def test_a_council_without_its_size(base, write):
+    council_stage(base)
+    del base["chain"][3]["min_members"]
+    path = write(base)
+    assert refusal(path) == (
+        f"{path}: stage 'council', field 'min_members': required field is missing"
+    )
+
+
+def test_a_council_quorum_of_half_or_less(base, write):
+    path = write(council_stage(base, quorum="1/2"))
+    assert refusal(path) == (
+        f"{path}: stage 'council', field 'quorum': a council's quorum must be more than half"
+    )
+
+
+def test_a_share_over_one(base, write):
+    path = write(council_stage(base, expert_share="4/3"))
+    assert "stage 'council', field 'expert_share'" in refusal(path)
+    assert "'4/3' is not a share between 0 and 1" in refusal(path)
+
+
+def test_a_share_written_as_a_decimal(base, write):
+    path = write(council_stage(base, expert_share=0.33))
+    assert "stage 'council', field 'expert_share'" in refusal(path)

@@ -52,7 +52,7 @@ def test_an_unknown_unit(roster, base):
     procedure = Procedure.model_validate(base)
     assert problems(procedure, roster) == (
         "procedure 1.010733: stage 'specialist', field 'unit': unknown unit 'environment' in "
-        "agency 'so-tnmt' (known: board, environment-office, one-stop)"
+        "agency 'so-tnmt' (known: board, eia-council, environment-office, one-stop)"
     )
 
 
@@ -61,7 +61,8 @@ def test_an_unknown_role(roster, base):
     procedure = Procedure.model_validate(base)
     assert problems(procedure, roster) == (
         "procedure 1.010733: stage 'head', field 'role': unknown role 'deputy_head' in agency "
-        "'so-tnmt' (known: director, division_head, reception_officer, specialist)"
+        "'so-tnmt' (known: deputy_director, director, division_head, expert, reception_officer,"
+        " specialist)"
     )
 
 
@@ -70,7 +71,7 @@ def test_a_role_nobody_holds_in_that_unit(roster, base):
     procedure = Procedure.model_validate(base)
     assert problems(procedure, roster) == (
         "procedure 1.010733: stage 'decide', field 'role': no officer holds role 'specialist' "
-        "in unit 'board' of agency 'so-tnmt' (roles there: director)"
+        "in unit 'board' of agency 'so-tnmt' (roles there: deputy_director, director)"
     )
 
 
@@ -78,10 +79,11 @@ def test_inactive_records_do_not_count(roster, base):
     from models.tables import OfficerRecord
 
     records = [
-        OfficerRecord(**o.model_dump(), active=o.id != "tnmt.director") for o in roster.officers
+        OfficerRecord(**o.model_dump(), active=o.id not in ("tnmt.director", "tnmt.deputy"))
+        for o in roster.officers
     ]
     procedure = Procedure.model_validate(base)
     assert problems(procedure, records) == (
         "procedure 1.010733: stage 'decide', field 'unit': unknown unit 'board' in agency "
-        "'so-tnmt' (known: environment-office, one-stop)"
+        "'so-tnmt' (known: eia-council, environment-office, one-stop)"
     )

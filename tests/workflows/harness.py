@@ -44,6 +44,7 @@ SAMPLES = {
     "eia": "eia-appraisal.yaml",
     "permit": "construction-permit.yaml",
     "extract": "civil-status-extract.yaml",
+    "council": "eia-appraisal-council.yaml",
 }
 APPLICANT = Applicant(
     name="Nguyễn Thị Hồng",

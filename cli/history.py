@@ -133,7 +133,9 @@ def _activity_detail(name: str, value: Any) -> str:
         who = (
             "applicant"
             if to.audience == "applicant"
-            else ("/".join(p for p in (to.agency, to.unit, to.role) if p) or "officers")
+            else ", ".join(to.officers)
+            or "/".join(p for p in (to.agency, to.unit, to.role) if p)
+            or "officers"
         )
         return f"{value.template} → {who}"
     if isinstance(value, FormRequest):

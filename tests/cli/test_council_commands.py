@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -69,6 +70,9 @@ def test_a_council_is_convened_votes_and_shows_in_status(
     assert "tnmt.deputy (chair) │ pass" in text
     assert "hd.expert-1 (expert) │ pass_with_revisi" in text  # the table wraps at 80 columns
     assert "tnmt.specialist │ - │" in text  # not voted yet
+    history = hoso(runner, "history", code, "--json")
+    notices = [e["detail"] for e in json.loads(history.stdout) if e["event"] == "notified"]
+    assert "council_convened → tnmt.deputy, tnmt.specialist, xd.specialist" in " ".join(notices)
     council = state_of(runner, code)["councils"][0]
     assert [(v["member"], v["verdict"], v["comment"]) for v in council["votes"]] == [
         ("hd.expert-1", "pass_with_revisions", "Bổ sung quan trắc"),

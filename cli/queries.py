@@ -13,6 +13,7 @@ from cli import render
 from cli.context import CommandError, command
 from cli.timing import time_fields
 from config import get_settings
+from models.actions import OfficerId
 from models.calendar import VIETNAM
 from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.procedure import Identifier, ProcedureCode
@@ -62,6 +63,7 @@ def build_query(
     role: str | None = None,
     received_from: date | None = None,
     received_to: date | None = None,
+    voter: str | None = None,
 ) -> str:
     """A visibility query over hoso's search attributes (values validated, so no injection)."""
     clauses = [f"WorkflowType = '{DossierWorkflow.__name__}'"]
@@ -78,6 +80,8 @@ def build_query(
     ):
         if value:
             clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
+    if voter:
+        clauses.append(f"{sa.VOTERS.name} = '{_checked(voter, OfficerId, '--voter')}'")
     closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
     if overdue:
         # The workflow flags it at the close of the due date; the clock catches a lagging flag.
@@ -173,6 +177,9 @@ async def list_dossiers(
         datetime | None,
         typer.Option("--received-to", formats=["%Y-%m-%d"], help="received on or before DATE"),
     ] = None,
+    voter: Annotated[
+        str | None, typer.Option(help="officer id: councils waiting for their vote")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="at most N dossiers")] = 50,
     page_size: Annotated[
         int | None, typer.Option(min=1, max=1000, help="one page of N; prints the next token")
@@ -181,7 +188,8 @@ async def list_dossiers(
     count: Annotated[bool, typer.Option("--count", help="only how many dossiers match")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List dossiers by status, procedure, agency, unit, stage; --overdue for the late ones."""
+    """List dossiers by status, procedure, agency, unit, stage; --overdue for the late ones;
+    --voter for the councils waiting for a member's vote."""
     query = build_query(
         status,
         procedure,
@@ -194,6 +202,7 @@ async def list_dossiers(
         role=role,
         received_from=received_from.date() if received_from else None,
         received_to=received_to.date() if received_to else None,
+        voter=voter,
     )
     client = await connect(get_settings())
     if count:

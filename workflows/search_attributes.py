@@ -15,5 +15,9 @@ OVERDUE = SearchAttributeKey.for_bool("HosoOverdue")
 AT_RISK = SearchAttributeKey.for_bool("HosoAtRisk")
 ROLE = SearchAttributeKey.for_keyword("HosoRole")
 RECEIVED = SearchAttributeKey.for_datetime("HosoReceived")
+VOTERS = SearchAttributeKey.for_keyword_list("HosoVoters")  # council members yet to vote
 
-ALL = (STATUS, PROCEDURE, AGENCY, STAGE, UNIT, DUE, STAGE_DUE, OVERDUE, AT_RISK, ROLE, RECEIVED)
+ALL = (
+    STATUS, PROCEDURE, AGENCY, STAGE, UNIT, DUE, STAGE_DUE, OVERDUE, AT_RISK, ROLE, RECEIVED,
+    VOTERS,
+)  # fmt: skip

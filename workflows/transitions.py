@@ -6,10 +6,7 @@ Called by DossierWorkflow's loop after the rules allowed the input; deterministi
 
 from __future__ import annotations
 
-from typing import Any
-
 from temporalio import workflow
-from temporalio.common import SearchAttributeUpdate
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -23,18 +20,14 @@ with workflow.unsafe.imports_passed_through():
         Supplement,
         Withdrawal,
     )
-    from models.calendar import close_of_day
     from models.dossier import DossierStatus, DossierSubmission
     from models.procedure import VERDICTS, ConsultationStage, Stage, StageKind
     from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
     from workflows import council, record, rules
-    from workflows import search_attributes as sa
     from workflows.council_transitions import CouncilTransitions
     from workflows.deadlines import Clock
     from workflows.effects import Effects
-
-
-CHANGED_SEARCH_ATTRIBUTES = "changed-search-attributes"
+    from workflows.visibility import Visibility
 
 
 class Transitions(CouncilTransitions):
@@ -46,7 +39,7 @@ class Transitions(CouncilTransitions):
         self._state = state
         self._effects = effects
         self.clock = Clock(submission.procedure, state, submission.calendar)
-        self._upserted: dict[str, object] = {}  # search attribute → the value last upserted
+        self._visibility = Visibility()
 
     # --- reading the state -------------------------------------------------------------------
 
@@ -343,37 +336,6 @@ class Transitions(CouncilTransitions):
 
     async def _sync(self) -> None:
         """Keeps the search attributes and the projection current with the state."""
-        self._upsert_search_attributes()
+        self._visibility.upsert(self._state)
         self.clock.reschedule()
         await self._effects.record()
-
-    def _upsert_search_attributes(self) -> None:
-        """Only the attributes that changed: each upsert is a visibility write on the server.
-        Dossiers started before this upserted all of them at every transition."""
-        state = self._state
-        updates: list[SearchAttributeUpdate[Any]] = [
-            sa.STATUS.value_set(state.status.value),
-            sa.PROCEDURE.value_set(state.procedure_code),
-            sa.AGENCY.value_set(state.agency),
-            sa.STAGE.value_set(state.stage) if state.stage else sa.STAGE.value_unset(),
-            sa.UNIT.value_set(state.stage_unit) if state.stage_unit else sa.UNIT.value_unset(),
-            sa.DUE.value_set(close_of_day(state.due_date))
-            if state.due_date
-            else sa.DUE.value_unset(),
-            sa.STAGE_DUE.value_set(state.stage_due_at)
-            if state.stage_due_at
-            else sa.STAGE_DUE.value_unset(),
-            sa.OVERDUE.value_set(state.overdue),
-            sa.AT_RISK.value_set(state.at_risk),
-            sa.ROLE.value_set(state.stage_role) if state.stage_role else sa.ROLE.value_unset(),
-            sa.RECEIVED.value_set(state.received_at)
-            if state.received_at
-            else sa.RECEIVED.value_unset(),
-        ]
-        if workflow.patched(CHANGED_SEARCH_ATTRIBUTES):
-            changed = [u for u in updates if self._upserted.get(u.key.name) != u.value]
-            self._upserted.update((u.key.name, u.value) for u in changed)
-            if changed:
-                workflow.upsert_search_attributes(changed)
-        else:
-            workflow.upsert_search_attributes(updates)

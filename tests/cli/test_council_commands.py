@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,19 @@ from tests.cli.test_dossier_commands import hoso, state_of, submitted, wait_stat
 SAMPLES = Path(__file__).resolve().parents[2] / "procedures"
 MEMBERS = ["--member", "tnmt.specialist", "--member", "xd.specialist", "--member", "huyen.officer"]
 EXPERTS = ["--expert", "hd.expert-1", "--expert", "hd.expert-2", "--expert", "hd.expert-3"]
+
+
+def expect_listed(runner: CliRunner, voter: str, codes: list[str]) -> None:
+    """`hoso list --voter` shows `codes`, once visibility has caught up (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        result = hoso(runner, "list", "--voter", voter, "--json")
+        assert result.exit_code == 0, result.output
+        shown = [row["code"] for row in json.loads(result.stdout)]
+        if shown == codes:
+            return
+        assert time.monotonic() < deadline, f"--voter {voter}: {shown}, not {codes}"
+        time.sleep(0.3)
 
 
 @pytest.fixture
@@ -57,12 +71,18 @@ def test_a_council_is_convened_votes_and_shows_in_status(
 
     ok = hoso(runner, *convener, "--member", "tnmt.deputy", *MEMBERS, *EXPERTS)
     assert ok.exit_code == 0, ok.output
+    expect_listed(runner, "hd.expert-1", [code])  # each member's worklist holds it
     voted = hoso(
         runner, "act", code, "pass_with_revisions", "--as", "hd.expert-1",
         "--comment", "Bổ sung quan trắc",
     )  # fmt: skip
     assert voted.exit_code == 0, voted.output
     assert hoso(runner, "act", code, "pass", "--as", "tnmt.deputy").exit_code == 0
+    expect_listed(runner, "hd.expert-1", [])  # voted: off the list
+    expect_listed(runner, "hd.expert-2", [code])
+    expect_listed(runner, "tnmt.head", [])  # convened it, not a member
+    bad = hoso(runner, "list", "--voter", "x' OR 1=1")
+    assert bad.exit_code == 1 and "--voter 'x' OR 1=1' is not a valid value" in bad.stderr
 
     shown = hoso(runner, "status", code)
     text = " ".join(shown.stdout.split())

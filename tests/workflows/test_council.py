@@ -69,6 +69,14 @@ async def convene(
     )
 
 
+async def convened(server: WorkflowEnvironment, queue: str) -> WorkflowHandle:
+    """A new dossier with its council sitting, nobody having voted."""
+    handle = await start(server.client, queue, submission("council"))
+    await at_council(handle)
+    await convene(handle)
+    return handle
+
+
 async def vote(
     handle: WorkflowHandle, member: str, verdict: str, comment: str = ""
 ) -> DossierState:
@@ -120,9 +128,7 @@ async def test_a_council_that_fails_takes_the_proposed_refusal_to_the_decision(
     skip_env: WorkflowEnvironment, settings: Settings
 ) -> None:
     async with running_worker(skip_env, settings) as queue:
-        handle = await start(skip_env.client, queue, submission("council"))
-        await at_council(handle)
-        await convene(handle)
+        handle = await convened(skip_env, queue)
         await vote(handle, "hd.expert-1", "fail", "Đánh giá tác động không đầy đủ")
         await vote(handle, "hd.expert-2", "fail", "Thiếu phương án xử lý nước thải")
         await vote(handle, "hd.expert-3", "fail", "Thiếu phương án xử lý nước thải")
@@ -250,9 +256,7 @@ async def test_a_quorum_is_two_thirds_of_the_members(
     skip_env: WorkflowEnvironment, settings: Settings
 ) -> None:
     async with running_worker(skip_env, settings) as queue:
-        handle = await start(skip_env.client, queue, submission("council"))
-        await at_council(handle)
-        await convene(handle)
+        handle = await convened(skip_env, queue)
         for member in [CHAIR, "hd.expert-1", "hd.expert-2", "hd.expert-3"]:
             await vote(handle, member, "pass")
         reason = await refused(

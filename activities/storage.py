@@ -69,7 +69,8 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
 
 
 def _write_row(session: Session, change: DossierChange) -> bool:
-    """Creates or updates the dossier row; True when a field changed."""
+    """Creates or updates the dossier row (its opening columns too when the change carries
+    them: a rebuild fills or repairs them from the history); True when a field changed."""
     fields = change.row.model_dump()
     row = session.get(DossierRecord, change.code)
     if row is None:
@@ -85,6 +86,8 @@ def _write_row(session: Session, change: DossierChange) -> bool:
         )
         session.flush()  # the dossier row exists before its actions point at it
         return True
+    if change.opening is not None:  # a repeated first change, or a rebuild: the opening too
+        fields |= change.opening.model_dump()
     differ = {name: value for name, value in fields.items() if not same(getattr(row, name), value)}
     for name, value in differ.items():
         setattr(row, name, value)

@@ -21,13 +21,15 @@ COLUMNS = (
     "procedure",
     "procedure name",
     "applicant",
+    "address and phone",
     "received",
     "due",
     "result",
     "returned",
     "note",
 )
-SHOWN = [n for n, name in enumerate(COLUMNS) if name != "procedure name"]  # a terminal's width
+# A terminal's width: the PDF, JSON and CSV have every column.
+SHOWN = [n for n, name in enumerate(COLUMNS) if name not in ("procedure name", "address and phone")]
 
 
 async def dossier_register(

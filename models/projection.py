@@ -57,6 +57,8 @@ class DossierOpening(BaseModel):
     delivery: str
     applicant_name: str
     applicant_id_number: str
+    applicant_address: str | None = None
+    applicant_phone: str | None = None
     submitted_at: datetime
 
 
@@ -129,6 +131,8 @@ def opening_of(submission: DossierSubmission) -> DossierOpening:
         delivery=submission.delivery.value,
         applicant_name=submission.applicant.name,
         applicant_id_number=submission.applicant.id_number,
+        applicant_address=submission.applicant.address,
+        applicant_phone=submission.applicant.phone,
         submitted_at=submission.submitted_at,
     )
 
@@ -143,6 +147,8 @@ def opening_from_state(state: DossierState, reference: str, applicant: Applicant
         delivery=state.delivery.value,
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,
+        applicant_address=applicant.address,
+        applicant_phone=applicant.phone,
         submitted_at=state.submitted_at,
     )
 

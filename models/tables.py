@@ -72,6 +72,8 @@ class DossierRecord(SQLModel, table=True):
     delivery: str
     applicant_name: str
     applicant_id_number: str
+    applicant_address: str | None = Field(default=None, description="for the register (form 06)")
+    applicant_phone: str | None = None
     submitted_at: datetime = Field(index=True)
     received_at: datetime | None = None
     due_date: date | None = Field(default=None, index=True)

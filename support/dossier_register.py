@@ -1,7 +1,7 @@
 """The dossier register (sổ theo dõi hồ sơ, form 06 of Circular 01/2018/TT-VPCP): every dossier a
-receiving agency took in over a period, one line each — its code, procedure, applicant, when it
-was received, its appointment date, its result and when the result went back, and what happened
-on the way (supplements, an apology, lateness).
+receiving agency took in over a period, one line each — its code, procedure, applicant (with the
+address and phone the register asks for), when it was received, its appointment date, its result
+and when the result went back, and what happened on the way (supplements, an apology, lateness).
 
 Read from the projection (the database), as the reports are, and drawn as a PDF like the forms.
 """
@@ -39,13 +39,14 @@ REGISTER = TEMPLATES.from_string(
 {% block body %}
 <p>Từ ngày {{ start }} đến ngày {{ end }}: {{ lines | length }} hồ sơ</p>
 <font size="9"><table width="100%" border="1">
-<thead><tr><th width="3%">#</th><th width="15%">Mã hồ sơ</th><th width="20%">Thủ tục</th>
-<th width="15%">Tổ chức, cá nhân</th><th width="8%">Ngày nhận</th><th width="8%">Hẹn trả</th>
-<th width="9%">Kết quả</th><th width="8%">Ngày trả</th><th width="14%">Ghi chú</th></tr></thead>
+<thead><tr><th width="3%">#</th><th width="13%">Mã hồ sơ</th><th width="17%">Thủ tục</th>
+<th width="12%">Tổ chức, cá nhân</th><th width="14%">Địa chỉ, số điện thoại</th>
+<th width="7%">Ngày nhận</th><th width="7%">Hẹn trả</th>
+<th width="8%">Kết quả</th><th width="7%">Ngày trả</th><th width="12%">Ghi chú</th></tr></thead>
 <tbody>
 {% for line in lines %}<tr><td>{{ line.number }}</td><td align="left">{{ line.code }}</td>
 <td align="left">{{ line.procedure }} {{ line.procedure_name }}</td>
-<td align="left">{{ line.applicant }}</td>
+<td align="left">{{ line.applicant }}</td><td align="left">{{ line.contact }}</td>
 <td>{{ line.received }}</td><td>{{ line.due }}</td><td align="left">{{ line.result }}</td>
 <td>{{ line.returned }}</td><td align="left">{{ line.note }}</td></tr>
 {% endfor %}</tbody>
@@ -62,6 +63,7 @@ class RegisterLine(BaseModel):
     procedure: str
     procedure_name: str
     applicant: str
+    contact: str
     received: str
     due: str
     result: str
@@ -117,6 +119,7 @@ def register_lines(session: Session, agency: str, start: date, end: date) -> lis
                 procedure=row.procedure_code,
                 procedure_name=name or "",
                 applicant=row.applicant_name,
+                contact=", ".join(filter(None, [row.applicant_address, row.applicant_phone])),
                 received=_day(row.received_at or row.submitted_at),
                 due=_day(row.due_date),
                 result=OUTCOME.get(row.outcome or "", ""),

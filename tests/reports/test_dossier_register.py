@@ -31,6 +31,8 @@ def fill(engine: Engine) -> None:
             outcome="approved",
             on_time=True,
             supplement_requests=1,
+            applicant_address="12 Phố Huế, Hai Bà Trưng, Hà Nội",
+            applicant_phone="0912345678",
         ),
         dossier(
             "so-tnmt-261102-0001",
@@ -85,6 +87,8 @@ def test_the_register_lists_the_agencys_dossiers_of_the_period_in_the_order_rece
     assert [line.number for line in lines] == [1, 2, 3]
     assert (done.procedure, done.procedure_name) == ("1.010733", "Thẩm định báo cáo ĐTM")
     assert done.applicant == "Nguyễn Thị Hồng"
+    assert done.contact == "12 Phố Huế, Hai Bà Trưng, Hà Nội, 0912345678"
+    assert late.contact == ""  # projected before the register had the column
     assert (done.received, done.due, done.returned) == ("03/11/2026", "25/11/2026", "24/11/2026")
     assert done.result == "Giải quyết"
     assert done.note == "Đã trả kết quả; yêu cầu bổ sung 1 lần"
@@ -105,7 +109,10 @@ def test_register_command_prints_json_and_csv_and_writes_form_06(
 
     as_csv = runner.invoke(app, [*period, "--csv"], catch_exceptions=False)
     lines = as_csv.stdout.splitlines()
-    assert lines[0] == "#,code,procedure,procedure name,applicant,received,due,result,returned,note"
+    assert lines[0] == (
+        "#,code,procedure,procedure name,applicant,address and phone,received,due,result,"
+        "returned,note"
+    )
     assert len(lines) == 4
 
     pdf = tmp_path / "so-tnmt-2026-11.pdf"

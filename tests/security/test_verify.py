@@ -46,6 +46,7 @@ from support.seals import AgencySeals, create_seal_key, public_seals, revoke_sea
 from support.verify import Update, check_history, read_history, verify_dossier
 from support.verify_checks import Report
 from tests.workflows.harness import (
+    APPLICANT,
     act,
     assignee,
     officers,
@@ -653,3 +654,28 @@ async def test_verify_all_names_a_dossier_the_database_lost_and_rebuild_all_brin
         f"{d.code}: record intact ({len(d.result.record)} entries, 4 documents, 3 forms sealed)"
         for d in (kept, lost)
     )
+
+
+async def test_a_row_projected_before_the_contact_columns_is_named_and_a_rebuild_fills_it(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    dossier = await eia_dossier(env, settings)
+    with dossier.session() as session:
+        row = session.get(DossierRecord, dossier.code)
+        assert row is not None and row.applicant_phone == APPLICANT.phone
+        assert row.applicant_address == APPLICANT.address
+        row.applicant_address = row.applicant_phone = None  # as migration 0004 leaves it
+        session.add(row)
+        session.commit()
+    report = await dossier.verify(env.client)
+    assert report.differences == [
+        "the dossier row lacks applicant_address, applicant_phone (projected before migration"
+        " 0004): `hoso rebuild` fills them from the history"
+    ]
+
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    assert await rebuild(env.client, sessions, dossier.store, [dossier.code]) == [dossier.code]
+    assert (await dossier.verify(env.client)).differences == []
+    with dossier.session() as session:
+        row = session.get(DossierRecord, dossier.code)
+        assert row is not None and row.applicant_address == APPLICANT.address

@@ -164,10 +164,6 @@ def share(value: str) -> str:
 Share = Annotated[str, Field(pattern=r"^[0-9]{1,3}/[0-9]{1,3}$"), AfterValidator(share)]
 
 
-def fraction(value: str) -> Fraction:
-    return Fraction(value)
-
-
 class CouncilStage(StageBase):
     """An appraisal council (hội đồng thẩm định): the stage's officer convenes it for the dossier,
     naming its members and chair; the members vote `pass`, `pass_with_revisions` or `fail`."""
@@ -280,7 +276,7 @@ def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
             yield ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
         if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(stage.agencies):
             yield ChainError(stage.id, "agencies", "an agency is consulted twice")
-        if isinstance(stage, CouncilStage) and fraction(stage.quorum) <= Fraction(1, 2):
+        if isinstance(stage, CouncilStage) and Fraction(stage.quorum) <= Fraction(1, 2):
             yield ChainError(stage.id, "quorum", "a council's quorum must be more than half")
         before, total = total, total + stage.working_days
         if before <= procedure.working_days < total:

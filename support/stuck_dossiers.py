@@ -31,6 +31,7 @@ class StuckTask:
     run_id: str
     attempt: int
     cause: str
+    last_completed: int  # the event id of its last completed workflow task: the reset point
 
 
 async def stuck_task(client: Client, code: str) -> StuckTask | None:
@@ -40,28 +41,25 @@ async def stuck_task(client: Client, code: str) -> StuckTask | None:
     task = described.raw_description.pending_workflow_task
     if task.attempt < FAILING_ATTEMPTS:
         return None
-    cause = "-"
+    cause, last_completed = "-", 0
     async for event in handle.fetch_history_events():
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
             cause = event.workflow_task_failed_event_attributes.failure.message
-    return StuckTask(code, described.run_id or "", task.attempt, cause)
+        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            last_completed = event.event_id
+    return StuckTask(code, described.run_id or "", task.attempt, cause, last_completed)
 
 
 async def reset_stuck(client: Client, namespace: str, stuck: StuckTask, reason: str) -> str:
     """Resets the dossier to its last completed workflow task; returns the new run's id."""
-    handle = client.get_workflow_handle(stuck.code, run_id=stuck.run_id)
-    last_completed = 0
-    async for event in handle.fetch_history_events():
-        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
-            last_completed = event.event_id
-    if not last_completed:
+    if not stuck.last_completed:
         raise ValueError(f"{stuck.code}: no workflow task completed yet; nothing to reset to")
     response = await client.workflow_service.reset_workflow_execution(
         ResetWorkflowExecutionRequest(
             namespace=namespace,
             workflow_execution=WorkflowExecution(workflow_id=stuck.code, run_id=stuck.run_id),
             reason=reason,
-            workflow_task_finish_event_id=last_completed,
+            workflow_task_finish_event_id=stuck.last_completed,
             request_id=str(uuid.uuid4()),
             reset_reapply_type=ResetReapplyType.RESET_REAPPLY_TYPE_ALL_ELIGIBLE,
         )

@@ -16,7 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models.actions import OfficerAction
-    from models.procedure import VERDICTS, CouncilStage, fraction
+    from models.procedure import VERDICTS, CouncilStage
     from models.state import Council, CouncilVote, DossierState
 
 
@@ -29,11 +29,11 @@ def sitting(state: DossierState) -> Council | None:
 
 
 def votes_needed(stage: CouncilStage, council: Council) -> int:
-    return ceil(fraction(stage.quorum) * len(council.members))
+    return ceil(Fraction(stage.quorum) * len(council.members))
 
 
 def experts_needed(stage: CouncilStage, members: int) -> int:
-    return ceil(fraction(stage.expert_share) * members)
+    return ceil(Fraction(stage.expert_share) * members)
 
 
 def appointment_problem(stage: CouncilStage, action: OfficerAction) -> str | None:

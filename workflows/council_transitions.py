@@ -24,9 +24,7 @@ class CouncilTransitions(LateTransitions):
         its members."""
         state, appointment, now = self._state, action.council, workflow.now()
         assert appointment is not None and state.stage is not None  # noqa: S101 - rules checked
-        replaced = council.sitting(state)
-        if replaced is not None:
-            replaced.outcome, replaced.decided_at = "dissolved", now
+        self._dissolve_sitting()
         state.councils.append(
             Council(
                 stage=state.stage,
@@ -46,6 +44,12 @@ class CouncilTransitions(LateTransitions):
             officers=state.councils[-1].members,
             stage=state.stage,
         )
+
+    def _dissolve_sitting(self) -> None:
+        """A council that has not decided ends undecided (replaced, or its stage left)."""
+        undecided = council.sitting(self._state)
+        if undecided is not None:
+            undecided.outcome, undecided.decided_at = "dissolved", workflow.now()
 
     async def vote(self, action: OfficerAction) -> None:
         sitting = council.sitting(self._state)

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from models.dossier import DossierStatus, DossierSubmission
     from models.procedure import VERDICTS, ConsultationStage, Stage, StageKind
     from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
-    from workflows import council, record, rules
+    from workflows import record, rules
     from workflows.council_transitions import CouncilTransitions
     from workflows.deadlines import Clock
     from workflows.effects import Effects
@@ -269,9 +269,7 @@ class Transitions(CouncilTransitions):
 
     def _leave(self, outcome: str) -> None:
         state = self._state
-        undecided = council.sitting(state)
-        if undecided is not None:
-            undecided.outcome, undecided.decided_at = "dissolved", workflow.now()
+        self._dissolve_sitting()
         if state.visits and state.visits[-1].left_at is None:
             state.visits[-1].left_at, state.visits[-1].outcome = workflow.now(), outcome
         state.stage = state.stage_kind = state.stage_role = state.stage_unit = None

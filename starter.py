@@ -23,6 +23,7 @@ from cli import (
     reports,
     seals,
     stack,
+    stuck,
     verify,
     worker,
 )
@@ -62,6 +63,7 @@ dossiers.register(app)
 queries.register(app)
 history.register(app)
 mending.register(app)
+stuck.register(app)
 officers.register(app)
 demo.register(app)
 reports.register(app)

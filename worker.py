@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.database import DatabaseErrors, create_schema, make_engine, session_factory
@@ -31,7 +32,14 @@ WORKFLOW_RUNNER = SandboxedWorkflowRunner(
 )
 
 
-def build_worker(client: Client, settings: Settings, task_queue: str | None = None) -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    task_queue: str | None = None,
+    *,
+    interceptors: Sequence[Interceptor] = (),
+) -> Worker:
+    """hoso's worker; `interceptors` are added after hoso's own (tracing, a test's faults)."""
     if settings.environment == "development":
         Issuer.from_settings(settings)  # the dev issuer exists before any dossier loads its trust
     engine = make_engine(settings.resolved_database_url)
@@ -66,7 +74,7 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
             delivery.deliver_result,
             trust.load_trust,
         ],
-        interceptors=[DatabaseErrors()],
+        interceptors=[DatabaseErrors(), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_cached_workflows=settings.worker_max_cached_workflows,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 from temporalio.converter import DataConverter
@@ -250,6 +251,10 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             add(event, "terminated", reason or "-")
         elif which == "workflow_execution_continued_as_new_event_attributes":
             add(event, "continued", "history continued in a new run")
+        elif which == "workflow_task_failed_event_attributes":
+            task = event.workflow_task_failed_event_attributes
+            if task.cause == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW:
+                add(event, "reset", f"{task.failure.message} (run {task.base_run_id} left)")
     if visits:  # each stage's time, told when it ended
         entries = sorted([*entries, *stage_times(visits, submitted)], key=lambda entry: entry.at)
     entries.extend(await _retrying(handle, by_activity_id, converter))

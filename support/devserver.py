@@ -71,6 +71,20 @@ def is_reachable(address: str, timeout: float = 1.0) -> bool:
         return False
 
 
+# Temporal's dynamic configuration that hoso relies on, the same in production
+# (deploy/temporal/dynamicconfig/hoso.yaml): a run whose workflow task has failed twice in a row
+# is flagged in the `TemporalReportedProblems` search attribute, which `hoso stuck` lists.
+DYNAMIC_CONFIG = {"system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute": 2}
+
+
+def dynamic_config_arguments() -> list[str]:
+    """The dev server's command-line form of DYNAMIC_CONFIG."""
+    arguments = []
+    for key, value in DYNAMIC_CONFIG.items():
+        arguments += ["--dynamic-config-value", f"{key}={value}"]
+    return arguments
+
+
 def start_dev_command(settings: Settings) -> list[str]:
     host, port = split_address(settings.temporal_address)
     command = [
@@ -91,6 +105,7 @@ def start_dev_command(settings: Settings) -> list[str]:
         "synchronous=normal",
         "--log-level",
         "warn",
+        *dynamic_config_arguments(),
     ]
     if settings.temporal_namespace != "default":
         command += ["--namespace", settings.temporal_namespace]

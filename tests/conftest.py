@@ -15,7 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings, get_settings
-from support.devserver import register_search_attributes
+from support.devserver import dynamic_config_arguments, register_search_attributes
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
@@ -51,6 +51,7 @@ async def dev_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Wor
             "journal_mode=wal",
             "--sqlite-pragma",
             "synchronous=normal",
+            *dynamic_config_arguments(),
         ],
         ui=False,
     )

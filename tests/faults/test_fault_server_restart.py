@@ -8,10 +8,15 @@ import random
 import time
 
 import pytest
+from sqlmodel import select
 from temporalio.service import RPCError
 
+from activities.database import SessionFactory, make_engine, session_factory
 from models.dossier import DossierStatus
-from support.stuck_dossiers import reset_stuck, stuck_task
+from models.tables import DocumentRecord
+from support.dossier_reset import reset_dossier
+from support.rebuild import rebuild
+from support.stuck_dossiers import stuck_task
 from tests.faults.conftest import Rigging
 from tests.faults.ledger import check_eia_rows, document_store
 from tests.faults.load import Load, eia_submissions
@@ -19,7 +24,6 @@ from tests.faults.load import Load, eia_submissions
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 DOSSIERS = 40
 CONCURRENCY = 20
-REPEATED_ACCEPTANCE = "BadUpdateWorkflowExecutionMessage"
 
 
 async def test_dossiers_carry_on_after_the_server_restarts_on_its_file_database(
@@ -33,7 +37,8 @@ async def test_dossiers_carry_on_after_the_server_restarts_on_its_file_database(
     total = DOSSIERS * load.per_dossier
     began = time.monotonic()
     running = asyncio.create_task(load.run(subs))
-    mending = asyncio.create_task(mend_stuck(rig, load, running))
+    reset: dict[str, set[str]] = {}  # a reset dossier: the forms it had before
+    mending = asyncio.create_task(mend_stuck(rig, load, running, reset))
 
     for point, how in zip(
         sorted(rng.uniform(0.1, 0.7) for _ in range(2)), ("stop", "kill"), strict=True
@@ -54,20 +59,29 @@ async def test_dossiers_carry_on_after_the_server_restarts_on_its_file_database(
 
     assert sorted(r.code for r in results) == sorted(s.code for s in subs)
     assert {r.status for r in results} == {DossierStatus.completed}
+    store = document_store(rig.settings.data_dir)
+    sessions = session_factory(make_engine(rig.settings.resolved_database_url))
+    await rebuild(rig.client, sessions, store, sorted(reset))  # closed: superseded rows go
     problems = check_eia_rows(
         rig.settings.resolved_database_url,
         [s.code for s in subs],
         load.path,
-        document_store(rig.settings.data_dir),
+        store,
+        superseded=set().union(*reset.values()),
     )
     assert not problems, "\n".join(problems[:20])
     assert all(worker.alive() for worker in rig.workers.running)  # it rode the outage out
 
 
-async def mend_stuck(rig: Rigging, load: Load, running: asyncio.Task[object]) -> None:
-    """What an operator does for a dossier whose workflow task the server refuses for good
-    after its restart (Temporal's repeated update acceptance, see support/stuck_dossiers.py):
-    a reset to its last completed task. Any other failing task is left to fail the test."""
+async def mend_stuck(
+    rig: Rigging, load: Load, running: asyncio.Task[object], reset: dict[str, set[str]]
+) -> None:
+    """What an operator does (`hoso unstick`) for a dossier whose workflow task fails for good
+    after the server's restart (Temporal bugs, see support/stuck_dossiers.py): a reset to where
+    its history replays, its later actions re-sent, its projection rewritten. Forms it issues
+    again after the reset point supersede the ones before, which stay on file."""
+    sessions = session_factory(make_engine(rig.settings.resolved_database_url))
+    store = document_store(rig.settings.data_dir)
     while not running.done():
         for code in list(load.waiting):
             try:
@@ -75,11 +89,21 @@ async def mend_stuck(rig: Rigging, load: Load, running: asyncio.Task[object]) ->
                 if stuck is None:
                     continue
                 print(f"{code}: workflow task failing (attempt {stuck.attempt}): {stuck.cause}")
-                if REPEATED_ACCEPTANCE in stuck.cause:
-                    await reset_stuck(
-                        rig.client, rig.settings.temporal_namespace, stuck, "fault test"
-                    )
-                    load.faults["reset"] += 1
+                reset.setdefault(code, set()).update(forms_of(sessions, code))
+                done = await reset_dossier(rig.client, stuck, "fault test", "fault test")
+                await rebuild(rig.client, sessions, store, [code])
+                print(f"{code}: reset to event {done.reset_point}, {done.resent} re-sent")
+                load.faults["reset"] += 1
             except RPCError:
                 continue  # the server is down: look again later
         await asyncio.sleep(2)
+
+
+def forms_of(sessions: SessionFactory, code: str) -> set[str]:
+    with sessions() as session:
+        rows = session.exec(
+            select(DocumentRecord).where(
+                DocumentRecord.dossier_code == code, DocumentRecord.source == "form"
+            )
+        )
+        return {row.sha256 for row in rows.all()}

@@ -178,3 +178,16 @@ def test_image_entry_point_runs_the_services_with_the_compose_environment(
     again = service_run(image_venv, "migrate", environment, tmp_path)
     assert again.returncode == 0, again.stderr
     assert "already at" in again.stdout
+
+
+def test_the_production_temporal_flags_stuck_runs_as_the_embedded_server_does() -> None:
+    """`hoso stuck` finds dossiers by what the server's dynamic configuration enables: the
+    production file sets what the embedded server is started with."""
+    import yaml
+
+    from support.devserver import DYNAMIC_CONFIG
+
+    path = compose.ROOT / "deploy" / "temporal" / "dynamicconfig" / "hoso.yaml"
+    production = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in DYNAMIC_CONFIG.items():
+        assert production[key] == [{"value": value, "constraints": {}}], key

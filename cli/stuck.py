@@ -1,0 +1,80 @@
+"""`hoso stuck` and `hoso unstick`: dossiers whose workflow task keeps failing, and the operator's
+reset (support/stuck_dossiers.py finds them, support/dossier_reset.py mends them)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.context import CommandError, command, open_context, signer
+from models.officer import OPERATOR_ROLE
+from support.client import connect
+from support.dossier_reset import reset_dossier
+from support.rebuild import rebuild
+from support.stuck_dossiers import StuckTask, stuck_codes, stuck_task
+
+
+async def stuck() -> None:
+    """List the running dossiers whose workflow task keeps failing, with the reset that would
+    mend each (`hoso unstick`)."""
+    ctx = open_context()
+    client = await connect(ctx.settings)
+    found = [task for code in await stuck_codes(client) if (task := await stuck_task(client, code))]
+    if not found:
+        render.success("no dossier's workflow task is failing")
+        return
+    for task in found:
+        render.console.print(_described(task), highlight=False, markup=False, soft_wrap=True)
+    render.info("`hoso unstick CODE --as OPERATOR --reason …` resets one, after reading its cause")
+
+
+async def unstick(
+    code: Annotated[str, typer.Argument(help="dossier code")],
+    officer: Annotated[str, typer.Option("--as", help="the operator resetting the dossier")],
+    reason: Annotated[str, typer.Option(help="why (kept in the dossier's history)")],
+) -> None:
+    """Reset a stuck dossier to where its history still replays, re-send the officers' actions
+    applied since, one at a time, and rewrite its projection from the new run."""
+    ctx = open_context()
+    operator = signer(ctx, officer)
+    if operator.officer.role != OPERATOR_ROLE:
+        raise CommandError(f"only an operator may reset a dossier; {officer} is not one")
+    if not reason.strip():
+        raise CommandError("--reason must say why the dossier is reset")
+    client = await connect(ctx.settings)
+    task = await stuck_task(client, code)
+    if task is None:
+        raise CommandError(f"{code}: its workflow task is not failing; nothing to reset")
+    done = await reset_dossier(
+        client, task, f"hoso unstick by {operator.officer.id}: {reason}", f"hoso unstick {officer}"
+    )
+    await rebuild(client, ctx.sessions, ctx.store, [code])
+    render.success(f"{code}: reset to event {done.reset_point}; new run {done.run_id}")
+    for resent in done.resent:
+        outcome = "applied" if resent.applied else f"refused: {resent.detail}"
+        render.info(f"  re-sent {resent.name} ({resent.update_id}): {outcome}")
+    render.info(
+        "Actions re-sent were applied now, at their new time; forms issued after the reset point"
+        " were issued again (the earlier ones stay on file); the projection follows the new run."
+    )
+
+
+def _described(task: StuckTask) -> str:
+    history = (
+        "its history replays whole"
+        if task.replays
+        else f"its history replays up to the task completed at event {task.reset_point}"
+    )
+    actions = len(task.actions)
+    return (
+        f"{task.code}: workflow task failed {task.attempt} times: {task.cause}\n"
+        f"  {history}; a reset to event {task.reset_point} re-sends"
+        f" {actions} officer action{'' if actions == 1 else 's'}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stuck")(command(stuck))
+    app.command("unstick")(command(unstick))

@@ -1,0 +1,114 @@
+"""The remedy for a stuck dossier: reset it to where its history replays, then re-send the
+officers' actions applied since, one at a time.
+
+The reset (Temporal's ResetWorkflowExecution) starts a new run from the history up to the reset
+point and redoes that task with the current code; activities after it run again under the same
+idempotency keys, so the outbox, forms and projection keep one row each. The server could
+re-apply the officers' updates itself, but it hands them to the new run all in one task, where
+every validator sees the state before the first of them and refuses the rest; so the updates
+are left out of the reset and re-sent here as they were received (the officer's signed bytes,
+the same update id), each waiting for its outcome. An action is then applied at the time of the
+re-sending, which the dossier's record shows. Signals are re-applied by the server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import (
+    ResetReapplyExcludeType,
+    ResetReapplyType,
+    UpdateWorkflowExecutionLifecycleStage,
+)
+from temporalio.api.update.v1 import Outcome, UpdateRef, WaitPolicy
+from temporalio.api.update.v1 import Request as UpdateRequest
+from temporalio.api.workflowservice.v1 import (
+    PollWorkflowExecutionUpdateRequest,
+    ResetWorkflowExecutionRequest,
+    UpdateWorkflowExecutionRequest,
+)
+from temporalio.client import Client
+
+from support.codec import failure_text
+from support.stuck_dossiers import StuckTask
+
+_STAGES = UpdateWorkflowExecutionLifecycleStage
+_COMPLETED = _STAGES.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED
+
+
+@dataclass(frozen=True)
+class Resent:
+    """One officer's action sent again to the reset dossier, and what became of it."""
+
+    update_id: str
+    name: str
+    applied: bool
+    detail: str  # the refusal's reason when not applied
+
+
+@dataclass(frozen=True)
+class Reset:
+    code: str
+    run_id: str  # the new run's
+    reset_point: int
+    resent: tuple[Resent, ...]
+
+
+async def reset_dossier(client: Client, stuck: StuckTask, reason: str, identity: str) -> Reset:
+    """Resets the stuck dossier to `stuck.reset_point`, then re-sends its later actions."""
+    response = await client.workflow_service.reset_workflow_execution(
+        ResetWorkflowExecutionRequest(
+            namespace=client.namespace,
+            workflow_execution=WorkflowExecution(workflow_id=stuck.code, run_id=stuck.run_id),
+            reason=reason,
+            workflow_task_finish_event_id=stuck.reset_point,
+            request_id=str(uuid.uuid4()),
+            reset_reapply_type=ResetReapplyType.RESET_REAPPLY_TYPE_ALL_ELIGIBLE,
+            reset_reapply_exclude_types=[ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE],
+            identity=identity,
+        )
+    )
+    run = WorkflowExecution(workflow_id=stuck.code, run_id=response.run_id)
+    resent = [await _resend(client, run, action, identity) for action in stuck.actions]
+    return Reset(stuck.code, response.run_id, stuck.reset_point, tuple(resent))
+
+
+async def _resend(
+    client: Client, run: WorkflowExecution, action: UpdateRequest, identity: str
+) -> Resent:
+    request = UpdateRequest()
+    request.CopyFrom(action)
+    request.meta.identity = identity
+    sent = await client.workflow_service.update_workflow_execution(
+        UpdateWorkflowExecutionRequest(
+            namespace=client.namespace,
+            workflow_execution=run,
+            wait_policy=WaitPolicy(lifecycle_stage=_COMPLETED),
+            request=request,
+        )
+    )
+    outcome = sent.outcome
+    while not outcome.HasField("success") and not outcome.HasField("failure"):
+        polled = await client.workflow_service.poll_workflow_execution_update(
+            PollWorkflowExecutionUpdateRequest(
+                namespace=client.namespace,
+                update_ref=UpdateRef(workflow_execution=run, update_id=request.meta.update_id),
+                identity=identity,
+                wait_policy=WaitPolicy(lifecycle_stage=_COMPLETED),
+            )
+        )
+        outcome = polled.outcome
+    return Resent(
+        update_id=request.meta.update_id,
+        name=request.input.name,
+        applied=outcome.HasField("success"),
+        detail=await _refusal(client, outcome),
+    )
+
+
+async def _refusal(client: Client, outcome: Outcome) -> str:
+    if not outcome.HasField("failure"):
+        return ""
+    return await failure_text(client.data_converter, outcome.failure)

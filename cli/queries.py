@@ -7,7 +7,12 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
-from temporalio.client import Client, WorkflowExecution
+from temporalio.client import (
+    Client,
+    WorkflowExecution,
+    WorkflowExecutionStatus,
+)
+from temporalio.service import RPCError, RPCStatusCode
 
 from cli import render
 from cli.context import CommandError, command
@@ -17,12 +22,16 @@ from models.actions import OfficerId
 from models.calendar import VIETNAM
 from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.procedure import Identifier, ProcedureCode
+from models.state import DossierState
 from support.calendars import calendar_for
 from support.client import connect
+from support.rebuild import read_dossier
+from support.stuck_dossiers import FAILING_ATTEMPTS
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
 QUERY_TIMEOUT = timedelta(seconds=10)
+NO_ANSWER = (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.CANCELLED)
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
 
@@ -32,14 +41,42 @@ async def status(
 ) -> None:
     """Show where a dossier is: status, stage, assignee, due date, opinions, last actions."""
     client = await connect(get_settings())
-    handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
-    state = await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+    state = await current_state(client, code)
     if as_json:
         render.print_json(state.model_dump(mode="json"))
     else:
         settings = get_settings()
         timing = time_fields(state, calendar_for(state.submitted_at, settings))
         render.dossier_state(state, timing=timing)
+
+
+async def current_state(client: Client, code: str) -> DossierState:
+    """The dossier's state: asked of a worker while it runs; a closed dossier's, a stuck one's,
+    or a running one's when no worker answers, read from its history (its last recorded state,
+    said so on stderr)."""
+    handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
+    described = await handle.describe()
+    failing = described.raw_description.pending_workflow_task.attempt
+    running = described.status == WorkflowExecutionStatus.RUNNING
+    if running and failing >= FAILING_ATTEMPTS:  # a query would wait behind the failing task
+        render.warning(
+            f"{code}: its workflow task keeps failing (attempt {failing}; see `hoso stuck`);"
+            " the state as its history last recorded it"
+        )
+    elif running:
+        try:
+            return await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+        except RPCError as exc:
+            if exc.status not in NO_ANSWER:
+                raise
+            render.warning(
+                f"{code}: no worker answered within {QUERY_TIMEOUT.seconds} s; the state as its"
+                " history last recorded it"
+            )
+    state = (await read_dossier(client, code, live=False)).state
+    if state is None:
+        raise CommandError(f"{code}: no worker answered, and its history records no state yet")
+    return state
 
 
 def _checked(value: str, kind: Any, option: str) -> str:

@@ -22,6 +22,11 @@ def error(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
 
 
+def warning(message: str) -> None:
+    """A line on stderr that qualifies the answer (stdout stays the answer, JSON included)."""
+    err_console.print(f"[yellow]{_escape(message)}[/]", soft_wrap=True)
+
+
 def success(message: str) -> None:
     console.print(f"[green]{_escape(message)}[/]", soft_wrap=True)
 

@@ -13,7 +13,7 @@ from models.officer import OPERATOR_ROLE
 from support.client import connect
 from support.dossier_reset import reset_dossier
 from support.rebuild import rebuild
-from support.stuck_dossiers import StuckTask, stuck_codes, stuck_task
+from support.stuck_dossiers import TIMED_OUT, StuckTask, stuck_codes, stuck_task
 
 
 async def stuck() -> None:
@@ -47,6 +47,11 @@ async def unstick(
     task = await stuck_task(client, code)
     if task is None:
         raise CommandError(f"{code}: its workflow task is not failing; nothing to reset")
+    if task.cause == TIMED_OUT:
+        raise CommandError(
+            f"{code}: its workflow task times out, no worker completes it: start the workers"
+            " (`hoso worker`); a reset would not help"
+        )
     done = await reset_dossier(
         client, task, f"hoso unstick by {operator.officer.id}: {reason}", f"hoso unstick {officer}"
     )

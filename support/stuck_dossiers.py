@@ -36,6 +36,8 @@ RUNNING_DOSSIERS = "WorkflowType = 'DossierWorkflow' AND ExecutionStatus = 'Runn
 _COMPLETED = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
 _SCHEDULED = EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
 _FAILED = EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+_TIMED_OUT = EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
+TIMED_OUT = "timed out: no worker completed it in time (workers down, or the server restarting)"
 _ACCEPTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
 _ADMITTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED
 
@@ -76,8 +78,7 @@ async def stuck_task(client: Client, code: str) -> StuckTask | None:
         return None
     history = await handle.fetch_history()
     events = list(history.events)
-    failures = [e for e in events if e.event_type == _FAILED]
-    cause = failures[-1].workflow_task_failed_event_attributes.failure.message if failures else "-"
+    cause = failure_cause(events)
     point, replays = await replay_point(history, replayer(client))
     return StuckTask(
         code=code,
@@ -86,7 +87,7 @@ async def stuck_task(client: Client, code: str) -> StuckTask | None:
         cause=cause,
         reset_point=point,
         replays=replays,
-        actions=tuple(_updates_after(events, point)),
+        actions=tuple(updates_after(events, point)),
     )
 
 
@@ -108,6 +109,17 @@ async def replay_point(history: WorkflowHistory, replaying: Replayer) -> tuple[i
         else:
             high = middle
     return events[completed[low]].event_id, False
+
+
+def failure_cause(events: list[HistoryEvent]) -> str:
+    """Why the task fails, as the history last recorded it (a retried task's later failures are
+    not recorded: the first one stands for them)."""
+    for event in reversed(events):
+        if event.event_type == _FAILED:
+            return event.workflow_task_failed_event_attributes.failure.message
+        if event.event_type == _TIMED_OUT:
+            return TIMED_OUT
+    return "-"
 
 
 def replayer(client: Client) -> Replayer:
@@ -136,7 +148,7 @@ def _task_end(events: list[HistoryEvent], completed: int) -> int:
     return len(events)
 
 
-def _updates_after(events: list[HistoryEvent], point: int) -> list[UpdateRequest]:
+def updates_after(events: list[HistoryEvent], point: int) -> list[UpdateRequest]:
     """The updates accepted (or durably admitted) after `point`, once each, in order."""
     requests: dict[str, UpdateRequest] = {}
     for event in events:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,32 @@ def test_list_filters_by_status_and_renders_a_table(
     assert code in table.stdout
     bad = hoso(runner, "list", "--status", "nonsense")
     assert bad.exit_code == 1 and "--status 'nonsense'" in bad.stderr
+
+
+def test_status_answers_without_a_worker_from_the_history(
+    runner: CliRunner,
+    cli_settings: Settings,
+    dossier_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with worker_thread(cli_settings, build_worker):
+        closed = submitted(runner, cli_settings, dossier_file)
+        wait_state(runner, closed, status="received")
+        assert hoso(runner, "withdraw", closed, "--as", "tn.reception").exit_code == 0
+        wait_state(runner, closed, status="withdrawn")
+        another = dossier_file.with_name("another.yaml")
+        another.write_text(dossier_file.read_text().replace("001099012345", "001099054321"))
+        running = submitted(runner, cli_settings, another)
+        wait_state(runner, running, status="received")
+        assert hoso(runner, "act", running, "accept", "--as", "tn.reception").exit_code == 0
+
+    # No worker: a closed dossier's state is its result; a running one's, its last recorded.
+    monkeypatch.setattr("cli.queries.QUERY_TIMEOUT", timedelta(seconds=2))
+    done = hoso(runner, "status", closed, "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["status"] == "withdrawn" and not done.stderr
+    waiting = hoso(runner, "status", running, "--json")
+    assert waiting.exit_code == 0, waiting.output
+    state = json.loads(waiting.stdout)
+    assert (state["status"], state["stage"]) == ("in_review", "specialist")
+    assert f"{running}: no worker answered within 2 s" in waiting.stderr

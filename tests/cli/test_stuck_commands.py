@@ -79,6 +79,10 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         listed = stuck_list(runner, code)
         assert "Nondeterminism" in listed
         assert "its history replays up to the task completed at event" in listed
+        status = hoso(runner, "status", code, "--json")
+        assert status.exit_code == 0, status.output
+        assert json.loads(status.stdout)["stage"] == "decide"
+        assert "its workflow task keeps failing (attempt" in status.stderr
 
         refused = hoso(runner, "unstick", code, "--as", "tn.specialist", "--reason", "x")
         assert refused.exit_code == 1

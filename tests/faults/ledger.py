@@ -142,8 +142,10 @@ def check_eia_rows(
     # a form rendered twice with other bytes would be a file no row points at.
     forms = {d.sha256 for rows in found.values() for d in rows.documents if d.source == "form"}
     files = {p.name for p in store.root.glob("??/??/*") if p.is_file()}
-    if files - set(superseded) != forms:
-        wrong.append(f"stored files without a form row: {sorted(files - forms)[:5]}")
+    if stray := files - forms - set(superseded):
+        wrong.append(f"stored files without a form row: {sorted(stray)[:5]}")
+    if missing := forms - files:
+        wrong.append(f"form rows without a stored file: {sorted(missing)[:5]}")
     return wrong
 
 

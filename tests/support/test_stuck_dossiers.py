@@ -14,7 +14,13 @@ from support.stuck_dossiers import TIMED_OUT, failure_cause, replay_point, updat
 from worker import WORKFLOW_RUNNER
 from workflows.dossier import DossierWorkflow
 
-RECORDED = Path(__file__).resolve().parents[1] / "histories" / "eia_approved_online.json"
+HISTORIES = Path(__file__).resolve().parents[1] / "histories"
+RECORDED = HISTORIES / "eia_approved_online.json"
+# A history the server-restart fault test left (payloads decrypted): after the server was killed,
+# Temporal Core completed one workflow task (event 24) with the commands of two activations, an
+# activity's result (the start's notices) and then an officer's acceptance; the Python SDK
+# replays an update before an activity result of the same activation, so it no longer replays.
+MERGED = HISTORIES / "broken" / "merged_task_after_server_crash.json"
 COMPLETED = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
 
 
@@ -56,6 +62,24 @@ async def test_a_history_that_stops_replaying_is_reset_to_the_first_task_that_di
     ]
     assert [r.meta.update_id for r in later] == accepted and len(accepted) >= 6
     assert all(r.input.name for r in later)  # sent again as they were: name and signed input
+
+
+async def test_the_history_temporal_core_merged_after_a_crash_is_reset_before_that_task() -> None:
+    history = WorkflowHistory.from_json("so-tnmt-551169-0023", MERGED.read_text(encoding="utf-8"))
+    failed = await replaying().replay_workflow(history, raise_on_replay_failure=False)
+    assert "patch marker encountered for change concurrent-notices" in str(failed.replay_failure)
+
+    point, replays = await replay_point(history, replaying())
+    assert (point, replays) == (24, False)
+    resent = updates_after(list(history.events), point)
+    assert [r.meta.update_id.split("/", 1)[1] for r in resent] == [
+        "0/1",  # the reception's acceptance, the one the merged task held (a second attempt)
+        "1/0",
+        "2/0",
+        "3/0",
+        "4/0",
+        "5/0",
+    ]
 
 
 def test_the_cause_is_the_last_failure_or_timeout_recorded() -> None:

@@ -47,6 +47,8 @@ async def unstick(
     task = await stuck_task(client, code)
     if task is None:
         raise CommandError(f"{code}: its workflow task is not failing; nothing to reset")
+    if not task.reset_point:
+        raise CommandError(f"{code}: no workflow task of it completed yet; nothing to reset to")
     if task.cause == TIMED_OUT:
         raise CommandError(
             f"{code}: its workflow task times out, no worker completes it: start the workers"
@@ -67,6 +69,9 @@ async def unstick(
 
 
 def _described(task: StuckTask) -> str:
+    failing = f"{task.code}: workflow task failed {task.attempt} times: {task.cause}"
+    if not task.reset_point:
+        return f"{failing}\n  none of its workflow tasks completed yet: nothing to reset to"
     history = (
         "its history replays whole"
         if task.replays
@@ -74,7 +79,7 @@ def _described(task: StuckTask) -> str:
     )
     actions = len(task.actions)
     return (
-        f"{task.code}: workflow task failed {task.attempt} times: {task.cause}\n"
+        f"{failing}\n"
         f"  {history}; a reset to event {task.reset_point} re-sends"
         f" {actions} officer action{'' if actions == 1 else 's'}"
     )

@@ -58,6 +58,8 @@ class Reset:
 
 async def reset_dossier(client: Client, stuck: StuckTask, reason: str, identity: str) -> Reset:
     """Resets the stuck dossier to `stuck.reset_point`, then re-sends its later actions."""
+    if not stuck.reset_point:
+        raise ValueError(f"{stuck.code}: no workflow task completed yet; nothing to reset to")
     response = await client.workflow_service.reset_workflow_execution(
         ResetWorkflowExecutionRequest(
             namespace=client.namespace,

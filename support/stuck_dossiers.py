@@ -50,7 +50,7 @@ class StuckTask:
     run_id: str
     attempt: int
     cause: str
-    reset_point: int  # a completed workflow task's event id: it and everything after are redone
+    reset_point: int  # a completed workflow task's event id, redone with all after it (0: none)
     replays: bool  # the whole history replays against this code (else up to reset_point)
     actions: tuple[UpdateRequest, ...]  # officers' updates accepted after reset_point, in order
 
@@ -79,7 +79,8 @@ async def stuck_task(client: Client, code: str) -> StuckTask | None:
     history = await handle.fetch_history()
     events = list(history.events)
     cause = failure_cause(events)
-    point, replays = await replay_point(history, replayer(client))
+    started = any(e.event_type == _COMPLETED for e in events)
+    point, replays = await replay_point(history, replayer(client)) if started else (0, True)
     return StuckTask(
         code=code,
         run_id=described.run_id or "",

@@ -87,7 +87,12 @@ async def mend_stuck(
         for code in list(load.waiting):
             try:
                 stuck = await stuck_task(rig.client, code)
-                if stuck is None or stuck.attempt < MENDED_AT or stuck.cause == TIMED_OUT:
+                if (
+                    stuck is None
+                    or stuck.attempt < MENDED_AT
+                    or stuck.cause == TIMED_OUT
+                    or not stuck.reset_point
+                ):
                     continue  # a task that timed out while the server was down is retried
                 print(f"{code}: workflow task failing (attempt {stuck.attempt}): {stuck.cause}")
                 reset.setdefault(code, set()).update(forms_of(sessions, code))

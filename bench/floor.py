@@ -25,6 +25,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.worker import Worker
 
+from support import event_loop
+
 # A shape: for the start, then for each update, the batches of activities hoso scheduled in one
 # workflow task; each batch as (activities the update waited for, activities left running after
 # it returned: notices). The floor runs each batch together, as hoso does, waits inside its update
@@ -255,7 +257,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--dossiers", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=10)
     args = parser.parse_args(argv)
-    figures = asyncio.run(_main(args.dossiers, args.concurrency))
+    figures = event_loop.run(_main(args.dossiers, args.concurrency))
     print(figures)
     return figures
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import platform
 import re
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+
+from support import event_loop
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = "# Benchmark results\n"
@@ -78,7 +79,7 @@ def run_benchmark(
     argv: list[str] | None,
 ) -> str:
     """A benchmark's `main`: parses its arguments, measures, prints the figures."""
-    text = asyncio.run(measure(parser.parse_args(argv)))
+    text = event_loop.run(measure(parser.parse_args(argv)))
     print(text)
     return text
 

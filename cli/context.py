@@ -3,7 +3,6 @@ turned into one red line and exit code 1."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import wraps
@@ -20,6 +19,7 @@ from activities.document_store import DocumentStore
 from cli import render
 from config import Settings, get_settings
 from migrations.apply import SchemaError
+from support import event_loop
 from support.client import TemporalUnreachable, connect
 from support.codec import EncryptionError
 from support.credentials import (
@@ -112,7 +112,7 @@ def describe(exc: BaseException) -> str | None:
 def run(coro: Coroutine[Any, Any, T]) -> T:
     """Runs a command's coroutine; an expected failure becomes one red line and exit code 1."""
     try:
-        return asyncio.run(coro)
+        return event_loop.run(coro)
     except (typer.Exit, typer.Abort):
         raise
     except KeyboardInterrupt:

@@ -21,7 +21,11 @@ async def stuck() -> None:
     mend each (`hoso unstick`)."""
     ctx = open_context()
     client = await connect(ctx.settings)
-    found = [task for code in await stuck_codes(client) if (task := await stuck_task(client, code))]
+    found = [
+        task
+        for code in await stuck_codes(client, ctx.settings.task_queue)
+        if (task := await stuck_task(client, code))
+    ]
     if not found:
         render.success("no dossier's workflow task is failing")
         return

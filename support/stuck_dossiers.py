@@ -55,13 +55,15 @@ class StuckTask:
     actions: tuple[UpdateRequest, ...]  # officers' updates accepted after reset_point, in order
 
 
-async def stuck_codes(client: Client) -> list[str]:
-    """The running dossiers whose workflow task keeps failing."""
+async def stuck_codes(client: Client, task_queue: str) -> list[str]:
+    """The running dossiers of this deployment (its task queue) whose workflow task keeps
+    failing."""
+    running = f"{RUNNING_DOSSIERS} AND TaskQueue = '{task_queue}'"
     if await _flags_problems(client):
-        query = f"{RUNNING_DOSSIERS} AND {REPORTED} IS NOT NULL"
+        query = f"{running} AND {REPORTED} IS NOT NULL"
         return sorted([w.id async for w in client.list_workflows(query)])
     codes = []
-    async for listed in client.list_workflows(RUNNING_DOSSIERS):
+    async for listed in client.list_workflows(running):
         described = await client.get_workflow_handle(listed.id).describe()
         if described.raw_description.pending_workflow_task.attempt >= FAILING_ATTEMPTS:
             codes.append(listed.id)

@@ -62,7 +62,7 @@ def stuck_list(runner: CliRunner, code: str) -> str:
 
 
 def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent_again(
-    runner: CliRunner, cli_settings: Settings, dossier_file: Path
+    runner: CliRunner, cli_settings: Settings, dossier_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with worker_thread(cli_settings, build_worker):
         code = submitted(runner, cli_settings, dossier_file)
@@ -79,6 +79,15 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         listed = stuck_list(runner, code)
         assert "Nondeterminism" in listed
         assert "its history replays up to the task completed at event" in listed
+
+        async def older_server(client: Client) -> bool:
+            return False  # a server before TemporalReportedProblems: asked dossier by dossier
+
+        with monkeypatch.context() as patched:
+            patched.setattr("support.stuck_dossiers._flags_problems", older_server)
+            scanned = hoso(runner, "stuck").stdout
+            assert f"{code}: workflow task failed" in scanned and "Nondeterminism" in scanned
+
         status = hoso(runner, "status", code, "--json")
         assert status.exit_code == 0, status.output
         assert json.loads(status.stdout)["stage"] == "decide"

@@ -1,10 +1,10 @@
 """A CPU profile of every thread of this process, weighted by the CPU each thread really used.
 
 pyinstrument samples the thread it starts in; the hoso worker runs its workflow activations in
-the SDK's thread pool (`temporal_workflow_*`), blocking work in asyncio's (`asyncio_*`) and gRPC
-and protobuf in the Rust core's threads. Every `interval`, this reads each thread's CPU time from
-/proc (psutil) and charges what it used since the last tick to the Python stack it is in now:
-a thread waiting for the GIL or for I/O uses no CPU and is charged nothing.
+the SDK's thread pool (`temporal_workflow_*`), blocking work in the loop's executor (`asyncio_*`,
+`uvloop_*`) and gRPC and protobuf in the Rust core's threads. Every `interval`, this reads each
+thread's CPU time from /proc (psutil) and charges what it used since the last tick to the Python
+stack it is in now: a thread waiting for the GIL or for I/O uses no CPU and is charged nothing.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ AREAS = (
     ("temporalio worker / client", ("/temporalio/",)),
     ("logging (structlog, json)", ("/structlog/", "/logging/", "/json/")),
     ("templates (jinja2)", ("/jinja2/", "/markupsafe/")),
-    ("asyncio", ("/asyncio/",)),
+    ("event loop machinery (asyncio; uvloop's C code shows as asyncio/runners.py)", ("/asyncio/",)),
 )  # fmt: skip
 OURS = ("workflows/", "activities/", "support/", "models/", "bench/", "worker.py")
-ENTRY_POINTS = (":main", ":_main", ":profiled_benchmark", ":run_hoso")
+ENTRY_POINTS = (":main", ":_main", ":profiled_benchmark", ":run_hoso", "event_loop.py:run")
 # Where a thread waits (a lock, a queue, the selector): CPU seen there was used just before.
 IDLE = {
     ("threading.py", "wait"),
@@ -54,7 +54,7 @@ def _idle(frame: FrameType) -> bool:
 def thread_group(name: str) -> str:
     if name.startswith("temporal_workflow_"):
         return "workflow activations (temporal_workflow_* threads)"
-    if name.startswith("asyncio_"):
+    if name.startswith(("asyncio_", "uvloop_")):  # the loop's default executor
         return "blocking work of activities (asyncio.to_thread pool)"
     if name == "MainThread":
         return "event loop (activities, SDK glue, load generator)"

@@ -12,7 +12,6 @@ from cli.context import CommandError, command, open_context, signer
 from models.officer import OPERATOR_ROLE
 from support.client import connect
 from support.dossier_reset import reset_dossier
-from support.rebuild import rebuild
 from support.stuck_dossiers import TIMED_OUT, StuckTask, stuck_codes, stuck_task
 
 
@@ -59,9 +58,13 @@ async def unstick(
             " (`hoso worker`); a reset would not help"
         )
     done = await reset_dossier(
-        client, task, f"hoso unstick by {operator.officer.id}: {reason}", f"hoso unstick {officer}"
+        client,
+        ctx.sessions,
+        ctx.store,
+        task,
+        reason=f"hoso unstick by {operator.officer.id}: {reason}",
+        identity=f"hoso unstick {officer}",
     )
-    await rebuild(client, ctx.sessions, ctx.store, [code])
     render.success(f"{code}: reset to event {done.reset_point}; new run {done.run_id}")
     for resent in done.resent:
         outcome = "applied" if resent.applied else f"refused: {resent.detail}"

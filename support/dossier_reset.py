@@ -31,7 +31,10 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.client import Client
 
+from activities.database import SessionFactory
+from activities.document_store import DocumentStore
 from support.codec import failure_text
+from support.rebuild import rebuild
 from support.stuck_dossiers import StuckTask
 
 _STAGES = UpdateWorkflowExecutionLifecycleStage
@@ -56,8 +59,17 @@ class Reset:
     resent: tuple[Resent, ...]
 
 
-async def reset_dossier(client: Client, stuck: StuckTask, reason: str, identity: str) -> Reset:
-    """Resets the stuck dossier to `stuck.reset_point`, then re-sends its later actions."""
+async def reset_dossier(
+    client: Client,
+    sessions: SessionFactory,
+    store: DocumentStore,
+    stuck: StuckTask,
+    *,
+    reason: str,
+    identity: str,
+) -> Reset:
+    """Resets the stuck dossier to `stuck.reset_point`, re-sends its later actions, then
+    rewrites its projection from the new run (the re-sent actions' rows take their new times)."""
     if not stuck.reset_point:
         raise ValueError(f"{stuck.code}: no workflow task completed yet; nothing to reset to")
     response = await client.workflow_service.reset_workflow_execution(
@@ -74,6 +86,7 @@ async def reset_dossier(client: Client, stuck: StuckTask, reason: str, identity:
     )
     run = WorkflowExecution(workflow_id=stuck.code, run_id=response.run_id)
     resent = [await _resend(client, run, action, identity) for action in stuck.actions]
+    await rebuild(client, sessions, store, [stuck.code])
     return Reset(stuck.code, response.run_id, stuck.reset_point, tuple(resent))
 
 

@@ -96,9 +96,12 @@ async def mend_stuck(
                     continue  # a task that timed out while the server was down is retried
                 print(f"{code}: workflow task failing (attempt {stuck.attempt}): {stuck.cause}")
                 reset.setdefault(code, set()).update(forms_of(sessions, code))
-                done = await reset_dossier(rig.client, stuck, "fault test", "fault test")
-                await rebuild(rig.client, sessions, store, [code])
-                print(f"{code}: reset to event {done.reset_point}, {done.resent} re-sent")
+                done = await reset_dossier(
+                    rig.client, sessions, store, stuck, reason="fault test", identity="fault test"
+                )
+                print(
+                    f"{code}: reset to event {done.reset_point}, {len(done.resent)} actions re-sent"
+                )
                 load.faults["reset"] += 1
             except RPCError:
                 continue  # the server is down: look again later

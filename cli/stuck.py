@@ -9,6 +9,7 @@ import typer
 
 from cli import render
 from cli.context import CommandError, command, open_context, signer
+from cli.mending import retry_dossier
 from models.officer import OPERATOR_ROLE
 from support.client import connect
 from support.dossier_reset import reset_dossier
@@ -69,6 +70,19 @@ async def unstick(
     for resent in done.resent:
         outcome = "applied" if resent.applied else f"refused: {resent.detail}"
         render.info(f"  re-sent {resent.name} ({resent.update_id}): {outcome}")
+    # The reset goes into the dossier's own record too, signed by the operator: the record is
+    # the agency's evidence, and it now holds actions applied at the time of their re-sending.
+    applied = sum(resent.applied for resent in done.resent)
+    note = f"reset to event {done.reset_point}: {reason}; {applied} action(s) re-sent"
+    await retry_dossier(
+        client,
+        ctx.settings.temporal_namespace,
+        code,
+        operator,
+        note,
+        wait=ctx.settings.action_wait_seconds,
+    )
+    render.info(f"  recorded in the dossier's record: {note}")
     render.info(
         "Actions re-sent were applied now, at their new time; forms issued after the reset point"
         " were issued again (the earlier ones stay on file); the projection follows the new run."

@@ -104,7 +104,9 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         assert "re-sent act" in done.stdout and ": applied" in done.stdout
 
         state = wait_state(runner, code, status="in_review", stage="decide")
-        assert [a["action"] for a in state["actions"]] == ["accept", "approve"]
+        assert [a["action"] for a in state["actions"]] == ["accept", "approve", "retry"]
+        recorded = state["actions"][-1]  # the reset, in the dossier's record, by the operator
+        assert recorded["actor"] == "tn.operator" and reason in recorded["comment"]
         assert "no dossier's workflow task is failing" in hoso(runner, "stuck").stdout
         again = hoso(runner, "unstick", code, "--as", "tn.operator", "--reason", reason)
         assert again.exit_code == 1
@@ -121,4 +123,4 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
 
     with Session(make_engine(cli_settings.resolved_database_url)) as session:
         actions = session.exec(select(ActionRecord).where(ActionRecord.dossier_code == code))
-        assert sorted(a.action for a in actions.all()) == ["accept", "approve", "approve"]
+        assert sorted(a.action for a in actions.all()) == ["accept", "approve", "approve", "retry"]

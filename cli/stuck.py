@@ -12,7 +12,7 @@ from cli.context import CommandError, command, open_context, signer
 from cli.mending import retry_dossier
 from models.officer import OPERATOR_ROLE
 from support.client import connect
-from support.dossier_reset import reset_dossier
+from support.dossier_reset import reset_dossier, workers_polling
 from support.stuck_dossiers import TIMED_OUT, StuckTask, stuck_codes, stuck_task
 
 
@@ -58,6 +58,11 @@ async def unstick(
             f"{code}: its workflow task times out, no worker completes it: start the workers"
             " (`hoso worker`); a reset would not help"
         )
+    if not await workers_polling(client, ctx.settings.task_queue):
+        raise CommandError(
+            f"no worker polls the task queue {ctx.settings.task_queue}: start the workers first"
+            " (the actions re-sent after the reset need one)"
+        )
     done = await reset_dossier(
         client,
         ctx.sessions,
@@ -65,10 +70,11 @@ async def unstick(
         task,
         reason=f"hoso unstick by {operator.officer.id}: {reason}",
         identity=f"hoso unstick {officer}",
+        wait=ctx.settings.action_wait_seconds,
     )
     render.success(f"{code}: reset to event {done.reset_point}; new run {done.run_id}")
     for resent in done.resent:
-        outcome = "applied" if resent.applied else f"refused: {resent.detail}"
+        outcome = "applied" if resent.applied else resent.detail
         render.info(f"  re-sent {resent.name} ({resent.update_id}): {outcome}")
     # The reset goes into the dossier's own record too, signed by the operator: the record is
     # the agency's evidence, and it now holds actions applied at the time of their re-sending.

@@ -13,6 +13,7 @@ re-sending, which the dossier's record shows. Signals are re-applied by the serv
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 
@@ -20,11 +21,14 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import (
     ResetReapplyExcludeType,
     ResetReapplyType,
+    TaskQueueType,
     UpdateWorkflowExecutionLifecycleStage,
 )
+from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.update.v1 import Outcome, UpdateRef, WaitPolicy
 from temporalio.api.update.v1 import Request as UpdateRequest
 from temporalio.api.workflowservice.v1 import (
+    DescribeTaskQueueRequest,
     PollWorkflowExecutionUpdateRequest,
     ResetWorkflowExecutionRequest,
     UpdateWorkflowExecutionRequest,
@@ -48,7 +52,7 @@ class Resent:
     update_id: str
     name: str
     applied: bool
-    detail: str  # the refusal's reason when not applied
+    detail: str  # why not, when not applied: refused (the reason), or no answer
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,11 @@ async def reset_dossier(
     *,
     reason: str,
     identity: str,
+    wait: float = 60.0,
 ) -> Reset:
-    """Resets the stuck dossier to `stuck.reset_point`, re-sends its later actions, then
-    rewrites its projection from the new run (the re-sent actions' rows take their new times)."""
+    """Resets the stuck dossier to `stuck.reset_point`, re-sends its later actions (each given
+    `wait` seconds to be answered; after one that is not, the rest are not sent), then rewrites
+    its projection from the new run (the re-sent actions' rows take their new times)."""
     if not stuck.reset_point:
         raise ValueError(f"{stuck.code}: no workflow task completed yet; nothing to reset to")
     response = await client.workflow_service.reset_workflow_execution(
@@ -85,9 +91,31 @@ async def reset_dossier(
         )
     )
     run = WorkflowExecution(workflow_id=stuck.code, run_id=response.run_id)
-    resent = [await _resend(client, run, action, identity) for action in stuck.actions]
+    resent: list[Resent] = []
+    halted = False  # an action gave no answer: those after it would be judged on the wrong state
+    for action in stuck.actions:
+        if halted:
+            resent.append(_unsent(action, f"not sent: one before gave no answer in {wait:.0f} s"))
+            continue
+        try:
+            resent.append(await asyncio.wait_for(_resend(client, run, action, identity), wait))
+        except TimeoutError:
+            halted = True
+            resent.append(_unsent(action, f"no answer in {wait:.0f} s: is a worker running?"))
     await rebuild(client, sessions, store, [stuck.code])
     return Reset(stuck.code, response.run_id, stuck.reset_point, tuple(resent))
+
+
+async def workers_polling(client: Client, task_queue: str) -> bool:
+    """Whether a worker has polled the task queue for workflow tasks lately."""
+    described = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace,
+            task_queue=TaskQueue(name=task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
+    return bool(described.pollers)
 
 
 async def _resend(
@@ -123,7 +151,11 @@ async def _resend(
     )
 
 
+def _unsent(action: UpdateRequest, detail: str) -> Resent:
+    return Resent(action.meta.update_id, action.input.name, applied=False, detail=detail)
+
+
 async def _refusal(client: Client, outcome: Outcome) -> str:
     if not outcome.HasField("failure"):
         return ""
-    return await failure_text(client.data_converter, outcome.failure)
+    return f"refused: {await failure_text(client.data_converter, outcome.failure)}"

@@ -27,7 +27,6 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Replayer
 
-from worker import WORKFLOW_RUNNER
 from workflows.dossier import DossierWorkflow
 
 FAILING_ATTEMPTS = 2  # failed twice in a row: the threshold the server flags a run at too
@@ -128,6 +127,8 @@ def failure_cause(events: list[HistoryEvent]) -> str:
 def replayer(client: Client) -> Replayer:
     """A replayer of dossiers with the client's codec, its Core warnings kept quiet (a failed
     replay is an answer here, not news)."""
+    from worker import WORKFLOW_RUNNER  # the worker's wiring: only the commands that replay
+
     return Replayer(
         workflows=[DossierWorkflow],
         workflow_runner=WORKFLOW_RUNNER,

@@ -80,8 +80,7 @@ async def stuck_task(client: Client, code: str) -> StuckTask | None:
     history = await handle.fetch_history()
     events = list(history.events)
     cause = failure_cause(events)
-    started = any(e.event_type == _COMPLETED for e in events)
-    point, replays = await replay_point(history, replayer(client)) if started else (0, True)
+    point, replays = await replay_point(history, replayer(client))
     return StuckTask(
         code=code,
         run_id=described.run_id or "",
@@ -95,11 +94,12 @@ async def stuck_task(client: Client, code: str) -> StuckTask | None:
 
 async def replay_point(history: WorkflowHistory, replaying: Replayer) -> tuple[int, bool]:
     """The completed workflow task to reset to, and whether the whole history replays: the
-    first task whose commands the current code does not give again, else the last one."""
+    first task whose commands the current code does not give again, else the last one (0: no
+    task completed yet, nothing to reset to)."""
     events = list(history.events)
     completed = [i for i, e in enumerate(events) if e.event_type == _COMPLETED]
     if not completed:
-        raise ValueError(f"{history.workflow_id}: no workflow task completed yet")
+        return 0, True
     if await _replays(history.workflow_id, events, replaying):
         return events[completed[-1]].event_id, True
     low, high = 0, len(completed) - 1  # a prefix that fails stays failing when it grows

@@ -224,8 +224,8 @@ class Load:
                 # A repeat overtaken by its own first copy, or a stage moved on: look again.
                 rejected += 1
                 assert rejected < 3, f"{handle.id}: {step} rejected {rejected} times: {err.cause}"
-                # A dossier just reset (a stuck workflow task) answers queries from what it had
-                # done before its reapplied updates: give those a moment to land.
+                # A dossier being reset (a stuck workflow task) answers queries from before the
+                # actions re-sent to it: give those a moment to land.
                 await asyncio.sleep(1.0)
             stage = None
 

@@ -26,6 +26,7 @@ from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.worker import Worker
 
 from support import event_loop
+from worker import WORKFLOW_RUNNER
 
 # A shape: for the start, then for each update, the batches of activities hoso scheduled in one
 # workflow task; each batch as (activities the update waited for, activities left running after
@@ -113,9 +114,15 @@ class FloorWorkflow:
 
 
 def floor_worker(client: Client, task_queue: str, **tuning: Any) -> Worker:
-    """The floor's worker; `tuning` takes the same limits as hoso's worker."""
+    """The floor's worker, with hoso's workflow runner (no sandbox, as hoso's worker runs);
+    `tuning` takes the same limits as hoso's worker."""
     return Worker(
-        client, task_queue=task_queue, workflows=[FloorWorkflow], activities=[noop], **tuning
+        client,
+        task_queue=task_queue,
+        workflows=[FloorWorkflow],
+        activities=[noop],
+        workflow_runner=WORKFLOW_RUNNER,
+        **tuning,
     )
 
 

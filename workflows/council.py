@@ -12,12 +12,9 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil
 
-from temporalio import workflow
-
-with workflow.unsafe.imports_passed_through():
-    from models.actions import OfficerAction
-    from models.procedure import VERDICTS, CouncilStage
-    from models.state import Council, CouncilVote, DossierState
+from models.actions import OfficerAction
+from models.procedure import VERDICTS, CouncilStage
+from models.state import Council, CouncilVote, DossierState
 
 
 def sitting(state: DossierState) -> Council | None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from models.actions import OfficerAction
-    from models.dossier import DossierStatus
-    from models.state import Council, CouncilVote, Suspension
-    from workflows import council
-    from workflows.lateness import LateTransitions
+from models.actions import OfficerAction
+from models.dossier import DossierStatus
+from models.state import Council, CouncilVote, Suspension
+from workflows import council
+from workflows.lateness import LateTransitions
 
 
 class CouncilTransitions(LateTransitions):

@@ -12,11 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from models.calendar import VIETNAM, WorkingCalendar, close_of_day
-    from models.dossier import DossierStatus
-    from models.procedure import Procedure
-    from models.state import DossierState
+from models.calendar import VIETNAM, WorkingCalendar, close_of_day
+from models.dossier import DossierStatus
+from models.procedure import Procedure
+from models.state import DossierState
 
 RUNNING = frozenset({DossierStatus.received, DossierStatus.in_review})
 

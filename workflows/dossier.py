@@ -12,22 +12,21 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-with workflow.unsafe.imports_passed_through():
-    from models.actions import (
-        CalendarChange,
-        Cancellation,
-        DeliveryConfirmation,
-        OfficerAction,
-        RetryRequest,
-        Supplement,
-        Withdrawal,
-    )
-    from models.credentials import TrustAnchors
-    from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
-    from models.state import DossierState
-    from workflows import identity, rules
-    from workflows.effects import RETRY, Effects
-    from workflows.transitions import Transitions
+from models.actions import (
+    CalendarChange,
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
+from models.credentials import TrustAnchors
+from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
+from models.state import DossierState
+from workflows import identity, rules
+from workflows.effects import RETRY, Effects
+from workflows.transitions import Transitions
 
 Item = (
     OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation | CalendarChange

@@ -9,24 +9,23 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
-with workflow.unsafe.imports_passed_through():
-    from activities.delivery import DeliveryActivities
-    from activities.forms import FormActivities
-    from activities.notify import NotificationActivities
-    from activities.storage import ProjectionActivities
-    from models.dossier import DossierSubmission
-    from models.effects import (
-        DeliveryReceipt,
-        DossierProjection,
-        FormKind,
-        FormRequest,
-        Notification,
-        Recipient,
-        ResultDelivery,
-    )
-    from models.projection import Marks, change_since, opening_of
-    from models.state import DossierState, FormRef
-    from workflows import record
+from activities.delivery import DeliveryActivities
+from activities.forms import FormActivities
+from activities.notify import NotificationActivities
+from activities.storage import ProjectionActivities
+from models.dossier import DossierSubmission
+from models.effects import (
+    DeliveryReceipt,
+    DossierProjection,
+    FormKind,
+    FormRequest,
+    Notification,
+    Recipient,
+    ResultDelivery,
+)
+from models.projection import Marks, change_since, opening_of
+from models.state import DossierState, FormRef
+from workflows import record
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -137,7 +136,7 @@ class Effects:
     async def notices_sent(self) -> None:
         """Waits for the notices still going out (each ends sent or recorded as failed)."""
         while pending := [task for task in self._notices if not task.done()]:
-            await asyncio.wait(pending)
+            await workflow.wait(pending)  # asyncio.wait orders by a set: not replay-safe
         self._notices.clear()
 
     async def issue_form(self, kind: FormKind, **context: str) -> FormRef:

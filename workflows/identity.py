@@ -8,25 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from activities.keys import unb64
-    from models.actions import (
-        CalendarChange,
-        Cancellation,
-        DeliveryConfirmation,
-        OfficerAction,
-        RetryRequest,
-        Supplement,
-        Withdrawal,
-    )
-    from models.credentials import Proof, TrustAnchors
-    from models.state import DossierState
-    from workflows.rules import ActionRejected
+from activities.keys import unb64
+from models.actions import (
+    CalendarChange,
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
+from models.credentials import Proof, TrustAnchors
+from models.state import DossierState
+from workflows.rules import ActionRejected
 
 Signed = (
     OfficerAction

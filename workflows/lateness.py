@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from models.actions import CalendarChange, OfficerAction
-    from models.calendar import VIETNAM
-    from models.procedure import ConsultationStage
-    from models.state import Apology, Opinion
+from models.actions import CalendarChange, OfficerAction
+from models.calendar import VIETNAM
+from models.procedure import ConsultationStage
+from models.state import Apology, Opinion
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -8,33 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import BaseModel
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
-
-    from models.actions import (
-        CalendarChange,
-        Cancellation,
-        DeliveryConfirmation,
-        OfficerAction,
-        RetryRequest,
-        Supplement,
-        Withdrawal,
-    )
-    from models.credentials import digest
-    from models.dossier import DocumentRef, DossierSubmission
-    from models.effects import DeliveryReceipt
-    from models.record import (
-        GENESIS,
-        EntryKind,
-        RecordEntry,
-        Subject,
-        action_digest,
-        chained,
-        input_digest,
-    )
-    from models.state import ActionEntry, DossierState, FormRef
+from models.actions import (
+    CalendarChange,
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
+from models.credentials import digest
+from models.dossier import DocumentRef, DossierSubmission
+from models.effects import DeliveryReceipt
+from models.record import (
+    GENESIS,
+    EntryKind,
+    RecordEntry,
+    Subject,
+    action_digest,
+    chained,
+    input_digest,
+)
+from models.state import ActionEntry, DossierState, FormRef
 
 KIND_OF: dict[type, EntryKind] = {
     OfficerAction: "action",

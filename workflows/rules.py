@@ -7,32 +7,31 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from models.actions import (
-        CalendarChange,
-        Cancellation,
-        DeliveryConfirmation,
-        OfficerAction,
-        OfficerIdentity,
-        RetryRequest,
-        Supplement,
-        Withdrawal,
-    )
-    from models.calendar import VIETNAM, WorkingCalendar
-    from models.dossier import CLOSED_STATUSES, DossierStatus
-    from models.officer import OPERATOR_ROLE, PORTAL_ROLE
-    from models.procedure import (
-        ACTIONS,
-        ConsultationStage,
-        CouncilStage,
-        DecisionStage,
-        Procedure,
-        ReceptionStage,
-        ReviewStage,
-        Stage,
-    )
-    from models.state import DossierState
-    from workflows import council
+from models.actions import (
+    CalendarChange,
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    OfficerIdentity,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
+from models.calendar import VIETNAM, WorkingCalendar
+from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.officer import OPERATOR_ROLE, PORTAL_ROLE
+from models.procedure import (
+    ACTIONS,
+    ConsultationStage,
+    CouncilStage,
+    DecisionStage,
+    Procedure,
+    ReceptionStage,
+    ReviewStage,
+    Stage,
+)
+from models.state import DossierState
+from workflows import council
 
 WITHDRAWABLE = frozenset(
     {

@@ -6,28 +6,26 @@ Called by DossierWorkflow's loop after the rules allowed the input; deterministi
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
-
-    from models.actions import (
-        Cancellation,
-        DeliveryConfirmation,
-        OfficerAction,
-        OfficerIdentity,
-        RetryRequest,
-        Supplement,
-        Withdrawal,
-    )
-    from models.dossier import DossierStatus, DossierSubmission
-    from models.procedure import VERDICTS, ConsultationStage, Stage, StageKind
-    from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
-    from workflows import record, rules
-    from workflows.council_transitions import CouncilTransitions
-    from workflows.deadlines import Clock
-    from workflows.effects import Effects
-    from workflows.visibility import Visibility
+from models.actions import (
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    OfficerIdentity,
+    RetryRequest,
+    Supplement,
+    Withdrawal,
+)
+from models.dossier import DossierStatus, DossierSubmission
+from models.procedure import VERDICTS, ConsultationStage, Stage, StageKind
+from models.state import ActionEntry, DossierState, Opinion, StageVisit, Suspension
+from workflows import record, rules
+from workflows.council_transitions import CouncilTransitions
+from workflows.deadlines import Clock
+from workflows.effects import Effects
+from workflows.visibility import Visibility
 
 
 class Transitions(CouncilTransitions):

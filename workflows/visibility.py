@@ -11,11 +11,10 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
-with workflow.unsafe.imports_passed_through():
-    from models.calendar import close_of_day
-    from models.state import DossierState
-    from workflows import council
-    from workflows import search_attributes as sa
+from models.calendar import close_of_day
+from models.state import DossierState
+from workflows import council
+from workflows import search_attributes as sa
 
 CHANGED_SEARCH_ATTRIBUTES = "changed-search-attributes"
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
+from fpdf import FPDF
 from pypdf import PdfReader
 
-from activities.pdf import render_pdf, subset_characters
+import activities.pdf
+from activities.pdf import FONTS, render_pdf, subset_characters
 
 ISSUED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -37,3 +40,22 @@ def test_a_character_outside_the_subset_falls_back_to_the_full_font() -> None:
     pdf = render_pdf(html, issued_at=ISSUED)
     assert "Иван Петров" in text_of(pdf)
     assert len(fonts_of(pdf)) > 1  # the fallback drew the Cyrillic
+
+
+def test_fonts_parsed_once_give_the_bytes_of_fonts_read_from_their_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forms after the first use the fonts parsed once; a form's bytes (so its hash, its seal)
+    are those fpdf2 gives reading the font files, whichever fonts the earlier forms used."""
+    forms = [
+        "<h1>PHIẾU TIẾP NHẬN</h1><p>Bà Nguyễn Thị Hồng, hẹn trả ngày 20/12/2026</p>",
+        "<p>Công ty TNHH Ωmega — người đại diện: Иван Петров</p>",  # the full font too
+        "<p><b>Kết quả:</b> phê duyệt báo cáo đánh giá tác động môi trường</p>",
+    ]
+    once = [render_pdf(html, issued_at=ISSUED) for html in forms * 2]
+
+    def from_file(pdf: FPDF, family: str, style: str, name: str) -> None:
+        pdf.add_font(family, style, str(FONTS / name))
+
+    monkeypatch.setattr(activities.pdf, "_add_font", from_file)
+    assert [render_pdf(html, issued_at=ISSUED) for html in forms * 2] == once

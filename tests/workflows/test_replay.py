@@ -27,10 +27,11 @@ EARLIER = [
     ROOT / "before-concurrent-notices",
     ROOT / "before-projection-changes",
 ]
-# The SDK's sandbox with workflows/ and models/ imported inside it, so every call the replayed
-# code makes is checked (the clock, randomness, files, the network…); only the activities' modules
-# (the workflow names their definitions, never runs them) and `cryptography` (signature checks, a
-# native library) come from outside. The worker itself runs without it (worker.py says why).
+# The SDK's sandbox with workflows/ imported inside it, so every call the replayed workflow code
+# makes is checked (the clock, randomness, files, the network…). From outside come `cryptography`
+# (signature checks, a native library), the activities' modules (the workflow names their
+# definitions, never runs them) and models/ (the data converter's pydantic classes must be the
+# workflow's; lint bans the same calls there). The worker runs without it (worker.py says why).
 STRICT = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
         "activities", "cryptography", "models"

@@ -53,7 +53,9 @@ def _parsed_font(name: str, style: str) -> tuple[TTFFont, bytes, tuple[str, ...]
     """The font file as fpdf2 parses it, its bytes, and its glyph order."""
     path = FONTS / name
     font = TTFFont(FPDF(), path, name, style)
-    return font, path.read_bytes(), tuple(font.ttfont.getGlyphOrder())
+    glyph_order = tuple(font.ttfont.getGlyphOrder())
+    font.close()  # its fontTools font (and the file it holds open) is never used again
+    return font, path.read_bytes(), glyph_order
 
 
 def _add_font(pdf: FPDF, family: str, style: str, name: str) -> None:

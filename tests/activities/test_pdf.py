@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import fpdf.output
 import pytest
+from fontTools import subset as fonttools_subset
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from pypdf import PdfReader
 
 import activities.pdf
-from activities.pdf import FONTS, render_pdf, subset_characters
+from activities import font_subsets
+from activities.pdf import COMMON_CHARACTERS, FONTS, render_pdf, subset_characters
 
 ISSUED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -59,3 +63,35 @@ def test_fonts_parsed_once_give_the_bytes_of_fonts_read_from_their_files(
 
     monkeypatch.setattr(activities.pdf, "_add_font", from_file)
     assert [render_pdf(html, issued_at=ISSUED) for html in forms * 2] == once
+
+
+def test_forms_sharing_a_subset_font_have_the_bytes_of_their_own_subsets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A renderer keeps the font subsets it made; a form's bytes are still those fontTools gives
+    subsetting the fonts for that form alone, whatever was rendered before it."""
+    forms = [
+        "<h1>PHIẾU TIẾP NHẬN</h1><p>Ông Trần Văn Bình, hẹn trả ngày 20/12/2026</p>",
+        "<h1>PHIẾU TIẾP NHẬN</h1><p>Bà Lê Thị Thu, hẹn trả ngày 21/12/2026</p>",  # same glyphs
+        "<h1>PHIẾU TIẾP NHẬN</h1><p>Ông <b>Đặng Ứng Ơn</b>, hẹn trả ngày 22/12/2026</p>",
+        "<p>Công ty TNHH Ωmega — người đại diện: Иван Петров</p>",  # the full font too
+    ]
+    kept = [render_pdf(html, issued_at=ISSUED) for html in forms * 2]
+    assert kept[:4] == kept[4:]
+    assert "Lê Thị Thu" in text_of(kept[1]) and "Đặng Ứng Ơn" in text_of(kept[2])
+
+    font_subsets.forget()
+    monkeypatch.setattr(fpdf.output, "ftsubset", fonttools_subset)
+    assert [render_pdf(html, issued_at=ISSUED) for html in forms] == kept[:4]
+
+
+def test_every_form_embeds_the_common_characters() -> None:
+    """What lets forms share subsets: printable ASCII and the lower-case Vietnamese letters."""
+    assert {"a", "Z", "~", "đ", "ư", "ự", "ỹ", "ẵ"} <= set(COMMON_CHARACTERS)
+    assert all(len(c) == 1 for c in COMMON_CHARACTERS)  # composed, one code point each
+    assert {ord(c) for c in COMMON_CHARACTERS} <= subset_characters()
+    page = PdfReader(io.BytesIO(render_pdf("<p>Phiếu</p>", issued_at=ISSUED))).pages[0]
+    for font in page["/Resources"]["/Font"].values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        embedded = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+        assert {ord(c) for c in "Phiếu" + "ựỹđZ~"} <= set(embedded.getBestCmap())

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formatdate
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosmtplib
 import jinja2
 import structlog
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -32,6 +34,15 @@ TEMPLATES = jinja2.Environment(
 )
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 PARTLY_SENT = "sent, but "  # how a sent message's outbox row says some recipients were refused
+OUTBOX: Table = NotificationRecord.__table__  # type: ignore[attr-defined]
+OFFICERS: Table = OfficerRecord.__table__  # type: ignore[attr-defined]
+_STORED = select(OUTBOX).where(OUTBOX.c.key == bindparam("wanted"))
+_ATTEMPT = (
+    update(OUTBOX).where(OUTBOX.c.key == bindparam("wanted")).values(attempts=OUTBOX.c.attempts + 1)
+)
+_MARK_SENT = _ATTEMPT.values(sent_at=bindparam("sent_at"))
+_MARK_SENT_PARTLY = _MARK_SENT.values(last_error=bindparam("last_error"))
+_MARK_FAILED = _ATTEMPT.values(last_error=bindparam("last_error"))
 
 
 def vietnamese_date(value: object) -> str:
@@ -167,73 +178,85 @@ class NotificationActivities:
             channel=self._channel.name,
         )
 
-    def _address(self, session: Session, notification: Notification) -> str:
+    def _address(self, db: Connection, notification: Notification) -> str:
         to = notification.recipient
         if to.audience == "applicant":
             return to.email or to.phone or "applicant"
-        query = select(OfficerRecord).where(OfficerRecord.active)
+        query = select(OFFICERS.c.email).where(OFFICERS.c.active)
         if to.officers:
-            query = query.where(col(OfficerRecord.id).in_(to.officers))
-        if to.role:
-            query = query.where(OfficerRecord.role == to.role)
-        if to.unit:
-            query = query.where(OfficerRecord.unit == to.unit)
-        if to.agency:
-            query = query.where(OfficerRecord.agency == to.agency)
-        emails = sorted(o.email for o in session.exec(query) if o.email)
+            query = query.where(OFFICERS.c.id.in_(to.officers))
+        for column, value in (("role", to.role), ("unit", to.unit), ("agency", to.agency)):
+            if value:
+                query = query.where(OFFICERS.c[column] == value)
+        found: list[str | None] = list(db.execute(query).scalars())
+        emails = sorted(email for email in found if email)
         # Nobody with an email: the unit (or agency) is named, and the log channel's row shows it.
         return ", ".join(emails) or to.unit or to.agency or to.role or "officers"
 
     def _outbox(
         self, notification: Notification, subject: str, body: str, sent: bool
-    ) -> tuple[NotificationRecord, bool]:
+    ) -> tuple[Outboxed, bool]:
         """The message's outbox row, written on the first attempt (one trip to a thread) and
         marked sent in the same transaction when `sent`; True with it when an earlier attempt
-        had sent it already."""
+        had sent it already. SQL statements, not ORM objects: it runs for every notice."""
         with self._sessions() as session:
-            row = session.get(NotificationRecord, notification.key)
-            sent_before = row is not None and row.sent_at is not None
-            wrote = row is None
-            if row is None:
-                row = NotificationRecord(
-                    key=notification.key,
-                    dossier_code=notification.dossier_code,
-                    template=notification.template,
-                    channel=self._channel.name,
-                    recipient=self._address(session, notification),
-                    subject=subject,
-                    body=body,
-                    created_at=datetime.now(UTC),
-                )
-            if sent and row.sent_at is None:
-                row.attempts += 1
-                row.sent_at = datetime.now(UTC)
-                wrote = True
-            if wrote:
-                session.add(row)
-                session.commit()
-            return row, sent_before
+            db = session.connection()
+            stored = db.execute(_STORED, {"wanted": notification.key}).first()
+            if stored is not None:
+                sent_before = stored.sent_at is not None
+                if sent and not sent_before:
+                    db.execute(_MARK_SENT, {"sent_at": datetime.now(UTC), "wanted": stored.key})
+                    session.commit()
+                return Outboxed.of(stored), sent_before
+            now = datetime.now(UTC)
+            row = {
+                "key": notification.key,
+                "dossier_code": notification.dossier_code,
+                "template": notification.template,
+                "channel": self._channel.name,
+                "recipient": self._address(db, notification),
+                "subject": subject,
+                "body": body,
+                "created_at": now,
+                "sent_at": now if sent else None,
+                "attempts": 1 if sent else 0,
+                "last_error": None,
+            }
+            db.execute(insert(OUTBOX), row)
+            session.commit()
+            return Outboxed.of(row), False
 
     def _failed(self, key: str, error: str) -> None:
         with self._sessions() as session:
-            row = session.get(NotificationRecord, key)
-            if row is not None:
-                row.attempts += 1
-                row.last_error = error
-                session.add(row)
-                session.commit()
+            session.connection().execute(_MARK_FAILED, {"last_error": error, "wanted": key})
+            session.commit()
 
     def _sent(self, key: str, missed: str | None = None) -> None:
         """Marks the message sent; an earlier attempt's error stays (the outage it went
         through), unless some recipients were refused this time: then that is what it says."""
+        values: dict[str, object] = {"sent_at": datetime.now(UTC), "wanted": key}
         with self._sessions() as session:
-            row = session.get(NotificationRecord, key)
-            if row is not None:
-                row.attempts += 1
-                row.sent_at = datetime.now(UTC)
-                row.last_error = missed or row.last_error
-                session.add(row)
-                session.commit()
+            if missed is None:
+                session.connection().execute(_MARK_SENT, values)
+            else:
+                session.connection().execute(_MARK_SENT_PARTLY, values | {"last_error": missed})
+            session.commit()
+
+
+@dataclass(frozen=True)
+class Outboxed:
+    """What a send needs of the outbox row."""
+
+    key: str
+    recipient: str
+    subject: str
+    body: str
+    last_error: str | None
+
+    @classmethod
+    def of(cls, row: Row[Any] | Mapping[str, Any]) -> Outboxed:
+        values = row._mapping if isinstance(row, Row) else row
+        return cls(**{name: values[name] for name in cls.__dataclass_fields__})
 
 
 def message_id(key: str, sender: str) -> str:

@@ -7,6 +7,7 @@ workflow can compute deadlines deterministically: a replay always sees the calen
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +39,8 @@ class WorkingCalendar(BaseModel):
         default_factory=list, description="Saturdays or Sundays worked to bridge a holiday"
     )
 
-    def _holiday_set(self) -> frozenset[date]:
+    @cached_property
+    def holiday_days(self) -> frozenset[date]:
         return frozenset(h.day for h in self.holidays)
 
     def covers(self, day: date) -> bool:
@@ -48,7 +50,7 @@ class WorkingCalendar(BaseModel):
         """Weekends and holidays are not; past the resolved years only weekends are known."""
         if day in self.working_weekends:
             return True
-        return day.weekday() < 5 and day not in self._holiday_set()
+        return day.weekday() < 5 and day not in self.holiday_days
 
     def next_working_day(self, day: date) -> date:
         day += timedelta(days=1)

@@ -145,7 +145,7 @@ class DossierWorkflow:
         if reason is not None:
             # Validated against an older state, then overtaken by another action.
             raise ApplicationError(reason, type="ActionRejected", non_retryable=True)
-        return self._state.model_copy(deep=True)
+        return self._state  # the SDK serialises it as the handler returns: no copy is needed
 
     @workflow.query
     def state(self) -> DossierState:
@@ -209,7 +209,7 @@ class DossierWorkflow:
         if request.proof is not None:
             self._state.nonces.append(request.proof.nonce)
         self._transitions.record_retry(request)
-        return self._state.model_copy(deep=True)
+        return self._state
 
     @retry.validator
     def _validate_retry(self, request: RetryRequest) -> None:

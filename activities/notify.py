@@ -236,7 +236,7 @@ class NotificationActivities:
         through), unless some recipients were refused this time: then that is what it says."""
         values: dict[str, object] = {"sent_at": datetime.now(UTC), "wanted": key}
         with self._sessions() as session:
-            if missed is None:
+            if not missed:  # an earlier attempt's error stays
                 session.connection().execute(_MARK_SENT, values)
             else:
                 session.connection().execute(_MARK_SENT_PARTLY, values | {"last_error": missed})

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import aiosmtplib
 import jinja2
 import structlog
-from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -207,7 +207,7 @@ class NotificationActivities:
                 if sent and not sent_before:
                     db.execute(_MARK_SENT, {"sent_at": datetime.now(UTC), "wanted": stored.key})
                     session.commit()
-                return Outboxed.of(stored), sent_before
+                return Outboxed.of(stored._mapping), sent_before
             now = datetime.now(UTC)
             row = {
                 "key": notification.key,
@@ -254,9 +254,8 @@ class Outboxed:
     last_error: str | None
 
     @classmethod
-    def of(cls, row: Row[Any] | Mapping[str, Any]) -> Outboxed:
-        values = row._mapping if isinstance(row, Row) else row
-        return cls(**{name: values[name] for name in cls.__dataclass_fields__})
+    def of(cls, row: Mapping[Any, Any]) -> Outboxed:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
 
 def message_id(key: str, sender: str) -> str:

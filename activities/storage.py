@@ -87,7 +87,7 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
             if stored is None:
                 _insert_row(db, change, now)  # before the rows that point at it
         changed = _differences(stored, change) if stored is not None else {}
-        added = _add_rows(session, change, repair)
+        added = _add_rows(session, change, repair, now)
         if stored is not None and (changed or added):
             db.execute(_UPDATE_ROW, {**changed, "updated_at": now, "dossier": change.code})
         session.commit()
@@ -111,10 +111,10 @@ def _differences(stored: Row[Any], change: DossierChange) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if not same(columns[name], value)}
 
 
-def _add_rows(session: Session, change: DossierChange, repair: bool) -> bool:
+def _add_rows(session: Session, change: DossierChange, repair: bool, now: datetime) -> bool:
     """Inserts the actions, documents, forms and entries not there yet (and with `repair`,
     rewrites the actions and entries that differ); True when a row was written."""
-    code, now = change.code, datetime.now(UTC)
+    code = change.code
     documents = [
         {
             "dossier_code": code,

@@ -12,8 +12,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 
 class Settings(BaseSettings):
@@ -36,6 +37,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="folder for the embedded state")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default a SQLite file in the data folder"
+    )
+    database_password: SecretStr | None = Field(
+        default=None,
+        description="password of the database URL's user, for a URL without one (best as the "
+        "secret file hoso_database_password: then it is in no process's environment)",
     )
     document_dir: Path | None = Field(
         default=None, description="document store root; default <data_dir>/documents"
@@ -101,11 +107,29 @@ class Settings(BaseSettings):
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",
     )
 
+    @model_validator(mode="after")
+    def _one_database_password(self) -> Settings:
+        if self.database_password is None:
+            return self
+        if not self.database_url:
+            raise ValueError("HOSO_DATABASE_PASSWORD is set but HOSO_DATABASE_URL is not")
+        if make_url(self.database_url).password is not None:
+            raise ValueError(
+                "HOSO_DATABASE_URL holds a password and HOSO_DATABASE_PASSWORD gives one too: "
+                "keep one of them (the password file, so that it is in no environment)"
+            )
+        return self
+
     @property
     def resolved_database_url(self) -> str:
-        if self.database_url:
+        """The URL to connect with: HOSO_DATABASE_URL with HOSO_DATABASE_PASSWORD in it, or the
+        SQLite file of the data folder. It holds the password: never log or show it."""
+        if not self.database_url:
+            return f"sqlite:///{(self.data_dir / 'hoso.db').resolve()}"
+        if self.database_password is None:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'hoso.db').resolve()}"
+        url = make_url(self.database_url).set(password=self.database_password.get_secret_value())
+        return url.render_as_string(hide_password=False)
 
     @property
     def resolved_document_dir(self) -> Path:

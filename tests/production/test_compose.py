@@ -25,11 +25,19 @@ import pytest
 from config import Settings
 from tests.production import compose
 
-PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret", "APP_DB_PASSWORD": "h-secret"}
+PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret"}
 HOSO_SERVICES = ("migrate", "search-attributes", "worker")
 # Settings the compose services do not need: the embedded server's UI port, the image's own path;
-# the keyring comes from a secret file (HOSO_SECRETS_DIR), not from the environment.
-NOT_IN_COMPOSE = {"temporal_ui_port", "procedures_dir", "token", "token_file", "encryption_keys"}
+# the keyring and the database password come from secret files (HOSO_SECRETS_DIR), not from the
+# environment.
+NOT_IN_COMPOSE = {
+    "temporal_ui_port",
+    "procedures_dir",
+    "token",
+    "token_file",
+    "encryption_keys",
+    "database_password",
+}
 NOT_SETTINGS = {"secrets_dir"}  # HOSO_SECRETS_DIR: where the settings' files are
 
 
@@ -51,11 +59,9 @@ def test_compose_file_is_valid_against_the_compose_specification(
     jsonschema.Draft7Validator(compose_schema()).validate(resolved)
 
 
-def test_compose_refuses_to_start_without_the_database_passwords() -> None:
-    with pytest.raises(compose.MissingVariable, match="APP_DB_PASSWORD"):
-        compose.resolve(compose.load(), {"TEMPORAL_DB_PASSWORD": "x"})
+def test_compose_refuses_to_start_without_temporals_database_password() -> None:
     with pytest.raises(compose.MissingVariable, match="TEMPORAL_DB_PASSWORD"):
-        compose.resolve(compose.load(), {"APP_DB_PASSWORD": "x"})
+        compose.resolve(compose.load(), {})
 
 
 def test_every_dependency_is_a_service_and_workers_wait_for_migration(
@@ -99,6 +105,34 @@ def test_the_keyring_is_a_secret_file_in_no_environment(resolved: dict[str, Any]
         assert not {"HOSO_ENCRYPTION_KEYS", "HOSO_TOKEN"} & set(service["environment"]), name
     secret = resolved["secrets"]["hoso_encryption_keys"]
     assert secret["file"] == "./deploy/secrets/hoso_encryption_keys"
+
+
+def test_hosos_database_password_is_one_secret_file_in_no_environment(
+    resolved: dict[str, Any],
+) -> None:
+    """PostgreSQL's first start and hoso's services read the same file; no environment of a
+    container (nor `docker inspect`) holds the password (test_database_password.py runs it)."""
+    from sqlalchemy.engine import make_url
+
+    services = resolved["services"]
+    for name in HOSO_SERVICES + ("codec-server",):
+        environment = services[name]["environment"]
+        assert "hoso_database_password" in services[name]["secrets"], name
+        assert "HOSO_DATABASE_PASSWORD" not in environment, name
+        url = make_url(environment["HOSO_DATABASE_URL"])
+        assert (url.username, url.password, url.host) == ("hoso", None, "postgresql"), name
+    postgresql = services["postgresql"]
+    assert "hoso_database_password" in postgresql["secrets"]
+    environment = postgresql["environment"]
+    assert environment["APP_DB_PASSWORD_FILE"] == "/run/secrets/hoso_database_password"
+    assert "APP_DB_PASSWORD" not in environment
+    secret = resolved["secrets"]["hoso_database_password"]
+    assert secret["file"] == "./deploy/secrets/hoso_database_password"
+    # Temporal's own password stays a variable (its image reads no file), in its two services only
+    assert [name for name, service in services.items() if "t-secret" in str(service)] == [
+        "postgresql",
+        "temporal",
+    ]
 
 
 def test_named_volumes_hold_the_state(resolved: dict[str, Any]) -> None:

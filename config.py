@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     def _one_database_password(self) -> Settings:
         if self.database_password is None:
             return self
+        if not self.database_password.get_secret_value().strip():
+            raise ValueError("HOSO_DATABASE_PASSWORD is empty (the file hoso_database_password?)")
         if not self.database_url:
             raise ValueError("HOSO_DATABASE_PASSWORD is set but HOSO_DATABASE_URL is not")
         if make_url(self.database_url).password is not None:

@@ -179,6 +179,15 @@ def test_a_password_in_the_url_and_in_the_file_is_refused(
     assert "from-the-file" not in output and "in-the-url" not in output
 
 
+def test_an_empty_password_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "hoso_database_password").write_text("\n", encoding="utf-8")
+    code, output = db_upgrade(monkeypatch, "postgresql+psycopg://hoso@127.0.0.1:1/hoso", secrets)
+    assert code == 1
+    assert "HOSO_DATABASE_PASSWORD is empty (the file hoso_database_password?)" in output
+
+
 def test_the_password_is_added_to_the_url_escaped() -> None:
     from sqlalchemy.engine import make_url
 

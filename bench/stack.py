@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import socket
 import sys
 import tempfile
 import uuid
@@ -35,7 +34,7 @@ from models.procedure import Procedure
 from support.catalogue import latest_procedure, load_officers, publish_paths
 from support.client import connect
 from support.credentials import Credential, Issuer
-from support.devserver import DevServer, register_search_attributes
+from support.devserver import DevServer, free_port, register_search_attributes
 from worker import build_worker
 
 PROCEDURES = {
@@ -43,12 +42,6 @@ PROCEDURES = {
     "permit": "1.009994",
     "extract": "2.000635",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:

@@ -61,6 +61,13 @@ def temporal_binary() -> Path:
     return Path(found)
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 now (servers started here listen on loopback)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def is_reachable(address: str, timeout: float = 1.0) -> bool:
     """Whether something accepts TCP connections at host:port (synchronous)."""
     host, port = split_address(address)

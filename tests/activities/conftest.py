@@ -3,7 +3,6 @@ document store and a real SMTP server for the activity tests."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -21,6 +20,7 @@ from models.effects import DossierProjection
 from models.procedure import DeliveryChannel
 from models.state import ActionEntry, DossierState
 from models.tables import OfficerRecord
+from support.devserver import free_port
 
 CODE = "so-tnmt-261128-0001"
 APPLICANT = Applicant(
@@ -69,12 +69,6 @@ class Inbox:
         assert isinstance(message, EmailMessage)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

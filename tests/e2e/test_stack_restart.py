@@ -19,16 +19,11 @@ from typing import Any
 import pytest
 
 from cli.demo import write_sample_dossier
+from support.devserver import free_port
 from tests.workflows.harness import procedure
 
 pytestmark = pytest.mark.timeout(240)
 HOSO = str(Path(sys.executable).parent / "hoso")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Stack:

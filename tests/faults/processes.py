@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,18 +19,12 @@ from temporalio.client import Client
 
 from config import Settings
 from support.client import connect
-from support.devserver import DevServer
+from support.devserver import DevServer, free_port
 
 HOSO = str(Path(sys.executable).parent / "hoso")
 # The processes share compiled modules: the first compiles them, the others start in a blink
 # (the test machine sets PYTHONDONTWRITEBYTECODE; writing into the venv is not ours to do).
 PYCACHE = Path(tempfile.gettempdir()) / f"hoso-faults-pycache-{os.getuid()}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fault_settings(data_dir: Path, database_url: str, **fields: object) -> Settings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 import uuid
 
@@ -18,6 +17,7 @@ from cli.history import timeline
 from cli.mending import retry_dossier
 from config import Settings
 from models.tables import NotificationRecord
+from support.devserver import free_port
 from tests.workflows.harness import credential, officer_for, start, submission, use_issuer
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
@@ -32,12 +32,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
         self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def pending_attempt(env: WorkflowEnvironment, code: str) -> int:

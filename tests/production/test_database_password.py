@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typer.testing import CliRunner
 
 from config import Settings, get_settings
 from starter import app
+from support.devserver import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 INIT_SCRIPT = ROOT / "deploy" / "postgresql" / "initdb" / "10-hoso.sh"
@@ -46,12 +46,6 @@ def _as_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
     if not SERVER_BINARIES:
@@ -64,7 +58,7 @@ def cluster() -> Iterator[Cluster]:
         owner = pwd.getpwnam("postgres")
         for path in (root, superuser_file):
             os.chown(path, owner.pw_uid, owner.pw_gid)
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     run = {"check": True, "capture_output": True, "timeout": 120}
     subprocess.run(  # noqa: S603 - PostgreSQL's own tools, on a folder of our own
         _as_owner(

@@ -7,7 +7,6 @@ import base64
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from config import Settings
 from support.codec import ENCODING, codec_from_settings, data_converter
 from support.codec_server import build_app, serving
 from support.credentials import issue_token, revoke
+from support.devserver import free_port
 from tests.workflows.harness import APPLICANT, submission
 from workflows.dossier import DossierWorkflow
 
@@ -39,12 +39,6 @@ pytestmark = pytest.mark.timeout(60)
 HOSO = str(Path(sys.executable).parent / "hoso")
 TEMPORAL = str(Path(sys.executable).parent / "temporal")
 UI = "http://localhost:8233"  # one of the default HOSO_CODEC_SERVER_ORIGINS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from config import Settings
 from support.devserver import (
     DevServer,
     embedded_stack,
+    free_port,
     is_reachable,
     register_search_attributes,
     start_dev_command,
@@ -20,12 +20,6 @@ from support.devserver import (
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def settings_for(tmp_path: Path) -> Settings:

@@ -1,6 +1,10 @@
 """The Temporal client every entry point uses: pydantic payloads encrypted with the configured
 keyring (so the worker, which takes its client's converter, encrypts too), a clear error when
-the server is unreachable, and Temporal Core's own log lines in hoso's logs."""
+the server is unreachable, and Temporal Core's own log lines in hoso's logs.
+
+Its gRPC messages go uncompressed (the SDK gzips them by default, and the server then gzips its
+answers): most of their bytes are hoso's payloads, AES-GCM ciphertext, which does not compress,
+so gzip only spent CPU at both ends — ~7 % of the server's CPU per dossier (bench/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from temporalio.runtime import (
     TelemetryConfig,
     TelemetryFilter,
 )
+from temporalio.service import GrpcCompression
 
 from config import Settings
 from support.codec import data_converter
@@ -85,6 +90,7 @@ async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) 
             namespace=settings.temporal_namespace,
             data_converter=converter,
             runtime=core_runtime(),
+            grpc_compression=GrpcCompression.NONE,
         )
     except RuntimeError as exc:
         raise TemporalUnreachable(address) from exc

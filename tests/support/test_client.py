@@ -1,4 +1,5 @@
-"""hoso's Temporal client: Temporal Core's own warnings come out through hoso's logging."""
+"""hoso's Temporal client: Temporal Core's own warnings come out through hoso's logging; its
+messages go uncompressed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import uuid
 
 import pytest
+from temporalio.service import GrpcCompression
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
@@ -33,3 +35,13 @@ async def test_temporal_core_warnings_come_out_through_hosos_logging(
     [line, *_] = core_lines()
     assert line.levelno == logging.WARNING
     assert "Temporal Server 1.16.0 or newer is required" in line.getMessage()
+
+
+async def test_the_client_sends_its_messages_uncompressed(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """Its payloads are ciphertext: gzip would only spend CPU on both ends (bench/RESULTS.md)."""
+    address = skip_env.client.service_client.config.target_host
+    client = await connect(settings.model_copy(update={"temporal_address": address}))
+    assert client.service_client.config.grpc_compression == GrpcCompression.NONE
+    assert await client.service_client.check_health()  # and the server takes them so

@@ -4,7 +4,8 @@ the floor's, on the same server, at one or more loads (dossiers in flight).
 At concurrency 1 one officer acts alone: the round trip is the path's own cost. At higher
 concurrency the same dossiers run side by side, as in an office at work. A p99 is decided by its
 slowest few round trips, so the default takes 300 dossiers a load (2,100 round trips per system):
-at 350 (50 dossiers) the same code gave anything from 1.3x to 1.9x the floor's p99 at 10 in flight.
+at 350 round trips (50 dossiers) the same code gave anything from 1.3x to 1.9x the floor's p99
+at 10 in flight.
 
     uv run python -m bench.latency                       # 300 EIA dossiers at 1 and at 10 in flight
     uv run python -m bench.latency --dossiers 100 --concurrency 1,10,50

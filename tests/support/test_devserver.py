@@ -49,6 +49,9 @@ def test_command_uses_wal_file_state_and_search_attributes(tmp_path: Path) -> No
     assert "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal" in joined
     assert "--search-attribute HosoStatus=Keyword" in joined
     assert "--search-attribute HosoDueDate=Datetime" in joined
+    # hoso stuck's flag, and transfer-queue reads that do not hold every workflow task 50 ms
+    assert "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2" in joined
+    assert "--dynamic-config-value history.transferProcessorMaxPollRPS=200" in joined
     assert "--namespace" not in command
 
 

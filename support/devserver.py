@@ -85,7 +85,7 @@ def is_reachable(address: str, timeout: float = 1.0) -> bool:
 # - each history shard reads its transfer queue up to 200 times a second (Temporal's default: 20).
 #   A workflow task that an activity's completion schedules waits for the next read: up to 50 ms
 #   by default, 18 times in an EIA dossier, so an officer's action answered in ~3× the time at
-#   light load (bench/RESULTS.md); the throughput is the same either way.
+#   light load (bench/RESULTS.md); the throughput moved within its runs' spread.
 DYNAMIC_CONFIG = {
     "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute": 2,
     "history.transferProcessorMaxPollRPS": 200,

@@ -37,7 +37,7 @@ async def custom_attributes(client, namespace: str = "default") -> dict[str, int
     return dict(listed.custom_attributes)
 
 
-def test_command_uses_wal_file_state_and_search_attributes(tmp_path: Path) -> None:
+def test_command_uses_wal_file_state_search_attributes_and_dynamic_config(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     command = start_dev_command(settings)
     assert Path(command[0]) == BIN / "temporal"

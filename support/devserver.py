@@ -78,14 +78,9 @@ def is_reachable(address: str, timeout: float = 1.0) -> bool:
         return False
 
 
-# Temporal's dynamic configuration that hoso relies on, the same in production
-# (deploy/temporal/dynamicconfig/hoso.yaml):
-# - a run whose workflow task has failed twice in a row is flagged in the
-#   `TemporalReportedProblems` search attribute, which `hoso stuck` lists;
-# - each history shard reads its transfer queue up to 200 times a second (Temporal's default: 20).
-#   A workflow task that an activity's completion schedules waits for the next read: up to 50 ms
-#   by default, 18 times in an EIA dossier, so an officer's action answered in ~3× the time at
-#   light load (bench/RESULTS.md); the throughput moved within its runs' spread.
+# Temporal's dynamic configuration that hoso relies on, the same in production (why each value:
+# deploy/temporal/dynamicconfig/hoso.yaml): stuck runs flagged for `hoso stuck`, and the transfer
+# queue read often enough that an officer's action does not wait up to 50 ms a step.
 DYNAMIC_CONFIG = {
     "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute": 2,
     "history.transferProcessorMaxPollRPS": 200,

@@ -2,9 +2,10 @@
 accept them): the worker's and the server's memory, and the time for an action on one of them.
 
 Dossiers open in batches (each batch started, then waited for until its start's activities are
-done), hoso first and then the floor, on the same server. With N above the worker's sticky cache
-(`HOSO_WORKER_MAX_CACHED_WORKFLOWS`, 1,000 by default) the dossier acted on is mostly not in the
-worker's memory: the action pays for replaying its history.
+done), the floor first and then hoso, each on a fresh dev server of its own (a server holding
+the other system's workflows spends more per workflow); with `--address`, both on that server.
+With N above the worker's sticky cache (`HOSO_WORKER_MAX_CACHED_WORKFLOWS`, 1,000 by default) the
+dossier acted on is mostly not in the worker's memory: the action pays for replaying its history.
 
     uv run python -m bench.open_dossiers                  # 10,000
     uv run python -m bench.open_dossiers --dossiers 100000
@@ -160,7 +161,7 @@ def _delta(pair: tuple[int | None, int | None]) -> float | None:
     return None if before is None or after is None else after - before
 
 
-def report(n: int, hoso: Opened, floor: Opened, cache: int) -> str:
+def report(n: int, hoso: Opened, floor: Opened, cache: int, *, shared: bool) -> str:
     def mem(value: float | None) -> str:
         return "–" if value is None else mib(value)
 
@@ -180,11 +181,19 @@ def report(n: int, hoso: Opened, floor: Opened, cache: int) -> str:
         row("action on an open one: update max", h["max"], f["max"]),
         row("action on an open one: query + sign + update p50", ha["p50"], fa["p50"]),
     ]  # fmt: skip
+    where = (
+        "on the same server (`--address`): the floor's workflows are still in its memory when "
+        "hoso's open."
+        if shared
+        else "each on a fresh dev server of its own. The worker runs in this process for both: "
+        "hoso's process growth may reuse memory the floor's worker freed (at most the floor's "
+        "growth)."
+    )
     return (
-        f"`uv run python -m bench.open_dossiers --dossiers {n}`: {n:,} EIA dossiers waiting at "
-        f"reception at once, then {n:,} floor workflows waiting for their first update, on the "
-        f"same server (hoso first: the floor's memory growth adds to hoso's). Worker sticky "
-        f"cache: {cache:,} workflows, so most actions replay the dossier's history first. "
+        f"`uv run python -m bench.open_dossiers --dossiers {n}`: {n:,} floor workflows waiting "
+        f"for their first update, then {n:,} EIA dossiers waiting at reception at once, {where} "
+        f"Worker sticky cache: {cache:,} workflows, so most actions replay the dossier's "
+        "history first. "
         "The action is `accept` on a random open dossier, one at a time on an idle system.\n\n"
         + table(["", "hoso", "floor", "hoso / floor"], rows)
     )
@@ -195,10 +204,14 @@ async def _main(args: argparse.Namespace) -> str:
         with worker_logs(log_file(stack, args)):
             shape = await measure_shape(stack)
             start_shape = shape[:2]  # its start, then an update doing what `accept` does
+            if args.address:  # one server for both
+                floor = await open_floor(stack, args.dossiers, args.batch, start_shape, True)
+            else:
+                async with bench_stack() as own:
+                    floor = await open_floor(own, args.dossiers, args.batch, start_shape, True)
             hoso = await open_hoso(stack, args.dossiers, args.batch, progress=True)
-            floor = await open_floor(stack, args.dossiers, args.batch, start_shape, True)
         cache = stack.settings.worker_max_cached_workflows
-    text = report(args.dossiers, hoso, floor, cache)
+    text = report(args.dossiers, hoso, floor, cache, shared=bool(args.address))
     return publish(args, "open_dossiers", "Scale of open dossiers", text)
 
 

@@ -5,8 +5,9 @@ in a district's mix; the one-stop counter accepts each on its day of arrival, th
 acts one to a few working days later (within its budget), the consulted agencies together; a
 result by post or at the counter is confirmed a few days after it is issued. Each simulated
 working day starts at 09:00 (Vietnam time); between days the server skips the time (stage
-deadlines and risk alarms fire on the way). hoso runs the plan first, then the floor runs the
-same plan (no-op workflows of each procedure's shape) on the same server.
+deadlines and risk alarms fire on the way). The floor runs the same plan (no-op workflows of each
+procedure's shape, measured on one hoso dossier of each) on a time-skipping server of its own,
+then hoso runs it: a server that has held the other system's year spends more per workflow.
 
     uv run python -m bench.year                      # 20,000 dossiers
     uv run python -m bench.year --dossiers 2000      # a tenth of it
@@ -176,26 +177,68 @@ async def measure_shapes(stack: Stack, queue: str) -> dict[tuple[str, DeliveryCh
     return shapes
 
 
-async def run_year(
-    stack: Stack, dossiers: int, concurrency: int, days: int | None, progress: bool
-) -> dict[str, Any]:
-    env = stack.env
-    assert env is not None
+async def _year_days(env: Any, year_days: int | None) -> tuple[list[date], int]:
+    """The working days from the server's next one: a year's arrivals (or `year_days`), then
+    150 more for the last dossiers to finish; and the arrivals' count."""
     now = await env.get_current_time()
     calendar = resolve_calendar(now.year, now.year + 3)
     first = calendar.next_working_day(now.astimezone(VIETNAM).date())
-    year_days = days or len(working_days_until(calendar, first, first.replace(year=first.year + 1)))
-    calendar_days = working_days(calendar, first, year_days + 150)  # arrivals, then the rest
+    arrivals = year_days or len(
+        working_days_until(calendar, first, first.replace(year=first.year + 1))
+    )
+    return working_days(calendar, first, arrivals + 150), arrivals
+
+
+async def floor_year(
+    plans: list[Plan],
+    plan_groups: dict[int, list[list[Step]]],
+    shapes: dict[tuple[str, DeliveryChannel], Shape],
+    year_days: int,
+    concurrency: int,
+    progress: bool,
+) -> float:
+    """The same plan as no-op workflows of each procedure's shape, on a time-skipping server of
+    their own (one that held hoso's year would spend more per workflow); wall seconds."""
+    async with bench_stack(time_skipping=True) as own:
+        assert own.env is not None
+        days, _ = await _year_days(own.env, year_days)
+        queue = new_queue("floor")
+        async with floor_worker(own.client, queue, **worker_tuning(own.settings)):
+
+            async def start(plan: Plan) -> Any:
+                return await start_floor(own.client, queue, shapes[(plan.procedure, plan.delivery)])
+
+            async def act(handle: Any, plan: Plan, group: int) -> None:
+                for _ in plan_groups[id(plan)][group]:
+                    await handle.query(FloorWorkflow.state)
+                    await handle.execute_update(FloorWorkflow.act, "")
+
+            label = "floor" if progress else None
+            return await simulate(own, plans, start, act, days, concurrency, label)
+
+
+async def run_year(
+    stack: Stack, dossiers: int, concurrency: int, days: int | None, progress: bool
+) -> dict[str, Any]:
+    """hoso's warm-up (each procedure's shape), the floor's year on a server of its own, then
+    hoso's year on `stack`'s server."""
+    env = stack.env
+    assert env is not None
+    now = await env.get_current_time()
+    calendar_days, year_days = await _year_days(env, days)
     plans = plan_year(stack, dossiers, year_days)
     for officer in stack.officers.values():  # valid over the whole simulated year
         stack.credential(officer, since=now - timedelta(days=1))
 
     queue = new_queue()
     async with stack.hoso_worker(queue):
-        submitter = Submitter(stack, queue)
         with env.auto_time_skipping_disabled():
             shapes = await measure_shapes(stack, queue)
-        plan_groups = {id(p): groups(stack, p) for p in plans}
+    plan_groups = {id(p): groups(stack, p) for p in plans}
+    floor_seconds = await floor_year(plans, plan_groups, shapes, year_days, concurrency, progress)
+
+    async with stack.hoso_worker(queue):
+        submitter = Submitter(stack, queue)
 
         async def start_hoso(plan: Plan) -> Any:
             at = await env.get_current_time()
@@ -211,27 +254,6 @@ async def run_year(
             stack, plans, start_hoso, act_hoso, calendar_days, concurrency, label
         )
         statuses = _statuses(stack)
-
-    floor_queue = new_queue("floor")
-    async with floor_worker(stack.client, floor_queue, **worker_tuning(stack.settings)):
-
-        async def start_floor_(plan: Plan) -> Any:
-            return await start_floor(
-                stack.client, floor_queue, shapes[(plan.procedure, plan.delivery)]
-            )
-
-        async def act_floor(handle: Any, plan: Plan, group: int) -> None:
-            for _ in plan_groups[id(plan)][group]:
-                await handle.query(FloorWorkflow.state)
-                await handle.execute_update(FloorWorkflow.act, "")
-
-        now = await env.get_current_time()
-        floor_first = calendar.next_working_day(now.astimezone(VIETNAM).date())
-        floor_days = working_days(calendar, floor_first, year_days + 150)
-        label = "floor" if progress else None
-        floor_seconds = await simulate(
-            stack, plans, start_floor_, act_floor, floor_days, concurrency, label
-        )  # fmt: skip
     return {
         "plans": plans,
         "hoso": hoso_seconds,
@@ -273,7 +295,7 @@ def report(dossiers: int, concurrency: int, figures: dict[str, Any]) -> str:
         f"{dossiers:,} dossiers ({mixed}) arriving over {figures['year_days']} working days"
         f"{' (a year)' if figures['whole_year'] else ''}, {figures['updates']:,} signed updates "
         f"and {figures['activities']:,} activities in all; the time-skipping test server "
-        "(in memory), one in-process "
+        "(in memory), one for each system (the floor first), one in-process "
         f"worker, at most {concurrency} dossiers acted on at once. The projection at the end "
         f"(hoso, with the {figures['warmups']} warm-up dossiers that measured each procedure's "
         f"shape for the floor): {statuses}.\n\n"

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
+from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine
 from bench.dossiers import Step, Submitter, confirmation, drive, perform, settle, stage_steps
@@ -177,7 +178,7 @@ async def measure_shapes(stack: Stack, queue: str) -> dict[tuple[str, DeliveryCh
     return shapes
 
 
-async def _year_days(env: Any, year_days: int | None) -> tuple[list[date], int]:
+async def _year_days(env: WorkflowEnvironment, year_days: int | None) -> tuple[list[date], int]:
     """The working days from the server's next one: a year's arrivals (or `year_days`), then
     150 more for the last dossiers to finish; and the arrivals' count."""
     now = await env.get_current_time()

@@ -44,7 +44,7 @@ class FormFont(TTFont):  # type: ignore[misc]  # fontTools is untyped
         self.source = source
         self.known: Subset | None = None
 
-    def getGlyphID(self, glyphName: str) -> int:  # noqa: N802, N803  # fontTools' names
+    def getGlyphID(self, glyphName: str) -> int:  # fontTools' names
         if self.known is None:
             return super().getGlyphID(glyphName)  # type: ignore[no-any-return]
         return self.known.glyph_ids[glyphName]

@@ -207,7 +207,7 @@ def _reallocate(sessions: Sessions, reference: str, unit: str, now: datetime) ->
     """Moves a submission to the next code of the day, its own being taken in Temporal."""
     with sessions() as session:
         record = session.get(SubmissionRecord, reference)
-        assert record is not None  # noqa: S101 - registered just before
+        assert record is not None
         record.code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
         session.add(record)
         session.commit()

@@ -45,7 +45,7 @@ working_day = Table(
 )
 
 
-class shifted_date(FunctionElement[date]):  # noqa: N801 - an SQL function reads lowercase
+class shifted_date(FunctionElement[date]):
     """The date of a UTC timestamp shifted by a number of seconds (a constant)."""
 
     type = Date()

@@ -22,7 +22,7 @@ class CouncilTransitions(LateTransitions):
         """Seats the council the action names (replacing one that has not voted yet) and tells
         its members."""
         state, appointment, now = self._state, action.council, workflow.now()
-        assert appointment is not None and state.stage is not None  # noqa: S101 - rules checked
+        assert appointment is not None and state.stage is not None
         self._dissolve_sitting()
         state.councils.append(
             Council(
@@ -52,7 +52,7 @@ class CouncilTransitions(LateTransitions):
 
     async def vote(self, action: OfficerAction) -> None:
         sitting = council.sitting(self._state)
-        assert sitting is not None  # noqa: S101 - rules checked
+        assert sitting is not None
         sitting.votes.append(
             CouncilVote(
                 member=action.officer.id,
@@ -68,7 +68,7 @@ class CouncilTransitions(LateTransitions):
 
     async def conclude(self, action: OfficerAction) -> None:
         sitting = council.sitting(self._state)
-        assert sitting is not None  # noqa: S101 - rules checked
+        assert sitting is not None
         await self._council_decides(sitting, action.comment)
 
     async def _council_decides(self, sitting: Council, conclusion: str = "") -> None:

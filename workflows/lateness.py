@@ -119,7 +119,7 @@ class LateTransitions:
     async def apologize(self, action: OfficerAction) -> None:
         """Form 04 with the reason and the new appointment date, which can be set only once."""
         state = self._state
-        assert state.due_date is not None and action.new_due_date is not None  # noqa: S101
+        assert state.due_date is not None and action.new_due_date is not None
         state.apology = Apology(
             officer=action.officer.id,
             reason=action.comment,

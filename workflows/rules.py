@@ -157,7 +157,7 @@ def check_apology(
 
 def _holder(procedure: Procedure, state: DossierState) -> Held:
     """Who holds the dossier: the current stage's officer, or before a consultation its sender."""
-    assert state.stage is not None  # noqa: S101 - checked by the caller
+    assert state.stage is not None
     position = procedure.index(state.stage)
     for stage in reversed(procedure.chain[: position + 1]):
         if not isinstance(stage, ConsultationStage):
@@ -204,7 +204,7 @@ def check_receiver(procedure: Procedure, officer: OfficerIdentity | None) -> Non
     if officer is None:  # dossiers from before credentials; the identity check demands one
         return
     reception = procedure.chain[0]
-    assert isinstance(reception, ReceptionStage)  # noqa: S101 - guaranteed by check_chain
+    assert isinstance(reception, ReceptionStage)
     counter = (officer.role, officer.unit, officer.agency) == (
         reception.role,
         reception.unit,
@@ -250,7 +250,7 @@ def check_confirmation(
         raise ActionRejected(f"dossier {state.code} has no result awaiting delivery")
     reception = procedure.chain[0]
     officer = confirmation.officer
-    assert isinstance(reception, ReceptionStage)  # noqa: S101 - guaranteed by check_chain
+    assert isinstance(reception, ReceptionStage)
     one_stop = (officer.role, officer.unit, officer.agency) == (
         reception.role,
         reception.unit,

@@ -42,7 +42,7 @@ class Transitions(CouncilTransitions):
     # --- reading the state -------------------------------------------------------------------
 
     def _stage(self) -> Stage:
-        assert self._state.stage is not None  # noqa: S101 - only called on an open stage
+        assert self._state.stage is not None
         return self._procedure.stage(self._state.stage)
 
     def deadline_due(self) -> bool:

@@ -250,7 +250,7 @@ class Refusing(Inbox):
         super().__init__()
         self.reply, self.at, self.only = reply, at, only
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook
+    async def handle_RCPT(
         self, server: object, session: object, envelope: Any, address: str, options: object
     ) -> str:
         if self.at == "RCPT" and self.only in (None, address):
@@ -258,7 +258,7 @@ class Refusing(Inbox):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         return (
             self.reply
             if self.at == "DATA"

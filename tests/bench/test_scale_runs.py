@@ -14,7 +14,8 @@ pytestmark = pytest.mark.timeout(180)
 
 
 async def test_open_dossiers_memory_and_an_action_on_one(tmp_path: Path) -> None:
-    """As the README runs it: each system on a dev server of its own, started and stopped here."""
+    """As docs/benchmarks.md runs it: each system on a dev server of its own, started and stopped
+    here."""
     results = tmp_path / "RESULTS.md"
     args = ["--dossiers", "6", "--batch", "3"]
     await open_dossiers._main(

@@ -98,7 +98,7 @@ class WorkerProcess:
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log = log
-        self.process = subprocess.Popen(  # noqa: S603 - our own entry point
+        self.process = subprocess.Popen(
             [HOSO, "worker"],
             env=env,
             stdout=subprocess.PIPE,
@@ -164,7 +164,7 @@ class Workers:
 
     def migrate(self) -> None:
         """`hoso db upgrade` once, before the workers (as the compose `migrate` service)."""
-        done = subprocess.run(  # noqa: S603 - our own entry point
+        done = subprocess.run(
             [HOSO, "db", "upgrade"], env=self.env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, done.stderr

@@ -158,7 +158,7 @@ def image_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("uv is not installed")
     venv = tmp_path_factory.mktemp("image") / "venv"
     env = os.environ | {"UV_PROJECT_ENVIRONMENT": str(venv), "UV_PYTHON": sys.executable}
-    subprocess.run(  # noqa: S603 - uv, on our own project
+    subprocess.run(
         [uv, "sync", "--frozen", "--no-dev", "--no-editable", "--offline", "--quiet"],
         cwd=compose.ROOT,
         env=env,
@@ -175,7 +175,7 @@ def service_run(
     command = args or tuple(compose.load()["services"][service]["command"])
     program, *rest = dockerfile_entrypoint()
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)} | environment
-    return subprocess.run(  # noqa: S603 - the image's entry point
+    return subprocess.run(
         [str(venv / "bin" / program), *rest, *command],
         env=env,
         cwd=tmp_path,  # not the checkout: only what the image installs is importable

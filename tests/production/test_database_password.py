@@ -60,7 +60,7 @@ def cluster() -> Iterator[Cluster]:
             os.chown(path, owner.pw_uid, owner.pw_gid)
     data, port = root / "data", free_port()
     run = {"check": True, "capture_output": True, "timeout": 120}
-    subprocess.run(  # noqa: S603 - PostgreSQL's own tools, on a folder of our own
+    subprocess.run(
         _as_owner(
             [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-E", "UTF8",
              "--locale=C.UTF-8", "--auth=scram-sha-256", f"--pwfile={superuser_file}"]
@@ -68,7 +68,7 @@ def cluster() -> Iterator[Cluster]:
         **run,
     )  # fmt: skip
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         _as_owner(
             [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"),
              "-w", "-t", "60", "start", "-o", options]
@@ -79,7 +79,7 @@ def cluster() -> Iterator[Cluster]:
         yield Cluster(bin_dir, port)
     finally:
         # pg_ctl stops the postmaster whose pid its data folder holds, nothing else.
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
             capture_output=True,
             timeout=60,
@@ -100,7 +100,7 @@ def first_start(cluster: Cluster, password_file: Path) -> subprocess.CompletedPr
         "APP_DB_NAME": "hoso",
         "APP_DB_PASSWORD_FILE": str(password_file),
     }
-    return subprocess.run(  # noqa: S603 - the repository's own script
+    return subprocess.run(
         ["/usr/bin/env", "bash", str(INIT_SCRIPT)],
         env=env,
         capture_output=True,

@@ -60,7 +60,7 @@ def worker_env(tmp_path: Path, dev_env: WorkflowEnvironment, database_url: str) 
 @pytest.fixture
 def workers(worker_env: dict[str, str], tmp_path: Path) -> Iterator[list[WorkerProcess]]:
     """`hoso db upgrade` once (the compose `migrate` service), then three `hoso worker`s."""
-    migrate = subprocess.run(  # noqa: S603 - our own entry point
+    migrate = subprocess.run(
         [HOSO, "db", "upgrade"], env=worker_env, capture_output=True, text=True, timeout=60
     )
     assert migrate.returncode == 0, migrate.stderr
@@ -68,7 +68,7 @@ def workers(worker_env: dict[str, str], tmp_path: Path) -> Iterator[list[WorkerP
     for n in range(WORKERS):
         log = tmp_path / f"worker-{n}.log"
         with log.open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603 - our own entry point
+            process = subprocess.Popen(
                 [HOSO, "worker"], env=worker_env, stdout=out, stderr=subprocess.STDOUT
             )
         started.append(WorkerProcess(process, log))

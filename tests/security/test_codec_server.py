@@ -220,7 +220,7 @@ def test_hoso_codec_server_serves_on_loopback_until_stopped(settings: Settings) 
     env = os.environ | {"HOSO_CODEC_SERVER_PORT": str(port)}
     log = settings.data_dir / "codec-server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own entry point
+        process = subprocess.Popen(
             [HOSO, "codec-server"], env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
@@ -248,7 +248,7 @@ def test_hoso_codec_server_serves_on_loopback_until_stopped(settings: Settings) 
 
 def test_codec_server_refuses_to_start_in_production_without_keys(settings: Settings) -> None:
     env = os.environ | {"HOSO_ENVIRONMENT": "production", "HOSO_ENCRYPTION_KEYS": ""}
-    done = subprocess.run(  # noqa: S603 - our own entry point
+    done = subprocess.run(
         [HOSO, "codec-server", "--port", str(free_port())],
         env=env,
         capture_output=True,

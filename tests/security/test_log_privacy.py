@@ -219,7 +219,7 @@ async def test_a_refused_recipient_is_not_written_into_the_failure_temporal_logs
     activities = NotificationActivities(session_factory(engine), channel)
     caplog.set_level(logging.DEBUG)
     try:
-        with capture_logs() as captured, pytest.raises(Exception) as failure:  # noqa: B017
+        with capture_logs() as captured, pytest.raises(Exception) as failure:
             await activities.send_notification(notice)
     finally:
         controller.stop()

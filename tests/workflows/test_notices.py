@@ -24,7 +24,7 @@ GONE = "tnmt.gone@example.gov.vn"
 class RefusingOne(Inbox):
     """Takes every message, but refuses GONE's mailbox for good."""
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook
+    async def handle_RCPT(
         self, server: object, session: object, envelope: Any, address: str, options: object
     ) -> str:
         if address == GONE:

@@ -115,7 +115,20 @@ def build_query(
             clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
     if voter:
         clauses.append(f"{sa.VOTERS.name} = '{_checked(voter, OfficerId, '--voter')}'")
-    closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
+    clauses += _time_clauses(overdue, now, at_risk, due_before, received_from, received_to)
+    return " AND ".join(clauses)
+
+
+def _time_clauses(
+    overdue: bool,
+    now: datetime | None,
+    at_risk: bool,
+    due_before: date | None,
+    received_from: date | None,
+    received_to: date | None,
+) -> list[str]:
+    """The clauses on due and receipt dates; a filter on lateness keeps to open dossiers."""
+    clauses = []
     if overdue:
         # The workflow flags it at the close of the due date; the clock catches a lagging flag.
         moment = _utc(now or datetime.now(UTC))
@@ -132,8 +145,9 @@ def build_query(
         end = datetime.combine(received_to + timedelta(days=1), time(0, 0), VIETNAM)
         clauses.append(f"{sa.RECEIVED.name} < '{_utc(end)}'")
     if overdue or at_risk or due_before is not None:
+        closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
         clauses.append(f"{sa.STATUS.name} NOT IN ({closed})")
-    return " AND ".join(clauses)
+    return clauses
 
 
 def _utc(moment: datetime) -> str:

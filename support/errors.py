@@ -94,6 +94,17 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     the file: not a regular file, over 1 MB, not UTF-8, malformed, duplicate keys, aliases, nested
     deeper than MAX_DEPTH, or not a mapping."""
     name = shown(str(path), 1000)
+    data = _parse_yaml(_read_text(path, name), name)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise CatalogueError(f"{name}: the top level must be a mapping of fields, not {kind}")
+    if _depth(data) > MAX_DEPTH:
+        raise CatalogueError(f"{name}: nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def _read_text(path: Path, name: str) -> str:
+    """The file's text, if it is a regular UTF-8 file of at most MAX_FILE_BYTES."""
     try:
         info = path.stat()
     except (OSError, ValueError) as exc:
@@ -104,13 +115,17 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     if info.st_size > MAX_FILE_BYTES:
         raise CatalogueError(f"{name}: the file is {info.st_size} bytes, over the limit of 1 MB")
     try:
-        text = path.read_bytes()[: MAX_FILE_BYTES + 1].decode("utf-8")
+        return path.read_bytes()[: MAX_FILE_BYTES + 1].decode("utf-8")
     except UnicodeDecodeError:
         raise CatalogueError(f"{name}: the file is not UTF-8 text") from None
     except OSError as exc:
         raise CatalogueError(f"{name}: cannot read the file ({exc.strerror})") from None
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    """`text` parsed by the safe loader; each kind of YAML error said with where it is."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -128,12 +143,6 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         problem = " ".join(str(exc).split())
         raise CatalogueError(f"{name}: invalid YAML: {shown(problem, 120)}") from None
-    if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise CatalogueError(f"{name}: the top level must be a mapping of fields, not {kind}")
-    if _depth(data) > MAX_DEPTH:
-        raise CatalogueError(f"{name}: nested more than {MAX_DEPTH} levels deep")
-    return data
 
 
 def _depth(data: Any) -> int:

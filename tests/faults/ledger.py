@@ -95,6 +95,16 @@ def problems_of(
     expected = [(n, s.officer.id, s.action) for n, s in enumerate(path, start=1)]
     if sorted(rows.actions) != expected:
         wrong.append(f"actions {sorted(rows.actions)}")
+    wrong += _notice_problems(rows, smtp_failures)
+    wrong += _document_problems(rows, store)
+    if rows.deliveries != 1:
+        wrong.append(f"deliveries {rows.deliveries}")
+    wrong += _record_problems(rows)
+    return [f"{code}: {w}" for w in wrong]
+
+
+def _notice_problems(rows: Dossier, smtp_failures: bool) -> list[str]:
+    wrong = []
     notices = Counter(n.template for n in rows.notices)
     if notices != EIA_NOTICES:
         wrong.append(f"notices {dict(notices)}")
@@ -104,6 +114,11 @@ def problems_of(
         # Each notice leaves once: one successful attempt, after failed ones only in an outage.
         elif not smtp_failures and notice.attempts != 1:
             wrong.append(f"notice {notice.key} attempts {notice.attempts}")
+    return wrong
+
+
+def _document_problems(rows: Dossier, store: DocumentStore) -> list[str]:
+    wrong = []
     documents = Counter((d.kind, d.source) for d in rows.documents)
     if documents != EIA_DOCUMENTS:
         wrong.append(f"documents {dict(documents)}")
@@ -111,8 +126,11 @@ def problems_of(
         stored = store.verify(form.sha256) and store.path(form.sha256).stat().st_size == form.size
         if not stored or form.seal is None:
             wrong.append(f"form {form.kind} {form.sha256[:12]} not stored whole, or unsealed")
-    if rows.deliveries != 1:
-        wrong.append(f"deliveries {rows.deliveries}")
+    return wrong
+
+
+def _record_problems(rows: Dossier) -> list[str]:
+    wrong = []
     if Counter(e.kind for e in rows.record) != EIA_RECORD:
         wrong.append(f"record {dict(Counter(e.kind for e in rows.record))}")
     chain = sorted(rows.record, key=lambda e: e.n)
@@ -120,7 +138,7 @@ def problems_of(
         later.prev != earlier.hash for earlier, later in zip(chain, chain[1:], strict=False)
     ):
         wrong.append("record entries not one unbroken chain")
-    return [f"{code}: {w}" for w in wrong]
+    return wrong
 
 
 def check_eia_rows(

@@ -26,8 +26,8 @@ from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
 # Dossiers run outside the SDK's sandbox. It re-imports the workflow's module for every dossier
-# and wraps every activation: ~12 % of the worker's CPU (bench/RESULTS.md), and it never checked
-# the modules passed through to it, where all of hoso's workflow code lived. Determinism is
+# and wraps every activation, a cost bench/RESULTS.md gives, and it never checked the modules
+# passed through to it, where all of hoso's workflow code lives. Determinism is
 # checked instead where it reaches all of that code: lint bans (workflows/ruff.toml,
 # models/ruff.toml) and the recorded histories replayed in a strict sandbox (tests/workflows).
 WORKFLOW_RUNNER = UnsandboxedWorkflowRunner()

@@ -278,7 +278,13 @@ async def test_a_holiday_announced_while_the_dossier_is_open_moves_its_due_date(
         due = monday + timedelta(weeks=6)
         # A day off announced for the Thursday of the third week, after the specialist's budget.
         extra = Holiday(day=monday + timedelta(weeks=2, days=3), name="Ngày nghỉ bù (thử nghiệm)")
-        changed = calendar.model_copy(update={"holidays": [*calendar.holidays, extra]})
+        # A new model, not model_copy: a copy would keep the cached days off of the original.
+        changed = WorkingCalendar(
+            first_year=calendar.first_year,
+            last_year=calendar.last_year,
+            holidays=[*calendar.holidays, extra],
+            working_weekends=calendar.working_weekends,
+        )
         state = await send(
             handle,
             DossierWorkflow.change_calendar,

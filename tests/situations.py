@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -134,6 +135,7 @@ class Situations:
         )
 
 
+@cache
 def _calendar(year: int) -> WorkingCalendar:
     """The year before `year` to a year past the search, so a dossier found late stays covered."""
     return resolve_calendar(year - 1, year + SEARCH_YEARS + 1)

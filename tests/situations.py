@@ -24,7 +24,7 @@ from models.calendar import VIETNAM, WorkingCalendar
 from support.calendars import resolve_calendar
 
 FROM_SETTING = "HOSO_TEST_SITUATIONS_FROM"
-MONDAY, WEDNESDAY, FRIDAY = 0, 2, 4
+MONDAY, FRIDAY = 0, 4
 SEARCH_YEARS = 2  # how far past the start a situation is looked for
 TET = "Tết Nguyên Đán"  # the `holidays` package's name for the first day of the lunar year
 

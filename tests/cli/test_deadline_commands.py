@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from config import Settings
+from support.calendars import calendar_for
 from tests.cli.test_dossier_commands import hoso, state_of, submitted, wait_state
 
 
@@ -43,7 +44,11 @@ def test_apology_calendar_push_and_due_filters(
 
     missing_date = hoso(runner, "act", code, "apologize", "--as", "tn.specialist", "--comment", "x")
     assert missing_date.exit_code == 1 and "new date after the due date" in missing_date.stderr
-    later = (due + timedelta(days=14)).isoformat()
+    # New dates are working days (an apology's date on a day off is refused), about two and four
+    # weeks on, whatever day the test runs.
+    calendar = calendar_for(datetime.now(UTC), worker)
+    later = calendar.next_working_day(due + timedelta(days=13)).isoformat()
+    much_later = calendar.next_working_day(due + timedelta(days=29)).isoformat()
     apology = hoso(
         runner, "act", code, "apologize", "--as", "tn.specialist",
         "--comment", "Chờ ý kiến liên ngành", "--new-date", later,
@@ -53,7 +58,7 @@ def test_apology_calendar_push_and_due_filters(
     assert state["due_date"] == later and state["apology"]["previous_due_date"] == due.isoformat()
     again = hoso(
         runner, "act", code, "apologize", "--as", "tn.specialist",
-        "--comment", "Lần hai", "--new-date", (due + timedelta(days=30)).isoformat(),
+        "--comment", "Lần hai", "--new-date", much_later,
     )  # fmt: skip
     assert again.exit_code == 1 and "only once" in again.stderr
 

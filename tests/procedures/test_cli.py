@@ -127,6 +127,18 @@ def test_calendar_due_counts_working_days():
     assert (data["receipt_day"], data["due_date"]) == ("2026-02-12", "2026-02-26")
 
 
+def test_calendar_due_across_tet_2027_and_the_swapped_saturday_of_2026():
+    # Received Monday 25 January 2027; Tết takes Thursday 4 to Wednesday 10 February.
+    result = run(calendar_cli.app, "due", "2027-01-25T09:00", "30")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("due 2027-03-15 (Monday)")
+    # Saturday 22 August 2026 is worked in exchange for Monday 31 August.
+    data = json.loads(run(calendar_cli.app, "due", "2026-08-21", "1", "--json").stdout)
+    assert data["due_date"] == "2026-08-22"
+    data = json.loads(run(calendar_cli.app, "due", "2026-08-28", "1", "--json").stdout)
+    assert data["due_date"] == "2026-09-03"  # Mon 31, Tue 1, Wed 2 September are off
+
+
 def test_calendar_due_with_a_bad_date_is_one_line():
     result = run(calendar_cli.app, "due", "12/02/2026", "5")
     assert result.exit_code == 1

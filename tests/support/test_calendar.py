@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.calendar import VIETNAM
+from models.calendar import VIETNAM, Holiday, WorkingCalendar
 from support.calendars import resolve_calendar
 
 
@@ -111,6 +111,31 @@ def test_due_date_across_tet_2026(calendar):
 
 def test_due_date_across_tet_2027(calendar):
     assert calendar.due_date(at("2027-02-03"), 2) == date(2027, 2, 12)
+    # An EIA appraisal (30 working days) received Monday 25 January 2027: Tết takes Thursday 4
+    # to Wednesday 10 February, five working days.
+    assert calendar.due_date(at("2027-01-25"), 30) == date(2027, 3, 15)
+
+
+def test_a_dossier_open_across_new_year_2027(calendar):
+    # The cases the deadline workflow tests counted when they ran in December 2026.
+    assert calendar.due_date(at("2026-12-04", "14:58"), 3) == date(2026, 12, 9)
+    assert calendar.due_date(at("2026-12-04", "15:01"), 3) == date(2026, 12, 10)
+    # 30 working days from Monday 7 December 2026: New Year's Day, a Friday, is skipped.
+    assert calendar.due_date(at("2026-12-07", "10:00"), 30) == date(2027, 1, 19)
+    assert calendar.add_working_days(date(2026, 12, 7), 12) == date(2026, 12, 23)
+    # A supplement from Wednesday 9 to Friday 18 December: seven working days, which move the
+    # due date and the stage's end past New Year's Day.
+    assert calendar.working_days_between(date(2026, 12, 9), date(2026, 12, 18)) == 7
+    assert calendar.add_working_days(date(2027, 1, 19), 7) == date(2027, 1, 28)
+    assert calendar.add_working_days(date(2026, 12, 23), 7) == date(2027, 1, 4)
+    # A day off announced for Thursday 24 December moves the due date by one working day.
+    announced = WorkingCalendar(
+        first_year=2026,
+        last_year=2027,
+        holidays=[*calendar.holidays, Holiday(day=date(2026, 12, 24), name="Nghỉ bù (ví dụ)")],
+        working_weekends=calendar.working_weekends,
+    )
+    assert announced.due_date(at("2026-12-07", "10:00"), 30) == date(2027, 1, 20)
 
 
 def test_due_date_across_hung_kings_and_30_april_2026(calendar):

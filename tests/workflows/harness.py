@@ -102,8 +102,16 @@ def calendar() -> WorkingCalendar:
 
 
 def submission(
-    sample: str, delivery: DeliveryChannel = DeliveryChannel.online, code: str | None = None
+    sample: str,
+    delivery: DeliveryChannel = DeliveryChannel.online,
+    code: str | None = None,
+    *,
+    at: datetime | None = None,
+    working_calendar: WorkingCalendar | None = None,
 ) -> DossierSubmission:
+    """A complete dossier of a sample procedure, submitted `at` (default: now). A test at a
+    moment it found (tests/situations.py) passes the `working_calendar` it found it on, which
+    covers that moment; the default covers the years around now."""
     proc = procedure(sample)
     documents = [
         DocumentRef(
@@ -123,8 +131,8 @@ def submission(
         applicant=APPLICANT,
         documents=documents,
         delivery=delivery,
-        submitted_at=datetime.now(UTC),
-        calendar=calendar(),
+        submitted_at=at or datetime.now(UTC),
+        calendar=working_calendar or calendar(),
     )
 
 

@@ -3,7 +3,7 @@ decides; revisions go back to the applicant with the clock stopped."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
@@ -17,6 +17,7 @@ from models.dossier import DossierStatus
 from models.state import DossierState
 from models.tables import NotificationRecord
 from support.catalogue import load_officers, publish_officers
+from tests.situations import skip_to
 from tests.workflows.harness import (
     PROCEDURES,
     act,
@@ -29,7 +30,7 @@ from tests.workflows.harness import (
     start,
     submission,
 )
-from tests.workflows.test_deadlines import env, ict, received, state_of, until  # noqa: F401
+from tests.workflows.test_deadlines import at, env, plain_monday  # noqa: F401
 from tests.workflows.test_lifecycle import rows
 from tests.workflows.test_rejected_actions import refused
 from workflows.dossier import DossierWorkflow
@@ -143,15 +144,18 @@ async def test_a_council_that_fails_takes_the_proposed_refusal_to_the_decision(
     )
 
 
+@pytest.mark.situations
 async def test_council_revisions_stop_the_clock_and_the_revised_dossier_goes_on(
     env: WorkflowEnvironment,  # noqa: F811
     settings: Settings,
 ) -> None:
+    assert COUNCIL.working_days == 30
     async with running_worker(env, settings) as queue:
-        handle = await received(env, queue, "council", ict(2026, 12, 7, 10, 0))
-        state = await state_of(handle)
-        assert state.due_date == date(2027, 1, 19)
-        await until(env, ict(2026, 12, 9, 10, 0))
+        # Received at 10:00 on a Monday that begins weeks without a holiday.
+        handle, monday = await plain_monday(env, queue, "council")
+        state = await handle.query(DossierWorkflow.state)
+        assert state.due_date == monday + timedelta(weeks=6)  # 30 weekdays later
+        await skip_to(env, at(monday + timedelta(days=2), 10))  # Wednesday
         await at_council(handle)
         await convene(handle)
         await vote(handle, CHAIR, "pass_with_revisions", "Bổ sung quan trắc nước ngầm")
@@ -179,7 +183,8 @@ async def test_council_revisions_stop_the_clock_and_the_revised_dossier_goes_on(
         )
         assert "waiting for the applicant's revisions" in reason
 
-        await until(env, ict(2026, 12, 18, 10, 0))  # nine calendar days, seven working days
+        # The next week's Friday: nine calendar days, seven working days.
+        await skip_to(env, at(monday + timedelta(days=11), 10))
         state = await send(
             handle, DossierWorkflow.supplement, Supplement(note="Báo cáo đã chỉnh sửa")
         )
@@ -188,7 +193,7 @@ async def test_council_revisions_stop_the_clock_and_the_revised_dossier_goes_on(
     assert state.stage == "head" and state.status == DossierStatus.in_review
     pause = state.suspensions[-1]
     assert (pause.reason, pause.working_days) == ("revisions", 7)
-    assert state.due_date == date(2027, 1, 28)  # seven working days later
+    assert state.due_date == monday + timedelta(weeks=7, days=2)  # seven working days later
     assert [f.kind for f in state.forms] == ["receipt", "revision_request", "receipt"]
 
 

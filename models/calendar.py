@@ -6,8 +6,10 @@ workflow can compute deadlines deterministically: a replay always sees the calen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cached_property
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,6 +44,14 @@ class WorkingCalendar(BaseModel):
     @cached_property
     def holiday_days(self) -> frozenset[date]:
         return frozenset(h.day for h in self.holidays)
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> WorkingCalendar:
+        """A copy whose cached days off are counted again (a copy keeps the original's cache)."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("holiday_days", None)
+        return copied
 
     def covers(self, day: date) -> bool:
         return self.first_year <= day.year <= self.last_year

@@ -188,3 +188,13 @@ def test_past_the_resolved_years_only_weekends_are_known(calendar):
     assert calendar.add_working_days(date(2027, 12, 31), 1) == date(2028, 1, 3)
     assert calendar.is_working_day(date(2029, 1, 1))
     assert calendar.add_working_days(date(2027, 12, 30), 1) == date(2027, 12, 31)
+
+
+def test_a_copy_with_a_holiday_added_counts_that_day_off(calendar):
+    """A copied calendar (the operator's announced day off) does not keep the original's days."""
+    day = date(2026, 12, 24)
+    assert calendar.is_working_day(day)  # counted once, so the original has its days cached
+    extra = Holiday(day=day, name="Ngày nghỉ bù")
+    announced = calendar.model_copy(update={"holidays": [*calendar.holidays, extra]})
+    assert not announced.is_working_day(day)
+    assert calendar.is_working_day(day)

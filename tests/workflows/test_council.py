@@ -30,7 +30,7 @@ from tests.workflows.harness import (
     start,
     submission,
 )
-from tests.workflows.test_deadlines import at, env, plain_monday  # noqa: F401
+from tests.workflows.test_deadlines import at, plain_monday
 from tests.workflows.test_lifecycle import rows
 from tests.workflows.test_rejected_actions import refused
 from workflows.dossier import DossierWorkflow
@@ -146,7 +146,7 @@ async def test_a_council_that_fails_takes_the_proposed_refusal_to_the_decision(
 
 @pytest.mark.situations
 async def test_council_revisions_stop_the_clock_and_the_revised_dossier_goes_on(
-    env: WorkflowEnvironment,  # noqa: F811
+    env: WorkflowEnvironment,
     settings: Settings,
 ) -> None:
     assert COUNCIL.working_days == 30

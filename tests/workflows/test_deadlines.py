@@ -8,15 +8,10 @@ Vietnam time (ICT, UTC+7); the holidays are those of the `holidays` package for 
 
 from __future__ import annotations
 
-import sys
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
@@ -26,7 +21,6 @@ from models.dossier import DossierStatus
 from models.procedure import DeliveryChannel
 from models.state import DossierState
 from models.tables import NotificationRecord
-from support.devserver import register_search_attributes
 from tests.situations import FRIDAY, situations, skip_to, weekdays_after
 from tests.workflows.harness import (
     act,
@@ -47,17 +41,6 @@ EIA = procedure("eia")
 EXTRACT = procedure("extract")
 # Enough weeks without a holiday for a 30-day dossier, a supplement and an apology's new date.
 PLAIN_WEEKS = 10
-
-
-@pytest_asyncio.fixture
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    server = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    await register_search_attributes(server.client, "default")
-    yield server
-    await server.shutdown()
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -3,7 +3,8 @@
 With HOSO_SECRETS_DIR (Compose mounts its secrets at /run/secrets), a file there named after a
 variable in lower case (`hoso_encryption_keys`) gives that setting, so a secret need not be in any
 process's environment (nor in the form renderer's, which inherits it). A variable that is set and
-not empty wins over the file.
+not empty wins over the file. A `.env` file is read only where HOSO_ENV_FILE names it, and never
+for keys, tokens or passwords: a file planted in the current folder changes nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -19,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="HOSO_", env_file=".env", extra="ignore", env_ignore_empty=True
+        env_prefix="HOSO_", env_file=None, extra="ignore", env_ignore_empty=True
     )
 
     environment: str = Field(default="development", description="development | production")
@@ -147,17 +149,48 @@ class Settings(BaseSettings):
 
 
 SECRETS_DIR_VARIABLE = "HOSO_SECRETS_DIR"
+ENV_FILE_VARIABLE = "HOSO_ENV_FILE"
+# Secrets an env file may not give: keys, tokens and passwords come from the environment or the
+# secrets folder, where the operator put them, never from a file that anyone could leave behind.
+NEVER_FROM_ENV_FILE = (
+    "HOSO_ENCRYPTION_KEYS",
+    "HOSO_ENCRYPTION_KEY_ID",
+    "HOSO_KEYS_DIR",
+    "HOSO_TOKEN",
+    "HOSO_TOKEN_FILE",
+    "HOSO_DATABASE_PASSWORD",
+    "HOSO_DATABASE_URL",
+    SECRETS_DIR_VARIABLE,
+)
 
 
 class SettingsFolderError(ValueError):
-    """HOSO_SECRETS_DIR names no folder."""
+    """HOSO_SECRETS_DIR names no folder, or HOSO_ENV_FILE no file or one that sets a secret."""
 
 
 @lru_cache
 def get_settings() -> Settings:
+    sources: dict[str, str] = {}
     folder = os.environ.get(SECRETS_DIR_VARIABLE)
-    if not folder:
-        return Settings()
-    if not Path(folder).is_dir():
-        raise SettingsFolderError(f"{SECRETS_DIR_VARIABLE}={folder}: no such folder")
-    return Settings(_secrets_dir=folder)
+    if folder:
+        if not Path(folder).is_dir():
+            raise SettingsFolderError(f"{SECRETS_DIR_VARIABLE}={folder}: no such folder")
+        sources["_secrets_dir"] = folder
+    env_file = os.environ.get(ENV_FILE_VARIABLE)
+    if env_file:
+        _check_env_file(Path(env_file))
+        sources["_env_file"] = env_file
+    return Settings(**sources)  # type: ignore[arg-type]
+
+
+def _check_env_file(path: Path) -> None:
+    if not path.is_file():
+        raise SettingsFolderError(f"{ENV_FILE_VARIABLE}={path}: no such file")
+    names = {name.upper() for name in dotenv_values(path)}
+    refused = [name for name in NEVER_FROM_ENV_FILE if name in names]
+    if refused:
+        raise SettingsFolderError(
+            f"{ENV_FILE_VARIABLE}={path}: sets {', '.join(refused)}; keys, tokens and passwords"
+            f" come from the environment or the secrets folder ({SECRETS_DIR_VARIABLE}), never"
+            " from an env file"
+        )

@@ -10,9 +10,10 @@ import typer
 
 from cli import render
 from cli.context import CommandError, command, open_context
+from models.calendar import VIETNAM
 from support.calendars import calendar_file, resolve_calendar
 from support.report_output import COLUMNS, rows, to_csv, write_chart
-from support.reports import GroupBy, Report, compute_report
+from support.reports import GroupBy, Report, compute_report, period_problem
 
 SPLIT = COLUMNS.index("supplement requested")
 
@@ -26,8 +27,9 @@ def day_option(value: str, option: str) -> date:
 
 def build_report(start: date, end: date, agency: str | None, by: GroupBy) -> Report:
     """The report from the projection of the current settings."""
-    if end < start:
-        raise CommandError(f"--to {end} is before --from {start}")
+    problem = period_problem(start, end, datetime.now(VIETNAM).date())
+    if problem:
+        raise CommandError(f"--from {start} --to {end}: {problem}")
     ctx = open_context()
     calendar = resolve_calendar(
         start.year - 3, max(end.year, datetime.now().year) + 1, calendar_file(ctx.settings)

@@ -179,6 +179,28 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
+EARLIEST_REPORT_DAY = date(2000, 1, 1)
+MAX_REPORT_YEARS = 10
+
+
+def period_problem(start: date, end: date, today: date) -> str | None:
+    """Why a report cannot cover `start`..`end`, or None: a period runs forwards, from 2000 at
+    the earliest to the end of next year at the latest, over ten years at most (each year's
+    calendar is resolved and counted day by day)."""
+    if end < start:
+        return f"the period ends ({end}) before it starts ({start})"
+    if start < EARLIEST_REPORT_DAY:
+        return (
+            f"the period starts on {start}, before {EARLIEST_REPORT_DAY}: hoso has no dossiers then"
+        )
+    latest = date(today.year + 1, 12, 31)
+    if end > latest:
+        return f"the period ends on {end}, after {latest}: reports cover the past and the present"
+    if end.year - start.year >= MAX_REPORT_YEARS:
+        return f"the period spans more than {MAX_REPORT_YEARS} years: report it in parts"
+    return None
+
+
 def compute_report(
     connection: Connection,
     calendar: WorkingCalendar,

@@ -49,6 +49,7 @@ def _configure(
     from cli.context import describe
     from config import SettingsFolderError, get_settings
     from logs import configure_logging
+    from support.private_files import restrict_new_files
 
     try:
         settings = get_settings()
@@ -56,6 +57,7 @@ def _configure(
         render.error(describe(exc) or str(exc))
         raise typer.Exit(1) from None
     configure_logging("INFO" if verbose else settings.log_level)
+    restrict_new_files()
 
 
 stack.register(app)

@@ -119,15 +119,21 @@ class DocumentStore:
     def _incoming(self) -> Path:
         """A new temporary file inside the store (same filesystem, so the rename is atomic)."""
         folder = self.root / ".incoming"
-        folder.mkdir(parents=True, exist_ok=True)
+        self._folders(folder)
         fd, name = tempfile.mkstemp(dir=folder)
         os.close(fd)
         return Path(name)
 
     def _settle(self, temporary: Path, sha: str) -> None:
         target = self.path(sha)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folders(target.parent.parent, target.parent)
         os.replace(temporary, target)
+
+    def _folders(self, *folders: Path) -> None:
+        """The store's root and `folders` in it, created for their owner only (documents hold
+        personal data); mkdir's mode applies to the last folder only, so each is made in turn."""
+        for folder in (self.root, *folders):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def _sync(handle: BinaryIO) -> None:

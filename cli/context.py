@@ -33,6 +33,7 @@ from support.credentials import (
 from support.devserver import DevServerError
 from support.errors import CatalogueError
 from support.intake import IntakeError, Sessions, describe_validation_error
+from support.private_files import PrivateFileError, private_folder
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -52,7 +53,7 @@ class Context:
 def open_context(settings: Settings | None = None) -> Context:
     """The database (schema created if absent) and the document store of the settings."""
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
     return Context(settings, session_factory(engine), DocumentStore(settings.resolved_document_dir))
@@ -80,6 +81,7 @@ EXPECTED = (
     ActionUnanswered,
     TemporalUnreachable,
     EncryptionError,
+    PrivateFileError,
 )
 
 

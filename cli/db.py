@@ -10,13 +10,14 @@ from activities.database import make_engine
 from cli import render
 from config import get_settings
 from migrations import apply
+from support.private_files import private_folder
 
 app = typer.Typer(no_args_is_help=True)
 
 
 def _engine() -> Engine:
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     return make_engine(settings.resolved_database_url)
 
 

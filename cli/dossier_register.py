@@ -12,8 +12,11 @@ import typer
 from cli import render
 from cli.context import CommandError, command, open_context
 from cli.reports import day_option
+from models.calendar import VIETNAM
 from support.dossier_register import RegisterLine, register_lines, render_register
+from support.private_files import write_private
 from support.report_output import csv_text
+from support.reports import period_problem
 
 COLUMNS = (
     "#",
@@ -44,14 +47,15 @@ async def dossier_register(
     if as_json and as_csv:
         raise CommandError("choose one of --json and --csv")
     first, last = day_option(start, "--from"), day_option(end, "--to")
-    if last < first:
-        raise CommandError(f"--to {last} is before --from {first}")
+    problem = period_problem(first, last, datetime.now(VIETNAM).date())
+    if problem:
+        raise CommandError(f"--from {first} --to {last}: {problem}")
     ctx = open_context()
     with ctx.sessions() as session:
         lines = register_lines(session, agency, first, last)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(render_register(agency, first, last, lines, datetime.now(UTC)))
+        write_private(out, render_register(agency, first, last, lines, datetime.now(UTC)))
     if as_json:
         render.print_json([line.model_dump() for line in lines])
     elif as_csv:

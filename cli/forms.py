@@ -15,6 +15,7 @@ from cli.context import CommandError, command, open_context
 from models.tables import DocumentRecord, DossierRecord
 from support.client import connect
 from support.control_sheet import render_control_sheet
+from support.private_files import write_private
 from support.rebuild import read_dossier
 
 
@@ -52,7 +53,7 @@ async def forms(
             if not ctx.store.exists(record.sha256):
                 raise CommandError(f"{name}: document {record.sha256[:12]}… is not in the store")
             out.mkdir(parents=True, exist_ok=True)
-            (out / name).write_bytes(ctx.store.read(record.sha256))
+            write_private(out / name, ctx.store.read(record.sha256))
         rows.append([record.kind, render.local_time(record.added_at), name, record.sha256[:16]])
     if control_sheet:
         client = await connect(ctx.settings)
@@ -71,7 +72,7 @@ async def forms(
         folder = out or Path(".")
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{code}-control_sheet.pdf"
-        (folder / name).write_bytes(data)
+        write_private(folder / name, data)
         rows.append(["control_sheet", render.local_time(now), name, "(drawn now)"])
     if not rows:
         render.info(f"{code} has no forms yet")

@@ -23,6 +23,7 @@ from models.procedure import (
     ReviewStage,
 )
 from support.catalogue import CatalogueError, latest_procedure, list_procedures, publish_paths
+from support.private_files import private_folder
 
 app = typer.Typer(help="The procedure catalogue (thủ tục hành chính).", no_args_is_help=True)
 
@@ -36,7 +37,7 @@ def open_session() -> Iterator[Session]:
 
     settings = get_settings()
     if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)
     engine = make_engine(settings.resolved_database_url)
     try:
         create_schema(engine)

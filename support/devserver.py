@@ -31,6 +31,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from config import Settings
 from support.client import connect, port_open, split_address
+from support.private_files import private_folder
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 log = structlog.get_logger(__name__)
@@ -133,7 +134,7 @@ class DevServer:
 
     @classmethod
     async def start(cls, settings: Settings, *, wait: float = 60.0) -> DevServer:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)
         log_file = settings.data_dir / "temporal.log"
         with log_file.open("ab") as out:
             process = subprocess.Popen(

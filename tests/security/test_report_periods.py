@@ -47,3 +47,11 @@ def test_a_period_of_ten_years_to_now_is_reported(settings: Settings) -> None:
     assert code == 0, output
     shown = json.loads(output)
     assert (shown["start"], shown["end"]) == (f"{year - 9}-01-01", f"{year}-12-31")
+
+
+def test_the_register_over_an_impossible_period_is_one_line_too(settings: Settings) -> None:
+    result = CliRunner().invoke(
+        app, ["register", "--agency", "so-tnmt", "--from", "0001-01-01", "--to", "9999-12-31"]
+    )
+    assert result.exit_code == 1
+    assert "before 2000-01-01" in result.output and "Traceback" not in result.output

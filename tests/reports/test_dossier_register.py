@@ -124,4 +124,4 @@ def test_register_command_prints_json_and_csv_and_writes_form_06(
 
     backwards = runner.invoke(app, ["register", "--agency", "so-tnmt", "--from", "2026-11-30",
                                     "--to", "2026-11-01"])  # fmt: skip
-    assert backwards.exit_code == 1 and "before --from" in backwards.output
+    assert backwards.exit_code == 1 and "before it starts" in backwards.output

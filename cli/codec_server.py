@@ -68,7 +68,8 @@ async def codec_server(
     configure_logging("INFO")
     settings = get_settings()
     tls = _tls(tls_cert, tls_key)
-    codec = codec_from_settings(settings)  # a missing keyring is one clear line, before listening
+    # A missing keyring is one clear line, before listening.
+    codec = codec_from_settings(settings, reading=True)
     ctx = open_context(settings)
     if tls is None and not _loopback(host):
         log.warning("codec_server_without_tls", host=host)  # tokens would cross the network bare

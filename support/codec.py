@@ -1,7 +1,9 @@
 """Payload encryption: every Temporal payload is sealed with AES-256-GCM before it leaves a client.
 
 The key id travels in the payload metadata, so keys rotate without losing old dossiers: decoding
-picks the key by id. Payloads that are not encrypted (recorded histories, older data) pass through.
+picks the key by id. Outside development a payload that is not encrypted is refused: a client
+without the key (a plain temporalio client on the frontend) cannot put data in clear into a dossier.
+In development, recorded histories and older data pass through.
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ class _Nonces:
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM over the serialized payload; the key id is authenticated as associated data."""
 
-    def __init__(self, keys: Mapping[str, bytes], current_key_id: str) -> None:
+    def __init__(
+        self, keys: Mapping[str, bytes], current_key_id: str, *, accept_plain: bool = False
+    ) -> None:
         if current_key_id not in keys:
             raise EncryptionError(f"encryption key id {current_key_id!r} is not in the keyring")
         for key_id, key in keys.items():
@@ -71,6 +75,7 @@ class EncryptionCodec(PayloadCodec):
                 raise EncryptionError(f"encryption key {key_id!r} must be 32 bytes (AES-256)")
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
         self.current_key_id = current_key_id
+        self.accept_plain = accept_plain
         self._nonces = _Nonces()
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
@@ -90,7 +95,12 @@ class EncryptionCodec(PayloadCodec):
 
     def decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
-            return payload
+            if self.accept_plain:
+                return payload
+            raise EncryptionError(
+                "payload not encrypted: refused outside development (a client without hoso's"
+                " payload key sent it)"
+            )
         key_id = payload.metadata.get(KEY_ID_METADATA, b"").decode()
         cipher = self._ciphers.get(key_id)
         if cipher is None:
@@ -144,20 +154,25 @@ def dev_key(keys_dir: Path) -> bytes:
     return key
 
 
-def codec_from_settings(settings: Settings) -> EncryptionCodec:
+def codec_from_settings(settings: Settings, *, reading: bool = False) -> EncryptionCodec:
+    """The keyring's codec. Plain payloads pass only in development, or with `reading` (the codec
+    server shows an operator whatever a history holds, a forged plain start included)."""
+    accept_plain = reading or settings.environment == "development"
     if settings.encryption_keys:
         keys = parse_keyring(settings.encryption_keys)
         if not keys:
             raise EncryptionError("HOSO_ENCRYPTION_KEYS is empty")
         current = settings.encryption_key_id or next(iter(keys))
-        return EncryptionCodec(keys, current)
+        return EncryptionCodec(keys, current, accept_plain=accept_plain)
     if settings.environment != "development":
         raise EncryptionError(
             "no payload encryption keys configured: set HOSO_ENCRYPTION_KEYS (or the file"
             " hoso_encryption_keys in HOSO_SECRETS_DIR) and HOSO_ENCRYPTION_KEY_ID (refusing to"
             " start outside development)"
         )
-    return EncryptionCodec({DEV_KEY_ID: dev_key(settings.resolved_keys_dir)}, DEV_KEY_ID)
+    return EncryptionCodec(
+        {DEV_KEY_ID: dev_key(settings.resolved_keys_dir)}, DEV_KEY_ID, accept_plain=True
+    )
 
 
 def data_converter(settings: Settings) -> DataConverter:

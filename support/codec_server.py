@@ -259,7 +259,10 @@ def build_app(
 ) -> web.Application:
     """The codec server's routes; `codec` defaults to the settings' keyring."""
     service = CodecService(
-        settings, sessions, codec or codec_from_settings(settings), allowed_origins(settings)
+        settings,
+        sessions,
+        codec or codec_from_settings(settings, reading=True),
+        allowed_origins(settings),
     )
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     # Only the last segment names the operation: the server may be mounted at any depth.

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 import worker
 from cli.history import timeline
 from config import Settings, get_settings
+from models.tables import DossierRecord, NotificationRecord
 from support.codec import (
     ENCODING,
     KEY_ID_METADATA,
@@ -42,6 +43,7 @@ from tests.workflows.harness import (
     submission,
     worker_thread,
 )
+from tests.workflows.test_lifecycle import rows
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -94,8 +96,19 @@ async def test_unknown_key_id_gives_a_clear_error() -> None:
         await EncryptionCodec({"k2": K2}, "k2").decode([sealed])
 
 
-async def test_unencrypted_payloads_pass_through() -> None:
-    assert await EncryptionCodec({"k1": K1}, "k1").decode([plain("x")]) == [plain("x")]
+async def test_unencrypted_payloads_pass_through_only_where_accepted() -> None:
+    lenient = EncryptionCodec({"k1": K1}, "k1", accept_plain=True)
+    assert await lenient.decode([plain("x")]) == [plain("x")]
+    with pytest.raises(EncryptionError, match="payload not encrypted"):
+        await EncryptionCodec({"k1": K1}, "k1").decode([plain("x")])
+
+
+def test_plain_payloads_pass_in_development_only_and_in_the_codec_server(tmp_path: Path) -> None:
+    keys = f"k1:{base64.b64encode(K1).decode()}"
+    production = Settings(environment="production", encryption_keys=keys, data_dir=tmp_path)
+    assert not codec_from_settings(production).accept_plain
+    assert codec_from_settings(production, reading=True).accept_plain
+    assert codec_from_settings(Settings(data_dir=tmp_path)).accept_plain
 
 
 def test_keyring_from_settings(tmp_path: Path) -> None:
@@ -340,3 +353,32 @@ async def test_failure_messages_are_encrypted_and_operators_read_them(
         assert retrying and "Encoded failure" not in retrying[0].detail
         assert retrying[0].detail.endswith("failed: SMTPConnectError")
         await handle.terminate("test finished")
+
+
+async def test_a_plain_start_is_refused_by_a_production_worker_and_has_no_effect(
+    dev_env: WorkflowEnvironment, settings: Settings, tmp_path: Path
+) -> None:
+    """A client on the frontend without hoso's payload key starts a dossier in clear (issue 22,
+    item 4): outside development the worker refuses to read it; nothing is recorded or sent."""
+    keys = f"k1:{base64.b64encode(K1).decode()}"
+    production = settings.model_copy(update={"environment": "production", "encryption_keys": keys})
+    target = dev_env.client.service_client.config.target_host
+    secure = await Client.connect(target, data_converter=data_converter(production))
+    raw = await Client.connect(target, data_converter=pydantic_data_converter)
+    sub = submission("eia")
+    queue = f"sec-{uuid.uuid4()}"
+    async with worker.build_worker(secure, production, task_queue=queue):
+        handle = await raw.start_workflow("DossierWorkflow", sub, id=sub.code, task_queue=queue)
+        failed = False
+        for _ in range(200):
+            history = await handle.fetch_history()
+            kinds = [e.event_type for e in history.events]
+            if EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED in kinds:
+                failed = True
+                break
+            await asyncio.sleep(0.05)
+        await handle.terminate("test finished")
+    assert failed, "the worker read a plain start"
+    assert EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED not in kinds
+    assert rows(production, DossierRecord, sub.code) == []
+    assert rows(production, NotificationRecord, sub.code) == []

@@ -31,19 +31,11 @@ from models.dossier import DocumentRef, DossierSubmission
 from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
 from models.projection import DossierChange
 from models.state import DossierState, FormRef, StageVisit
+from models.updates import UPDATE_INPUTS
 from support.calendars import calendar_for
 from support.client import connect
 from support.codec import EncryptionError, failure_text
 
-UPDATE_INPUTS: dict[str, type[BaseModel]] = {
-    "act": OfficerAction,
-    "supplement": Supplement,
-    "withdraw": Withdrawal,
-    "cancel": Cancellation,
-    "confirm_delivery": DeliveryConfirmation,
-    "change_calendar": CalendarChange,
-    "retry": RetryRequest,
-}
 ACTIVITY_INPUTS: dict[str, type[BaseModel]] = {
     "record_dossier": DossierProjection,
     "record_change": DossierChange,
@@ -185,7 +177,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
         elif which == "workflow_execution_update_accepted_event_attributes":
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
             name = request.input.name
-            hint = UPDATE_INPUTS.get(name, dict)
+            hint: type = UPDATE_INPUTS.get(name, dict)
             value = await _decode(client, request.input.args.payloads, hint)
             updates[request.meta.update_id] = (name, add(event, name, _update_detail(name, value)))
         elif which == "workflow_execution_update_completed_event_attributes":

@@ -31,15 +31,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import as_change, same
-from models.actions import (
-    CalendarChange,
-    Cancellation,
-    DeliveryConfirmation,
-    OfficerAction,
-    RetryRequest,
-    Supplement,
-    Withdrawal,
-)
+from models.actions import OfficerAction
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
 from models.projection import DossierChange, fold, opening_of, whole
@@ -52,6 +44,7 @@ from models.tables import (
     DossierRecord,
     RecordEntryRecord,
 )
+from models.updates import ENTRY_KINDS, UPDATE_INPUTS
 from support.seals import SealKeys
 from support.verify_checks import (
     Key,
@@ -68,18 +61,6 @@ from support.verify_checks import (
     load_rows,
 )
 
-UPDATE_INPUTS: dict[str, type[BaseModel]] = {
-    "act": OfficerAction,
-    "supplement": Supplement,
-    "withdraw": Withdrawal,
-    "cancel": Cancellation,
-    "confirm_delivery": DeliveryConfirmation,
-    "change_calendar": CalendarChange,
-    "retry": RetryRequest,
-}
-SIGNED_KINDS = frozenset(
-    {"action", "supplement", "withdrawal", "cancellation", "delivery", "calendar", "retry"}
-)
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
 LATER_COLUMNS = frozenset({"applicant_address", "applicant_phone"})
 
@@ -193,7 +174,7 @@ def check_history(report: Report, history: History) -> list[RecordEntry]:
         return chain
     if chain and (chain[0].kind != "submission" or chain[0].digest != input_digest(submission)):
         report.add("record entry #1 is not the submission the history received")
-    signed = {entry.digest: entry for entry in chain if entry.kind in SIGNED_KINDS}
+    signed = {entry.digest: entry for entry in chain if entry.kind in ENTRY_KINDS}
     applied = {input_digest(update.item) for update in history.updates}
     for update in history.updates:
         if input_digest(update.item) not in signed:

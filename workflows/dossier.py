@@ -21,6 +21,7 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
+from models.activity_interfaces import LOAD_TRUST
 from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.state import DossierState
@@ -92,8 +93,8 @@ class DossierWorkflow:
         self._trust_loading = True
         self._trust_stale = False
         self._trust = await workflow.execute_activity(
-            "load_trust",
-            result_type=TrustAnchors,
+            LOAD_TRUST.name,
+            result_type=LOAD_TRUST.result,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RETRY,
         )

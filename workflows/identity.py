@@ -12,8 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from temporalio import workflow
 
-from activities.keys import unb64
-from models.credentials import Proof, TrustAnchors
+from models.credentials import Proof, TrustAnchors, unb64
 from models.state import DossierState
 from models.updates import UPDATE_OF, UpdateInput
 from workflows.rules import ActionRejected

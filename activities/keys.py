@@ -5,7 +5,6 @@ Issuer keys (`issuer-<id>.key/.pub`) certify officers; workers need only the pub
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 import stat
@@ -14,17 +13,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from models.credentials import b64
+
 
 class KeyFileError(RuntimeError):
     """A key file that is missing, unreadable, too open or not an Ed25519 key."""
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def raw_public(key: Ed25519PublicKey) -> str:

@@ -8,6 +8,7 @@ the dossier code, the stage it is meant for and a nonce, so it cannot be replaye
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import datetime
@@ -28,6 +29,15 @@ def canonical(data: Any) -> bytes:
 
 def digest(data: Any) -> str:
     return hashlib.sha256(canonical(data)).hexdigest()
+
+
+def b64(data: bytes) -> str:
+    """Keys and signatures as text: URL-safe base64 without padding."""
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 class Certificate(BaseModel):

@@ -32,17 +32,15 @@ from temporalio.client import (
 
 from activities.keys import (
     KeyFileError,
-    b64,
     create_key_pair,
     load_private_key,
     load_public_keys,
     raw_public,
-    unb64,
     write_private,
 )
 from activities.trust import revoked_token_ids
 from config import Settings
-from models.credentials import Certificate, Proof, TrustAnchors
+from models.credentials import Certificate, Proof, TrustAnchors, b64, unb64
 from models.officer import OfficerIdentity
 from models.state import DossierState
 from models.tables import OfficerRecord, OfficerTokenRecord

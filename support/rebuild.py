@@ -14,30 +14,32 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlmodel import select
-from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import as_change, record_change, register_forms
+from models.activity_interfaces import RECORD_CHANGE, RECORD_DOSSIER
 from models.dossier import DossierSubmission
-from models.effects import DossierProjection
 from models.projection import DossierChange, fold, opening_of, whole
 from models.record import RecordEntry
 from models.state import DossierState
 from models.tables import DocumentRecord
+from support.dossier_events import (
+    ActivityScheduled,
+    Closed,
+    RunEnded,
+    Submitted,
+    UpdateAnswered,
+    dossier_events,
+)
 from support.verify_checks import DOCUMENT_FIELDS, recorded_documents, recorded_seal
 
 WORKFLOW_TYPE = "DossierWorkflow"
 QUERY_TIMEOUT = timedelta(seconds=5)
-CLOSING_EVENTS = frozenset(
-    f"workflow_execution_{end}_event_attributes"
-    for end in ("completed", "failed", "timed_out", "canceled", "terminated", "continued_as_new")
-)
 
 
 class RebuildError(Exception):
@@ -56,48 +58,33 @@ class DossierRecordSource:
     running: bool
 
 
-async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> Any:
-    if not payloads:
-        return None
-    return (await client.data_converter.decode(list(payloads), [hint]))[0]
-
-
 async def read_dossier(client: Client, code: str, *, live: bool = True) -> DossierRecordSource:
     """The dossier's submission, newest state and projection, from its history (and its query
     if it is running and `live`)."""
-    handle = client.get_workflow_handle(code)
     submission: DossierSubmission | None = None
     told: DossierChange | None = None
-    state: DossierState | None = None  # the newest whole state the history holds …
-    newer: Sequence[Payload] = ()  # … unless a later result holds one (decoded once, at the end)
+    state: DossierState | None = None  # the newest whole state the projection was told …
+    newer: DossierState | None = None  # … unless a later answer or result holds one
     running = True
-    async for event in handle.fetch_history_events():
-        which = event.WhichOneof("attributes")
-        running = running and which not in CLOSING_EVENTS
-        if which == "workflow_execution_started_event_attributes":
-            started = event.workflow_execution_started_event_attributes
-            submission = await _decode(client, started.input.payloads, DossierSubmission)
-        elif which == "activity_task_scheduled_event_attributes":
-            scheduled = event.activity_task_scheduled_event_attributes
-            name, payloads = scheduled.activity_type.name, scheduled.input.payloads
-            if name == "record_dossier":
-                projection = await _decode(client, payloads, DossierProjection)
-                state, told, newer = projection.state, as_change(projection), ()
-            elif name == "record_change":
-                told = fold(told, await _decode(client, payloads, DossierChange))
-        elif which == "workflow_execution_update_completed_event_attributes":
-            outcome = event.workflow_execution_update_completed_event_attributes.outcome
-            if outcome.HasField("success"):
-                newer = outcome.success.payloads
-        elif which == "workflow_execution_completed_event_attributes":
-            newer = event.workflow_execution_completed_event_attributes.result.payloads
-    state = await _decode(client, newer, DossierState) or state
+    async for event in dossier_events(client, code):
+        running = running and not isinstance(event, RunEnded)
+        if isinstance(event, Submitted):
+            submission = event.submission
+        elif isinstance(event, ActivityScheduled) and event.name == RECORD_DOSSIER.name:
+            state, told, newer = event.input.state, as_change(event.input), None
+        elif isinstance(event, ActivityScheduled) and event.name == RECORD_CHANGE.name:
+            told = fold(told, event.input)
+        elif isinstance(event, Closed) or (
+            isinstance(event, UpdateAnswered) and event.failure is None
+        ):
+            newer = event.state
+    state = newer or state
     if submission is None:
         raise RebuildError(f"{code}: its history has no submission")
     newest = None if running else state
     if running and live:
         try:
-            answer = await handle.query(
+            answer = await client.get_workflow_handle(code).query(
                 "state", result_type=DossierState, rpc_timeout=QUERY_TIMEOUT
             )
         except RPCError:

@@ -26,13 +26,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from activities.keys import (
     KeyFileError,
-    b64,
     create_key_pair,
     load_private_key,
     load_public_keys,
-    unb64,
 )
 from config import Settings
+from models.credentials import b64, unb64
 from models.record import FormSeal, seal_message
 
 PREFIX = "seal"

@@ -16,41 +16,40 @@ rewritten without the agency's key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import union
 from sqlmodel import select
-from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import as_change, same
-from models.actions import (
-    CalendarChange,
-    Cancellation,
-    DeliveryConfirmation,
-    OfficerAction,
-    RetryRequest,
-    Supplement,
-    Withdrawal,
-)
+from models.actions import OfficerAction
+from models.activity_interfaces import RECORD_DOSSIER
 from models.dossier import DossierSubmission
-from models.effects import DossierProjection
 from models.projection import DossierChange, fold, opening_of, whole
 from models.record import RecordEntry, action_digest, input_digest
-from models.state import DossierState, FormRef
+from models.state import FormRef
 from models.tables import (
     ActionRecord,
     DeliveryRecord,
     DocumentRecord,
     DossierRecord,
     RecordEntryRecord,
+)
+from models.updates import ENTRY_KINDS
+from support.dossier_events import (
+    PROJECTION_ACTIVITIES,
+    ActivityCompleted,
+    ActivityScheduled,
+    Closed,
+    Submitted,
+    UpdateAnswered,
+    dossier_events,
 )
 from support.seals import SealKeys
 from support.verify_checks import (
@@ -68,18 +67,6 @@ from support.verify_checks import (
     load_rows,
 )
 
-UPDATE_INPUTS: dict[str, type[BaseModel]] = {
-    "act": OfficerAction,
-    "supplement": Supplement,
-    "withdraw": Withdrawal,
-    "cancel": Cancellation,
-    "confirm_delivery": DeliveryConfirmation,
-    "change_calendar": CalendarChange,
-    "retry": RetryRequest,
-}
-SIGNED_KINDS = frozenset(
-    {"action", "supplement", "withdrawal", "cancellation", "delivery", "calendar", "retry"}
-)
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
 LATER_COLUMNS = frozenset({"applicant_address", "applicant_phone"})
 
@@ -117,61 +104,35 @@ class History:
         return self.states[self.projected] if self.projected >= 0 else None
 
 
-async def _decode(client: Client, payloads: Sequence[Payload], hint: type) -> Any:
-    if not payloads:
-        return None
-    return (await client.data_converter.decode(list(payloads), [hint]))[0]
-
-
 async def read_history(client: Client, code: str) -> History | None:
-    """The dossier's history, decoded with the client's converter (so an encrypted history reads
-    as the worker reads it); None when the server does not hold it."""
+    """The dossier's history, as `History`; None when the server does not hold it."""
     found = History()
-    accepted: dict[str, Update] = {}
-    scheduled: dict[int, tuple[str, int]] = {}
+    positions: dict[int, int] = {}  # each projection write's state, by its scheduling event
     told: DossierChange | None = None  # the projection's changes so far, folded
     try:
-        async for event in client.get_workflow_handle(code).fetch_history_events():
-            which = event.WhichOneof("attributes")
-            if which == "workflow_execution_started_event_attributes":
-                payloads = event.workflow_execution_started_event_attributes.input.payloads
-                found.submission = await _decode(client, payloads, DossierSubmission)
-            elif which == "workflow_execution_update_accepted_event_attributes":
-                request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-                hint = UPDATE_INPUTS.get(request.input.name)
-                if hint is not None:
-                    item = await _decode(client, request.input.args.payloads, hint)
-                    at = event.event_time.ToDatetime(tzinfo=UTC)
-                    accepted[request.meta.update_id] = Update(request.input.name, item, at)
-            elif which == "workflow_execution_update_completed_event_attributes":
-                done = event.workflow_execution_update_completed_event_attributes
-                update = accepted.pop(done.meta.update_id, None)
-                if update is not None and done.outcome.HasField("success"):
-                    found.updates.append(update)
-                    payloads = done.outcome.success.payloads
-                    found.states.append(whole(await _decode(client, payloads, DossierState)))
-            elif which == "activity_task_scheduled_event_attributes":
-                attributes = event.activity_task_scheduled_event_attributes
-                name = attributes.activity_type.name
-                scheduled[event.event_id] = (name, len(found.states))
-                if name == "record_dossier":
-                    projection = await _decode(client, attributes.input.payloads, DossierProjection)
-                    told = as_change(projection)
-                    found.states.append(told)
-                elif name == "record_change":
-                    change = await _decode(client, attributes.input.payloads, DossierChange)
-                    told = fold(told, change)
-                    found.states.append(told)
-            elif which == "activity_task_completed_event_attributes":
-                completed = event.activity_task_completed_event_attributes
-                name, position = scheduled.get(completed.scheduled_event_id, ("", -1))
-                if name in ("record_dossier", "record_change"):
-                    found.projected = max(found.projected, position)
-                elif name == "issue_form":
-                    found.forms.append(await _decode(client, completed.result.payloads, FormRef))
-            elif which == "workflow_execution_completed_event_attributes":
-                payloads = event.workflow_execution_completed_event_attributes.result.payloads
-                found.states.append(whole(await _decode(client, payloads, DossierState)))
+        async for event in dossier_events(client, code):
+            if isinstance(event, Submitted):
+                found.submission = event.submission
+            elif isinstance(event, UpdateAnswered) and event.state is not None:
+                accepted = event.accepted
+                if accepted is not None and accepted.registered:
+                    found.updates.append(Update(accepted.name, accepted.item, accepted.at))
+                    found.states.append(whole(event.state))
+            elif isinstance(event, ActivityScheduled) and event.name in PROJECTION_ACTIVITIES:
+                positions[event.event_id] = len(found.states)
+                told = (
+                    as_change(event.input)
+                    if event.name == RECORD_DOSSIER.name
+                    else fold(told, event.input)
+                )
+                found.states.append(told)
+            elif isinstance(event, ActivityCompleted) and event.scheduled is not None:
+                if event.scheduled.event_id in positions:
+                    found.projected = max(found.projected, positions[event.scheduled.event_id])
+                elif event.form is not None:
+                    found.forms.append(event.form)
+            elif isinstance(event, Closed) and event.state is not None:
+                found.states.append(whole(event.state))
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return None
@@ -193,7 +154,7 @@ def check_history(report: Report, history: History) -> list[RecordEntry]:
         return chain
     if chain and (chain[0].kind != "submission" or chain[0].digest != input_digest(submission)):
         report.add("record entry #1 is not the submission the history received")
-    signed = {entry.digest: entry for entry in chain if entry.kind in SIGNED_KINDS}
+    signed = {entry.digest: entry for entry in chain if entry.kind in ENTRY_KINDS}
     applied = {input_digest(update.item) for update in history.updates}
     for update in history.updates:
         if input_digest(update.item) not in signed:

@@ -21,16 +21,14 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
+from models.activity_interfaces import LOAD_TRUST
 from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.state import DossierState
+from models.updates import QueuedInput, UpdateInput
 from workflows import identity, rules
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
-
-Item = (
-    OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation | CalendarChange
-)
 
 
 @workflow.defn
@@ -51,7 +49,7 @@ class DossierWorkflow:
             received_via=submission.received_via.value,
             documents=list(submission.documents),
         )
-        self._inbox: list[tuple[int, Item]] = []
+        self._inbox: list[tuple[int, QueuedInput]] = []
         self._outcomes: dict[int, str | None] = {}
         self._tickets = 0
         self._effects = Effects(submission, self._state)
@@ -95,14 +93,14 @@ class DossierWorkflow:
         self._trust_loading = True
         self._trust_stale = False
         self._trust = await workflow.execute_activity(
-            "load_trust",
-            result_type=TrustAnchors,
+            LOAD_TRUST.name,
+            result_type=LOAD_TRUST.result,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RETRY,
         )
         self._trust_loading = False
 
-    def _check_identity(self, item: identity.Signed) -> None:
+    def _check_identity(self, item: UpdateInput) -> None:
         """In a validator: all checks; while the anchors load, the rest waits for the loop."""
         if self._trust is None and not self._trust_loading:
             raise rules.ActionRejected(
@@ -111,9 +109,9 @@ class DossierWorkflow:
             )
         identity.check(self._state, item, self._trust)
 
-    async def _apply(self, item: Item) -> None:
+    async def _apply(self, item: QueuedInput) -> None:
         t = self._transitions
-        if isinstance(item, identity.Signed) and self._trust is not None:
+        if isinstance(item, UpdateInput) and self._trust is not None:
             # Dossiers replayed from before credentials (no anchors) applied actions unchecked.
             proof = identity.check(self._state, item, self._trust)
             self._state.nonces.append(proof.nonce)
@@ -136,7 +134,7 @@ class DossierWorkflow:
             rules.check_confirmation(self._state, self._procedure, item)
             await t.confirm_delivery(item)
 
-    async def _enqueue(self, item: Item) -> DossierState:
+    async def _enqueue(self, item: QueuedInput) -> DossierState:
         self._tickets += 1
         ticket = self._tickets
         self._inbox.append((ticket, item))

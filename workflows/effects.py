@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import TypeVar, cast
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
-from activities.delivery import DeliveryActivities
-from activities.forms import FormActivities
-from activities.notify import NotificationActivities
-from activities.storage import ProjectionActivities
+from models.activity_interfaces import (
+    DELIVER_RESULT,
+    ISSUE_FORM,
+    RECORD_CHANGE,
+    RECORD_DOSSIER,
+    SEND_NOTIFICATION,
+    ActivityInterface,
+)
 from models.dossier import DossierSubmission
 from models.effects import (
     DeliveryReceipt,
@@ -38,6 +43,20 @@ TIMEOUT = timedelta(seconds=30)
 CONCURRENT_NOTICES = "concurrent-notices"
 # The projection is sent what changed since the last record, not the whole state each time.
 PROJECTION_CHANGES = "projection-changes"
+InputT = TypeVar("InputT")
+ResultT = TypeVar("ResultT")
+
+
+async def run(activity: ActivityInterface[InputT, ResultT], arg: InputT) -> ResultT:
+    """Runs an activity by its interface: the workflow never loads its implementation."""
+    result = await workflow.execute_activity(
+        activity.name,
+        arg,
+        result_type=activity.result,
+        start_to_close_timeout=TIMEOUT,
+        retry_policy=RETRY,
+    )
+    return cast(ResultT, result)
 
 
 class Effects:
@@ -64,18 +83,11 @@ class Effects:
         self._recorded = Marks.of(state)  # before the await: an update may add to the state
         if workflow.patched(PROJECTION_CHANGES):
             opening = opening_of(sub) if told is None else None
-            await workflow.execute_activity_method(
-                ProjectionActivities.record_change,
-                change_since(state, told or Marks(), opening),
-                start_to_close_timeout=TIMEOUT,
-                retry_policy=RETRY,
-            )
+            await run(RECORD_CHANGE, change_since(state, told or Marks(), opening))
         else:
-            await workflow.execute_activity_method(
-                ProjectionActivities.record_dossier,
+            await run(
+                RECORD_DOSSIER,
                 DossierProjection(state=state, reference=sub.reference, applicant=sub.applicant),
-                start_to_close_timeout=TIMEOUT,
-                retry_policy=RETRY,
             )
 
     async def notify_applicant(self, template: str, **context: str) -> None:
@@ -119,12 +131,7 @@ class Effects:
 
     async def _send(self, notification: Notification) -> None:
         try:
-            missed = await workflow.execute_activity_method(
-                NotificationActivities.send_notification,
-                notification,
-                start_to_close_timeout=TIMEOUT,
-                retry_policy=RETRY,
-            )
+            missed = await run(SEND_NOTIFICATION, notification)
         except ActivityError as err:
             # A notice that failed for good must not hold the dossier: record it for operators.
             missed = str(err.cause) if err.cause else str(err)
@@ -141,8 +148,8 @@ class Effects:
 
     async def issue_form(self, kind: FormKind, **context: str) -> FormRef:
         """Issues a form sealed by the agency over the record so far, then records it."""
-        form = await workflow.execute_activity_method(
-            FormActivities.issue_form,
+        form = await run(
+            ISSUE_FORM,
             FormRequest(
                 key=self._key(kind),
                 dossier_code=self._submission.code,
@@ -158,16 +165,14 @@ class Effects:
                 }
                 | context,
             ),
-            start_to_close_timeout=TIMEOUT,
-            retry_policy=RETRY,
         )
         self._state.forms.append(form)
         record.form(self._state, form)
         return form
 
     async def deliver(self, form: FormRef) -> DeliveryReceipt:
-        receipt = await workflow.execute_activity_method(
-            DeliveryActivities.deliver_result,
+        receipt = await run(
+            DELIVER_RESULT,
             ResultDelivery(
                 key=self._key("delivery"),
                 dossier_code=self._submission.code,
@@ -175,8 +180,6 @@ class Effects:
                 form_sha256=form.sha256,
                 address=self._submission.applicant.address,
             ),
-            start_to_close_timeout=TIMEOUT,
-            retry_policy=RETRY,
         )
         record.handover(self._state, form, receipt)
         return receipt

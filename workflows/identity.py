@@ -12,38 +12,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from temporalio import workflow
 
-from activities.keys import unb64
-from models.actions import (
-    CalendarChange,
-    Cancellation,
-    DeliveryConfirmation,
-    OfficerAction,
-    RetryRequest,
-    Supplement,
-    Withdrawal,
-)
-from models.credentials import Proof, TrustAnchors
+from models.credentials import Proof, TrustAnchors, unb64
 from models.state import DossierState
+from models.updates import UPDATE_OF, UpdateInput
 from workflows.rules import ActionRejected
 
-Signed = (
-    OfficerAction
-    | Cancellation
-    | DeliveryConfirmation
-    | CalendarChange
-    | RetryRequest
-    | Supplement
-    | Withdrawal
-)
-UPDATE_OF: dict[type, str] = {
-    Supplement: "supplement",
-    Withdrawal: "withdraw",
-    OfficerAction: "act",
-    Cancellation: "cancel",
-    DeliveryConfirmation: "confirm_delivery",
-    CalendarChange: "change_calendar",
-    RetryRequest: "retry",
-}
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -55,7 +28,7 @@ def _verifies(public_key: str, signature: str, message: bytes) -> bool:
     return True
 
 
-def check_signature(state: DossierState, item: Signed) -> Proof:
+def check_signature(state: DossierState, item: UpdateInput) -> Proof:
     """The parts a dossier can check alone: signed by the certificate's key, for this officer,
     this dossier, this update and its current stage, never used before."""
     proof = item.proof
@@ -77,7 +50,7 @@ def check_signature(state: DossierState, item: Signed) -> Proof:
             f" credential certifies {cert.officer.id} ({cert.officer.role} of"
             f" {cert.officer.unit}, {cert.officer.agency})"
         )
-    update = UPDATE_OF[type(item)]
+    update = UPDATE_OF[type(item)].name
     if proof.dossier != state.code:
         raise ActionRejected(f"the action was signed for dossier {proof.dossier}, not {state.code}")
     if proof.update != update:
@@ -117,7 +90,7 @@ def check_credential(proof: Proof, trust: TrustAnchors, now: datetime) -> None:
         raise ActionRejected(f"the token of {cert.officer.id} is not valid yet")
 
 
-def check(state: DossierState, item: Signed, trust: TrustAnchors | None) -> Proof:
+def check(state: DossierState, item: UpdateInput, trust: TrustAnchors | None) -> Proof:
     """Every check; without trust anchors (still loading) only what the dossier can check alone."""
     proof = check_signature(state, item)
     if trust is not None:

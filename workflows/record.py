@@ -11,15 +11,6 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 from temporalio import workflow
 
-from models.actions import (
-    CalendarChange,
-    Cancellation,
-    DeliveryConfirmation,
-    OfficerAction,
-    RetryRequest,
-    Supplement,
-    Withdrawal,
-)
 from models.credentials import digest
 from models.dossier import DocumentRef, DossierSubmission
 from models.effects import DeliveryReceipt
@@ -33,16 +24,8 @@ from models.record import (
     input_digest,
 )
 from models.state import ActionEntry, DossierState, FormRef
+from models.updates import UPDATE_OF
 
-KIND_OF: dict[type, EntryKind] = {
-    OfficerAction: "action",
-    Supplement: "supplement",
-    Withdrawal: "withdrawal",
-    Cancellation: "cancellation",
-    DeliveryConfirmation: "delivery",
-    CalendarChange: "calendar",
-    RetryRequest: "retry",
-}
 DEADLINES = frozenset(
     {"stage_late", "at_risk", "overdue", "consultation_timeout", "consultation_escalated"}
 )
@@ -100,7 +83,8 @@ def action(state: DossierState, row: ActionEntry, source: BaseModel | None) -> N
     digest covers the proof, so the entry shows who signed), None for the dossier's own events."""
     proof = getattr(source, "proof", None)
     if source is not None:
-        kind = KIND_OF.get(type(source), "action")
+        update = UPDATE_OF.get(type(source))
+        kind = update.entry if update is not None else "action"
     else:
         kind = "deadline" if row.action in DEADLINES else "system"
     body = row.model_dump(mode="json")

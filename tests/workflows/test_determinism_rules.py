@@ -36,6 +36,8 @@ WORKFLOW_ONLY = {
     "open()": "DATA = open('x').read()\n",
     "a logger that logs again on replay": "import logging\n\nLOG = logging.getLogger()\n",
     "the database": "import sqlalchemy\n\nE = sqlalchemy.create_engine('sqlite://')\n",
+    "an activity's implementation": "from activities.forms import FormActivities\n",
+    "a PDF library": "import fpdf\n\nPDF = fpdf.FPDF()\n",
 }
 ALLOWED = (
     "from datetime import UTC, datetime, timedelta\n\n"

@@ -29,13 +29,11 @@ EARLIER = [
 ]
 # The SDK's sandbox with workflows/ imported inside it, so every call the replayed workflow code
 # makes is checked (the clock, randomness, files, the network…). From outside come `cryptography`
-# (signature checks, a native library), the activities' modules (the workflow names their
-# definitions, never runs them) and models/ (the data converter's pydantic classes must be the
-# workflow's; lint bans the same calls there). The worker runs without it (worker.py says why).
+# (signature checks, a native library) and models/ (the data converter's pydantic classes must be
+# the workflow's; lint bans the same calls there); activities are called by name, never imported.
+# The worker runs without it (worker.py says why).
 STRICT = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules(
-        "activities", "cryptography", "models"
-    )
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("cryptography", "models")
 )
 RUNNERS = {"worker": WORKFLOW_RUNNER, "strict sandbox": STRICT}
 HISTORIES = sorted(ROOT.glob("*.json")) + [p for f in EARLIER for p in sorted(f.glob("*.json"))]

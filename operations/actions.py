@@ -17,6 +17,7 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.exceptions import FailureError
+from temporalio.service import RPCError
 
 from config import Settings
 from models.actions import (
@@ -79,6 +80,10 @@ async def perform(
         now = await read_state(client, code)
         moved_on = now.status in CLOSED_STATUSES or proof.stage != now.stage
         raise ActionRefused(_reason(exc), moved_on=moved_on) from None
+    except RPCError as exc:  # the dossier's workflow has completed: it takes no action
+        if (await read_state(client, code)).status not in CLOSED_STATUSES:
+            raise
+        raise ActionRefused(f"dossier {code} is closed", moved_on=True) from exc
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         raise ActionUnanswered(
             f"dossier {code} gave no answer within {settings.action_wait_seconds:g} s: it was"

@@ -92,7 +92,8 @@ def worklist_query(sessions: Sessions, caller: Caller, wanted: WorklistFilter) -
     for code, stage in _consultations(sessions, officer.agency):
         if procedure in (None, code):
             branches.append(build_query(procedure=code, stage=stage, **filters))
-    return " OR ".join(f"({branch})" for branch in branches)
+    waiting = " OR ".join(f"({branch})" for branch in branches)
+    return f"ExecutionStatus = 'Running' AND ({waiting})"
 
 
 def _item(execution: WorkflowExecution, caller: Caller) -> WorklistItem:
@@ -134,9 +135,12 @@ def _token(cursor: str | None) -> bytes | None:
     if not cursor:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        token = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
-        raise BadCursor("the cursor is not one this worklist gave") from None
+        token = b""
+    if not token:
+        raise BadCursor("the cursor is not one this worklist gave")
+    return token
 
 
 async def worklist(

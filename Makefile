@@ -32,7 +32,7 @@ demo: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy models workflows activities support cli migrations config.py logs.py worker.py starter.py
+	$(UV) run mypy models workflows activities support operations api cli migrations config.py logs.py worker.py starter.py
 
 format: install
 	$(UV) run ruff format .

@@ -104,6 +104,24 @@ class Settings(BaseSettings):
     )
     token_file: Path | None = Field(default=None, description="file holding the officer's token")
     codec_server_port: int = Field(default=8089, description="port of `hoso codec-server`")
+    api_host: str = Field(default="127.0.0.1", description="address `hoso serve` listens on")
+    api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API")
+    api_max_request_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="largest request body but a submission's"
+    )
+    api_max_dossier_bytes: int = Field(
+        default=200 * 1024 * 1024,
+        ge=1024,
+        description="largest submission (the dossier and all its documents, multipart)",
+    )
+    api_signature_seconds: int = Field(
+        default=60, ge=5, le=600, description="how long a signed API request stays valid"
+    )
+    province_agencies: str = Field(
+        default="trung-tam-hcc",
+        description="agencies whose operators serve the whole province and read every agency's"
+        " dossiers (a public administration service centre), comma-separated",
+    )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",

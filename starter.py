@@ -9,6 +9,7 @@ import sys
 import typer
 
 from cli import (
+    api,
     codec_server,
     db,
     demo,
@@ -77,6 +78,7 @@ worker.register(app)
 codec_server.register(app)
 seals.register(app)
 verify.register(app)
+api.register(app)
 
 
 def _mount_catalogue_commands() -> None:

@@ -20,7 +20,7 @@ from temporalio.client import Client, WorkflowHandle
 
 from cli import render
 from cli.context import CommandError, Context, command, open_context
-from cli.history import print_timeline, timeline
+from cli.history import print_timeline
 from cli.stack import load_catalogue
 from config import get_settings
 from models.actions import DeliveryConfirmation, OfficerAction, OfficerIdentity
@@ -31,6 +31,7 @@ from models.tables import OfficerRecord
 from support.catalogue import latest_procedure
 from support.credentials import Credential, Issuer, send
 from support.devserver import embedded_stack
+from support.dossier_timeline import timeline
 from support.intake import submit_dossier
 from workflows.dossier import DossierWorkflow
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+from collections.abc import Generator
 
 import structlog
+import uvicorn
+from temporalio.client import Client
 
 from cli import render
 from cli.context import Context, command, open_context
-from config import get_settings
+from config import Settings, get_settings
 from logs import configure_logging
 from support.catalogue import publish_paths
 from support.credentials import development_tokens
@@ -26,6 +30,39 @@ def load_catalogue(ctx: Context) -> tuple[int, int]:
     officers, procedures = len(report.officers), len(report.procedures)
     log.info("catalogue_loaded", officers=officers, procedures=procedures)
     return officers, procedures
+
+
+class EmbeddedApi:
+    """The HTTP API served by `hoso up` beside the worker, on the same event loop."""
+
+    def __init__(self, server: uvicorn.Server) -> None:
+        self.server = server
+        self.task = asyncio.create_task(server.serve())
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+class _QuietServer(uvicorn.Server):
+    """`up` handles SIGINT and SIGTERM itself (it stops the worker, then the API)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def serve_api(settings: Settings, client: Client) -> EmbeddedApi:
+    from api.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings, client=client),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,  # paths carry dossier codes, queries may carry lookup secrets
+    )
+    return EmbeddedApi(_QuietServer(config))
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -60,8 +97,13 @@ async def up() -> None:
         render.info(f"catalogue: {officers} officers, {procedures} procedures")
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
+        api = serve_api(settings, stack.client)
+        render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
         render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
-        await run_worker(stack.client, settings, stop)
+        try:
+            await run_worker(stack.client, settings, stop)
+        finally:
+            await api.stop()
     render.info("stopped")
 
 

@@ -46,6 +46,12 @@ class SubmissionRecord(SQLModel, table=True):
     reference: str = Field(primary_key=True)
     code: str = Field(unique=True)
     created_at: datetime
+    request_sha256: str | None = Field(
+        default=None, description="what the API's submission held: a repeat must hold the same"
+    )
+    lookup_secret_sha256: str | None = Field(
+        default=None, description="the applicant's lookup secret, hashed (never the secret)"
+    )
 
 
 class DossierCounter(SQLModel, table=True):
@@ -197,3 +203,13 @@ class RecordEntryRecord(SQLModel, table=True):
     digest: str
     prev: str
     hash: str
+
+
+class RequestNonceRecord(SQLModel, table=True):
+    """A signed API request's nonce, kept for its validity window: the same one twice is a
+    replay, whichever API process receives it."""
+
+    __tablename__ = "request_nonce"
+
+    nonce: str = Field(primary_key=True)
+    seen_at: datetime = Field(index=True)

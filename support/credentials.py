@@ -45,6 +45,7 @@ from models.officer import OfficerIdentity
 from models.state import DossierState
 from models.tables import OfficerRecord, OfficerTokenRecord
 from support.catalogue import get_officer
+from support.errors import CatalogueError
 from support.intake import Sessions
 
 TOKEN_PREFIX = "hoso1"  # noqa: S105 - the token format, not a secret
@@ -279,6 +280,25 @@ def authenticate(
     registry (a changed role or unit needs a new token)."""
     credential = Credential.from_token(token)
     cert = credential.certificate
+    check_certificate(sessions, settings, cert, token_sha256=token_hash(token))
+    if officer_id is not None and officer_id != cert.officer.id:
+        raise CredentialError(
+            f"the token belongs to {cert.officer.id}, not {officer_id}: --as must match the token"
+        )
+    return credential
+
+
+def check_certificate(
+    sessions: Sessions,
+    settings: Settings,
+    cert: Certificate,
+    *,
+    token_sha256: str | None = None,
+    now: datetime | None = None,
+) -> OfficerIdentity:
+    """The officer a certificate names, when it is from a trusted issuer, unaltered, in the
+    token register (with `token_sha256`, that very token), unrevoked, unexpired and still
+    matching the registry. The API checks certificates alone: the token never reaches it."""
     issuers = load_public_keys(settings.resolved_keys_dir, "issuer")
     if cert.issuer not in issuers:
         raise CredentialError(f"the token's issuer '{cert.issuer}' is not trusted here")
@@ -290,24 +310,28 @@ def authenticate(
         raise CredentialError("the token's certificate is forged (bad issuer signature)") from exc
     with sessions() as session:
         row = session.get(OfficerTokenRecord, cert.token_id)
-    if row is None or not secrets.compare_digest(row.token_sha256, token_hash(token)):
+    if (
+        row is None
+        or row.officer_id != cert.officer.id
+        or (token_sha256 is not None and not secrets.compare_digest(row.token_sha256, token_sha256))
+    ):
         raise CredentialError("unknown token: it was not issued here")
     if row.revoked_at is not None:
         raise CredentialError(f"token {cert.token_id} was revoked on {row.revoked_at:%Y-%m-%d}")
-    if cert.expires_at <= datetime.now(UTC):
+    if cert.expires_at <= (now or datetime.now(UTC)):
         raise CredentialError(
             f"token {cert.token_id} expired on {cert.expires_at:%Y-%m-%d}: ask for a new one"
         )
-    if officer_id is not None and officer_id != cert.officer.id:
-        raise CredentialError(
-            f"the token belongs to {cert.officer.id}, not {officer_id}: --as must match the token"
-        )
-    if registry_identity(sessions, cert.officer.id) != cert.officer:
+    try:
+        registered = registry_identity(sessions, cert.officer.id)
+    except CatalogueError as exc:
+        raise CredentialError(f"the token's officer is not active here: {exc}") from None
+    if registered != cert.officer:
         raise CredentialError(
             f"the registry changed {cert.officer.id}'s role or unit since the token was issued:"
             " ask for a new token"
         )
-    return credential
+    return cert.officer
 
 
 def token_from_settings(settings: Settings, officer_id: str | None = None) -> str:

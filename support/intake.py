@@ -259,6 +259,15 @@ def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> C
     """Everything about the dossier file at `path` that can be refused, checked without writing."""
     dossier = read_dossier_file(path)
     source = shown(str(path), 1000)
+    return check_dossier(dossier, path.parent, source, settings=settings, sessions=sessions)
+
+
+def check_dossier(
+    dossier: DossierFile, folder: Path, source: str, *, settings: Settings, sessions: Sessions
+) -> CheckedSubmission:
+    """Everything about a dossier whose documents are files in `folder` (a dossier file's own
+    folder, or the API's uploads) that can be refused, checked without writing; `source` names
+    it in the errors."""
     try:
         with sessions() as session:
             procedure = latest_procedure(session, dossier.procedure)
@@ -266,7 +275,7 @@ def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> C
         raise IntakeError(f"{source}: procedure: {exc}") from None
     checked = check_documents(
         ((d.kind, d.path) for d in dossier.documents),
-        path.parent,
+        folder,
         procedure,
         settings.max_document_bytes,
         source,

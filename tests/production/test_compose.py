@@ -26,7 +26,7 @@ from config import Settings
 from tests.production import compose
 
 PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret"}
-HOSO_SERVICES = ("migrate", "search-attributes", "worker")
+HOSO_SERVICES = ("migrate", "search-attributes", "worker", "api")
 # Settings the compose services do not need: the embedded server's UI port, the image's own path;
 # the keyring and the database password come from secret files (HOSO_SECRETS_DIR), not from the
 # environment.

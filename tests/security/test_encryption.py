@@ -22,7 +22,6 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
 import worker
-from cli.history import timeline
 from config import Settings, get_settings
 from models.tables import DossierRecord, NotificationRecord
 from support.codec import (
@@ -33,6 +32,7 @@ from support.codec import (
     codec_from_settings,
     data_converter,
 )
+from support.dossier_timeline import timeline
 from tests.cli.test_dossier_commands import hoso, submitted, wait_state
 from tests.workflows.harness import (
     APPLICANT,

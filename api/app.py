@@ -1,0 +1,49 @@
+"""The HTTP API's application: `create_app(settings)` wires the routers, the limits and the
+problem handlers over one set of services (database, document store, Temporal client)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api import dossiers, health, procedures, public, submissions, worklist
+from api.limits import BodyLimit
+from api.problems import install
+from config import Settings
+from operations.services import Services
+
+API_VERSION = "1"
+
+
+def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
+    """The API over the settings' database and document store; `client` when the caller has one
+    already (tests, `hoso up`), else one connected on first need."""
+    app = FastAPI(
+        title="hoso",
+        version=API_VERSION,
+        summary="Administrative dossiers (hồ sơ) at one-stop departments",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    services = Services.from_settings(settings, client)
+    app.state.services = services
+    app.state.private_paths = tuple(
+        str(path.resolve()) for path in (settings.resolved_document_dir, settings.data_dir)
+    )
+    for router in (health, procedures, submissions, dossiers, worklist, public):
+        app.include_router(router.router)
+    install(app)
+    app.add_middleware(
+        BodyLimit,
+        max_request=settings.api_max_request_bytes,
+        max_dossier=settings.api_max_dossier_bytes,
+    )
+    return app
+
+
+def openapi_document(app: FastAPI) -> str:
+    """The OpenAPI document as committed in api/openapi.json."""
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,0 +1,175 @@
+"""Errors as RFC 9457 problem details, one handler per kind of domain error.
+
+Each kind has a stable `type` URI; validation problems name each bad field by a JSON pointer.
+A client never sees a stack trace, SQL or a server path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from operations.errors import ActionRefused, Conflict, Forbidden, NotFound, TooLarge
+from operations.worklist import BadCursor
+from support.client import TemporalUnreachable
+from support.credentials import ActionUnanswered, CredentialError
+from support.dossier_queries import FilterError
+from support.errors import CatalogueError, IntakeError
+
+log = structlog.get_logger()
+MEDIA_TYPE = "application/problem+json"
+TYPES = "/api/v1/problems/"
+
+
+class FieldProblem(BaseModel):
+    pointer: str = Field(description="JSON pointer to the field (RFC 6901), or a parameter name")
+    detail: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+class UnsupportedMediaType(Exception):
+    """A request body of a type the endpoint does not take."""
+
+
+class RequestTooLarge(Exception):
+    """A request body over its limit."""
+
+
+class SignatureError(Exception):
+    """A request whose signature is missing, malformed, out of its window or wrong."""
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    500: "Internal error",
+    503: "Service unavailable",
+    504: "No answer in time",
+}
+
+
+def problem(
+    status: int,
+    kind: str,
+    detail: str | None = None,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=TYPES + kind,
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    where, *rest = loc or ("body",)
+    if where != "body":
+        return str(rest[0]) if rest else str(where)
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in rest)
+
+
+def field_problems(errors: Any) -> list[FieldProblem]:
+    """Each error by its field; never the value given (personal data, perhaps hostile)."""
+    return [FieldProblem(pointer=_pointer(tuple(e["loc"])), detail=str(e["msg"])) for e in errors][
+        :50
+    ]
+
+
+def _scrubbed(message: str, request: Request) -> str:
+    """A message without the server's folders (the uploads' folder names a file's place)."""
+    for folder in getattr(request.app.state, "private_paths", ()):
+        message = message.replace(folder + "/", "").replace(folder, "")
+    return message
+
+
+Handler = Callable[[Request, Any], Any]
+
+
+def _simple(status: int, kind: str, headers: dict[str, str] | None = None) -> Handler:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        return problem(status, kind, _scrubbed(str(exc), request), headers=headers)
+
+    return handle
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return problem(
+        422, "invalid-request", "the request has invalid fields", field_problems(exc.errors())
+    )
+
+
+async def _action_refused(request: Request, exc: ActionRefused) -> JSONResponse:
+    if exc.moved_on:
+        return problem(409, "stage-moved-on", str(exc))
+    return problem(422, "action-refused", str(exc))
+
+
+async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "bad-request")
+    detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
+    return problem(exc.status_code, kind, detail, headers=getattr(exc, "headers", None))
+
+
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    log.error("request_failed", path=request.url.path, error=type(exc).__name__)
+    return problem(500, "internal", "something went wrong on our side; it is logged")
+
+
+AUTHENTICATE = {"WWW-Authenticate": 'Signature realm="hoso"'}
+
+
+def install(app: FastAPI) -> None:
+    simple: list[tuple[type[Exception], int, str, dict[str, str] | None]] = [
+        (NotFound, 404, "not-found", None),
+        (Forbidden, 403, "forbidden", None),
+        (Conflict, 409, "conflict", None),
+        (TooLarge, 413, "too-large", None),
+        (RequestTooLarge, 413, "too-large", None),
+        (UnsupportedMediaType, 415, "unsupported-media-type", None),
+        (IntakeError, 422, "invalid-dossier", None),
+        (CatalogueError, 422, "catalogue", None),
+        (FilterError, 400, "invalid-filter", None),
+        (BadCursor, 400, "invalid-cursor", None),
+        (CredentialError, 401, "unauthenticated", AUTHENTICATE),
+        (SignatureError, 401, "unauthenticated", AUTHENTICATE),
+        (TemporalUnreachable, 503, "unavailable", None),
+        (ActionUnanswered, 504, "action-unanswered", None),
+    ]
+    for kind, status, name, headers in simple:
+        app.add_exception_handler(kind, _simple(status, name, headers))
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(ActionRefused, _action_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _internal)

@@ -1,0 +1,32 @@
+"""The applicant's view: a dossier's status by its code and lookup secret, nothing personal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query
+
+from api.dependencies import ClientDep, ServicesDep
+from api.responses import PROBLEMS
+from operations.dossiers import PublicStatus, public_status
+from operations.errors import NotFound
+
+router = APIRouter(prefix="/api/v1/public", tags=["public"])
+
+
+@router.get("/dossiers/{code}", response_model=PublicStatus, responses=PROBLEMS(404))
+async def get_public_status(
+    code: Annotated[str, Path(max_length=64)],
+    services: ServicesDep,
+    client: ClientDep,
+    secret: Annotated[
+        str | None, Query(max_length=100, description="prefer the Hoso-Lookup-Secret header")
+    ] = None,
+    hoso_lookup_secret: Annotated[str | None, Header(max_length=100)] = None,
+) -> PublicStatus:
+    """Status, due date and what is missing, for whoever holds the code and its secret. An
+    unknown code and a wrong secret answer the same 404."""
+    given = hoso_lookup_secret or secret
+    if not given:
+        raise NotFound("no dossier with this code and secret")
+    return await public_status(client, services.sessions, code, given)

@@ -1,0 +1,113 @@
+"""Submitting a dossier: multipart, the dossier as JSON (`dossier`) and its documents as files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from api.authentication import DigestCheck
+from api.dependencies import ClientDep, ServicesDep, SubmitterDep
+from api.problems import field_problems, problem
+from api.responses import PROBLEMS
+from models.dossier import MAX_DOCUMENTS
+from operations import submission
+from operations.uploads import UploadFolder
+from support.intake import DossierFile
+
+router = APIRouter(prefix="/api/v1/dossiers", tags=["submission"])
+CHUNK = 1024 * 1024
+MAX_DOSSIER_PART = 256 * 1024
+
+BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["dossier"],
+                    "properties": {
+                        "dossier": {
+                            "type": "string",
+                            "description": "the dossier as JSON: procedure, applicant, delivery,"
+                            " reference, documents [{kind, path}] where path is the file name"
+                            " of an uploaded file",
+                        },
+                        "documents": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "the documents, each with its file name",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(CHUNK):
+        yield chunk
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=submission.SubmissionReceipt,
+    responses={
+        200: {"model": submission.SubmissionReceipt, "description": "submitted before"},
+        **PROBLEMS(400, 401, 403, 409, 413, 415, 422),
+    },
+    openapi_extra=BODY,
+)
+async def submit(
+    request: Request,
+    caller: SubmitterDep,
+    services: ServicesDep,
+    client: ClientDep,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> JSONResponse:
+    """Submit a dossier for an applicant (a reception officer or the agency's portal account).
+    The same reference (the dossier's or the Idempotency-Key) again answers the same dossier."""
+    digest = DigestCheck(request)
+    form = await Request(request.scope, digest.receive).form(
+        max_files=MAX_DOCUMENTS, max_fields=MAX_DOCUMENTS + 1, max_part_size=MAX_DOSSIER_PART
+    )
+    try:
+        raw = form.get("dossier")
+        if isinstance(raw, UploadFile):
+            raw = (await raw.read(MAX_DOSSIER_PART + 1)).decode("utf-8", "replace")
+        if raw is None:
+            return problem(422, "invalid-dossier", "the `dossier` part (JSON) is missing")
+        try:
+            dossier = DossierFile.model_validate_json(raw)
+        except ValidationError as exc:
+            errors = field_problems(
+                {**e, "loc": ("body", "dossier", *e["loc"])} for e in exc.errors()
+            )
+            return problem(422, "invalid-request", "the dossier has invalid fields", errors)
+        with UploadFolder(services.store, services.settings.max_document_bytes) as uploads:
+            for name, value in form.multi_items():
+                if isinstance(value, UploadFile) and name != "dossier":
+                    await uploads.add(value.filename, _chunks(value))
+            receipt = await submission.submit(
+                services,
+                client,
+                dossier,
+                uploads,
+                receiver=caller.officer,
+                idempotency_key=idempotency_key,
+            )
+    finally:
+        await form.close()
+    return JSONResponse(
+        receipt.model_dump(mode="json"),
+        status_code=200 if receipt.duplicate else 201,
+        headers={"Location": f"/api/v1/dossiers/{receipt.code}"},
+    )

@@ -1,0 +1,85 @@
+"""Who is calling and what they may read.
+
+Officers are known by their certificate (issued with their token) and the signature of each
+request, made on their own machine: the token's private key never reaches the server. Reads are
+authorised like actions: an officer sees their agency's dossiers and those their agency is
+consulted on; an operator the agencies of their scope (a province-wide service centre: all).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from config import Settings
+from models.credentials import Certificate
+from models.officer import OPERATOR_ROLE, OfficerIdentity
+from models.state import DossierState
+from models.tables import RequestNonceRecord
+from support.credentials import CredentialError, check_certificate
+from support.intake import Sessions
+
+
+class Caller(BaseModel):
+    """An authenticated officer, as the registry knows them, and the token they signed with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    officer: OfficerIdentity
+    token_id: str
+
+
+def identify(
+    sessions: Sessions, settings: Settings, certificate: Certificate, *, now: datetime
+) -> Caller:
+    """The caller a request's certificate names (CredentialError when it is not to be trusted:
+    forged, unknown, revoked, expired, or the registry changed since it was issued)."""
+    officer = check_certificate(sessions, settings, certificate, now=now)
+    return Caller(officer=officer, token_id=certificate.token_id)
+
+
+def remember_nonce(sessions: Sessions, nonce: str, *, now: datetime, window: timedelta) -> None:
+    """Records a signed request's nonce; the same nonce again within the window is a replay
+    (CredentialError). Shared by every API process through the database."""
+    with sessions() as session:
+        session.execute(
+            delete(RequestNonceRecord).where(col(RequestNonceRecord.seen_at) < now - 2 * window)
+        )
+        session.add(RequestNonceRecord(nonce=nonce, seen_at=now))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise CredentialError(
+                "this signed request was already received once (replayed)"
+            ) from None
+
+
+def province_wide(settings: Settings) -> set[str]:
+    return {agency.strip() for agency in settings.province_agencies.split(",") if agency.strip()}
+
+
+def readable_agencies(caller: Caller, settings: Settings) -> set[str] | None:
+    """The agencies whose dossiers the caller reads in full; None: every agency."""
+    officer = caller.officer
+    if officer.role == OPERATOR_ROLE and officer.agency in province_wide(settings):
+        return None
+    return {officer.agency}
+
+
+def consulted(state: DossierState, agency: str) -> bool:
+    """The agency is asked for its opinion on the dossier now, or gave one."""
+    return agency in state.awaiting_agencies or any(o.agency == agency for o in state.opinions)
+
+
+def may_read(caller: Caller, state: DossierState, settings: Settings) -> bool:
+    agencies = readable_agencies(caller, settings)
+    return agencies is None or state.agency in agencies or consulted(state, caller.officer.agency)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,92 @@
+"""Officers' actions on a dossier, already signed on the officer's own machine.
+
+The API never signs for anyone: it checks who sent the request, that they are the officer who
+signed the action, and that they may see the dossier; then it hands the signed action to the
+dossier, whose update validator checks the signature, the officer's stage and the rules itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.exceptions import FailureError
+from temporalio.service import RPCError
+
+from config import Settings
+from models.actions import (
+    Cancellation,
+    DeliveryConfirmation,
+    OfficerAction,
+    Supplement,
+    Withdrawal,
+)
+from models.dossier import CLOSED_STATUSES
+from operations.access import Caller
+from operations.dossiers import DossierView, read_state, readable_state
+from operations.errors import ActionRefused, Forbidden
+from support.credentials import ActionUnanswered
+from workflows.dossier import DossierWorkflow
+
+Signed = OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation
+UPDATES: dict[type[BaseModel], Any] = {
+    OfficerAction: DossierWorkflow.act,
+    Supplement: DossierWorkflow.supplement,
+    Withdrawal: DossierWorkflow.withdraw,
+    Cancellation: DossierWorkflow.cancel,
+    DeliveryConfirmation: DossierWorkflow.confirm_delivery,
+}
+
+
+def _reason(exc: WorkflowUpdateFailedError) -> str:
+    cause: BaseException | None = exc.cause
+    while isinstance(cause, FailureError) and cause.cause is not None:
+        cause = cause.cause
+    return cause.message if isinstance(cause, FailureError) else "the dossier refused the action"
+
+
+async def perform(
+    client: Client, caller: Caller, settings: Settings, code: str, item: Signed
+) -> DossierView:
+    """Sends a signed action to the dossier and returns where it leaves it.
+
+    NotFound when the caller may not see the dossier; Forbidden when the action was not signed
+    by the caller; ActionRefused with the dossier's reason (moved_on when the dossier is no
+    longer at the stage the action was signed for)."""
+    await readable_state(client, caller, settings, code)
+    proof = item.proof
+    if proof is None:
+        raise ActionRefused(
+            "the action is not signed: sign it with your token on your own machine",
+            moved_on=False,
+        )
+    if proof.certificate.officer != caller.officer:
+        raise Forbidden(
+            f"the action is signed by {proof.certificate.officer.id}, not by {caller.officer.id}"
+            " who sends it"
+        )
+    handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
+    try:
+        result = await asyncio.wait_for(
+            handle.execute_update(UPDATES[type(item)], item), settings.action_wait_seconds
+        )
+    except WorkflowUpdateFailedError as exc:
+        now = await read_state(client, code)
+        moved_on = now.status in CLOSED_STATUSES or proof.stage != now.stage
+        raise ActionRefused(_reason(exc), moved_on=moved_on) from None
+    except RPCError as exc:  # the dossier's workflow has completed: it takes no action
+        if (await read_state(client, code)).status not in CLOSED_STATUSES:
+            raise
+        raise ActionRefused(f"dossier {code} is closed", moved_on=True) from exc
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        raise ActionUnanswered(
+            f"dossier {code} gave no answer within {settings.action_wait_seconds:g} s: it was"
+            " sent and may still take effect; read its status before sending it again"
+        ) from None
+    return DossierView.of(result)

@@ -1,0 +1,157 @@
+"""Reading dossiers: an officer's view of one they may see, its timeline, and the applicant's
+public status by code and lookup secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, Field
+from sqlmodel import select
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
+
+from config import Settings
+from models.dossier import DocumentRef, DossierStatus
+from models.procedure import DeliveryChannel
+from models.state import ActionEntry, Council, DossierState, FormRef, Opinion
+from models.tables import SubmissionRecord
+from operations.access import Caller, may_read
+from operations.errors import NotFound
+from support.intake import Sessions
+from support.rebuild import read_dossier
+from support.stuck_dossiers import FAILING_ATTEMPTS
+from workflows.dossier import DossierWorkflow
+
+QUERY_TIMEOUT = timedelta(seconds=10)
+NO_ANSWER = (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.CANCELLED)
+
+
+class DossierView(BaseModel):
+    """Where a dossier is, for the officers who may see it (its record and nonces stay inside)."""
+
+    code: str
+    procedure_code: str
+    procedure_version: int
+    procedure_name: str
+    agency: str
+    status: DossierStatus
+    delivery: DeliveryChannel
+    received_via: str
+    submitted_at: datetime
+    received_at: datetime | None
+    due_date: date | None
+    original_due_date: date | None
+    stage: str | None
+    stage_kind: str | None
+    stage_role: str | None
+    stage_unit: str | None
+    stage_due_at: datetime | None
+    awaiting_agencies: list[str]
+    missing: list[str]
+    supplement_requests: int
+    proposal: str | None
+    outcome: str | None
+    at_risk: bool
+    overdue: bool
+    closed_at: datetime | None
+    documents: list[DocumentRef]
+    actions: list[ActionEntry]
+    opinions: list[Opinion]
+    councils: list[Council]
+    forms: list[FormRef]
+
+    @classmethod
+    def of(cls, state: DossierState) -> DossierView:
+        return cls.model_validate(state.model_dump(include=set(cls.model_fields)))
+
+
+class PublicStatus(BaseModel):
+    """What the applicant reads with their code and secret: nothing personal."""
+
+    code: str
+    procedure_name: str
+    status: DossierStatus
+    due_date: date | None = Field(description="the appointment date on the receipt")
+    missing: list[str] = Field(description="what the agency asked the applicant to supplement")
+    closed_at: datetime | None
+
+
+async def read_state(client: Client, code: str) -> DossierState:
+    """The dossier's state: asked of a worker while it runs; read from its history when it is
+    closed, stuck, or no worker answers. NotFound when there is no such dossier."""
+    handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
+    try:
+        described = await handle.describe()
+        failing = described.raw_description.pending_workflow_task.attempt
+        if described.status == WorkflowExecutionStatus.RUNNING and failing < FAILING_ATTEMPTS:
+            try:
+                return await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+            except RPCError as exc:
+                if exc.status not in NO_ANSWER:
+                    raise
+        state = (await read_dossier(client, code, live=False)).state
+    except RPCError as exc:
+        if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise NotFound(f"no dossier {code}") from None
+        raise
+    if state is None:
+        raise NotFound(f"dossier {code} has no state yet")
+    return state
+
+
+async def readable_state(
+    client: Client, caller: Caller, settings: Settings, code: str
+) -> DossierState:
+    """The dossier's state if the caller may see it; NotFound otherwise (never a 'forbidden',
+    which would tell that the code exists)."""
+    state = await read_state(client, code)
+    if not may_read(caller, state, settings):
+        raise NotFound(f"no dossier {code}")
+    return state
+
+
+async def dossier(client: Client, caller: Caller, settings: Settings, code: str) -> DossierView:
+    return DossierView.of(await readable_state(client, caller, settings, code))
+
+
+# -- the applicant's lookup secret ----------------------------------------------------------
+
+
+def new_lookup_secret() -> tuple[str, str]:
+    """A random secret for the applicant (printed on the receipt) and its hash (kept)."""
+    secret = secrets.token_urlsafe(24)
+    return secret, lookup_hash(secret)
+
+
+def lookup_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+_NO_SECRET = lookup_hash("")  # compared against when the code is unknown: the same work
+
+
+def _secret_matches(sessions: Sessions, code: str, secret: str) -> bool:
+    with sessions() as session:
+        record = session.exec(select(SubmissionRecord).where(SubmissionRecord.code == code)).first()
+    kept = record.lookup_secret_sha256 if record is not None else None
+    matches = hmac.compare_digest(kept or _NO_SECRET, lookup_hash(secret))
+    return kept is not None and bool(secret) and matches
+
+
+async def public_status(client: Client, sessions: Sessions, code: str, secret: str) -> PublicStatus:
+    """The dossier's status for whoever holds its code and lookup secret; an unknown code and a
+    wrong secret are the same NotFound."""
+    if not _secret_matches(sessions, code, secret):
+        raise NotFound("no dossier with this code and secret")
+    state = await read_state(client, code)
+    return PublicStatus(
+        code=state.code,
+        procedure_name=state.procedure_name,
+        status=state.status,
+        due_date=state.due_date,
+        missing=list(state.missing),
+        closed_at=state.closed_at,
+    )

@@ -1,0 +1,32 @@
+"""The refusals an operation gives, by kind; each door says them in its own words (HTTP: a
+problem detail with a status; the CLI: one red line)."""
+
+from __future__ import annotations
+
+
+class NotFound(LookupError):
+    """No such dossier or procedure, or none the caller may see: the two are never told apart,
+    so that codes cannot be probed."""
+
+
+class Forbidden(PermissionError):
+    """The caller is known but may not do this (e.g. submit for another agency)."""
+
+
+class Conflict(RuntimeError):
+    """The request contradicts what is already recorded: an idempotency key or reference reused
+    with a different dossier."""
+
+
+class ActionRefused(RuntimeError):
+    """The dossier refused an action (its update validator, or the rules when it was applied).
+    `moved_on`: the dossier is no longer where the action was signed for (another action came
+    first, or it closed): the officer reloads and decides again."""
+
+    def __init__(self, reason: str, *, moved_on: bool) -> None:
+        super().__init__(reason)
+        self.moved_on = moved_on
+
+
+class TooLarge(ValueError):
+    """A document or a request over its size limit."""

@@ -1,0 +1,197 @@
+"""A dossier's workflow history told in domain words: what `hoso history`, the API and the
+web pages show of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import Client
+from temporalio.converter import DataConverter
+
+from config import get_settings
+from models.calendar import VIETNAM
+from models.dossier import DossierSubmission
+from models.effects import DossierProjection
+from models.projection import DossierChange
+from models.state import DossierState, StageVisit
+from support.calendars import calendar_for
+from support.codec import failure_text
+from support.dossier_events import (
+    PROJECTION_ACTIVITIES,
+    ActivityCompleted,
+    ActivityFailed,
+    ActivityScheduled,
+    ActivityTimedOut,
+    Closed,
+    ContinuedAsNew,
+    DossierEvent,
+    Reset,
+    RunEnded,
+    RunFailed,
+    Submitted,
+    Terminated,
+    TimerFired,
+    TimerStarted,
+    UpdateAccepted,
+    UpdateAnswered,
+    dossier_events,
+)
+from support.timeline_details import ACTIVITY_EVENTS, activity_detail, documents, update_detail
+
+
+class Entry(BaseModel):
+    at: datetime
+    event: str
+    detail: str
+
+
+async def timeline(client: Client, code: str, *, everything: bool = False) -> list[Entry]:
+    """The dossier's life in domain words; `everything` adds the projection writes."""
+    entries: list[Entry] = []
+    rows: dict[str, int] = {}  # each update's entry, completed with the state it answered
+    doing: dict[str, str] = {}  # what each activity is, for the ones still retrying
+    visits: list[StageVisit] = []  # as the projection was last told
+    submitted = datetime.now(UTC)  # until the submission is read
+    async for event in dossier_events(client, code, lenient=True):
+        if isinstance(event, Submitted) and event.submission is not None:
+            submitted = event.submission.submitted_at
+        elif isinstance(event, UpdateAccepted):
+            rows[event.update_id] = len(entries)
+        elif isinstance(event, UpdateAnswered) and event.failure is None:
+            state, accepted = event.state, event.accepted
+            if accepted is not None and isinstance(state, DossierState):
+                where = f" at {state.stage}" if state.stage else ""
+                entries[rows[accepted.update_id]].detail += f" → {state.status.value}{where}"
+        elif isinstance(event, ActivityScheduled):
+            doing[event.activity_id] = activity_detail(event.name, event.input)
+            if isinstance(event.input, DossierProjection):
+                visits = event.input.state.visits
+            elif isinstance(event.input, DossierChange):
+                visits = event.input.visits
+        told = _told(event, everything)
+        if told is not None:
+            entries.append(Entry(at=event.at, event=told[0], detail=told[1]))
+    if visits:  # each stage's time, told when it ended
+        entries = sorted([*entries, *stage_times(visits, submitted)], key=lambda entry: entry.at)
+    entries.extend(await _retrying(client.get_workflow_handle(code), doing, client.data_converter))
+    return entries
+
+
+def _told(event: DossierEvent, everything: bool) -> tuple[str, str] | None:
+    """The timeline's line for an event (event, detail); None for events it does not show."""
+    if isinstance(event, ActivityCompleted | ActivityFailed | ActivityTimedOut):
+        return _activity_told(event, everything)
+    if isinstance(event, RunEnded | Reset):
+        return _run_told(event)
+    match event:
+        case Submitted(submission=DossierSubmission() as sub):
+            return "submitted", (
+                f"{sub.code}: procedure {sub.procedure.code} v{sub.procedure.version} "
+                f"({sub.procedure.name}), delivery {sub.delivery.value}; documents: "
+                f"{documents(sub.documents)}"
+            )
+        case Submitted():
+            return "submitted", event.workflow_type
+        case UpdateAccepted():
+            return event.name, update_detail(event.name, event.item)
+        case UpdateAnswered(failure=str(reason)):
+            return f"{event.accepted.name if event.accepted else 'update'} overtaken", reason
+        case TimerStarted() if everything:
+            wakes = event.fires_at.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M")
+            return "timer", f"wakes at {wakes} (ICT) unless acted on"
+        case TimerFired():
+            return "deadline", "a stage deadline passed"
+    return None
+
+
+def _activity_told(
+    event: ActivityCompleted | ActivityFailed | ActivityTimedOut, everything: bool
+) -> tuple[str, str] | None:
+    if isinstance(event, ActivityFailed):
+        return "failed", f"{_scheduled(event.scheduled, 'activity')[1]}: {event.failure}"
+    if isinstance(event, ActivityTimedOut):
+        return "timed out", _scheduled(event.scheduled, "")[1]
+    name, detail = _scheduled(event.scheduled, "activity")
+    if event.form is not None:
+        detail += f" ({event.form.sha256[:12]}…)"
+    if name in PROJECTION_ACTIVITIES and not everything:
+        return None  # projection writes are shown with --all only
+    return ACTIVITY_EVENTS.get(name, "done"), detail
+
+
+def _run_told(event: RunEnded | Reset) -> tuple[str, str] | None:
+    match event:
+        case Closed(state=DossierState() as state):
+            return "closed", state.status.value + (f" ({state.outcome})" if state.outcome else "")
+        case Closed():
+            return "closed", "completed"
+        case RunFailed():
+            return "failed", event.failure
+        case Terminated():
+            return "terminated", event.reason or "-"
+        case ContinuedAsNew():
+            return "continued", "history continued in a new run"
+        case Reset():
+            return "reset", f"{event.reason} (run {event.base_run_id} left)"
+    return None  # timed out or cancelled by the server: hoso sets no run timeout
+
+
+def _scheduled(scheduled: ActivityScheduled | None, unknown: str) -> tuple[str, str]:
+    """An activity's name and what it did, as the timeline tells it."""
+    if scheduled is None:
+        return unknown, "activity"
+    return scheduled.name, activity_detail(scheduled.name, scheduled.input)
+
+
+def stage_times(visits: list[StageVisit], submitted_at: datetime) -> list[Entry]:
+    """Time spent at each stage, in working days (the day a stage starts does not count)."""
+    calendar = calendar_for(submitted_at, get_settings())
+    rows = []
+    for visit in visits:
+        left = visit.left_at or datetime.now(UTC)
+        days = calendar.working_days_between(
+            visit.entered_at.astimezone(VIETNAM).date(), left.astimezone(VIETNAM).date()
+        )
+        late = ", late" if visit.late else ""
+        still = "" if visit.left_at else " so far"
+        rows.append(
+            Entry(
+                at=left,
+                event="stage time",
+                detail=f"{visit.stage}: {days} working days{still}{late}",
+            )
+        )
+    return rows
+
+
+async def _retrying(
+    handle: Any, by_activity_id: dict[str, str], converter: DataConverter
+) -> list[Entry]:
+    """Activities failing and being retried now: they are not in the history until they end."""
+    description = await handle.describe()
+    pending = []
+    for activity in description.raw_description.pending_activities:
+        if activity.attempt <= 1 and not activity.HasField("last_failure"):
+            continue
+        name = activity.activity_type.name
+        what = by_activity_id.get(activity.activity_id, name)
+        failure = (
+            await failure_text(converter, activity.last_failure)
+            if activity.HasField("last_failure")
+            else "-"
+        )
+        at = (
+            activity.last_attempt_complete_time.ToDatetime(tzinfo=UTC)
+            if activity.HasField("last_attempt_complete_time")
+            else datetime.now(UTC)
+        )
+        pending.append(
+            Entry(
+                at=at,
+                event="retrying",
+                detail=f"{what}: attempt {activity.attempt} failed: {failure}",
+            )
+        )
+    return pending

@@ -28,6 +28,9 @@ from workflows import identity, rules
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
 
+# An apology's new date is a working day; dossiers started before took any later date.
+APOLOGY_ON_WORKING_DAY = "apology-on-working-day"
+
 Item = (
     OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation | CalendarChange
 )
@@ -118,7 +121,10 @@ class DossierWorkflow:
             proof = identity.check(self._state, item, self._trust)
             self._state.nonces.append(proof.nonce)
         if isinstance(item, OfficerAction):
-            rules.check_action(self._state, self._procedure, item, t.clock.calendar)
+            day_off = self._apology_to_a_day_off_replayed(item)
+            rules.check_action(
+                self._state, self._procedure, item, t.clock.calendar, day_off_allowed=day_off
+            )
             await t.act(item)
         elif isinstance(item, Supplement):
             rules.check_supplement(self._state, self._procedure, item)
@@ -135,6 +141,15 @@ class DossierWorkflow:
         else:
             rules.check_confirmation(self._state, self._procedure, item)
             await t.confirm_delivery(item)
+
+    def _apology_to_a_day_off_replayed(self, action: OfficerAction) -> bool:
+        """An apology to a day off, accepted by dossiers started before such dates were refused:
+        replayed, it is applied as it was (the validator refuses it for the others)."""
+        day = action.new_due_date
+        if action.action != "apologize" or day is None:
+            return False
+        calendar = self._transitions.clock.calendar
+        return not calendar.is_working_day(day) and not workflow.patched(APOLOGY_ON_WORKING_DAY)
 
     async def _enqueue(self, item: Item) -> DossierState:
         self._tickets += 1

@@ -6,7 +6,9 @@ file (size, YAML, fields), each document (a path inside the dossier folder, no s
 regular non-empty file under the size limit, a format the procedure accepts, content that really
 is that format), and the whole workflow input. Nothing is stored, registered or started when one
 check fails. The submission record (one per reference) makes a repeat return the first code
-instead of a second dossier.
+instead of a second dossier while that dossier is open; the same documents sent again by the same
+person after it ended are a new application, a new dossier (a portal's reference stays one
+dossier: the portal names each request).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from activities.document_store import DocumentStore, Staged
 from config import Settings
 from models.calendar import VIETNAM
 from models.dossier import (
+    CLOSED_STATUSES,
     MAX_DOCUMENTS,
     Applicant,
     DocumentRef,
@@ -186,21 +189,51 @@ def allocate_code(session: Session, unit: str, day: date) -> str:
     return f"{unit}-{day:%y%m%d}-{counter.last:04d}"
 
 
-def _register(sessions: Sessions, reference: str, unit: str, now: datetime) -> tuple[str, bool]:
-    """Returns (code, duplicate): the code of an earlier submission, or a newly allocated one."""
+def _register(
+    sessions: Sessions, reference: str, unit: str, now: datetime, *, renewable: bool
+) -> tuple[str, bool]:
+    """Returns (code, duplicate): the code of an earlier submission, or a newly allocated one.
+
+    A `renewable` reference (computed from the applicant and the documents, not a portal's) whose
+    dossier has ended (withdrawn, refused, cancelled, completed) is a new application: it moves
+    to a new dossier. While that dossier is open, the same submission is that dossier.
+    """
     for _ in range(3):  # a concurrent first insert of the same counter or reference: retry
         with sessions() as session:
             existing = session.get(SubmissionRecord, reference)
-            if existing is not None:
+            if existing is not None and not (renewable and _ended(session, existing.code)):
                 return existing.code, True
             try:
                 code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
-                session.add(SubmissionRecord(reference=reference, code=code, created_at=now))
+                if existing is None:
+                    session.add(SubmissionRecord(reference=reference, code=code, created_at=now))
+                elif not _renew(session, existing, code, now):
+                    session.rollback()  # another submission renewed it first: read it again
+                    continue
                 session.commit()
                 return code, False
             except IntegrityError:
                 session.rollback()
     raise IntakeError("could not allocate a dossier code; try again")
+
+
+def _ended(session: Session, code: str) -> bool:
+    """The dossier is closed in the projection (one not yet recorded is still starting)."""
+    dossier = session.get(DossierRecord, code)
+    return dossier is not None and DossierStatus(dossier.status) in CLOSED_STATUSES
+
+
+def _renew(session: Session, existing: SubmissionRecord, code: str, now: datetime) -> bool:
+    """Points the reference at its new dossier, unless another submission did first."""
+    moved = session.execute(
+        update(SubmissionRecord)
+        .where(
+            col(SubmissionRecord.reference) == existing.reference,
+            col(SubmissionRecord.code) == existing.code,
+        )
+        .values(code=code, created_at=now)
+    )
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
 
 
 def _reallocate(sessions: Sessions, reference: str, unit: str, now: datetime) -> str:
@@ -330,7 +363,9 @@ async def submit_checked(
         )
     )
     now = draft.submitted_at
-    code, duplicate = _register(sessions, reference, procedure.agency, now)
+    code, duplicate = _register(
+        sessions, reference, procedure.agency, now, renewable=not checked.own_reference
+    )
     if not duplicate or not _started(sessions, code):
         submission = draft.model_copy(
             update={"code": code, "reference": reference, "documents": refs}

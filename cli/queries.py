@@ -14,9 +14,9 @@ from cli import render
 from cli.context import CommandError, command
 from cli.timing import time_fields
 from config import get_settings
-from models.actions import OfficerId
 from models.calendar import VIETNAM
 from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.officer import OfficerId
 from models.procedure import Identifier, ProcedureCode
 from models.state import DossierState
 from support.calendars import calendar_for

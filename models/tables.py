@@ -79,6 +79,7 @@ class DossierRecord(SQLModel, table=True):
     due_date: date | None = Field(default=None, index=True)
     original_due_date: date | None = Field(default=None, description="as first printed")
     received_via: str = Field(default="online", index=True, description="online | counter | post")
+    received_by: str | None = Field(default=None, description="the counter officer who received it")
     outcome: str | None = None
     supplement_requests: int = 0
     suspended_days: int = Field(default=0, description="working days waiting for the applicant")

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from activities.form_rendering import TEMPLATES, TITLES
 from activities.pdf import render_pdf
 from models.calendar import VIETNAM
+from models.dossier import RECEPTION_CHANNELS, ReceptionChannel
 from models.procedure import Procedure
 from models.state import ActionEntry, DossierState, StageVisit
 
@@ -71,13 +72,15 @@ def handovers(procedure: Procedure, state: DossierState, applicant_name: str) ->
     visits = state.visits
     lines = []
     if visits:
+        officer = f" — {state.received_by}" if state.received_by else ""
+        channel = ReceptionChannel(state.received_via)
         lines.append(
             Handover(
                 handed_by=f"{APPLICANT}: {applicant_name}",
-                received_by=_holder(procedure, visits[0].stage),
+                received_by=_holder(procedure, visits[0].stage) + officer,
                 at=_local(state.received_at or state.submitted_at),
                 result="Đúng hạn",
-                note=f"tiếp nhận qua {state.received_via}",
+                note=f"tiếp nhận {RECEPTION_CHANNELS[channel]}",
             )
         )
     for position, visit in enumerate(visits):

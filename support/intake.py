@@ -13,17 +13,15 @@ dossier: the portal names each request).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, update
+from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -32,26 +30,28 @@ from activities.document_store import DocumentStore, Staged
 from config import Settings
 from models.calendar import VIETNAM
 from models.dossier import (
-    CLOSED_STATUSES,
     MAX_DOCUMENTS,
     Applicant,
     DocumentRef,
     DossierStatus,
     DossierSubmission,
+    ReceptionChannel,
     Reference,
 )
+from models.officer import OfficerId
 from models.procedure import (
     DeliveryChannel,
     Identifier,
     Procedure,
     ProcedureCode,
 )
-from models.tables import DossierCounter, DossierRecord, SubmissionRecord
 from support.calendars import calendar_for
 from support.catalogue import latest_procedure
 from support.document_checks import CheckedDocument, check_documents, content_problem
 from support.errors import CatalogueError, read_yaml_mapping, shown
 from support.errors import IntakeError as IntakeError
+from support.reception import check_receiver
+from support.registration import compute_reference, reallocate, register, started
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
@@ -78,6 +78,12 @@ class DossierFile(BaseModel):
     documents: list[DocumentEntry] = Field(min_length=1, max_length=MAX_DOCUMENTS)
     delivery: DeliveryChannel
     reference: Reference | None = None
+    received_via: ReceptionChannel = Field(
+        default=ReceptionChannel.online, description="online (a portal), counter or post"
+    )
+    received_by: OfficerId | None = Field(
+        default=None, description="at the counter: the one-stop officer who received it"
+    )
 
 
 class IntakeResult(BaseModel):
@@ -163,93 +169,7 @@ def store_documents(
     return store_checked(store, checked)
 
 
-def compute_reference(id_number: str, procedure_code: str, hashes: Iterable[str]) -> str:
-    text = "\n".join([id_number, procedure_code, *sorted(hashes)])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 CODE_ATTEMPTS = 50
-
-
-def allocate_code(session: Session, unit: str, day: date) -> str:
-    """The next `<unit>-<YYMMDD>-<NNNN>` of the day, in the caller's transaction."""
-    bumped = session.execute(
-        update(DossierCounter)
-        .where(col(DossierCounter.unit) == unit, col(DossierCounter.day) == day)
-        .values(last=col(DossierCounter.last) + 1)
-    )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DossierCounter(unit=unit, day=day, last=1))
-        session.flush()
-    counter = session.get(DossierCounter, (unit, day))
-    assert counter is not None
-    session.refresh(counter)
-    if counter.last > 9999:
-        raise IntakeError(f"unit {unit} has used all 9999 dossier codes of {day.isoformat()}")
-    return f"{unit}-{day:%y%m%d}-{counter.last:04d}"
-
-
-def _register(
-    sessions: Sessions, reference: str, unit: str, now: datetime, *, renewable: bool
-) -> tuple[str, bool]:
-    """Returns (code, duplicate): the code of an earlier submission, or a newly allocated one.
-
-    A `renewable` reference (computed from the applicant and the documents, not a portal's) whose
-    dossier has ended (withdrawn, refused, cancelled, completed) is a new application: it moves
-    to a new dossier. While that dossier is open, the same submission is that dossier.
-    """
-    for _ in range(3):  # a concurrent first insert of the same counter or reference: retry
-        with sessions() as session:
-            existing = session.get(SubmissionRecord, reference)
-            if existing is not None and not (renewable and _ended(session, existing.code)):
-                return existing.code, True
-            try:
-                code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
-                if existing is None:
-                    session.add(SubmissionRecord(reference=reference, code=code, created_at=now))
-                elif not _renew(session, existing, code, now):
-                    session.rollback()  # another submission renewed it first: read it again
-                    continue
-                session.commit()
-                return code, False
-            except IntegrityError:
-                session.rollback()
-    raise IntakeError("could not allocate a dossier code; try again")
-
-
-def _ended(session: Session, code: str) -> bool:
-    """The dossier is closed in the projection (one not yet recorded is still starting)."""
-    dossier = session.get(DossierRecord, code)
-    return dossier is not None and DossierStatus(dossier.status) in CLOSED_STATUSES
-
-
-def _renew(session: Session, existing: SubmissionRecord, code: str, now: datetime) -> bool:
-    """Points the reference at its new dossier, unless another submission did first."""
-    moved = session.execute(
-        update(SubmissionRecord)
-        .where(
-            col(SubmissionRecord.reference) == existing.reference,
-            col(SubmissionRecord.code) == existing.code,
-        )
-        .values(code=code, created_at=now)
-    )
-    return bool(moved.rowcount)  # type: ignore[attr-defined]
-
-
-def _reallocate(sessions: Sessions, reference: str, unit: str, now: datetime) -> str:
-    """Moves a submission to the next code of the day, its own being taken in Temporal."""
-    with sessions() as session:
-        record = session.get(SubmissionRecord, reference)
-        assert record is not None  # noqa: S101 - registered just before
-        record.code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
-        session.add(record)
-        session.commit()
-        return record.code
-
-
-def _started(sessions: Sessions, code: str) -> bool:
-    with sessions() as session:
-        return session.get(DossierRecord, code) is not None
 
 
 async def start_dossier(client: Client, submission: DossierSubmission, task_queue: str) -> bool:
@@ -288,8 +208,18 @@ class CheckedSubmission:
 PLACEHOLDER_SHA = "0" * 64
 
 
-def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> CheckedSubmission:
-    """Everything about the dossier file at `path` that can be refused, checked without writing."""
+def check_submission(
+    path: Path,
+    *,
+    settings: Settings,
+    sessions: Sessions,
+    received_via: ReceptionChannel | None = None,
+    received_by: str | None = None,
+) -> CheckedSubmission:
+    """Everything about the dossier file at `path` that can be refused, checked without writing.
+
+    `received_via` and `received_by` (the CLI's options) stand for the file's fields of those
+    names."""
     dossier = read_dossier_file(path)
     source = shown(str(path), 1000)
     try:
@@ -297,6 +227,8 @@ def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> C
             procedure = latest_procedure(session, dossier.procedure)
     except CatalogueError as exc:
         raise IntakeError(f"{source}: procedure: {exc}") from None
+    via = received_via or dossier.received_via
+    receiver = check_receiver(sessions, procedure, via, received_by or dossier.received_by, source)
     checked = check_documents(
         ((d.kind, d.path) for d in dossier.documents),
         path.parent,
@@ -338,6 +270,8 @@ def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> C
             delivery=dossier.delivery,
             submitted_at=now,
             calendar=calendar,
+            received_via=via,
+            received_by=receiver,
         )
     except ValidationError as exc:  # e.g. an agency id too long for a dossier code
         raise IntakeError(describe_validation_error(f"{source} (workflow input)", exc)) from None
@@ -363,10 +297,10 @@ async def submit_checked(
         )
     )
     now = draft.submitted_at
-    code, duplicate = _register(
+    code, duplicate = register(
         sessions, reference, procedure.agency, now, renewable=not checked.own_reference
     )
-    if not duplicate or not _started(sessions, code):
+    if not duplicate or not started(sessions, code):
         submission = draft.model_copy(
             update={"code": code, "reference": reference, "documents": refs}
         )
@@ -376,7 +310,7 @@ async def submit_checked(
             # Temporal already holds a dossier with this fresh code (the database was reset or
             # restored from an older backup): never merge two dossiers, take the next number.
             log.warning("dossier_code_taken", dossier=submission.code)
-            code = _reallocate(sessions, reference, procedure.agency, now)
+            code = reallocate(sessions, reference, procedure.agency, now)
             submission = submission.model_copy(update={"code": code})
         else:
             raise IntakeError(f"could not find a free dossier code for unit {procedure.agency}")

@@ -52,6 +52,7 @@ class DossierWorkflow:
             delivery=submission.delivery,
             submitted_at=submission.submitted_at,
             received_via=submission.received_via.value,
+            received_by=submission.received_by.id if submission.received_by else None,
             documents=list(submission.documents),
         )
         self._inbox: list[tuple[int, Item]] = []

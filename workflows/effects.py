@@ -13,7 +13,7 @@ from activities.delivery import DeliveryActivities
 from activities.forms import FormActivities
 from activities.notify import NotificationActivities
 from activities.storage import ProjectionActivities
-from models.dossier import DossierSubmission
+from models.dossier import RECEPTION_CHANNELS, DossierSubmission
 from models.effects import (
     DeliveryReceipt,
     DossierProjection,
@@ -150,13 +150,7 @@ class Effects:
                 issued_at=workflow.now(),
                 agency=self._submission.procedure.agency,
                 record_head=record.head(self._state),
-                context={
-                    "procedure_code": self._submission.procedure.code,
-                    "procedure_name": self._submission.procedure.name,
-                    "agency": self._submission.procedure.agency,
-                    "applicant_name": self._submission.applicant.name,
-                }
-                | context,
+                context=self._form_context() | context,
             ),
             start_to_close_timeout=TIMEOUT,
             retry_policy=RETRY,
@@ -164,6 +158,18 @@ class Effects:
         self._state.forms.append(form)
         record.form(self._state, form)
         return form
+
+    def _form_context(self) -> dict[str, str]:
+        """What every form prints of the dossier: its procedure, agency, applicant, reception."""
+        sub = self._submission
+        return {
+            "procedure_code": sub.procedure.code,
+            "procedure_name": sub.procedure.name,
+            "agency": sub.procedure.agency,
+            "applicant_name": sub.applicant.name,
+            "received_via": RECEPTION_CHANNELS[sub.received_via],
+            "received_by": sub.received_by.name if sub.received_by else "",
+        }
 
     async def deliver(self, form: FormRef) -> DeliveryReceipt:
         receipt = await workflow.execute_activity_method(

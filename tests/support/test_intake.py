@@ -24,13 +24,8 @@ from models.dossier import DossierStatus
 from models.tables import DossierCounter, SubmissionRecord
 from support.catalogue import load_officers, publish_officers, publish_procedures
 from support.document_checks import check_documents
-from support.intake import (
-    IntakeError,
-    allocate_code,
-    compute_reference,
-    store_checked,
-    submit_dossier,
-)
+from support.intake import IntakeError, store_checked, submit_dossier
+from support.registration import allocate_code, compute_reference
 from workflows import search_attributes as sa
 
 PDF = b"%PDF-1.4\n%%EOF\n"

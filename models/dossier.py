@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from models.agency import Names
 from models.calendar import WorkingCalendar
 from models.officer import OfficerId
 from models.procedure import DeliveryChannel, Identifier, Procedure, free_text, one_line
@@ -160,3 +161,4 @@ class DossierSubmission(BaseModel):
     calendar: WorkingCalendar
     received_via: ReceptionChannel = ReceptionChannel.online
     received_by: Receiver | None = Field(default=None, description="at the counter: who")
+    names: Names = Field(default_factory=Names, description="agencies' and units' names")

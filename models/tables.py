@@ -38,6 +38,18 @@ class OfficerRecord(SQLModel, table=True):
     active: bool = True
 
 
+class AgencyRecord(SQLModel, table=True):
+    """An agency of the catalogue's agency list: its official name and its units' names."""
+
+    __tablename__ = "agency"
+
+    id: str = Field(primary_key=True)
+    name: str
+    units: dict = Field(  # type: ignore[type-arg]
+        default_factory=dict, sa_column=Column(JSON, nullable=False), description="unit id → name"
+    )
+
+
 class SubmissionRecord(SQLModel, table=True):
     """The sender's reference of each submission and the dossier code it got (one per reference)."""
 

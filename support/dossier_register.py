@@ -131,15 +131,21 @@ def register_lines(session: Session, agency: str, start: date, end: date) -> lis
 
 
 def render_register(
-    agency: str, start: date, end: date, lines: list[RegisterLine], issued_at: datetime
+    agency: str,
+    start: date,
+    end: date,
+    lines: list[RegisterLine],
+    issued_at: datetime,
+    agency_name: str | None = None,
 ) -> bytes:
-    """The register as a PDF; the same lines and time give the same bytes."""
+    """The register as a PDF; the same lines and time give the same bytes. It prints the agency's
+    name from the catalogue's agency list (`agency_name`), its code when it has none."""
     number, title = TITLES["dossier_register"]
     html = REGISTER.render(
         number=number,
         title=title,
         code=None,
-        agency=agency,
+        agency=agency_name or agency,
         start=_day(start),
         end=_day(end),
         lines=lines,

@@ -45,6 +45,7 @@ from models.procedure import (
     Procedure,
     ProcedureCode,
 )
+from support.agencies import stored_names
 from support.calendars import calendar_for
 from support.catalogue import latest_procedure
 from support.document_checks import CheckedDocument, check_documents, content_problem
@@ -227,6 +228,8 @@ def check_submission(
             procedure = latest_procedure(session, dossier.procedure)
     except CatalogueError as exc:
         raise IntakeError(f"{source}: procedure: {exc}") from None
+    with sessions() as session:
+        names = stored_names(session, procedure)
     via = received_via or dossier.received_via
     receiver = check_receiver(sessions, procedure, via, received_by or dossier.received_by, source)
     checked = check_documents(
@@ -272,6 +275,7 @@ def check_submission(
             calendar=calendar,
             received_via=via,
             received_by=receiver,
+            names=names,
         )
     except ValidationError as exc:  # e.g. an agency id too long for a dossier code
         raise IntakeError(describe_validation_error(f"{source} (workflow input)", exc)) from None

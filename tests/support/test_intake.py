@@ -63,12 +63,12 @@ PROCEDURE = {
     ],
     "delivery": ["online", "counter"],
     "chain": [
-        {"id": "reception", "kind": "reception", "role": "reception_officer",
-         "unit": "one-stop", "working_days": 1},
-        {"id": "specialist", "kind": "review", "role": "specialist",
+        {"id": "reception", "name": "Tiếp nhận hồ sơ", "kind": "reception",
+         "role": "reception_officer", "unit": "one-stop", "working_days": 1},
+        {"id": "specialist", "name": "Thẩm định", "kind": "review", "role": "specialist",
          "unit": "environment-office", "working_days": 10},
-        {"id": "decide", "kind": "decision", "role": "director", "unit": "board",
-         "working_days": 5},
+        {"id": "decide", "name": "Phê duyệt", "kind": "decision", "role": "director",
+         "unit": "board", "working_days": 5},
     ],
 }  # fmt: skip
 
@@ -301,8 +301,8 @@ async def test_running_dossiers_keep_the_procedure_version_they_started_with(
     revised = dict(PROCEDURE)
     revised["chain"] = [
         *PROCEDURE["chain"][:2],
-        {"id": "check", "kind": "review", "role": "specialist", "unit": "environment-office",
-         "working_days": 2},
+        {"id": "check", "name": "Kiểm tra", "kind": "review", "role": "specialist",
+         "unit": "environment-office", "working_days": 2},
         PROCEDURE["chain"][2],
     ]  # fmt: skip
     newer = tmp_path / "revised.yaml"

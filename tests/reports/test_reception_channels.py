@@ -24,6 +24,7 @@ from tests.workflows.harness import (
     act,
     assignee,
     procedure,
+    record_history,
     running_worker,
     start,
     submission,
@@ -48,7 +49,10 @@ async def test_a_dossier_received_at_the_counter_is_counted_and_printed_as_such(
         for sub in (at_counter, online):
             handle = await start(skip_env.client, queue, sub)
             state = await act(handle, reception, "accept")
-        counter_state = await skip_env.client.get_workflow_handle(at_counter.code).query("state")
+        counter = skip_env.client.get_workflow_handle(at_counter.code)
+        counter_state = await counter.query("state")
+        # A submission with its channel, its counter officer and the names it prints.
+        await record_history(counter, "received_at_the_counter")
 
     engine = make_engine(settings.resolved_database_url)
     with Session(engine) as session:

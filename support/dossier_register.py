@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from activities.form_rendering import TEMPLATES, TITLES
 from activities.pdf import render_pdf
 from models.calendar import VIETNAM
+from models.dossier import RECEPTION_CHANNELS, ReceptionChannel
 from models.tables import DossierRecord, ProcedureRecord
 from support.reports import day_start
 
@@ -81,6 +82,8 @@ def _day(moment: datetime | date | None) -> str:
 
 def _note(row: DossierRecord) -> str:
     parts = [STATUS.get(row.status, row.status)]
+    if row.received_via != ReceptionChannel.online:  # online is the rule; the others are said
+        parts.append(f"tiếp nhận {RECEPTION_CHANNELS[ReceptionChannel(row.received_via)]}")
     if row.supplement_requests:
         parts.append(f"yêu cầu bổ sung {row.supplement_requests} lần")
     if row.apologized:

@@ -172,7 +172,7 @@ class Effects:
             "procedure_code": sub.procedure.code,
             "procedure_name": sub.procedure.name,
             "agency": sub.names.agency(sub.procedure.agency),
-            "reception_unit": sub.names.unit(getattr(reception, "unit", "")),
+            "reception_unit": sub.names.units.get(getattr(reception, "unit", ""), ""),
             "applicant_name": sub.applicant.name,
             "received_via": RECEPTION_CHANNELS[sub.received_via],
             "received_by": sub.received_by.name if sub.received_by else "",

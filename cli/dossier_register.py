@@ -13,6 +13,7 @@ from cli import render
 from cli.context import CommandError, command, open_context
 from cli.reports import day_option
 from models.calendar import VIETNAM
+from models.tables import AgencyRecord
 from support.dossier_register import RegisterLine, register_lines, render_register
 from support.private_files import write_private
 from support.report_output import csv_text
@@ -53,9 +54,11 @@ async def dossier_register(
     ctx = open_context()
     with ctx.sessions() as session:
         lines = register_lines(session, agency, first, last)
+        listed = session.get(AgencyRecord, agency)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        write_private(out, render_register(agency, first, last, lines, datetime.now(UTC)))
+        name = listed.name if listed else None
+        write_private(out, render_register(agency, first, last, lines, datetime.now(UTC), name))
     if as_json:
         render.print_json([line.model_dump() for line in lines])
     elif as_csv:

@@ -18,6 +18,7 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
+from models.dossier import ReceptionChannel
 from models.procedure import Procedure
 from models.state import DossierState
 from models.tables import ProcedureRecord
@@ -39,12 +40,28 @@ DocsOpt = Annotated[
 
 async def submit(
     file: Annotated[Path, typer.Argument(help="dossier file (YAML or JSON)")],
+    via: Annotated[
+        ReceptionChannel | None,
+        typer.Option(
+            "--via", help="how it was received (default: the file's received_via, or online)"
+        ),
+    ] = None,
+    received_by: Annotated[
+        str | None,
+        typer.Option("--received-by", help="--via counter: the one-stop officer who received it"),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Submit a dossier file: validate it, store its documents, start the dossier."""
     ctx = open_context()
     # Every check first, so a refused file leaves nothing behind and needs no server.
-    checked = check_submission(file, settings=ctx.settings, sessions=ctx.sessions)
+    checked = check_submission(
+        file,
+        settings=ctx.settings,
+        sessions=ctx.sessions,
+        received_via=via,
+        received_by=received_by,
+    )
     client = await connect(ctx.settings)
     result = await submit_checked(
         checked, settings=ctx.settings, client=client, sessions=ctx.sessions, store=ctx.store

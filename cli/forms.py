@@ -68,6 +68,7 @@ async def forms(
             source.state,
             source.submission.applicant.name,
             now,
+            source.submission.names,
         )
         folder = out or Path(".")
         folder.mkdir(parents=True, exist_ok=True)

@@ -74,6 +74,7 @@ def load(
             {
                 "procedures": [p._asdict() for p in report.procedures],
                 "officers": [{"id": i, "changed": changed} for i, changed in report.officers],
+                "agencies": [{"id": i, "changed": changed} for i, changed in report.agencies],
                 "calendars": [str(path) for path in report.calendars],
             }
         )
@@ -81,6 +82,9 @@ def load(
     if report.officers:
         changed = sum(1 for _, c in report.officers if c)
         render.info(f"officers: {len(report.officers)} loaded, {changed} changed")
+    if report.agencies:
+        changed = sum(1 for _, c in report.agencies if c)
+        render.info(f"agencies: {len(report.agencies)} loaded, {changed} changed")
     for path in report.calendars:
         render.info(f"calendar: {path} is valid")
     if report.procedures:

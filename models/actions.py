@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from models.calendar import WorkingCalendar
 from models.credentials import Proof
 from models.dossier import Comment, DocumentRef
-from models.officer import OfficerIdentity
+from models.officer import OfficerId, OfficerIdentity
 from models.procedure import MAX_COUNCIL, Identifier, Text
 
 __all__ = [
@@ -43,7 +43,6 @@ ActionName = Literal[
     "fail",
     "conclude",
 ]
-OfficerId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
 
 
 class CouncilMember(BaseModel):

@@ -9,7 +9,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from models.agency import Names
 from models.calendar import WorkingCalendar
+from models.officer import OfficerId
 from models.procedure import DeliveryChannel, Identifier, Procedure, free_text, one_line
 
 DossierCode = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$")]
@@ -104,6 +106,22 @@ class ReceptionChannel(StrEnum):
     post = "post"
 
 
+RECEPTION_CHANNELS = {
+    ReceptionChannel.online: "trực tuyến",
+    ReceptionChannel.counter: "trực tiếp tại Bộ phận Một cửa",
+    ReceptionChannel.post: "qua dịch vụ bưu chính",
+}
+
+
+class Receiver(BaseModel):
+    """The one-stop officer who received a dossier at the counter (cán bộ tiếp nhận)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: OfficerId
+    name: Name
+
+
 class Applicant(BaseModel):
     """The citizen or business; personal data, never logged."""
 
@@ -142,3 +160,5 @@ class DossierSubmission(BaseModel):
     submitted_at: datetime
     calendar: WorkingCalendar
     received_via: ReceptionChannel = ReceptionChannel.online
+    received_by: Receiver | None = Field(default=None, description="at the counter: who")
+    names: Names = Field(default_factory=Names, description="agencies' and units' names")

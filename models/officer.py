@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from models.procedure import Identifier
 
+OfficerId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
 OPERATOR_ROLE = "operator"
 PORTAL_ROLE = "portal"  # the agency's online public service account: receives for applicants
 
@@ -17,7 +18,7 @@ class OfficerIdentity(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+    id: OfficerId
     role: Identifier
     unit: Identifier
     agency: Identifier
@@ -28,7 +29,7 @@ class Officer(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+    id: OfficerId
     name: Annotated[str, Field(min_length=1, max_length=200)]
     role: Identifier
     unit: Identifier

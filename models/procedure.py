@@ -123,6 +123,10 @@ class DocumentSpec(Strict):
 
 class StageBase(Strict):
     id: Identifier
+    name: Text | None = Field(
+        default=None,
+        description="what the applicant reads, e.g. Tiếp nhận hồ sơ (required in files)",
+    )
     working_days: int = Field(ge=1, le=365, description="working-day budget of the stage")
 
 
@@ -239,6 +243,13 @@ class Procedure(Strict):
 
     def index(self, stage_id: str) -> int:
         return [s.id for s in self.chain].index(stage_id)
+
+    def stage_name(self, stage_id: str) -> str:
+        """The stage's display name; its id when it has none (published before names)."""
+        try:
+            return self.stage(stage_id).name or stage_id
+        except KeyError:
+            return stage_id
 
 
 def check_chain(procedure: Procedure) -> None:

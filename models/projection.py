@@ -59,6 +59,7 @@ class DossierOpening(BaseModel):
     applicant_id_number: str
     applicant_address: str | None = None
     applicant_phone: str | None = None
+    received_by: str | None = None
     submitted_at: datetime
 
 
@@ -133,6 +134,7 @@ def opening_of(submission: DossierSubmission) -> DossierOpening:
         applicant_id_number=submission.applicant.id_number,
         applicant_address=submission.applicant.address,
         applicant_phone=submission.applicant.phone,
+        received_by=submission.received_by.id if submission.received_by else None,
         submitted_at=submission.submitted_at,
     )
 
@@ -149,6 +151,7 @@ def opening_from_state(state: DossierState, reference: str, applicant: Applicant
         applicant_id_number=applicant.id_number,
         applicant_address=applicant.address,
         applicant_phone=applicant.phone,
+        received_by=state.received_by,
         submitted_at=state.submitted_at,
     )
 

@@ -117,6 +117,7 @@ class DossierState(BaseModel):
     due_date: date | None = None
     original_due_date: date | None = None
     received_via: str = "online"
+    received_by: str | None = Field(default=None, description="the counter officer's id")
     stage: str | None = None
     stage_kind: str | None = None
     stage_role: str | None = None

@@ -38,6 +38,18 @@ class OfficerRecord(SQLModel, table=True):
     active: bool = True
 
 
+class AgencyRecord(SQLModel, table=True):
+    """An agency of the catalogue's agency list: its official name and its units' names."""
+
+    __tablename__ = "agency"
+
+    id: str = Field(primary_key=True)
+    name: str
+    units: dict = Field(  # type: ignore[type-arg]
+        default_factory=dict, sa_column=Column(JSON, nullable=False), description="unit id → name"
+    )
+
+
 class SubmissionRecord(SQLModel, table=True):
     """The sender's reference of each submission and the dossier code it got (one per reference)."""
 
@@ -85,6 +97,7 @@ class DossierRecord(SQLModel, table=True):
     due_date: date | None = Field(default=None, index=True)
     original_due_date: date | None = Field(default=None, description="as first printed")
     received_via: str = Field(default="online", index=True, description="online | counter | post")
+    received_by: str | None = Field(default=None, description="the counter officer who received it")
     outcome: str | None = None
     supplement_requests: int = 0
     suspended_days: int = Field(default=0, description="working days waiting for the applicant")

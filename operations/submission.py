@@ -50,8 +50,14 @@ def request_hash(dossier: DossierFile, uploads: dict[str, str]) -> str:
     ).hexdigest()
 
 
-def _channel(receiver: OfficerIdentity) -> ReceptionChannel:
-    return ReceptionChannel.online if receiver.role == PORTAL_ROLE else ReceptionChannel.counter
+def _channel(receiver: OfficerIdentity, dossier: DossierFile) -> ReceptionChannel:
+    """A portal's submission is received online; an officer's at the counter, where they are
+    its receiver, unless the dossier says it came by post."""
+    if receiver.role == PORTAL_ROLE:
+        return ReceptionChannel.online
+    if dossier.received_via == ReceptionChannel.post:
+        return ReceptionChannel.post
+    return ReceptionChannel.counter
 
 
 def _check_receiver(services: Services, dossier: DossierFile, receiver: OfficerIdentity) -> None:
@@ -110,10 +116,17 @@ async def submit(
     if reference is not None:
         with services.sessions() as session:
             _earlier(session, reference, fingerprint)
+    via = _channel(receiver, dossier)
     checked = check_dossier(
-        dossier, uploads.folder, "dossier", settings=services.settings, sessions=services.sessions
+        dossier,
+        uploads.folder,
+        "dossier",
+        settings=services.settings,
+        sessions=services.sessions,
+        received_via=via,
+        received_by=receiver.id if via == ReceptionChannel.counter else None,
     )
-    changes: dict[str, object] = {"received_via": _channel(receiver)}
+    changes: dict[str, object] = {}
     if reference is not None:
         changes["reference"] = reference
     draft = checked.draft.model_copy(update=changes)

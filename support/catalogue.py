@@ -17,9 +17,11 @@ from typing import NamedTuple, Protocol
 
 from sqlmodel import Session, select
 
+from models.agency import Agency
 from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
 from models.tables import OfficerRecord, ProcedureRecord
+from support.agencies import publish_agencies, validate_agencies
 from support.calendars import load_calendar_changes
 from support.errors import CatalogueError as CatalogueError
 from support.errors import read_yaml_mapping, validate_procedure, validate_roster
@@ -50,6 +52,7 @@ class LoadReport:
 
     procedures: list[Published] = field(default_factory=list)
     officers: list[tuple[str, bool]] = field(default_factory=list)
+    agencies: list[tuple[str, bool]] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
 
 
@@ -160,11 +163,13 @@ def publish_paths(
 ) -> LoadReport:
     """Loads officers, calendar and procedure files (folders: their *.yaml), all or nothing.
 
-    A file is an officers file when its top level has `officers:`, a calendar file when it has only
-    `days_off:`/`working_days:`, a procedure file otherwise. Officers are written first, and the
-    procedures are checked against the registry as it will be.
+    A file is an officers file when its top level has `officers:`, the agency list when it has
+    `agencies:`, a calendar file when it has only `days_off:`/`working_days:`, a procedure file
+    otherwise. Officers are written first, and the procedures are checked against the registry as
+    it will be.
     """
     report = LoadReport()
+    names: list[Agency] = []
     rosters: list[tuple[Path, OfficerRoster]] = []
     procedure_paths: list[Path] = []
     problems: list[str] = []
@@ -173,6 +178,8 @@ def publish_paths(
             data = read_yaml_mapping(path)
             if "officers" in data:
                 rosters.append((path, validate_roster(data, path)))
+            elif "agencies" in data:
+                names += validate_agencies(data, path).agencies
             elif set(data) <= CALENDAR_KEYS and data:
                 load_calendar_changes(path)
                 report.calendars.append(path)
@@ -180,7 +187,7 @@ def publish_paths(
                 procedure_paths.append(path)
         except CatalogueError as exc:
             problems += exc.problems
-    return _publish(session, report, rosters, procedure_paths, problems, check_registry)
+    return _publish(session, report, rosters, procedure_paths, problems, check_registry, names)
 
 
 def _publish(
@@ -190,6 +197,7 @@ def _publish(
     procedure_paths: Sequence[Path],
     problems: list[str],
     check_registry: bool,
+    agencies: Sequence[Agency] = (),
 ) -> LoadReport:
     loaded = _load_all(procedure_paths, problems)
     registry: dict[str, Holder] = {record.id: record for record in _active_officers(session)}
@@ -209,6 +217,7 @@ def _publish(
             problems += exc.problems
     if problems:
         raise CatalogueError(problems)
+    report.agencies = publish_agencies(session, agencies)
     for _, roster in rosters:
         report.officers += _write_officers(session, roster.officers)
     report.procedures = _write_procedures(session, [procedure for _, procedure in loaded])

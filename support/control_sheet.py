@@ -13,7 +13,9 @@ from pydantic import BaseModel
 
 from activities.form_rendering import TEMPLATES, TITLES
 from activities.pdf import render_pdf
+from models.agency import Names
 from models.calendar import VIETNAM
+from models.dossier import RECEPTION_CHANNELS, ReceptionChannel
 from models.procedure import Procedure
 from models.state import ActionEntry, DossierState, StageVisit
 
@@ -50,13 +52,14 @@ def _local(moment: datetime | None) -> str:
     return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if moment else "-"
 
 
-def _holder(procedure: Procedure, stage_id: str) -> str:
-    """Who holds a stage: its role and unit, or the consulted agencies."""
+def _holder(procedure: Procedure, stage_id: str, names: Names) -> str:
+    """Who holds a stage, by name: its unit (and the stage), or the consulted agencies."""
     stage = procedure.stage(stage_id)
-    role, unit = getattr(stage, "role", None), getattr(stage, "unit", None)
-    if role and unit:
-        return f"{unit} ({role})"
-    return ", ".join(getattr(stage, "agencies", []) or []) or stage_id
+    unit = getattr(stage, "unit", None)
+    if unit:
+        return f"{names.unit(unit)} ({procedure.stage_name(stage_id)})"
+    agencies = getattr(stage, "agencies", []) or []
+    return ", ".join(names.agency(agency) for agency in agencies) or stage_id
 
 
 def _closing_action(actions: list[ActionEntry], visit: StageVisit) -> ActionEntry | None:
@@ -66,18 +69,23 @@ def _closing_action(actions: list[ActionEntry], visit: StageVisit) -> ActionEntr
     return found[-1] if found else None
 
 
-def handovers(procedure: Procedure, state: DossierState, applicant_name: str) -> list[Handover]:
+def handovers(
+    procedure: Procedure, state: DossierState, applicant_name: str, names: Names | None = None
+) -> list[Handover]:
     """The applicant's submission to reception, then each stage to the next one."""
+    names = names or Names()
     visits = state.visits
     lines = []
     if visits:
+        officer = f" — {state.received_by}" if state.received_by else ""
+        channel = ReceptionChannel(state.received_via)
         lines.append(
             Handover(
                 handed_by=f"{APPLICANT}: {applicant_name}",
-                received_by=_holder(procedure, visits[0].stage),
+                received_by=_holder(procedure, visits[0].stage, names) + officer,
                 at=_local(state.received_at or state.submitted_at),
                 result="Đúng hạn",
-                note=f"tiếp nhận qua {state.received_via}",
+                note=f"tiếp nhận {RECEPTION_CHANNELS[channel]}",
             )
         )
     for position, visit in enumerate(visits):
@@ -86,10 +94,10 @@ def handovers(procedure: Procedure, state: DossierState, applicant_name: str) ->
         action = _closing_action(state.actions, visit)
         who = f" — {action.actor}" if action else ""
         following = visits[position + 1].stage if position + 1 < len(visits) else None
-        receiver = _holder(procedure, following) if following else _closed_to(state)
+        receiver = _holder(procedure, following, names) if following else _closed_to(state)
         lines.append(
             Handover(
-                handed_by=_holder(procedure, visit.stage) + who,
+                handed_by=_holder(procedure, visit.stage, names) + who,
                 received_by=receiver,
                 at=_local(visit.left_at),
                 result="Quá hạn" if visit.late else "Đúng hạn",
@@ -109,19 +117,25 @@ def _closed_to(state: DossierState) -> str:
 
 
 def render_control_sheet(
-    procedure: Procedure, state: DossierState, applicant_name: str, issued_at: datetime
+    procedure: Procedure,
+    state: DossierState,
+    applicant_name: str,
+    issued_at: datetime,
+    names: Names | None = None,
 ) -> bytes:
-    """The control sheet as a PDF; the same state and time give the same bytes."""
+    """The control sheet as a PDF; the same state and time give the same bytes. `names`: the
+    submission's snapshot of its agencies' and units' names."""
+    names = names or Names()
     number, title = TITLES["control_sheet"]
     html = SHEET.render(
         number=number,
         title=title,
         code=state.code,
-        agency=procedure.agency,
+        agency=names.agency(procedure.agency),
         procedure_name=procedure.name,
         procedure_code=procedure.code,
         applicant_name=applicant_name,
         issued_at=issued_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y"),
-        handovers=handovers(procedure, state, applicant_name),
+        handovers=handovers(procedure, state, applicant_name, names),
     )
     return render_pdf(html, issued_at=issued_at, title=f"{title} — {state.code}")

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from models.actions import OfficerId
 from models.calendar import VIETNAM
 from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.officer import OfficerId
 from models.procedure import Identifier, ProcedureCode
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow

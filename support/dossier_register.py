@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from activities.form_rendering import TEMPLATES, TITLES
 from activities.pdf import render_pdf
 from models.calendar import VIETNAM
+from models.dossier import RECEPTION_CHANNELS, ReceptionChannel
 from models.tables import DossierRecord, ProcedureRecord
 from support.reports import day_start
 
@@ -81,6 +82,8 @@ def _day(moment: datetime | date | None) -> str:
 
 def _note(row: DossierRecord) -> str:
     parts = [STATUS.get(row.status, row.status)]
+    if row.received_via != ReceptionChannel.online:  # online is the rule; the others are said
+        parts.append(f"tiếp nhận {RECEPTION_CHANNELS[ReceptionChannel(row.received_via)]}")
     if row.supplement_requests:
         parts.append(f"yêu cầu bổ sung {row.supplement_requests} lần")
     if row.apologized:
@@ -131,15 +134,21 @@ def register_lines(session: Session, agency: str, start: date, end: date) -> lis
 
 
 def render_register(
-    agency: str, start: date, end: date, lines: list[RegisterLine], issued_at: datetime
+    agency: str,
+    start: date,
+    end: date,
+    lines: list[RegisterLine],
+    issued_at: datetime,
+    agency_name: str | None = None,
 ) -> bytes:
-    """The register as a PDF; the same lines and time give the same bytes."""
+    """The register as a PDF; the same lines and time give the same bytes. It prints the agency's
+    name from the catalogue's agency list (`agency_name`), its code when it has none."""
     number, title = TITLES["dossier_register"]
     html = REGISTER.render(
         number=number,
         title=title,
         code=None,
-        agency=agency,
+        agency=agency_name or agency,
         start=_day(start),
         end=_day(end),
         lines=lines,

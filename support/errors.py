@@ -205,7 +205,7 @@ def describe_errors(
 def validate_procedure(data: dict[str, Any], path: Path) -> Procedure:
     """The procedure of a file's mapping; CatalogueError naming file, stage and field."""
     try:
-        return Procedure.model_validate(data)
+        procedure = Procedure.model_validate(data)
     except ValidationError as exc:
         chain = _chain_error(exc)
         if chain is not None:
@@ -220,6 +220,16 @@ def validate_procedure(data: dict[str, Any], path: Path) -> Procedure:
             str(path), exc, data, items, _procedure_wording, frozenset(STAGE_KINDS)
         )
         raise CatalogueError(lines) from None
+    unnamed = [stage.id for stage in procedure.chain if stage.name is None]
+    if unnamed:  # optional in the model: procedures published before names still load
+        raise CatalogueError(
+            [
+                f"{path}: stage '{stage}', field 'name': missing: the stage's name as the"
+                " applicant reads it (e.g. Tiếp nhận hồ sơ)"
+                for stage in unnamed
+            ]
+        )
+    return procedure
 
 
 def _chain_error(exc: ValidationError) -> ChainError | None:

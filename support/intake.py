@@ -6,22 +6,22 @@ file (size, YAML, fields), each document (a path inside the dossier folder, no s
 regular non-empty file under the size limit, a format the procedure accepts, content that really
 is that format), and the whole workflow input. Nothing is stored, registered or started when one
 check fails. The submission record (one per reference) makes a repeat return the first code
-instead of a second dossier.
+instead of a second dossier while that dossier is open; the same documents sent again by the same
+person after it ended are a new application, a new dossier (a portal's reference stays one
+dossier: the portal names each request).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, update
+from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -35,20 +35,24 @@ from models.dossier import (
     DocumentRef,
     DossierStatus,
     DossierSubmission,
+    ReceptionChannel,
     Reference,
 )
+from models.officer import OfficerId
 from models.procedure import (
     DeliveryChannel,
     Identifier,
     Procedure,
     ProcedureCode,
 )
-from models.tables import DossierCounter, DossierRecord, SubmissionRecord
+from support.agencies import stored_names
 from support.calendars import calendar_for
 from support.catalogue import latest_procedure
 from support.document_checks import CheckedDocument, check_documents, content_problem
 from support.errors import CatalogueError, read_yaml_mapping, shown
 from support.errors import IntakeError as IntakeError
+from support.reception import check_receiver
+from support.registration import compute_reference, reallocate, register, started
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
@@ -75,6 +79,12 @@ class DossierFile(BaseModel):
     documents: list[DocumentEntry] = Field(min_length=1, max_length=MAX_DOCUMENTS)
     delivery: DeliveryChannel
     reference: Reference | None = None
+    received_via: ReceptionChannel = Field(
+        default=ReceptionChannel.online, description="online (a portal), counter or post"
+    )
+    received_by: OfficerId | None = Field(
+        default=None, description="at the counter: the one-stop officer who received it"
+    )
 
 
 class IntakeResult(BaseModel):
@@ -160,63 +170,7 @@ def store_documents(
     return store_checked(store, checked)
 
 
-def compute_reference(id_number: str, procedure_code: str, hashes: Iterable[str]) -> str:
-    text = "\n".join([id_number, procedure_code, *sorted(hashes)])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 CODE_ATTEMPTS = 50
-
-
-def allocate_code(session: Session, unit: str, day: date) -> str:
-    """The next `<unit>-<YYMMDD>-<NNNN>` of the day, in the caller's transaction."""
-    bumped = session.execute(
-        update(DossierCounter)
-        .where(col(DossierCounter.unit) == unit, col(DossierCounter.day) == day)
-        .values(last=col(DossierCounter.last) + 1)
-    )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DossierCounter(unit=unit, day=day, last=1))
-        session.flush()
-    counter = session.get(DossierCounter, (unit, day))
-    assert counter is not None
-    session.refresh(counter)
-    if counter.last > 9999:
-        raise IntakeError(f"unit {unit} has used all 9999 dossier codes of {day.isoformat()}")
-    return f"{unit}-{day:%y%m%d}-{counter.last:04d}"
-
-
-def _register(sessions: Sessions, reference: str, unit: str, now: datetime) -> tuple[str, bool]:
-    """Returns (code, duplicate): the code of an earlier submission, or a newly allocated one."""
-    for _ in range(3):  # a concurrent first insert of the same counter or reference: retry
-        with sessions() as session:
-            existing = session.get(SubmissionRecord, reference)
-            if existing is not None:
-                return existing.code, True
-            try:
-                code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
-                session.add(SubmissionRecord(reference=reference, code=code, created_at=now))
-                session.commit()
-                return code, False
-            except IntegrityError:
-                session.rollback()
-    raise IntakeError("could not allocate a dossier code; try again")
-
-
-def _reallocate(sessions: Sessions, reference: str, unit: str, now: datetime) -> str:
-    """Moves a submission to the next code of the day, its own being taken in Temporal."""
-    with sessions() as session:
-        record = session.get(SubmissionRecord, reference)
-        assert record is not None
-        record.code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
-        session.add(record)
-        session.commit()
-        return record.code
-
-
-def _started(sessions: Sessions, code: str) -> bool:
-    with sessions() as session:
-        return session.get(DossierRecord, code) is not None
 
 
 async def start_dossier(client: Client, submission: DossierSubmission, task_queue: str) -> bool:
@@ -255,15 +209,40 @@ class CheckedSubmission:
 PLACEHOLDER_SHA = "0" * 64
 
 
-def check_submission(path: Path, *, settings: Settings, sessions: Sessions) -> CheckedSubmission:
-    """Everything about the dossier file at `path` that can be refused, checked without writing."""
+def check_submission(
+    path: Path,
+    *,
+    settings: Settings,
+    sessions: Sessions,
+    received_via: ReceptionChannel | None = None,
+    received_by: str | None = None,
+) -> CheckedSubmission:
+    """Everything about the dossier file at `path` that can be refused, checked without writing.
+
+    `received_via` and `received_by` (the CLI's options) stand for the file's fields of those
+    names."""
     dossier = read_dossier_file(path)
     source = shown(str(path), 1000)
-    return check_dossier(dossier, path.parent, source, settings=settings, sessions=sessions)
+    return check_dossier(
+        dossier,
+        path.parent,
+        source,
+        settings=settings,
+        sessions=sessions,
+        received_via=received_via,
+        received_by=received_by,
+    )
 
 
 def check_dossier(
-    dossier: DossierFile, folder: Path, source: str, *, settings: Settings, sessions: Sessions
+    dossier: DossierFile,
+    folder: Path,
+    source: str,
+    *,
+    settings: Settings,
+    sessions: Sessions,
+    received_via: ReceptionChannel | None = None,
+    received_by: str | None = None,
 ) -> CheckedSubmission:
     """Everything about a dossier whose documents are files in `folder` (a dossier file's own
     folder, or the API's uploads) that can be refused, checked without writing; `source` names
@@ -273,6 +252,10 @@ def check_dossier(
             procedure = latest_procedure(session, dossier.procedure)
     except CatalogueError as exc:
         raise IntakeError(f"{source}: procedure: {exc}") from None
+    with sessions() as session:
+        names = stored_names(session, procedure)
+    via = received_via or dossier.received_via
+    receiver = check_receiver(sessions, procedure, via, received_by or dossier.received_by, source)
     checked = check_documents(
         ((d.kind, d.path) for d in dossier.documents),
         folder,
@@ -314,6 +297,9 @@ def check_dossier(
             delivery=dossier.delivery,
             submitted_at=now,
             calendar=calendar,
+            received_via=via,
+            received_by=receiver,
+            names=names,
         )
     except ValidationError as exc:  # e.g. an agency id too long for a dossier code
         raise IntakeError(describe_validation_error(f"{source} (workflow input)", exc)) from None
@@ -339,8 +325,10 @@ async def submit_checked(
         )
     )
     now = draft.submitted_at
-    code, duplicate = _register(sessions, reference, procedure.agency, now)
-    if not duplicate or not _started(sessions, code):
+    code, duplicate = register(
+        sessions, reference, procedure.agency, now, renewable=not checked.own_reference
+    )
+    if not duplicate or not started(sessions, code):
         submission = draft.model_copy(
             update={"code": code, "reference": reference, "documents": refs}
         )
@@ -350,7 +338,7 @@ async def submit_checked(
             # Temporal already holds a dossier with this fresh code (the database was reset or
             # restored from an older backup): never merge two dossiers, take the next number.
             log.warning("dossier_code_taken", dossier=submission.code)
-            code = _reallocate(sessions, reference, procedure.agency, now)
+            code = reallocate(sessions, reference, procedure.agency, now)
             submission = submission.model_copy(update={"code": code})
         else:
             raise IntakeError(f"could not find a free dossier code for unit {procedure.agency}")

@@ -27,6 +27,7 @@ COLUMNS = (
     "on time % (2.1)",
     "online % (3.3)",
     "e-result % (4.1)",
+    "digitised % (4.2)",
     "satisfaction % (5.4)",
 )
 
@@ -54,6 +55,7 @@ def row(figures: GroupFigures) -> list[str]:
         ind.on_time_rate,
         ind.online_share,
         ind.electronic_result_share,
+        ind.digitised_share,
         ind.satisfaction_proxy,
     ]
     return [figures.group, *(_cell(v) for v in values)]

@@ -1,5 +1,5 @@
 """Reports over the projection: dossier counts per agency, unit or procedure over a period, and
-the Decision 766/QĐ-TTg indicators hoso's data supports (2.1, 2.2, 3.3, 4.1, 5.4).
+the Decision 766/QĐ-TTg indicators hoso's data supports (2.1, 2.2, 3.3, 4.1, 4.2, 5.4).
 
 One aggregate query (COUNT/SUM over CASE, GROUP BY) answers every figure; the average resolution
 time is exact in working days: the query joins each dossier's receipt and closing days to a
@@ -17,8 +17,11 @@ Definitions (a period is `start`..`end`, whole days in Vietnam time):
   working days the dossier waited for the applicant, over finished dossiers;
 - 3.3 online share: received online / received (full marks at 50%);
 - 4.1 electronic results: finished with delivery online / finished;
+- 4.2 digitised: finished dossiers whose components are held as files (the applicant's documents
+  in the document register) and whose result is an electronic document (the result or refusal
+  form hoso issued) / finished;
 - 5.4 satisfaction proxy: 100% − (% late among finished + in progress) − (% with complaints:
-  complaints are not recorded by hoso yet, counted as 0).
+  complaints are not recorded by hoso yet, counted as 0: the report's notes say so).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sqlalchemy import Connection, and_, case, false, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.calendar import OFFICE_CLOSE, VIETNAM, WorkingCalendar
-from models.tables import DossierRecord
+from models.tables import DocumentRecord, DossierRecord
 from support.report_calendar import (
     drop_working_days,
     fill_working_days,
@@ -43,7 +46,11 @@ from support.report_calendar import (
 )
 
 ONLINE_FULL_MARKS = 50.0
-COMPLAINTS_NOTE = "complaints are not recorded by hoso yet: 5.4 counts them as 0"
+COMPLAINTS_NOTE = (
+    "5.4 counts only the late share: complaints and petitions (khiếu nại, phản ánh, kiến nghị)"
+    " are not recorded by hoso, so their share is taken as 0 and 5.4 is an upper bound"
+)
+RESULT_FORMS = ("result", "refusal")  # the electronic result of a finished dossier
 COUNTS = (
     "received",
     "received_online",
@@ -62,6 +69,7 @@ COUNTS = (
     "withdrawn",
     "cancelled",
     "electronic_results",
+    "digitised",
     "timed",
     "working_days",
 )
@@ -80,6 +88,7 @@ class Indicators(BaseModel):
     average_resolution_days: float | None = Field(description="2.2, working days")
     online_share: float | None = Field(description="3.3, full marks at 50%")
     electronic_result_share: float | None = Field(description="4.1")
+    digitised_share: float | None = Field(description="4.2: components and result digitised")
     satisfaction_proxy: float | None = Field(description="5.4: 100 − % late − % complaints")
 
 
@@ -104,6 +113,7 @@ class GroupFigures(BaseModel):
     withdrawn: int = 0
     cancelled: int = 0
     electronic_results: int = 0
+    digitised: int = Field(default=0, description="finished with components and result as files")
     timed: int = Field(default=0, description="finished dossiers with a resolution time")
     working_days: int = Field(default=0, description="sum of their resolution times")
 
@@ -118,6 +128,7 @@ class GroupFigures(BaseModel):
             ),
             online_share=_percent(self.received_online, self.received),
             electronic_result_share=_percent(self.electronic_results, self.finished),
+            digitised_share=_percent(self.digitised, self.finished),
             satisfaction_proxy=(
                 round(100.0 - 100.0 * late / judged, 1) if judged else None
             ),  # + % complaints, 0 until complaints are recorded
@@ -249,6 +260,16 @@ def _as_datetime(value: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _digitised(code: ColumnElement[str]) -> ColumnElement[bool]:
+    """The dossier's components are files in the document register, and so is its result."""
+    documents = DocumentRecord.__table__.c  # type: ignore[attr-defined]
+    of_dossier = select(documents.dossier_code).where(documents.dossier_code == code)
+    return and_(
+        of_dossier.where(documents.source == "applicant").exists(),
+        of_dossier.where(documents.source == "form", documents.kind.in_(RESULT_FORMS)).exists(),
+    )
+
+
 def _query(
     by: GroupBy,
     scope: ColumnElement[bool],
@@ -296,6 +317,7 @@ def _query(
             _count(and_(closed_in, d.status == "withdrawn")).label("withdrawn"),
             _count(and_(closed_in, d.status == "cancelled")).label("cancelled"),
             _count(and_(finished, d.delivery == "online")).label("electronic_results"),
+            _count(and_(finished, _digitised(d.code))).label("digitised"),
             _count(timed).label("timed"),
             func.sum(case((and_(timed, elapsed > 0), elapsed), else_=literal(0))).label(
                 "working_days"

@@ -83,10 +83,8 @@ class CouncilTransitions(LateTransitions):
             why = "; ".join(council.reasons(sitting, ("fail",), conclusion))
             state.proposal = f"reject: council: {why}"
             await self._move(len(self._procedure.chain) - 1, "council: fail")
-        else:
-            await self._ask_revisions(
-                council.reasons(sitting, ("pass_with_revisions", "fail"), conclusion)
-            )
+        else:  # the chair's conclusion stays on the record (the `conclude` action), not a revision
+            await self._ask_revisions(council.reasons(sitting, ("pass_with_revisions", "fail")))
 
     async def _ask_revisions(self, revisions: list[str]) -> None:
         """Back to the applicant: the council's revisions, the clock stopped until they come."""

@@ -30,6 +30,9 @@ from workflows import identity, rules
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
 
+# An apology's new date is a working day; dossiers started before took any later date.
+APOLOGY_ON_WORKING_DAY = "apology-on-working-day"
+
 
 @workflow.defn
 class DossierWorkflow:
@@ -47,6 +50,7 @@ class DossierWorkflow:
             delivery=submission.delivery,
             submitted_at=submission.submitted_at,
             received_via=submission.received_via.value,
+            received_by=submission.received_by.id if submission.received_by else None,
             documents=list(submission.documents),
         )
         self._inbox: list[tuple[int, QueuedInput]] = []
@@ -116,7 +120,10 @@ class DossierWorkflow:
             proof = identity.check(self._state, item, self._trust)
             self._state.nonces.append(proof.nonce)
         if isinstance(item, OfficerAction):
-            rules.check_action(self._state, self._procedure, item, t.clock.calendar)
+            day_off = self._apology_to_a_day_off_replayed(item)
+            rules.check_action(
+                self._state, self._procedure, item, t.clock.calendar, day_off_allowed=day_off
+            )
             await t.act(item)
         elif isinstance(item, Supplement):
             rules.check_supplement(self._state, self._procedure, item)
@@ -133,6 +140,15 @@ class DossierWorkflow:
         else:
             rules.check_confirmation(self._state, self._procedure, item)
             await t.confirm_delivery(item)
+
+    def _apology_to_a_day_off_replayed(self, action: OfficerAction) -> bool:
+        """An apology to a day off, accepted by dossiers started before such dates were refused:
+        replayed, it is applied as it was (the validator refuses it for the others)."""
+        day = action.new_due_date
+        if action.action != "apologize" or day is None:
+            return False
+        calendar = self._transitions.clock.calendar
+        return not calendar.is_working_day(day) and not workflow.patched(APOLOGY_ON_WORKING_DAY)
 
     async def _enqueue(self, item: QueuedInput) -> DossierState:
         self._tickets += 1

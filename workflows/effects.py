@@ -18,7 +18,7 @@ from models.activity_interfaces import (
     SEND_NOTIFICATION,
     ActivityInterface,
 )
-from models.dossier import DossierSubmission
+from models.dossier import RECEPTION_CHANNELS, DossierSubmission
 from models.effects import (
     DeliveryReceipt,
     DossierProjection,
@@ -112,10 +112,14 @@ class Effects:
         await self._notify(template, recipient, context)
 
     async def _notify(self, template: str, recipient: Recipient, context: dict[str, str]) -> None:
+        procedure = self._submission.procedure
         base = {
             "code": self._submission.code,
-            "procedure_name": self._submission.procedure.name,
+            "procedure_name": procedure.name,
+            "agency": self._submission.names.agency(procedure.agency),
         }
+        if context.get("stage"):  # people read the stage's name, not its id
+            context = context | {"stage": procedure.stage_name(context["stage"])}
         notification = Notification(
             key=self._key(template),
             dossier_code=self._submission.code,
@@ -157,18 +161,27 @@ class Effects:
                 issued_at=workflow.now(),
                 agency=self._submission.procedure.agency,
                 record_head=record.head(self._state),
-                context={
-                    "procedure_code": self._submission.procedure.code,
-                    "procedure_name": self._submission.procedure.name,
-                    "agency": self._submission.procedure.agency,
-                    "applicant_name": self._submission.applicant.name,
-                }
-                | context,
+                context=self._form_context() | context,
             ),
         )
         self._state.forms.append(form)
         record.form(self._state, form)
         return form
+
+    def _form_context(self) -> dict[str, str]:
+        """What every form prints of the dossier: its procedure, agency (by name; the seal takes
+        its id), applicant, reception."""
+        sub = self._submission
+        reception = sub.procedure.chain[0]
+        return {
+            "procedure_code": sub.procedure.code,
+            "procedure_name": sub.procedure.name,
+            "agency": sub.names.agency(sub.procedure.agency),
+            "reception_unit": sub.names.units.get(getattr(reception, "unit", ""), ""),
+            "applicant_name": sub.applicant.name,
+            "received_via": RECEPTION_CHANNELS[sub.received_via],
+            "received_by": sub.received_by.name if sub.received_by else "",
+        }
 
     async def deliver(self, form: FormRef) -> DeliveryReceipt:
         receipt = await run(

@@ -5,6 +5,8 @@ Each check raises `ActionRejected` with a reason an officer can read; nothing he
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 
 from models.actions import (
@@ -59,6 +61,8 @@ def check_action(
     procedure: Procedure,
     action: OfficerAction,
     calendar: WorkingCalendar,
+    *,
+    day_off_allowed: bool = False,
 ) -> None:
     """Raises ActionRejected unless `action` is allowed on the dossier's current stage."""
     check_open(state)
@@ -71,7 +75,7 @@ def check_action(
         )
     stage = procedure.stage(state.stage)
     if action.action == "apologize":
-        check_apology(state, procedure, action, calendar)
+        check_apology(state, procedure, action, calendar, day_off_allowed=day_off_allowed)
         return
     allowed = ACTIONS[stage.kind]
     if action.action not in allowed:
@@ -130,8 +134,11 @@ def check_apology(
     procedure: Procedure,
     action: OfficerAction,
     calendar: WorkingCalendar,
+    *,
+    day_off_allowed: bool = False,
 ) -> None:
-    """Form 04: by the officer holding the dossier, once, a working day ahead, a later date."""
+    """Form 04: by the officer holding the dossier, once, a working day ahead, a later date that
+    is a working day (`day_off_allowed`: as accepted before they were refused, on replay)."""
     if state.due_date is None:
         raise ActionRejected(f"dossier {state.code} has no due date yet: it is not received")
     if state.apology is not None:
@@ -147,12 +154,25 @@ def check_apology(
         raise ActionRejected(
             f"an apology needs a new date after the due date {state.due_date.isoformat()}"
         )
+    if not day_off_allowed and not calendar.is_working_day(action.new_due_date):
+        raise ActionRejected(
+            f"the new date {action.new_due_date.isoformat()} is not a working day"
+            f" ({_day_off(calendar, action.new_due_date)}): choose a working day after the due"
+            f" date {state.due_date.isoformat()}, e.g."
+            f" {calendar.next_working_day(action.new_due_date).isoformat()}"
+        )
     today = workflow.now().astimezone(VIETNAM).date()
     if calendar.working_days_between(today, state.due_date) < 1:
         raise ActionRejected(
             "too late: an apology must come at least one working day before the due date"
             f" {state.due_date.isoformat()}"
         )
+
+
+def _day_off(calendar: WorkingCalendar, day: date) -> str:
+    """Why `day` is not worked: the holiday's name, or the weekend."""
+    names = [holiday.name for holiday in calendar.holidays if holiday.day == day]
+    return names[0] if names else "a weekend"
 
 
 def _holder(procedure: Procedure, state: DossierState) -> Held:

@@ -52,6 +52,7 @@ def fill(engine: Engine) -> None:
             closed="2026-11-10 09:00",
             status="refused",
             outcome="refused",
+            received_via="counter",
         ),
         dossier("so-tnmt-261201-0001", "so-tnmt", "1.010733", "2026-12-01 08:00"),  # after it
         dossier("so-xay-dung-261105-0001", "so-xay-dung", "1.009994", "2026-11-05 08:00"),
@@ -94,7 +95,11 @@ def test_the_register_lists_the_agencys_dossiers_of_the_period_in_the_order_rece
     assert done.note == "Đã trả kết quả; yêu cầu bổ sung 1 lần"
     assert late.received == "02/11/2026" and late.returned == "" and late.result == ""
     assert late.note == "Đang giải quyết; đã xin lỗi, hẹn lại; quá hạn"
-    assert (refused.result, refused.returned, refused.note) == ("Từ chối", "", "Từ chối tiếp nhận")
+    assert (refused.result, refused.returned, refused.note) == (
+        "Từ chối",
+        "",
+        "Từ chối tiếp nhận; tiếp nhận trực tiếp tại Bộ phận Một cửa",
+    )
 
 
 def test_register_command_prints_json_and_csv_and_writes_form_06(

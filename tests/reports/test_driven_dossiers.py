@@ -89,6 +89,8 @@ async def test_report_counts_the_dossiers_the_workflows_recorded(
     assert (total.finished, total.finished_on_time, total.finished_late) == (2, 2, 0)
     assert (total.in_progress, total.in_progress_late) == (1, 0)
     assert (total.refused, total.supplement_requested, total.electronic_results) == (1, 1, 2)
+    # Their documents and their results (the result, the refusal) are files: 4.2 at 100%.
+    assert (total.digitised, total.indicators.digitised_share) == (2, 100.0)
     assert total.indicators.on_time_rate == 100.0
     assert [g.group for g in report.groups] == sorted(
         procedure(p).code for p in ("extract", "permit", "eia")

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from models.calendar import WorkingCalendar
+from models.tables import DocumentRecord
 from starter import app
 from support.reports import GroupBy, compute_report
 from tests.reports.conftest import dossier
@@ -123,7 +124,29 @@ def april(engine: Engine) -> Engine:
     with Session(engine) as session:
         session.add_all(rows)
         session.commit()
+        # 4.2: A's documents and its result are files; B's result is not (issued on paper).
+        session.add_all(
+            [
+                document("A", "eia_report", "applicant"),
+                document("A", "result", "form"),
+                document("B", "eia_report", "applicant"),
+            ]
+        )
+        session.commit()
     return engine
+
+
+def document(code: str, kind: str, source: str) -> DocumentRecord:
+    return DocumentRecord(
+        dossier_code=code,
+        kind=kind,
+        file_name=f"{kind}.pdf",
+        sha256=f"{len(code + kind):064x}",
+        size=1000,
+        format="pdf",
+        source=source,
+        added_at=LATER,
+    )
 
 
 def report(engine: Engine, calendar: WorkingCalendar, **options: object):  # type: ignore[no-untyped-def]
@@ -141,7 +164,7 @@ def test_counts_per_agency_follow_the_definitions(april: Engine, calendar: Worki
         "finished": 2, "finished_on_time": 1, "finished_late": 1,
         "in_progress": 2, "in_progress_on_time": 1, "in_progress_late": 1,
         "supplement_requested": 1, "refused": 1, "withdrawn": 0, "cancelled": 0,
-        "electronic_results": 1, "timed": 2, "working_days": 7 + 1,
+        "electronic_results": 1, "digitised": 1, "timed": 2, "working_days": 7 + 1,
     }  # fmt: skip
     assert xa.model_dump(exclude={"group"}) == {
         "received": 4, "received_online": 3, "received_counter": 1, "received_post": 0,
@@ -149,7 +172,7 @@ def test_counts_per_agency_follow_the_definitions(april: Engine, calendar: Worki
         "finished": 2, "finished_on_time": 2, "finished_late": 0,
         "in_progress": 0, "in_progress_on_time": 0, "in_progress_late": 0,
         "supplement_requested": 0, "refused": 1, "withdrawn": 1, "cancelled": 1,
-        "electronic_results": 1, "timed": 2, "working_days": (5 - 2) + 0,
+        "electronic_results": 1, "digitised": 0, "timed": 2, "working_days": (5 - 2) + 0,
     }  # fmt: skip
 
 
@@ -163,6 +186,7 @@ def test_decision_766_indicators_per_agency_and_in_total(
         "average_resolution_days": 4.0,
         "online_share": 66.7,
         "electronic_result_share": 50.0,
+        "digitised_share": 50.0,  # A; not B, its result on paper
         "satisfaction_proxy": 50.0,
     }
     assert xa.model_dump() == {
@@ -170,13 +194,16 @@ def test_decision_766_indicators_per_agency_and_in_total(
         "average_resolution_days": 1.5,
         "online_share": 75.0,
         "electronic_result_share": 50.0,
+        "digitised_share": 0.0,
         "satisfaction_proxy": 100.0,
     }
     total = result.total
     assert (total.received, total.handled, total.finished, total.in_progress) == (7, 8, 4, 2)
     assert total.indicators.on_time_rate == 66.7
     assert total.indicators.average_resolution_days == 2.8  # 11 working days over 4
-    assert any("complaints" in note for note in result.notes)
+    assert total.indicators.digitised_share == 25.0
+    (note,) = result.notes
+    assert note.startswith("5.4 counts only the late share: complaints") and "upper bound" in note
 
 
 def test_groups_by_procedure_and_filters_by_agency(
@@ -238,4 +265,4 @@ def test_report_command_refuses_a_period_that_ends_before_it_starts(
 ) -> None:
     result = CliRunner().invoke(app, ["report", "--from", "2026-05-01", "--to", "2026-04-01"])
     assert result.exit_code == 1
-    assert "before --from" in result.output
+    assert "ends (2026-04-01) before it starts (2026-05-01)" in result.output

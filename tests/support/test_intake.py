@@ -19,18 +19,13 @@ from temporalio.testing import WorkflowEnvironment
 from activities.database import create_schema, make_engine, session_factory
 from activities.document_store import DocumentStore
 from config import Settings
-from models.actions import OfficerIdentity
+from models.actions import OfficerIdentity, Withdrawal
 from models.dossier import DossierStatus
 from models.tables import DossierCounter, SubmissionRecord
 from support.catalogue import load_officers, publish_officers, publish_procedures
 from support.document_checks import check_documents
-from support.intake import (
-    IntakeError,
-    allocate_code,
-    compute_reference,
-    store_checked,
-    submit_dossier,
-)
+from support.intake import IntakeError, store_checked, submit_dossier
+from support.registration import allocate_code, compute_reference
 from workflows import search_attributes as sa
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -68,12 +63,12 @@ PROCEDURE = {
     ],
     "delivery": ["online", "counter"],
     "chain": [
-        {"id": "reception", "kind": "reception", "role": "reception_officer",
-         "unit": "one-stop", "working_days": 1},
-        {"id": "specialist", "kind": "review", "role": "specialist",
+        {"id": "reception", "name": "Tiếp nhận hồ sơ", "kind": "reception",
+         "role": "reception_officer", "unit": "one-stop", "working_days": 1},
+        {"id": "specialist", "name": "Thẩm định", "kind": "review", "role": "specialist",
          "unit": "environment-office", "working_days": 10},
-        {"id": "decide", "kind": "decision", "role": "director", "unit": "board",
-         "working_days": 5},
+        {"id": "decide", "name": "Phê duyệt", "kind": "decision", "role": "director",
+         "unit": "board", "working_days": 5},
     ],
 }  # fmt: skip
 
@@ -306,8 +301,8 @@ async def test_running_dossiers_keep_the_procedure_version_they_started_with(
     revised = dict(PROCEDURE)
     revised["chain"] = [
         *PROCEDURE["chain"][:2],
-        {"id": "check", "kind": "review", "role": "specialist", "unit": "environment-office",
-         "working_days": 2},
+        {"id": "check", "name": "Kiểm tra", "kind": "review", "role": "specialist",
+         "unit": "environment-office", "working_days": 2},
         PROCEDURE["chain"][2],
     ]  # fmt: skip
     newer = tmp_path / "revised.yaml"
@@ -363,3 +358,36 @@ def test_a_document_replaced_between_its_check_and_its_copy_is_refused_and_nothi
         hashlib.sha256(second).hexdigest(),
     ]
     assert store.read(refs[1].sha256) == second and not list((store.root / ".incoming").iterdir())
+
+
+async def test_the_same_documents_after_the_first_dossier_ended_are_a_new_dossier(
+    live: Intake, dev_env: WorkflowEnvironment
+) -> None:
+    from tests.workflows.harness import send
+    from worker import build_worker
+    from workflows.dossier import DossierWorkflow
+
+    path = live.write(live.dossier())
+    portal = live.write(live.dossier(reference=f"portal-{uuid.uuid4().hex}"), "portal.yaml")
+    first = await live.submit(path, dev_env.client)
+    from_portal = await live.submit(portal, dev_env.client)
+    reception = OfficerIdentity(
+        id="tn.reception", role="reception_officer", unit="one-stop", agency="so-tnmt"
+    )
+    async with build_worker(dev_env.client, live.settings):
+        retried = await live.submit(path, dev_env.client)
+        assert retried.duplicate and retried.code == first.code  # still open: the same dossier
+        for code in (first.code, from_portal.code):
+            handle = dev_env.client.get_workflow_handle_for(DossierWorkflow.run, code)
+            withdrawn = Withdrawal(officer=reception, reason="Nộp nhầm")
+            assert (await send(handle, DossierWorkflow.withdraw, withdrawn)).status == "withdrawn"
+
+        again = await live.submit(path, dev_env.client)
+        assert not again.duplicate and again.code != first.code
+        assert (await live.submit(path, dev_env.client)).code == again.code
+        # A portal names each request: its retry stays the dossier it was, ended or not.
+        assert (await live.submit(portal, dev_env.client)).code == from_portal.code
+        await dev_env.client.get_workflow_handle(again.code).terminate("test finished")
+    with live.sessions() as session:
+        codes = sorted(record.code for record in session.exec(select(SubmissionRecord)))
+    assert codes == sorted([again.code, from_portal.code])

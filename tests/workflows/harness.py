@@ -27,11 +27,13 @@ from temporalio.worker import Worker
 
 from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
+from models.agency import AgencyList
 from models.calendar import WorkingCalendar
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
 from models.state import DossierState
+from support.agencies import names_for
 from support.calendars import resolve_calendar
 from support.client import connect
 from support.credentials import Credential, Issuer
@@ -63,6 +65,13 @@ _codes = (f"{random.randrange(10**6):06d}-{n:04d}" for n in itertools.count(1))
 def procedure(sample: str) -> Procedure:
     data = yaml.safe_load((PROCEDURES / SAMPLES[sample]).read_text(encoding="utf-8"))
     return Procedure.model_validate(data).model_copy(update={"version": 1})
+
+
+@cache
+def agencies() -> AgencyList:
+    """The sample catalogue's agency list (the names forms and notices print)."""
+    data = yaml.safe_load((PROCEDURES / "agencies.yaml").read_text(encoding="utf-8"))
+    return AgencyList.model_validate(data)
 
 
 @cache
@@ -133,6 +142,7 @@ def submission(
         delivery=delivery,
         submitted_at=at or datetime.now(UTC),
         calendar=working_calendar or calendar(),
+        names=names_for(agencies().agencies, proc),
     )
 
 

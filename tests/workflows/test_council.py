@@ -171,7 +171,6 @@ async def test_council_revisions_stop_the_clock_and_the_revised_dossier_goes_on(
         assert state.missing == [
             "Bổ sung quan trắc nước ngầm",
             "Làm rõ phương án thoát nước",
-            "Kết luận phiên họp",
         ]
         assert [f.kind for f in state.forms] == ["receipt", "revision_request"]
         # Revisions the council asks for are not a supplement request counted against the agency.

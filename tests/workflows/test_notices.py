@@ -61,5 +61,7 @@ async def test_a_notice_partly_refused_is_recorded_in_the_dossier(
     assert failure.startswith(f"notification {state.code}:") and "stage_assigned" in failure
     assert failure.endswith("sent, but 1 of 2 recipients refused (550); not sent again")
     assert GONE not in failure
-    assigned = [to for to, message in inbox.messages if "specialist" in str(message["Subject"])]
+    assigned = [
+        to for to, message in inbox.messages if "Thẩm định chuyên môn" in str(message["Subject"])
+    ]
     assert assigned == [["tnmt.specialist@example.gov.vn"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
@@ -17,7 +19,10 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
+from models.dossier import DossierStatus
+from models.procedure import DeliveryChannel
 from models.state import DossierState
+from support.calendars import resolve_calendar
 from tests.workflows.harness import (
     act,
     assignee,
@@ -29,6 +34,7 @@ from tests.workflows.harness import (
     start,
     submission,
 )
+from workflows import rules
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(120)
@@ -160,3 +166,61 @@ def _all() -> list[OfficerIdentity]:
     from tests.workflows.harness import officers
 
     return list(officers().values())
+
+
+async def test_an_apology_to_a_day_off_is_refused_and_a_working_day_is_taken(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = procedure("eia")
+    sub = submission("eia")
+    reception, specialist = assignee(proc, "reception"), assignee(proc, "specialist")
+    async with running_worker(skip_env, settings) as queue:
+        handle = await start(skip_env.client, queue, sub)
+        state = await act(handle, reception, "accept")
+        assert state.due_date is not None
+        day_off = state.due_date + timedelta(days=1)
+        while sub.calendar.is_working_day(day_off):
+            day_off += timedelta(days=1)
+        apology = OfficerAction(
+            officer=specialist, action="apologize", comment="Chờ ý kiến", new_due_date=day_off
+        )
+        reason = await refused(handle, DossierWorkflow.act, apology)
+        working = sub.calendar.next_working_day(day_off)
+        assert f"the new date {day_off.isoformat()} is not a working day" in reason
+        assert f"e.g. {working.isoformat()}" in reason
+
+        state = await act(
+            handle, specialist, "apologize", comment="Chờ ý kiến", new_due_date=working
+        )
+        assert state.apology is not None and state.apology.new_due_date == working
+        assert state.due_date == working and [f.kind for f in state.forms][-1] == "apology"
+
+
+def test_an_apology_to_a_tet_holiday_names_the_holiday() -> None:
+    """The refusal form 04 was printed with: 2027-02-10, in Tết (a pure check, fixed dates)."""
+    proc = procedure("eia")
+    tet = resolve_calendar(2026, 2027, None)
+    state = DossierState(
+        code="so-tnmt-270120-0001",
+        procedure_code=proc.code,
+        procedure_version=1,
+        procedure_name=proc.name,
+        agency=proc.agency,
+        status=DossierStatus.in_review,
+        delivery=DeliveryChannel.online,
+        submitted_at=datetime(2027, 1, 4, 3, tzinfo=UTC),
+        due_date=date(2027, 2, 3),
+        stage="specialist",
+    )
+    apology = OfficerAction(
+        officer=assignee(proc, "specialist"),
+        action="apologize",
+        comment="Chờ ý kiến",
+        new_due_date=date(2027, 2, 10),
+    )
+    with pytest.raises(rules.ActionRejected) as refusal:
+        rules.check_apology(state, proc, apology, tet)
+    assert str(refusal.value) == (
+        "the new date 2027-02-10 is not a working day (Mùng năm Tết Nguyên Đán): choose a working"
+        " day after the due date 2027-02-03, e.g. 2027-02-11"
+    )

@@ -21,7 +21,8 @@ from workflows.dossier import DossierWorkflow
 ROOT = Path(__file__).resolve().parents[1] / "histories"
 # The current recordings, and those of earlier versions: dossiers still running from then must
 # replay too (`workflow.patched`: "officer-credentials", "concurrent-notices",
-# "changed-search-attributes", "projection-changes").
+# "changed-search-attributes", "projection-changes"; "apology-on-working-day" leaves every
+# recorded history as it is: it only matters for an apology to a day off, accepted before).
 EARLIER = [
     ROOT / "before-credentials",
     ROOT / "before-concurrent-notices",

@@ -1,8 +1,8 @@
 """the API's submissions: a lookup secret (hashed) and the request's hash per submission, and the
 nonces of signed requests (no replay)
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 
 Submissions made before this have no lookup secret: their applicants follow them at the counter
 (or an officer issues a secret later).
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

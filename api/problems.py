@@ -22,6 +22,7 @@ from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
 from support.dossier_queries import FilterError
 from support.errors import CatalogueError, IntakeError
+from support.registration import ReferenceReused
 
 log = structlog.get_logger()
 MEDIA_TYPE = "application/problem+json"
@@ -158,6 +159,7 @@ def install(app: FastAPI) -> None:
         (TooLarge, 413, "too-large", None),
         (RequestTooLarge, 413, "too-large", None),
         (UnsupportedMediaType, 415, "unsupported-media-type", None),
+        (ReferenceReused, 409, "conflict", None),
         (IntakeError, 422, "invalid-dossier", None),
         (CatalogueError, 422, "catalogue", None),
         (FilterError, 400, "invalid-filter", None),

@@ -59,7 +59,9 @@ class SubmissionRecord(SQLModel, table=True):
     code: str = Field(unique=True)
     created_at: datetime
     request_sha256: str | None = Field(
-        default=None, description="what the API's submission held: a repeat must hold the same"
+        default=None,
+        description="what the submission held (applicant, procedure, delivery, documents), hashed:"
+        " its reference sent again must hold the same",
     )
     lookup_secret_sha256: str | None = Field(
         default=None, description="the applicant's lookup secret, hashed (never the secret)"

@@ -9,18 +9,15 @@ A new dossier gets a random lookup secret for the applicant; only its hash is ke
 
 from __future__ import annotations
 
-import hashlib
-
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from sqlmodel import Session, select
+from sqlmodel import select
 from temporalio.client import Client
 
-from models.credentials import canonical
 from models.dossier import DocumentRef, ReceptionChannel, Reference
 from models.officer import PORTAL_ROLE, OfficerIdentity
 from models.tables import SubmissionRecord
 from operations.dossiers import new_lookup_secret
-from operations.errors import Conflict, Forbidden
+from operations.errors import Forbidden
 from operations.services import Services
 from operations.uploads import UploadFolder
 from support.catalogue import latest_procedure
@@ -43,13 +40,6 @@ class SubmissionReceipt(BaseModel):
     documents: list[DocumentRef]
 
 
-def request_hash(dossier: DossierFile, uploads: dict[str, str]) -> str:
-    """What identifies a submission's content: the dossier and each uploaded file's hash."""
-    return hashlib.sha256(
-        canonical({"dossier": dossier.model_dump(mode="json"), "files": uploads})
-    ).hexdigest()
-
-
 def _channel(receiver: OfficerIdentity, dossier: DossierFile) -> ReceptionChannel:
     """A portal's submission is received online; an officer's at the counter, where they are
     its receiver, unless the dossier says it came by post."""
@@ -70,16 +60,6 @@ def _check_receiver(services: Services, dossier: DossierFile, receiver: OfficerI
         check_receiver(procedure, receiver)
     except ActionRejected as exc:
         raise Forbidden(str(exc)) from None
-
-
-def _earlier(session: Session, reference: str, fingerprint: str) -> SubmissionRecord | None:
-    record = session.get(SubmissionRecord, reference)
-    if record is not None and record.request_sha256 not in (None, fingerprint):
-        raise Conflict(
-            f"reference '{reference}' was used for another submission: a new dossier needs a new"
-            " reference (or Idempotency-Key)"
-        )
-    return record
 
 
 async def submit(
@@ -112,10 +92,6 @@ async def submit(
             " (name each in documents[].path)"
         )
     _check_receiver(services, dossier, receiver)
-    fingerprint = request_hash(dossier, uploads.hashes)
-    if reference is not None:
-        with services.sessions() as session:
-            _earlier(session, reference, fingerprint)
     via = _channel(receiver, dossier)
     checked = check_dossier(
         dossier,
@@ -145,7 +121,6 @@ async def submit(
             record = session.exec(
                 select(SubmissionRecord).where(SubmissionRecord.code == result.code)
             ).one()
-            record.request_sha256 = fingerprint
             record.lookup_secret_sha256 = secret_hash
             session.add(record)
             session.commit()

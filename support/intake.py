@@ -52,7 +52,14 @@ from support.document_checks import CheckedDocument, check_documents, content_pr
 from support.errors import CatalogueError, read_yaml_mapping, shown
 from support.errors import IntakeError as IntakeError
 from support.reception import check_receiver
-from support.registration import compute_reference, reallocate, register, started
+from support.registration import (
+    check_reference,
+    compute_reference,
+    reallocate,
+    register,
+    started,
+    submission_content,
+)
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
@@ -126,10 +133,15 @@ def read_dossier_file(path: Path) -> DossierFile:
         raise IntakeError(describe_validation_error(shown(str(path), 1000), exc)) from None
 
 
-def store_checked(store: DocumentStore, documents: Sequence[CheckedDocument]) -> list[DocumentRef]:
+def store_checked(
+    store: DocumentStore,
+    documents: Sequence[CheckedDocument],
+    before_keeping: Callable[[list[str]], None] | None = None,
+) -> list[DocumentRef]:
     """Stores checked documents, all or none. Each is copied into the store first and its copy
     checked again (size and content): a file replaced between its check and its copy is refused,
-    never stored as if it had passed."""
+    never stored as if it had passed. `before_keeping` sees the copies' hashes and may still
+    refuse them all."""
     staged: list[Staged] = []
     try:
         for doc in documents:
@@ -140,6 +152,8 @@ def store_checked(store: DocumentStore, documents: Sequence[CheckedDocument]) ->
                     f"{shown(doc.path.name, 200)} changed while it was being submitted: send it"
                     " again"
                 )
+        if before_keeping is not None:
+            before_keeping([copy.sha256 for copy in staged])
     except BaseException:
         for copy in staged:
             store.discard(copy)
@@ -316,17 +330,31 @@ async def submit_checked(
 ) -> IntakeResult:
     """Stores the documents, then registers and starts the dossier checked before."""
     draft, procedure = checked.draft, checked.draft.procedure
-    refs = store_checked(store, checked.documents)
+    contents: list[str] = []
+
+    def same_content(hashes: list[str]) -> None:
+        kinds = [doc.kind for doc in checked.documents]
+        contents.append(submission_content(draft, zip(kinds, hashes, strict=True)))
+        if checked.own_reference and draft.reference is not None:
+            check_reference(sessions, draft.reference, contents[0])
+
+    refs = store_checked(store, checked.documents, same_content)
+    content = contents[0]
     reference = (
         draft.reference
-        if checked.own_reference
+        if checked.own_reference and draft.reference
         else compute_reference(
             draft.applicant.id_number, procedure.code, (ref.sha256 for ref in refs)
         )
     )
     now = draft.submitted_at
     code, duplicate = register(
-        sessions, reference, procedure.agency, now, renewable=not checked.own_reference
+        sessions,
+        reference,
+        procedure.agency,
+        now,
+        renewable=not checked.own_reference,
+        content=content,
     )
     if not duplicate or not started(sessions, code):
         submission = draft.model_copy(

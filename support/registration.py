@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, update
 
 from models.calendar import VIETNAM
-from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.credentials import digest
+from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.tables import DossierCounter, DossierRecord, SubmissionRecord
 from support.errors import IntakeError
 
@@ -41,24 +42,73 @@ def allocate_code(session: Session, unit: str, day: date) -> str:
     return f"{unit}-{day:%y%m%d}-{counter.last:04d}"
 
 
+def submission_content(draft: DossierSubmission, documents: Iterable[tuple[str, str]]) -> str:
+    """What a submission holds, as one hash: its applicant, procedure, delivery channel and
+    documents (kind and SHA-256). A reference sent again must hold the same."""
+    return digest(
+        {
+            "applicant": draft.applicant.model_dump(mode="json"),
+            "procedure": draft.procedure.code,
+            "delivery": draft.delivery.value,
+            "documents": sorted([kind, sha] for kind, sha in documents),
+        }
+    )
+
+
+class ReferenceReused(IntakeError):
+    """A portal's reference sent again with other content."""
+
+
+def check_reference(sessions: Sessions, reference: str, content: str) -> None:
+    """A portal's reference names one submission: sent again with other content (another
+    applicant or other documents) it is refused, and what it names is not revealed."""
+    with sessions() as session:
+        _same_content(session.get(SubmissionRecord, reference), reference, content)
+
+
+def _same_content(existing: SubmissionRecord | None, reference: str, content: str) -> None:
+    if existing is not None and existing.request_sha256 not in (None, content):
+        raise ReferenceReused(
+            f"reference '{reference}' was already used for another submission (another applicant"
+            " or other documents): a new dossier needs a reference of its own"
+        )
+
+
 def register(
-    sessions: Sessions, reference: str, unit: str, now: datetime, *, renewable: bool
+    sessions: Sessions,
+    reference: str,
+    unit: str,
+    now: datetime,
+    *,
+    renewable: bool,
+    content: str | None = None,
 ) -> tuple[str, bool]:
     """Returns (code, duplicate): the code of an earlier submission, or a newly allocated one.
 
     A `renewable` reference (computed from the applicant and the documents, not a portal's) whose
     dossier has ended (withdrawn, refused, cancelled, completed) is a new application: it moves
-    to a new dossier. While that dossier is open, the same submission is that dossier.
+    to a new dossier. While that dossier is open, the same submission is that dossier. `content`
+    (the applicant and the documents' hashes) is kept with the reference; a portal's reference
+    sent again with other content is refused.
     """
     for _ in range(3):  # a concurrent first insert of the same counter or reference: retry
         with sessions() as session:
             existing = session.get(SubmissionRecord, reference)
+            if content is not None and not renewable:
+                _same_content(existing, reference, content)
             if existing is not None and not (renewable and _ended(session, existing.code)):
                 return existing.code, True
             try:
                 code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
                 if existing is None:
-                    session.add(SubmissionRecord(reference=reference, code=code, created_at=now))
+                    session.add(
+                        SubmissionRecord(
+                            reference=reference,
+                            code=code,
+                            created_at=now,
+                            request_sha256=content,
+                        )
+                    )
                 elif not _renew(session, existing, code, now):
                     session.rollback()  # another submission renewed it first: read it again
                     continue

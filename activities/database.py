@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,29 +34,32 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        _owner_only(Path(database))
+    local = database and database != ":memory:" and not database.startswith("file:")
+    if local:
+        Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = create_engine(
         url,
         hide_parameters=True,  # errors never carry the personal data of the rows
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    if local:
+        event.listen(engine, "connect", lambda _c, _r: _owner_only(Path(database)))
     return engine
 
 
 def _owner_only(database: Path) -> None:
-    """The SQLite file (personal data) its owner's only, created so if absent; SQLite gives its
-    WAL and shared-memory files the database file's mode."""
-    database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+    """The SQLite file and its WAL and shared-memory files (personal data) their owner's only,
+    whoever created them. Never by opening the file: closing any descriptor of it would drop the
+    locks this process's connections hold on it (POSIX locks are per process)."""
     for path in (
         database,
         database.with_name(database.name + "-wal"),
         database.with_name(database.name + "-shm"),
     ):
         with contextlib.suppress(FileNotFoundError, PermissionError):
-            path.chmod(0o600)
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

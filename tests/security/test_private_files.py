@@ -49,7 +49,9 @@ def test_a_folder_and_database_an_older_hoso_left_readable_are_closed(
 ) -> None:
     settings.data_dir.mkdir(mode=0o755)
     database = settings.data_dir / "hoso.db"
-    make_engine(f"sqlite:///{database}").dispose()
+    engine = make_engine(f"sqlite:///{database}")
+    engine.connect().close()
+    engine.dispose()
     database.chmod(0o644)
     settings.data_dir.chmod(0o755)
     result = CliRunner().invoke(app, ["db", "upgrade"])

@@ -85,13 +85,14 @@ async def eia_dossier(
     settings: Settings,
     queue: str | None = None,
     after_reception: Callable[[], object] = lambda: None,
+    code: str | None = None,
 ) -> Dossier:
     """The EIA sample through its whole chain: a supplement (with a new drawing), reception,
     specialist, three consulted agencies, head of division, the director's approval; on its
     own task queue, or `queue`; `after_reception` runs once reception accepted it."""
     proc = procedure("eia")
     store = DocumentStore(settings.resolved_document_dir)
-    sub = submission("eia")
+    sub = submission("eia", code=code)
     sub = sub.model_copy(
         update={"documents": [stored(store, d.kind, "bản gốc") for d in sub.documents]}
     )

@@ -112,6 +112,14 @@ def recorded_handovers(
     return found
 
 
+def _same_values(row: DeliveryRecord, handover: Handover) -> bool:
+    return (row.channel, row.form_sha256, row.tracking) == handover.values()
+
+
+def _same_channel(row: DeliveryRecord, handover: Handover) -> bool:
+    return row.channel == handover.channel
+
+
 @dataclass
 class Pairing:
     """Delivery rows paired with the hand-overs they show; rows no hand-over explains
@@ -136,10 +144,7 @@ def pair_rows(
             found.pairs.append((row, by_key.pop(row.key)))
         elif row.key not in pending:
             loose.append(row)
-    for matches in (
-        lambda row, h: (row.channel, row.form_sha256, row.tracking) == h.values(),
-        lambda row, h: row.channel == h.channel,
-    ):
+    for matches in (_same_values, _same_channel):
         for row in list(loose):
             handover = next((h for h in keyless if matches(row, h)), None)
             if handover is not None:

@@ -186,7 +186,7 @@ def remove_planted(sessions: SessionFactory, projection: DossierChange, *, close
             planted = delete(table).where(col(table.dossier_code) == code, position.not_in(known))
             if not closed:
                 planted = planted.where(position <= max(known, default=0))
-            session.exec(planted)  # type: ignore[call-overload]
+            session.exec(planted)
         session.commit()
 
 

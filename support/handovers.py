@@ -3,9 +3,10 @@ the delivery rows pair with them: one reading shared by `hoso verify`, which nam
 and `hoso rebuild`, which writes the rows back.
 
 A delivery row is written by `deliver_result` before the activity completes, under the key the
-workflow gave it; its `handed_at` is the worker's clock at that moment, which no history holds
-exactly: it must lie between the activity's scheduling and completion as the server wrote them
-(or, without the history, no later than the record's hand-over entry), give or take `SKEW`.
+workflow gave it; its `handed_at` is the server's time the attempt started, so it lies between
+the activity's scheduling and completion as the history holds them (without the history, no
+later than the record's hand-over entry); `SKEW` allows for rows written before, on the worker's
+clock.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from models.record import RecordEntry
 from models.tables import DeliveryRecord
 from support.dossier_events import ActivityCompleted, ActivityScheduled, DossierEvent
 
-# How far the worker's clock may be from the server's (NTP keeps them far closer).
+# How far a worker's clock may be from the server's (rows written on it; NTP keeps it closer).
 SKEW = timedelta(minutes=5)
 DELIVERY_FIELDS = ("channel", "form_sha256", "tracking")
 

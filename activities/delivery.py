@@ -24,6 +24,13 @@ def tracking_number(key: str) -> str:
     return f"VN{digits:09d}VN"
 
 
+def _handed_at() -> datetime:
+    """The server's time this attempt started, not the worker's clock: the history holds it
+    (between the activity's scheduling and completion), so `hoso verify` can check a row's
+    time. Called outside a worker (directly), the local clock."""
+    return activity.info().started_time if activity.in_activity() else datetime.now(UTC)
+
+
 class DeliveryActivities:
     def __init__(self, session_factory: SessionFactory) -> None:
         self._sessions = session_factory
@@ -38,7 +45,7 @@ class DeliveryActivities:
                 type="MissingAddress",
                 non_retryable=True,
             )
-        row = await asyncio.to_thread(self._hand_over, delivery)
+        row = await asyncio.to_thread(self._hand_over, delivery, _handed_at())
         log.info("result_handed_over", channel=row.channel)
         return DeliveryReceipt(
             channel=DeliveryChannel(row.channel),
@@ -46,7 +53,7 @@ class DeliveryActivities:
             needs_confirmation=row.channel != DeliveryChannel.online,
         )
 
-    def _hand_over(self, delivery: ResultDelivery) -> DeliveryRecord:
+    def _hand_over(self, delivery: ResultDelivery, at: datetime) -> DeliveryRecord:
         with self._sessions() as session:
             row = session.get(DeliveryRecord, delivery.key)
             if row is None:
@@ -58,7 +65,7 @@ class DeliveryActivities:
                     tracking=tracking_number(delivery.key)
                     if delivery.channel == DeliveryChannel.post
                     else None,
-                    handed_at=datetime.now(UTC),
+                    handed_at=at,
                 )
                 session.add(row)
                 session.commit()

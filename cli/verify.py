@@ -11,9 +11,11 @@ from rich.markup import escape
 from cli import render
 from cli.context import CommandError, command, open_context
 from support.client import connect
+from support.dossier_failures import DossierFailure
 from support.rebuild import dossier_codes
 from support.seals import SealError, public_seals
-from support.verify import projected_codes, verify_dossier
+from support.verify import projected_codes, verify_each
+from support.verify_checks import Report
 
 
 async def verify(
@@ -25,8 +27,9 @@ async def verify(
 ) -> None:
     """Recompute dossiers' tamper-evident records from their histories and name every
     difference in the database, the document store and the seals: a modified row, a deleted
-    action, a replaced document, a forged result, a dossier the database lost. Exit code 1 if
-    any."""
+    action, a replaced document, a forged result, a dossier the database lost. A dossier that
+    cannot be checked (its history unreadable, its database rows unreachable) is named with the
+    reason and the others are checked. Exit code 1 if any differed or failed."""
     if (code is None) == (not everything):
         raise CommandError("name one dossier CODE or --all")
     ctx = open_context()
@@ -42,18 +45,42 @@ async def verify(
         codes = sorted(set(projected_codes(ctx.sessions)) | set(known))
     if not codes:
         render.info("no dossier in the database or on the server")
-    failed = 0
-    for each in codes:
-        report = await verify_dossier(client, ctx.sessions, ctx.store, keys, each)
-        for note in report.notes:
-            render.info(f"{each}: {note}")
-        for difference in report.differences:
-            render.console.print(f"[red]{each}: {escape(difference)}[/]", soft_wrap=True)
-        if not report.differences:
-            render.success(report.intact())
-        failed += bool(report.differences)
-    if failed:
+    tally = Tally()
+    async for outcome in verify_each(client, ctx.sessions, ctx.store, keys, codes):
+        tally.show(outcome)
+    if everything and codes:
+        render.info(tally.summary())
+    if tally.differing or tally.failed:
         raise typer.Exit(1)
+
+
+class Tally:
+    """What a run found so far, each dossier's lines printed as it comes."""
+
+    def __init__(self) -> None:
+        self.intact = self.differing = self.failed = 0
+
+    def show(self, outcome: Report | DossierFailure) -> None:
+        if isinstance(outcome, DossierFailure):
+            render.console.print(f"[red]{escape(outcome.line())}[/]", soft_wrap=True)
+            self.failed += 1
+            return
+        for note in outcome.notes:
+            render.info(f"{outcome.code}: {note}")
+        for difference in outcome.differences:
+            render.console.print(f"[red]{outcome.code}: {escape(difference)}[/]", soft_wrap=True)
+        if outcome.differences:
+            self.differing += 1
+        else:
+            render.success(outcome.intact())
+            self.intact += 1
+
+    def summary(self) -> str:
+        checked = self.intact + self.differing + self.failed
+        return (
+            f"checked {checked}: {self.intact} intact, {self.differing} with differences,"
+            f" {self.failed} failed"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -18,14 +18,23 @@ from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
-from models.activity_interfaces import ACTIVITY_INPUTS, ISSUE_FORM, RECORD_CHANGE, RECORD_DOSSIER
+from models.activity_interfaces import (
+    ACTIVITY_INPUTS,
+    DELIVER_RESULT,
+    ISSUE_FORM,
+    RECORD_CHANGE,
+    RECORD_DOSSIER,
+)
 from models.dossier import DossierSubmission
+from models.effects import DeliveryReceipt
 from models.state import DossierState, FormRef
 from models.updates import UPDATE_INPUTS
 from support.codec import EncryptionError, failure_text
 
 # What the projection was told: the payloads the record and the projection are rebuilt from.
 PROJECTION_ACTIVITIES = frozenset({RECORD_CHANGE.name, RECORD_DOSSIER.name})
+# Activities whose inputs the projection's rows are checked against and rebuilt from.
+TRUTH_ACTIVITIES = PROJECTION_ACTIVITIES | {DELIVER_RESULT.name}
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class ActivityScheduled(DossierEvent):
 class ActivityCompleted(DossierEvent):
     scheduled: ActivityScheduled | None
     form: FormRef | None  # the form issued, for issue_form
+    receipt: DeliveryReceipt | None = None  # the hand-over, for deliver_result
 
 
 @dataclass(frozen=True)
@@ -223,7 +233,7 @@ class HistoryReader:
         hint = ACTIVITY_INPUTS.get(name, dict)
         value = (
             await self._truth(payloads, hint)
-            if name in PROJECTION_ACTIVITIES
+            if name in TRUTH_ACTIVITIES
             else await self._decode(payloads, hint, lenient=True)
         )
         scheduled = ActivityScheduled(at, event.event_id, attributes.activity_id, name, value)
@@ -233,10 +243,13 @@ class HistoryReader:
     async def _activity_completed(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         done = event.activity_task_completed_event_attributes
         scheduled = self._scheduled.get(done.scheduled_event_id)
-        form = None
-        if scheduled is not None and scheduled.name == ISSUE_FORM.name:
+        name = scheduled.name if scheduled is not None else ""
+        form = receipt = None
+        if name == ISSUE_FORM.name:
             form = await self._truth(done.result.payloads, FormRef)
-        return ActivityCompleted(at, scheduled, form)
+        elif name == DELIVER_RESULT.name:
+            receipt = await self._truth(done.result.payloads, DeliveryReceipt)
+        return ActivityCompleted(at, scheduled, form, receipt)
 
     async def _activity_failed(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         failed = event.activity_task_failed_event_attributes

@@ -12,28 +12,30 @@ When the server no longer holds the history (retention), the database's record i
 against itself, the action and document rows, the store and the seals — each seal covers the
 record as it stood when its form was issued, so the entries before a sealed form cannot be
 rewritten without the agency's key.
+
+Every table the projection writes per dossier is covered, as `hoso rebuild` rewrites it: the
+dossier row (`dossier`), its actions (`dossier_action`), documents and forms
+(`dossier_document`), record entries (`dossier_record`) and result hand-overs (`delivery`) —
+planted, changed and deleted rows are named. Not the notification outbox (`notification`): it
+is delivery state (sent, attempts, the last error), not history, rendered from the templates and
+roster of its day; nor the edge's own records (`submission`, which holds the lookup secret's
+hash that no history holds; codes, the catalogue, officers, tokens, request nonces).
+Verifying `--all` goes on past a dossier that cannot be checked (`verify_each`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import AsyncIterator, Sequence
 
-from pydantic import BaseModel
 from sqlalchemy import union
 from sqlmodel import select
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
-from activities.storage import as_change, same
-from models.actions import OfficerAction
-from models.activity_interfaces import RECORD_DOSSIER
-from models.dossier import DossierSubmission
-from models.projection import DossierChange, fold, opening_of, whole
-from models.record import RecordEntry, action_digest, input_digest
-from models.state import FormRef
+from activities.storage import same
+from models.projection import opening_of
+from models.record import RecordEntry
 from models.tables import (
     ActionRecord,
     DeliveryRecord,
@@ -41,16 +43,7 @@ from models.tables import (
     DossierRecord,
     RecordEntryRecord,
 )
-from models.updates import ENTRY_KINDS
-from support.dossier_events import (
-    PROJECTION_ACTIVITIES,
-    ActivityCompleted,
-    ActivityScheduled,
-    Closed,
-    Submitted,
-    UpdateAnswered,
-    dossier_events,
-)
+from support.dossier_failures import DossierFailure, failure_of
 from support.seals import SealKeys
 from support.verify_checks import (
     Key,
@@ -59,120 +52,15 @@ from support.verify_checks import (
     check_action_rows,
     check_chain,
     check_delivery_rows,
-    check_document_rows,
     check_record_rows,
-    check_seals,
-    check_store,
     entries_from_rows,
     load_rows,
 )
+from support.verify_documents import check_document_rows, check_seals, check_store
+from support.verify_history import History, check_history, read_history
 
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
 LATER_COLUMNS = frozenset({"applicant_address", "applicant_phone"})
-
-
-@dataclass
-class Update:
-    """An update the dossier accepted and applied: its name, input and when it was accepted."""
-
-    name: str
-    item: BaseModel
-    at: datetime
-
-    def describe(self) -> str:
-        who = getattr(self.item, "officer", None)
-        what = self.item.action if isinstance(self.item, OfficerAction) else self.name
-        return f"{what} by {who.id if who else 'the applicant'} at {self.at:%Y-%m-%d %H:%M} UTC"
-
-
-@dataclass
-class History:
-    """What the workflow history says: the submission, every state it holds (in order, each as
-    a whole change), which of them the projection was last written from, the updates applied
-    and the forms issued."""
-
-    submission: DossierSubmission | None = None
-    states: list[DossierChange] = field(default_factory=list)
-    projected: int = -1
-    updates: list[Update] = field(default_factory=list)
-    forms: list[FormRef] = field(default_factory=list)
-
-    def record(self) -> list[RecordEntry]:
-        return max((state.record for state in self.states), key=len, default=[])
-
-    def projection(self) -> DossierChange | None:
-        return self.states[self.projected] if self.projected >= 0 else None
-
-
-async def read_history(client: Client, code: str) -> History | None:
-    """The dossier's history, as `History`; None when the server does not hold it."""
-    found = History()
-    positions: dict[int, int] = {}  # each projection write's state, by its scheduling event
-    told: DossierChange | None = None  # the projection's changes so far, folded
-    try:
-        async for event in dossier_events(client, code):
-            if isinstance(event, Submitted):
-                found.submission = event.submission
-            elif isinstance(event, UpdateAnswered) and event.state is not None:
-                accepted = event.accepted
-                if accepted is not None and accepted.registered:
-                    found.updates.append(Update(accepted.name, accepted.item, accepted.at))
-                    found.states.append(whole(event.state))
-            elif isinstance(event, ActivityScheduled) and event.name in PROJECTION_ACTIVITIES:
-                positions[event.event_id] = len(found.states)
-                told = (
-                    as_change(event.input)
-                    if event.name == RECORD_DOSSIER.name
-                    else fold(told, event.input)
-                )
-                found.states.append(told)
-            elif isinstance(event, ActivityCompleted) and event.scheduled is not None:
-                if event.scheduled.event_id in positions:
-                    found.projected = max(found.projected, positions[event.scheduled.event_id])
-                elif event.form is not None:
-                    found.forms.append(event.form)
-            elif isinstance(event, Closed) and event.state is not None:
-                found.states.append(whole(event.state))
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            return None
-        raise
-    return found
-
-
-def check_history(report: Report, history: History) -> list[RecordEntry]:
-    """The record against the history's own inputs; returns the record."""
-    chain = history.record()
-    for state in history.states:
-        if state.record != chain[: len(state.record)]:
-            report.add("the history holds two different records (a state was altered)")
-            break
-    check_chain(report, chain, "the history's record")
-    submission = history.submission
-    if submission is None:
-        report.add("the history has no submission")
-        return chain
-    if chain and (chain[0].kind != "submission" or chain[0].digest != input_digest(submission)):
-        report.add("record entry #1 is not the submission the history received")
-    signed = {entry.digest: entry for entry in chain if entry.kind in ENTRY_KINDS}
-    applied = {input_digest(update.item) for update in history.updates}
-    for update in history.updates:
-        if input_digest(update.item) not in signed:
-            report.add(f"update {update.name} ({update.describe()}) has no entry in the record")
-    for digest, entry in signed.items():
-        if digest not in applied:
-            report.add(f"record entry {entry.describe()} matches no update in the history (forged)")
-    recorded_forms = {entry.digest for entry in chain if entry.kind == "form"}
-    for form in history.forms:
-        if input_digest(form) not in recorded_forms:
-            report.add(f"form {form.kind} ({form.sha256[:12]}…) issued has no entry in the record")
-    rows = {entry.subject.get("seq"): entry.subject.get("row") for entry in chain}
-    for action in history.states[-1].actions if history.states else []:
-        if rows.get(action.seq) != action_digest(action.model_dump(mode="json")):
-            report.add(
-                f"action #{action.seq} ({action.action}) of the history is not on the record"
-            )
-    return chain
 
 
 def check_dossier_row(report: Report, row: DossierRecord | None, history: History) -> None:
@@ -241,7 +129,7 @@ async def verify_dossier(
     required: set[Key] = {(d.kind, d.sha256) for d in projected.documents} if projected else set()
     required |= {(f.kind, f.sha256) for f in history.forms}
     check_document_rows(report, chain, rows.documents, required, agency=agency, keys=keys)
-    check_delivery_rows(report, chain, rows.deliveries)
+    check_delivery_rows(report, chain, rows.deliveries, history.handovers)
     check_dossier_row(report, rows.dossier, history)
     _check_forms_and_store(report, chain, store, agency, keys)
     return report
@@ -258,6 +146,11 @@ def _verify_without_history(
         " and the seals"
     )
     chain = entries_from_rows(report, rows.entries)
+    if not chain:
+        report.add(
+            "the database holds no record of it: nothing shows it was ever submitted"
+            " (planted, or processed before the record existed)"
+        )
     check_chain(report, chain, "the database's record")
     check_action_rows(report, chain, rows.actions, None, required=None)
     recorded: set[Key] = {
@@ -287,9 +180,27 @@ def _check_forms_and_store(
     report.documents = sum(1 for entry in chain if entry.kind == "document")
 
 
+async def verify_each(
+    client: Client | None,
+    sessions: SessionFactory,
+    store: DocumentStore,
+    keys: SealKeys,
+    codes: Sequence[str],
+) -> AsyncIterator[Report | DossierFailure]:
+    """Verifies each dossier in turn: its report, or why it could not be checked; one
+    dossier's failure never stops the others."""
+    for code in codes:
+        outcome: Report | DossierFailure
+        try:
+            outcome = await verify_dossier(client, sessions, store, keys, code)
+        except Exception as exc:  # reported with its reason, and the next dossier goes on
+            outcome = failure_of(code, exc)
+        yield outcome
+
+
 def projected_codes(sessions: SessionFactory) -> list[str]:
     """Every dossier the projection knows of: its row, or any action, document, entry or
-    hand-over left of it."""
+    delivery left of it."""
     query = union(
         select(DossierRecord.code),
         select(ActionRecord.dossier_code),

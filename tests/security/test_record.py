@@ -25,7 +25,7 @@ from models.record import (
 )
 from models.tables import DocumentRecord, RecordEntryRecord
 from support.seals import AgencySeals, SealError, create_seal_key, public_seals, seal_problem
-from support.verify_checks import row_seal_problem
+from support.verify_documents import row_seal_problem
 from tests.workflows.harness import act, assignee, procedure, running_worker, start, submission
 
 pytestmark = pytest.mark.timeout(120)

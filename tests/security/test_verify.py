@@ -4,25 +4,20 @@ modified or deleted row, a replaced document, a forged result, an altered record
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
 
 import pytest
 from sqlalchemy import delete
-from sqlmodel import Session, select
-from temporalio.client import Client
+from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
-from typer.testing import CliRunner
 
 from activities.database import make_engine, session_factory
 from activities.document_store import DocumentStore
 from activities.forms import render_form_pdf
-from config import Settings, get_settings
-from models.actions import RetryRequest, Supplement
-from models.dossier import DocumentRef
+from config import Settings
+from models.actions import RetryRequest
 from models.effects import FormRequest
 from models.record import (
     FormSeal,
@@ -32,7 +27,6 @@ from models.record import (
     input_digest,
     seal_message,
 )
-from models.state import DossierState
 from models.tables import (
     ActionRecord,
     DeliveryRecord,
@@ -40,11 +34,11 @@ from models.tables import (
     DossierRecord,
     RecordEntryRecord,
 )
-from starter import app
 from support.rebuild import dossier_codes, rebuild
-from support.seals import AgencySeals, create_seal_key, public_seals, revoke_seal_key
-from support.verify import Update, check_history, read_history, verify_dossier
+from support.seals import AgencySeals, create_seal_key, revoke_seal_key
 from support.verify_checks import Report
+from support.verify_history import Update, check_history, read_history
+from tests.security.dossiers import Dossier, cli_deployment, eia_dossier, hoso, stored
 from tests.workflows.harness import (
     APPLICANT,
     act,
@@ -59,82 +53,6 @@ from tests.workflows.harness import (
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(180)
-
-
-@dataclass
-class Dossier:
-    code: str
-    result: DossierState
-    settings: Settings
-
-    @property
-    def store(self) -> DocumentStore:
-        return DocumentStore(self.settings.resolved_document_dir)
-
-    def session(self) -> Session:
-        return Session(make_engine(self.settings.resolved_database_url), expire_on_commit=False)
-
-    def action(self, name: str, stage: str) -> int:
-        return next(a.seq for a in self.result.actions if a.action == name and a.stage == stage)
-
-    def action_row(self, session: Session, seq: int) -> ActionRecord:
-        query = select(ActionRecord).where(
-            ActionRecord.dossier_code == self.code, ActionRecord.seq == seq
-        )
-        return session.exec(query).one()
-
-    def document(self, kind: str) -> DocumentRef:
-        return next(d for d in self.result.documents if d.kind == kind)
-
-    async def verify(self, client: Client | None) -> Report:
-        sessions = session_factory(make_engine(self.settings.resolved_database_url))
-        keys = public_seals(self.settings)
-        return await verify_dossier(client, sessions, self.store, keys, self.code)
-
-
-def stored(store: DocumentStore, kind: str, text: str) -> DocumentRef:
-    data = f"%PDF-1.7\n% {kind}: {text} {uuid.uuid4()}\n%%EOF\n".encode()
-    return DocumentRef(
-        kind=kind, file_name=f"{kind}.pdf", sha256=store.put(data), size=len(data), format="pdf"
-    )
-
-
-def consulted(agency: str) -> Any:
-    return next(o for o in officers().values() if o.agency == agency)
-
-
-async def eia_dossier(
-    env: WorkflowEnvironment,
-    settings: Settings,
-    queue: str | None = None,
-    after_reception: Callable[[], object] = lambda: None,
-) -> Dossier:
-    """The EIA sample through its whole chain: a supplement (with a new drawing), reception,
-    specialist, three consulted agencies, head of division, the director's approval; on its
-    own task queue, or `queue`; `after_reception` runs once reception accepted it."""
-    proc = procedure("eia")
-    store = DocumentStore(settings.resolved_document_dir)
-    sub = submission("eia")
-    sub = sub.model_copy(
-        update={"documents": [stored(store, d.kind, "bản gốc") for d in sub.documents]}
-    )
-    async with running_worker(env, settings, queue) as queue:
-        handle = await start(env.client, queue, sub)
-        reception = assignee(proc, "reception")
-        await act(handle, reception, "request_supplement", missing=["Bản vẽ mặt bằng tổng thể"])
-        drawing = stored(store, "drawings", "bản vẽ bổ sung")
-        await send(
-            handle, DossierWorkflow.supplement, Supplement(documents=[drawing], note="Bổ sung")
-        )
-        await act(handle, reception, "accept", comment="Hồ sơ đầy đủ")
-        after_reception()
-        await act(handle, assignee(proc, "specialist"), "approve", comment="Đạt yêu cầu")
-        for agency in proc.stage("consult").agencies:  # type: ignore[union-attr]
-            await act(handle, consulted(agency), "concur", comment="Thống nhất")
-        await act(handle, assignee(proc, "head"), "approve")
-        await act(handle, assignee(proc, "decide"), "approve", comment="Phê duyệt báo cáo ĐTM")
-        result = await handle.result()
-    return Dossier(sub.code, result, settings)
 
 
 @pytest.fixture
@@ -492,12 +410,13 @@ async def test_a_falsified_dossier_row_or_hand_over_is_named(
         handed = session.exec(
             select(DeliveryRecord).where(DeliveryRecord.dossier_code == dossier.code)
         ).one()
-        handed.form_sha256 = forged
+        recorded, handed.form_sha256 = handed.form_sha256, forged
         session.add(handed)
         session.commit()
     report = await dossier.verify(env.client)
     assert report.differences == [
-        f"the hand-over by online of {forged[:12]}… in the database differs from the record",
+        f"the hand-over by online of {recorded[:12]}… in the database differs from the record:"
+        " form_sha256 changed",
         "the dossier row in the database differs from the history: outcome changed",
         "the dossier row in the database differs from the submission: applicant_name changed",
     ]
@@ -580,17 +499,7 @@ async def test_the_record_is_checked_against_the_updates_in_the_history(
 def cli_env(
     dev_env: WorkflowEnvironment, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
-    monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
-    # the shared server holds other tests' dossiers: this deployment's are on its own queue
-    monkeypatch.setenv("HOSO_TASK_QUEUE", f"verify-{uuid.uuid4()}")
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
-
-
-def hoso(*args: str) -> Any:
-    get_settings.cache_clear()
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+    yield from cli_deployment(dev_env, monkeypatch)
 
 
 async def test_verify_command_prints_one_line_per_dossier_and_fails_on_a_difference(
@@ -616,6 +525,7 @@ async def test_verify_command_prints_one_line_per_dossier_and_fails_on_a_differe
             " no longer match)",
             f"{second.code}: record intact ({len(second.result.record)} entries, 4 documents,"
             " 3 forms sealed)",
+            "checked 2: 1 intact, 1 with differences, 0 failed",
         ]
     )
 
@@ -651,8 +561,14 @@ async def test_verify_all_names_a_dossier_the_database_lost_and_rebuild_all_brin
     result = await asyncio.to_thread(hoso, "verify", "--all")
     assert result.exit_code == 0, result.output
     assert sorted(result.stdout.splitlines()) == sorted(
-        f"{d.code}: record intact ({len(d.result.record)} entries, 4 documents, 3 forms sealed)"
-        for d in (kept, lost)
+        [
+            *(
+                f"{d.code}: record intact ({len(d.result.record)} entries, 4 documents,"
+                " 3 forms sealed)"
+                for d in (kept, lost)
+            ),
+            "checked 2: 2 intact, 0 with differences, 0 failed",
+        ]
     )
 
 

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     )
     token_file: Path | None = Field(default=None, description="file holding the officer's token")
     codec_server_port: int = Field(default=8089, description="port of `hoso codec-server`")
+    api_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^\s]+$",
+        description="the hoso API the CLI's dossier, officer and operator commands are clients of",
+    )
     api_host: str = Field(default="127.0.0.1", description="address `hoso serve` listens on")
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API")
     api_max_request_bytes: int = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from api.dependencies import CallerDep, ClientDep, ServicesDep
 from api.responses import PROBLEMS, SIGNED
@@ -36,10 +36,16 @@ async def get_dossier(
 
 @router.get("/{code}/timeline", response_model=list[Entry], responses=PROBLEMS(*SIGNED))
 async def get_timeline(
-    code: Code, caller: CallerDep, client: ClientDep, services: ServicesDep
+    code: Code,
+    caller: CallerDep,
+    client: ClientDep,
+    services: ServicesDep,
+    everything: Annotated[
+        bool, Query(alias="all", description="also the projection writes and timers")
+    ] = False,
 ) -> list[Entry]:
     """Every step of the dossier from its history, oldest first."""
-    return await dossier_timeline(client, caller, services.settings, code)
+    return await dossier_timeline(client, caller, services.settings, code, everything=everything)
 
 
 @router.post("/{code}/actions", response_model=DossierView, responses=ACTION_PROBLEMS)
@@ -47,7 +53,7 @@ async def act(
     code: Code, action: OfficerAction, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> DossierView:
     """An officer's action on the dossier's current stage, signed by the officer (its `proof`)."""
-    return await actions.perform(client, caller, services.settings, code, action)
+    return await actions.perform(client, caller, services, code, action)
 
 
 @router.post("/{code}/supplement", response_model=DossierView, responses=ACTION_PROBLEMS)
@@ -55,7 +61,7 @@ async def supplement(
     code: Code, item: Supplement, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> DossierView:
     """The applicant's supplement, received and signed by the one-stop officer or portal."""
-    return await actions.perform(client, caller, services.settings, code, item)
+    return await actions.perform(client, caller, services, code, item)
 
 
 @router.post("/{code}/withdraw", response_model=DossierView, responses=ACTION_PROBLEMS)
@@ -63,7 +69,7 @@ async def withdraw(
     code: Code, item: Withdrawal, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> DossierView:
     """The applicant withdraws the dossier (received and signed by the one-stop officer)."""
-    return await actions.perform(client, caller, services.settings, code, item)
+    return await actions.perform(client, caller, services, code, item)
 
 
 @router.post("/{code}/cancel", response_model=DossierView, responses=ACTION_PROBLEMS)
@@ -71,7 +77,7 @@ async def cancel(
     code: Code, item: Cancellation, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> DossierView:
     """An operator cancels the dossier, with a reason."""
-    return await actions.perform(client, caller, services.settings, code, item)
+    return await actions.perform(client, caller, services, code, item)
 
 
 @router.post("/{code}/deliver", response_model=DossierView, responses=ACTION_PROBLEMS)
@@ -83,4 +89,4 @@ async def deliver(
     services: ServicesDep,
 ) -> DossierView:
     """The result was delivered by post or collected at the counter."""
-    return await actions.perform(client, caller, services.settings, code, item)
+    return await actions.perform(client, caller, services, code, item)

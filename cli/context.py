@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.database import create_schema, make_engine, session_factory
 from activities.document_store import DocumentStore
 from cli import render
+from cli.api_client import ApiError
 from config import Settings, get_settings
 from migrations.apply import SchemaError
 from support import event_loop
@@ -82,6 +83,7 @@ EXPECTED = (
     TemporalUnreachable,
     EncryptionError,
     PrivateFileError,
+    ApiError,
 )
 
 

@@ -1,16 +1,20 @@
-"""Commands on dossiers: submit, the officers' and applicant's actions, delivery confirmation."""
+"""Commands on dossiers, as clients of the API: submit, the officers' and applicant's actions,
+delivery confirmation. Each action is signed here, on the officer's machine, for the stage the
+dossier is at, and posted; the dossier itself checks it."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from temporalio.client import Client, WorkflowHandle
+from pydantic import BaseModel
 
 from cli import render
-from cli.context import CommandError, Context, command, open_context, parse_docs, signer
+from cli.api_client import ApiClient, ApiError, api_client
+from cli.context import CommandError, command
 from models.actions import (
     Cancellation,
     DeliveryConfirmation,
@@ -19,79 +23,106 @@ from models.actions import (
     Withdrawal,
 )
 from models.dossier import ReceptionChannel
-from models.procedure import Procedure
-from models.state import DossierState
-from models.tables import ProcedureRecord
-from support.catalogue import get_officer
-from support.client import connect
-from support.credentials import Credential, send
-from support.errors import CatalogueError
-from support.intake import check_submission, store_documents, submit_checked
-from workflows.dossier import DossierWorkflow
+from support.document_checks import locate_document
+from support.errors import IntakeError, shown
+from support.intake import DossierFile, read_dossier_file
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 OfficerOpt = Annotated[
     str, typer.Option("--as", help="your officer id; your token (HOSO_TOKEN_FILE) must be theirs")
 ]
-DocsOpt = Annotated[
-    list[str] | None, typer.Option("--doc", help="KIND=PATH, repeatable", show_default=False)
-]
+DOSSIERS = "/api/v1/dossiers"
+
+
+def _uploads(dossier: DossierFile, folder: Path, source: str) -> tuple[DossierFile, list[Path]]:
+    """The dossier with each document named by its upload's file name, and the files to send
+    (each inside the dossier file's folder, as a dossier file's documents always are)."""
+    entries, paths, names = [], [], set()
+    for index, entry in enumerate(dossier.documents):
+        try:
+            path = locate_document(folder.resolve(), entry.path)
+        except IntakeError as exc:
+            raise IntakeError(
+                f"{source}: documents.{index} ({shown(entry.kind, 63)}): {exc}"
+            ) from None
+        name = path.name if path.name not in names else f"{index}-{path.name}"
+        names.add(name)
+        entries.append(entry.model_copy(update={"path": name}))
+        paths.append(path)
+    return dossier.model_copy(update={"documents": entries}), paths
 
 
 async def submit(
     file: Annotated[Path, typer.Argument(help="dossier file (YAML or JSON)")],
     via: Annotated[
         ReceptionChannel | None,
-        typer.Option(
-            "--via", help="how it was received (default: the file's received_via, or online)"
-        ),
+        typer.Option("--via", help="post: received by post (else as the receiver's role says)"),
     ] = None,
     received_by: Annotated[
         str | None,
         typer.Option("--received-by", help="--via counter: the one-stop officer who received it"),
     ] = None,
+    officer: Annotated[
+        str | None,
+        typer.Option("--as", help="the receiving officer or portal account (default: the token's)"),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Submit a dossier file: validate it, store its documents, start the dossier."""
-    ctx = open_context()
-    # Every check first, so a refused file leaves nothing behind and needs no server.
-    checked = check_submission(
-        file,
-        settings=ctx.settings,
-        sessions=ctx.sessions,
-        received_via=via,
-        received_by=received_by,
-    )
-    client = await connect(ctx.settings)
-    result = await submit_checked(
-        checked, settings=ctx.settings, client=client, sessions=ctx.sessions, store=ctx.store
-    )
+    """Submit a dossier file through the API: its documents uploaded, the dossier started, its
+    code and (the first time) the applicant's lookup secret printed."""
+    dossier = read_dossier_file(file)
+    changes: dict[str, Any] = {"received_via": via} if via else {}
+    if received_by:
+        changes["received_by"] = received_by
+    dossier, paths = _uploads(dossier.model_copy(update=changes), file.parent, shown(str(file)))
+    async with api_client(officer or received_by or dossier.received_by) as api:
+        with ExitStack() as files:
+            parts = [
+                ("documents", (entry.path, files.enter_context(path.open("rb"))))
+                for entry, path in zip(dossier.documents, paths, strict=True)
+            ]
+            response = await api.request(
+                "POST",
+                DOSSIERS,
+                data={"dossier": dossier.model_dump_json(exclude_none=True)},
+                files=parts,
+            )
+    receipt = response.json()
     if as_json:
-        render.print_json(result.model_dump(mode="json"))
-    elif result.duplicate:
-        render.info(f"already submitted as {result.code}")
+        render.print_json(receipt)
+    elif receipt["duplicate"]:
+        render.info(f"already submitted as {receipt['code']}")
     else:
-        render.success(result.code)
+        render.success(receipt["code"])
+        # stdout stays the code (for scripts); the applicant's secret is said once, beside it
+        render.warning(f"lookup secret (print it on the receipt): {receipt['lookup_secret']}")
 
 
-def _handle(client: Client, code: str):  # type: ignore[no-untyped-def]
-    return client.get_workflow_handle_for(DossierWorkflow.run, code)
+def _show(view: dict[str, Any]) -> None:
+    where = f" at {view['stage']}" if view.get("stage") else ""
+    render.success(f"{view['code']}: {view['status']}{where}")
 
 
-def _show(state: DossierState) -> None:
-    where = f" at {state.stage}" if state.stage else ""
-    render.success(f"{state.code}: {state.status.value}{where}")
+async def _send(api: ApiClient, code: str, endpoint: str, update: str, item: BaseModel) -> None:
+    """Signs `item` for the stage the dossier is at now (its status, as the API tells it), posts
+    it, and shows where the dossier is left."""
+    view = await api.get(f"{DOSSIERS}/{code}")
+    signed = api.credential.sign(item, dossier=code, stage=view["stage"], update=update)
+    try:
+        _show(await api.post(f"{DOSSIERS}/{code}/{endpoint}", signed.model_dump(mode="json")))
+    except ApiError as exc:
+        if exc.kind in ("action-refused", "stage-moved-on"):
+            raise CommandError(f"rejected: {exc}") from None
+        raise
 
 
-def _procedure_of(ctx: Context, state: DossierState) -> Procedure:
-    """The procedure version the dossier was submitted under, from the catalogue."""
-    with ctx.sessions() as session:
-        record = session.get(ProcedureRecord, (state.procedure_code, state.procedure_version))
-    if record is None:
-        raise CommandError(
-            f"procedure {state.procedure_code} v{state.procedure_version} is not in the catalogue"
-        )
-    return Procedure.model_validate({**record.body, "version": record.version})
+def _council(members: list[str], experts: list[str], chair: str | None) -> dict[str, Any]:
+    if chair is None or not members + experts:
+        raise CommandError("'convene' needs the council: --member/--expert for each, and --chair")
+    named = [{"id": i, "expert": False} for i in members] + [
+        {"id": i, "expert": True} for i in experts
+    ]
+    return {"chair": chair, "members": named}
 
 
 async def act(
@@ -103,7 +134,6 @@ async def act(
     missing: Annotated[
         list[str] | None, typer.Option("--missing", help="missing item, repeatable")
     ] = None,
-    doc: DocsOpt = None,
     new_date: Annotated[
         datetime | None,
         typer.Option("--new-date", formats=["%Y-%m-%d"], help="apologize: the new due date"),
@@ -120,49 +150,23 @@ async def act(
     ] = None,
 ) -> None:
     """Act on the dossier's current stage as an officer of the registry."""
-    ctx = open_context()
-    credential = signer(ctx, officer)
-    council = _council(ctx, action, member or [], expert or [], chair)
-    documents = store_documents(
-        parse_docs(doc), Path.cwd(), None, store=ctx.store, settings=ctx.settings
-    )
-    request = OfficerAction.model_validate(
-        {
-            "officer": credential.officer,
-            "action": action,
-            "comment": comment,
-            "to_stage": to,
-            "missing": missing or [],
-            "documents": documents,
-            "new_due_date": new_date.date() if new_date else None,
-            "council": council,
-        }
-    )
-    client = await connect(ctx.settings)
-    await _send(ctx, _handle(client, code), DossierWorkflow.act, request, credential)
-
-
-def _council(
-    ctx: Context, action: str, members: list[str], experts: list[str], chair: str | None
-) -> dict[str, Any] | None:
-    """The council a `convene` names, each member an active officer of the registry (checked
-    here, at the edge: the dossier checks who may convene and the stage's rules)."""
-    if action != "convene":
-        if members or experts or chair:
-            raise CommandError("--member, --expert and --chair name a council: 'convene' only")
-        return None
-    if chair is None or not members + experts:
-        raise CommandError("'convene' needs the council: --member/--expert for each, and --chair")
-    with ctx.sessions() as session:
-        for officer_id in [*members, *experts]:
-            try:
-                get_officer(session, officer_id)
-            except CatalogueError as exc:
-                raise CommandError(f"council member: {exc}") from None
-    named = [{"id": i, "expert": False} for i in members] + [
-        {"id": i, "expert": True} for i in experts
-    ]
-    return {"chair": chair, "members": named}
+    named = member or expert or chair
+    if action != "convene" and named:
+        raise CommandError("--member, --expert and --chair name a council: 'convene' only")
+    council = _council(member or [], expert or [], chair) if action == "convene" else None
+    async with api_client(officer) as api:
+        request = OfficerAction.model_validate(
+            {
+                "officer": api.credential.officer,
+                "action": action,
+                "comment": comment,
+                "to_stage": to,
+                "missing": missing or [],
+                "new_due_date": new_date.date() if new_date else None,
+                "council": council,
+            }
+        )
+        await _send(api, code, "actions", "act", request)
 
 
 async def supplement(
@@ -170,22 +174,12 @@ async def supplement(
     officer: Annotated[
         str, typer.Option("--as", help="the one-stop officer (or portal account) receiving it")
     ],
-    doc: DocsOpt = None,
     note: Annotated[str, typer.Option(help="the applicant's note")] = "",
 ) -> None:
     """Record the applicant's supplement to a dossier that waits for it (bổ sung hồ sơ)."""
-    ctx = open_context()
-    credential = signer(ctx, officer)
-    client = await connect(ctx.settings)
-    handle = _handle(client, code)
-    documents = []
-    if doc:
-        procedure = _procedure_of(ctx, await handle.query(DossierWorkflow.state))
-        documents = store_documents(
-            parse_docs(doc), Path.cwd(), procedure, store=ctx.store, settings=ctx.settings
-        )
-    request = Supplement(officer=credential.officer, documents=documents, note=note)
-    await _send(ctx, handle, DossierWorkflow.supplement, request, credential)
+    async with api_client(officer) as api:
+        request = Supplement(officer=api.credential.officer, note=note)
+        await _send(api, code, "supplement", "supplement", request)
 
 
 async def withdraw(
@@ -196,11 +190,9 @@ async def withdraw(
     reason: Annotated[str, typer.Option(help="why the applicant withdraws")] = "",
 ) -> None:
     """Record the applicant's request to withdraw a dossier."""
-    ctx = open_context()
-    credential = signer(ctx, officer)
-    client = await connect(ctx.settings)
-    request = Withdrawal(officer=credential.officer, reason=reason)
-    await _send(ctx, _handle(client, code), DossierWorkflow.withdraw, request, credential)
+    async with api_client(officer) as api:
+        request = Withdrawal(officer=api.credential.officer, reason=reason)
+        await _send(api, code, "withdraw", "withdraw", request)
 
 
 async def cancel(
@@ -209,11 +201,9 @@ async def cancel(
     officer: OfficerOpt,
 ) -> None:
     """Cancel a dossier (operators only), with a reason."""
-    ctx = open_context()
-    credential = signer(ctx, officer)
-    request = Cancellation(officer=credential.officer, reason=reason)
-    client = await connect(ctx.settings)
-    await _send(ctx, _handle(client, code), DossierWorkflow.cancel, request, credential)
+    async with api_client(officer) as api:
+        request = Cancellation(officer=api.credential.officer, reason=reason)
+        await _send(api, code, "cancel", "cancel", request)
 
 
 async def deliver(
@@ -222,24 +212,9 @@ async def deliver(
     note: Annotated[str, typer.Option(help="e.g. the post's delivery proof")] = "",
 ) -> None:
     """Confirm the result was delivered by post or collected at the counter."""
-    ctx = open_context()
-    credential = signer(ctx, officer)
-    request = DeliveryConfirmation(officer=credential.officer, note=note)
-    client = await connect(ctx.settings)
-    handle = _handle(client, code)
-    await _send(ctx, handle, DossierWorkflow.confirm_delivery, request, credential)
-
-
-async def _send(
-    ctx: Context,
-    handle: WorkflowHandle[Any, Any],
-    update: Any,
-    request: Any,
-    credential: Credential,
-) -> None:
-    """Sends the signed action, waiting for the dossier's answer at most HOSO_ACTION_WAIT_SECONDS,
-    and shows the dossier it leaves."""
-    _show(await send(handle, update, request, credential, wait=ctx.settings.action_wait_seconds))
+    async with api_client(officer) as api:
+        request = DeliveryConfirmation(officer=api.credential.officer, note=note)
+        await _send(api, code, "deliver", "confirm_delivery", request)
 
 
 def register(app: typer.Typer) -> None:

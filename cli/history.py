@@ -1,4 +1,4 @@
-"""`hoso history`: a dossier's workflow history told in domain words."""
+"""`hoso history`: a dossier's workflow history told in domain words (the API's timeline)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 
 from cli import render
+from cli.api_client import api_client
 from cli.context import command
-from config import get_settings
-from support.client import connect
-from support.dossier_timeline import Entry, timeline
+from support.dossier_timeline import Entry
 
 
 def print_timeline(entries: list[Entry]) -> None:
@@ -26,8 +25,9 @@ async def history(
     ] = False,
 ) -> None:
     """Tell a dossier's whole history: submission, every action, notice, form and deadline."""
-    client = await connect(get_settings())
-    entries = await timeline(client, code, everything=everything)
+    async with api_client() as api:
+        found = await api.get(f"/api/v1/dossiers/{code}/timeline", all=everything or None)
+    entries = [Entry.model_validate(entry) for entry in found]
     if as_json:
         render.print_json([e.model_dump(mode="json") for e in entries])
     else:

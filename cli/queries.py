@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client, WorkflowExecution
 
 from cli import render
+from cli.api_client import api_client
 from cli.context import CommandError, command
-from cli.timing import time_fields
 from config import get_settings
-from models.state import DossierState
+from operations.dossiers import DossierView
 from support import dossier_queries
-from support.calendars import calendar_for
 from support.client import connect
-from support.rebuild import read_dossier
-from support.stuck_dossiers import FAILING_ATTEMPTS
 from workflows import search_attributes as sa
-from workflows.dossier import DossierWorkflow
 
-QUERY_TIMEOUT = timedelta(seconds=10)
-NO_ANSWER = (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.CANCELLED)
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
 
@@ -31,44 +24,16 @@ async def status(
     code: Annotated[str, typer.Argument(help="dossier code")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Show where a dossier is: status, stage, assignee, due date, opinions, last actions."""
-    client = await connect(get_settings())
-    state = await current_state(client, code)
+    """Show where a dossier is: status, stage, assignee, due date, time, opinions, last actions."""
+    async with api_client() as api:
+        found = await api.get(f"/api/v1/dossiers/{code}")
+    if found.get("note"):
+        render.warning(f"{code}: {found['note']}")
     if as_json:
-        render.print_json(state.model_dump(mode="json"))
+        render.print_json(found)
     else:
-        settings = get_settings()
-        timing = time_fields(state, calendar_for(state.submitted_at, settings))
-        render.dossier_state(state, timing=timing)
-
-
-async def current_state(client: Client, code: str) -> DossierState:
-    """The dossier's state: asked of a worker while it runs; a closed dossier's, a stuck one's,
-    or a running one's when no worker answers, read from its history (its last recorded state,
-    said so on stderr)."""
-    handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
-    described = await handle.describe()
-    failing = described.raw_description.pending_workflow_task.attempt
-    running = described.status == WorkflowExecutionStatus.RUNNING
-    if running and failing >= FAILING_ATTEMPTS:  # a query would wait behind the failing task
-        render.warning(
-            f"{code}: its workflow task keeps failing (attempt {failing}; see `hoso stuck`);"
-            " the state as its history last recorded it"
-        )
-    elif running:
-        try:
-            return await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
-        except RPCError as exc:
-            if exc.status not in NO_ANSWER:
-                raise
-            render.warning(
-                f"{code}: no worker answered within {QUERY_TIMEOUT.seconds} s; the state as its"
-                " history last recorded it"
-            )
-    state = (await read_dossier(client, code, live=False)).state
-    if state is None:
-        raise CommandError(f"{code}: no worker answered, and its history records no state yet")
-    return state
+        view = DossierView.model_validate(found)
+        render.dossier_state(view, timing=[(line.name, line.value) for line in view.time])
 
 
 def build_query(*args: Any, **kwargs: Any) -> str:

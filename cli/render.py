@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from models.calendar import VIETNAM
 from models.state import Council, DossierState
+
+if TYPE_CHECKING:
+    from operations.dossiers import DossierView
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -90,7 +93,7 @@ def _council(council: Council) -> None:
 
 
 def dossier_state(
-    state: DossierState,
+    state: DossierState | DossierView,
     last_actions: int = 8,
     timing: Sequence[tuple[str, str]] = (),
 ) -> None:

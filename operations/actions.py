@@ -19,7 +19,6 @@ from temporalio.client import (
 from temporalio.exceptions import FailureError
 from temporalio.service import RPCError
 
-from config import Settings
 from models.actions import (
     Cancellation,
     DeliveryConfirmation,
@@ -31,7 +30,11 @@ from models.dossier import CLOSED_STATUSES
 from operations.access import Caller
 from operations.dossiers import DossierView, read_state, readable_state
 from operations.errors import ActionRefused, Forbidden
+from operations.services import Services
+from support.catalogue import get_officer
 from support.credentials import ActionUnanswered
+from support.errors import CatalogueError
+from support.intake import Sessions
 from workflows.dossier import DossierWorkflow
 
 Signed = OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation
@@ -51,15 +54,31 @@ def _reason(exc: WorkflowUpdateFailedError) -> str:
     return cause.message if isinstance(cause, FailureError) else "the dossier refused the action"
 
 
+def check_council(sessions: Sessions, item: Signed) -> None:
+    """A council a `convene` names is of active officers of the registry (the dossier checks who
+    may convene and the stage's rules; it cannot read the registry)."""
+    council = item.council if isinstance(item, OfficerAction) else None
+    if council is None:
+        return
+    with sessions() as session:
+        for member in council.members:
+            try:
+                get_officer(session, member.id)
+            except CatalogueError as exc:
+                raise CatalogueError(f"council member: {exc}") from None
+
+
 async def perform(
-    client: Client, caller: Caller, settings: Settings, code: str, item: Signed
+    client: Client, caller: Caller, services: Services, code: str, item: Signed
 ) -> DossierView:
     """Sends a signed action to the dossier and returns where it leaves it.
 
     NotFound when the caller may not see the dossier; Forbidden when the action was not signed
     by the caller; ActionRefused with the dossier's reason (moved_on when the dossier is no
     longer at the stage the action was signed for)."""
+    settings = services.settings
     await readable_state(client, caller, settings, code)
+    check_council(services.sessions, item)
     proof = item.proof
     if proof is None:
         raise ActionRefused(
@@ -86,7 +105,9 @@ async def perform(
         raise ActionRefused(f"dossier {code} is closed", moved_on=True) from exc
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         raise ActionUnanswered(
-            f"dossier {code} gave no answer within {settings.action_wait_seconds:g} s: it was"
-            " sent and may still take effect; read its status before sending it again"
+            f"dossier {code} gave no answer to the {UPDATES[type(item)].__name__} within"
+            f" {settings.action_wait_seconds:g} s: the workers are down, or a step of it keeps"
+            f" failing (its history shows it retrying). It was sent and may still take effect:"
+            f" check `hoso status {code}` before sending it again"
         ) from None
-    return DossierView.of(result)
+    return DossierView.of(result, settings)

@@ -16,10 +16,20 @@ from temporalio.service import RPCError, RPCStatusCode
 from config import Settings
 from models.dossier import DocumentRef, DossierStatus
 from models.procedure import DeliveryChannel
-from models.state import ActionEntry, Council, DossierState, FormRef, Opinion
+from models.state import (
+    ActionEntry,
+    Apology,
+    Council,
+    DossierState,
+    FormRef,
+    Opinion,
+    Suspension,
+)
 from models.tables import SubmissionRecord
 from operations.access import Caller, may_read
 from operations.errors import NotFound
+from support.calendars import calendar_for
+from support.dossier_time import time_fields
 from support.intake import Sessions
 from support.rebuild import read_dossier
 from support.stuck_dossiers import FAILING_ATTEMPTS
@@ -27,6 +37,13 @@ from workflows.dossier import DossierWorkflow
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 NO_ANSWER = (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.CANCELLED)
+
+
+class TimeLine(BaseModel):
+    """One line of a dossier's time, as its status shows it (e.g. `time left`: `3 working days`)."""
+
+    name: str
+    value: str
 
 
 class DossierView(BaseModel):
@@ -62,10 +79,32 @@ class DossierView(BaseModel):
     opinions: list[Opinion]
     councils: list[Council]
     forms: list[FormRef]
+    awaiting_confirmation: bool = Field(
+        default=False, description="handed to the post or the counter, not yet delivered"
+    )
+    tracking: str | None = Field(default=None, description="the post's tracking number")
+    suspensions: list[Suspension] = Field(default_factory=list)
+    apology: Apology | None = None
+    failures: list[str] = Field(
+        default_factory=list, description="side effects that failed for good (e.g. a notice)"
+    )
+    note: str | None = Field(
+        default=None,
+        description="set when the state is the one its history last recorded, not a worker's"
+        " answer: why (no worker answered, its workflow task keeps failing)",
+    )
+    time: list[TimeLine] = Field(
+        default_factory=list,
+        description="its time in working days: used, left or late, suspensions, apology, flags",
+    )
 
     @classmethod
-    def of(cls, state: DossierState) -> DossierView:
-        return cls.model_validate(state.model_dump(include=set(cls.model_fields)))
+    def of(cls, state: DossierState, settings: Settings) -> DossierView:
+        """The view of `state`, its time counted on the working calendar of its year."""
+        calendar = calendar_for(state.submitted_at, settings)
+        rows = [TimeLine(name=name, value=value) for name, value in time_fields(state, calendar)]
+        fields = state.model_dump(include=set(cls.model_fields) - {"time", "note"})
+        return cls.model_validate({**fields, "time": rows})
 
 
 class PublicStatus(BaseModel):
@@ -80,18 +119,29 @@ class PublicStatus(BaseModel):
 
 
 async def read_state(client: Client, code: str) -> DossierState:
+    """The dossier's state (see `read_noted_state`). NotFound when there is no such dossier."""
+    return (await read_noted_state(client, code))[0]
+
+
+async def read_noted_state(client: Client, code: str) -> tuple[DossierState, str | None]:
     """The dossier's state: asked of a worker while it runs; read from its history when it is
-    closed, stuck, or no worker answers. NotFound when there is no such dossier."""
+    closed, stuck, or no worker answers — then with a note saying so when it still runs.
+    NotFound when there is no such dossier."""
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
+    note = None
     try:
         described = await handle.describe()
         failing = described.raw_description.pending_workflow_task.attempt
-        if described.status == WorkflowExecutionStatus.RUNNING and failing < FAILING_ATTEMPTS:
+        running = described.status == WorkflowExecutionStatus.RUNNING
+        if running and failing >= FAILING_ATTEMPTS:  # a query would wait behind the failing task
+            note = f"its workflow task keeps failing (attempt {failing}; see `hoso stuck`)"
+        elif running:
             try:
-                return await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+                return await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT), None
             except RPCError as exc:
                 if exc.status not in NO_ANSWER:
                     raise
+                note = f"no worker answered within {QUERY_TIMEOUT.seconds} s"
         state = (await read_dossier(client, code, live=False)).state
     except RPCError as exc:
         if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
@@ -99,7 +149,7 @@ async def read_state(client: Client, code: str) -> DossierState:
         raise
     if state is None:
         raise NotFound(f"dossier {code} has no state yet")
-    return state
+    return state, note and f"{note}; the state as its history last recorded it"
 
 
 async def readable_state(
@@ -107,14 +157,21 @@ async def readable_state(
 ) -> DossierState:
     """The dossier's state if the caller may see it; NotFound otherwise (never a 'forbidden',
     which would tell that the code exists)."""
-    state = await read_state(client, code)
+    return (await _readable(client, caller, settings, code))[0]
+
+
+async def _readable(
+    client: Client, caller: Caller, settings: Settings, code: str
+) -> tuple[DossierState, str | None]:
+    state, note = await read_noted_state(client, code)
     if not may_read(caller, state, settings):
         raise NotFound(f"no dossier {code}")
-    return state
+    return state, note
 
 
 async def dossier(client: Client, caller: Caller, settings: Settings, code: str) -> DossierView:
-    return DossierView.of(await readable_state(client, caller, settings, code))
+    state, note = await _readable(client, caller, settings, code)
+    return DossierView.of(state, settings).model_copy(update={"note": note})
 
 
 # -- the applicant's lookup secret ----------------------------------------------------------

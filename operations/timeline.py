@@ -13,8 +13,9 @@ __all__ = ["Entry", "dossier_timeline"]
 
 
 async def dossier_timeline(
-    client: Client, caller: Caller, settings: Settings, code: str
+    client: Client, caller: Caller, settings: Settings, code: str, *, everything: bool = False
 ) -> list[Entry]:
-    """Every step of a dossier the caller may see, oldest first."""
+    """Every step of a dossier the caller may see, oldest first (`everything`: with the
+    projection writes and timers)."""
     await readable_state(client, caller, settings, code)
-    return await timeline(client, code)
+    return await timeline(client, code, everything=everything)

@@ -121,8 +121,9 @@ def path_problem(raw: str) -> str | None:
     return None
 
 
-def _locate(root: Path, raw: str) -> Path:
-    """The file `raw` names under `root`; IntakeError's message is completed by the caller."""
+def locate_document(root: Path, raw: str) -> Path:
+    """The file `raw` names under `root` (a dossier file's folder, or the officer's working
+    folder); IntakeError's message is completed by the caller."""
     problem = path_problem(raw)
     if problem is not None:
         raise IntakeError(problem)
@@ -165,7 +166,7 @@ def check_documents(
             raise IntakeError(f"{source}: documents: more than {MAX_DOCUMENTS} documents")
         try:
             _identifier.validate_python(kind)
-            path = _locate(root, raw_path)
+            path = locate_document(root, raw_path)
         except ValidationError:
             raise IntakeError(
                 f"{where}: not a document kind (lowercase letters, digits, '-' and '_')"

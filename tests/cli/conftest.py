@@ -1,7 +1,8 @@
-"""The CLI against the session's dev server, with a worker running in a thread of its own.
+"""The CLI against the session's dev server, through a real API (HOSO_API_URL), with a worker
+running in a thread of its own.
 
-CliRunner commands call `asyncio.run`, so CLI tests are synchronous; the worker gets its own loop
-and client in a background thread.
+CliRunner commands call `asyncio.run`, so CLI tests are synchronous; the worker and the API get
+their own loops and clients in background threads.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
 from config import Settings, get_settings
+from tests.cli.api_server import api_thread
 from tests.workflows.harness import worker_thread
 
 HERE = Path(__file__).parent
@@ -29,14 +31,17 @@ def cli_settings(
     settings: Settings,
 ) -> Iterator[Settings]:
     """HOSO_* variables for this test: own data folder, database and task queue, the session's
-    server."""
+    server, and an API of its own over them (HOSO_API_URL)."""
     catalogue = tmp_path / "catalogue"
     shutil.copytree(HERE / "samples", catalogue)
     monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
     monkeypatch.setenv("HOSO_TASK_QUEUE", f"cli-{uuid.uuid4()}")
     monkeypatch.setenv("HOSO_PROCEDURES_DIR", str(catalogue))
     get_settings.cache_clear()
-    yield get_settings()
+    with api_thread(get_settings()) as url:
+        monkeypatch.setenv("HOSO_API_URL", url)
+        get_settings.cache_clear()
+        yield get_settings()
     get_settings.cache_clear()
 
 

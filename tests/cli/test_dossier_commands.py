@@ -22,6 +22,7 @@ from config import Settings, get_settings
 from starter import app
 from support.credentials import issue_token
 from support.errors import CatalogueError
+from tests.cli.api_server import api_thread
 from tests.workflows.harness import worker_thread
 from worker import WORKFLOW_RUNNER, build_worker
 from workflows.dossier import DossierWorkflow
@@ -30,23 +31,33 @@ from workflows.dossier import DossierWorkflow
 def token_file(officer: str) -> Path | None:
     """A token for `officer` (issued once per test data folder); None if not in the registry."""
     settings = get_settings()
-    path = settings.data_dir / "tokens" / f"{officer}.token"
+    # (not where development's sample tokens are: a test of "no token" finds none there)
+    path = settings.data_dir / "test-tokens" / f"{officer}.token"
     if not path.exists():
         ctx = open_context(settings)
         try:
             credential = issue_token(ctx.sessions, settings, officer)
         except CatalogueError:
             return None
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         write_private(path, credential.token.encode())
     return path
 
 
+# Who runs the API's commands that name no officer: the agency's one-stop officer (of the test's
+# roster, or of the repository's samples).
+COUNTERS = ("tn.reception", "tnmt.reception")
+THROUGH_API = {"submit", "status", "history"}
+
+
 def hoso(runner: CliRunner, *args: str) -> Any:
-    """Runs the CLI; with `--as OFFICER`, that officer's token is in HOSO_TOKEN_FILE."""
-    env = None
+    """Runs the CLI; with `--as OFFICER`, that officer's token is in HOSO_TOKEN_FILE (for the
+    API's commands that name no officer, the one-stop officer's)."""
+    officers: tuple[str, ...] = COUNTERS if args and args[0] in THROUGH_API else ()
     if "--as" in args:
-        path = token_file(args[args.index("--as") + 1])
-        env = {"HOSO_TOKEN_FILE": str(path)} if path else None
+        officers = (args[args.index("--as") + 1],)
+    paths = [path for officer in officers if (path := token_file(officer))]
+    env = {"HOSO_TOKEN_FILE": str(paths[0])} if paths else None
     get_settings.cache_clear()
     try:
         return runner.invoke(app, list(args), env=env, catch_exceptions=False)
@@ -101,14 +112,18 @@ def test_submit_refusal_is_one_red_line(
     assert "'post'" in lines[0] and "Traceback" not in result.output
 
 
-def test_unreachable_server_is_one_line(
-    runner: CliRunner, cli_settings: Settings, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    from config import get_settings
-
-    monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", "127.0.0.1:1")
-    get_settings.cache_clear()
+def test_unreachable_api_or_server_is_one_line(
+    runner: CliRunner, cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalogue(open_context(cli_settings))  # the officer and their token
+    monkeypatch.setenv("HOSO_API_URL", "http://127.0.0.1:1")
     result = hoso(runner, "status", "so-tnmt-250701-0001")
+    assert result.exit_code == 1
+    assert "no hoso API at http://127.0.0.1:1: is `hoso up` running?" in result.stderr
+    cut_off = cli_settings.model_copy(update={"temporal_address": "127.0.0.1:1"})
+    with api_thread(cut_off) as url:
+        monkeypatch.setenv("HOSO_API_URL", url)
+        result = hoso(runner, "status", "so-tnmt-250701-0001")
     assert result.exit_code == 1
     assert "cannot reach the Temporal server at 127.0.0.1:1" in result.stderr
 
@@ -133,7 +148,8 @@ def test_officer_actions_move_the_dossier_and_show_in_history(
     assert "may not act at stage 'reception'" in wrong.stderr
 
     unknown = hoso(runner, "act", code, "accept", "--as", "nobody")
-    assert unknown.exit_code == 1 and "unknown officer nobody" in unknown.stderr
+    # (the CLI host knows no registry: only the officer's token, and nobody has none)
+    assert unknown.exit_code == 1 and "nobody: no officer token" in unknown.stderr
 
     ok = hoso(runner, "act", code, "accept", "--as", "tn.reception", "--comment", "Đủ hồ sơ")
     assert ok.exit_code == 0, ok.output
@@ -187,7 +203,12 @@ def test_an_action_no_worker_takes_up_ends_with_a_clear_message_and_applies_late
         wait_state(runner, code, status="received", stage="reception")
 
     monkeypatch.setenv("HOSO_ACTION_WAIT_SECONDS", "3")
-    with worker_thread(cli_settings, workflows_only):  # answers queries, runs no activity
+    waits_3s = cli_settings.model_copy(update={"action_wait_seconds": 3})
+    with (  # the worker answers queries, runs no activity; the API waits 3 s for an answer
+        api_thread(waits_3s) as url,
+        worker_thread(cli_settings, workflows_only),
+    ):
+        monkeypatch.setenv("HOSO_API_URL", url)
         started = time.monotonic()
         stuck = hoso(runner, "act", code, "accept", "--as", "tn.reception")
         waited = time.monotonic() - started
@@ -204,6 +225,7 @@ def test_an_action_no_worker_takes_up_ends_with_a_clear_message_and_applies_late
     # The workers are back: the officer's action, sent, takes effect. (The calendar change was
     # signed for the stage the dossier was then at: it lands only if the dossier took it before
     # the acceptance moved it on, and is refused otherwise — either way nothing is applied twice.)
+    monkeypatch.setenv("HOSO_API_URL", cli_settings.api_url)
     with worker_thread(cli_settings, build_worker):
         state = wait_state(runner, code, status="in_review", stage="specialist")
     assert [a["action"] for a in state["actions"]].count("accept") == 1
@@ -249,7 +271,7 @@ def test_status_answers_without_a_worker_from_the_history(
         assert hoso(runner, "act", running, "accept", "--as", "tn.reception").exit_code == 0
 
     # No worker: a closed dossier's state is its result; a running one's, its last recorded.
-    monkeypatch.setattr("cli.queries.QUERY_TIMEOUT", timedelta(seconds=2))
+    monkeypatch.setattr("operations.dossiers.QUERY_TIMEOUT", timedelta(seconds=2))  # the API's
     done = hoso(runner, "status", closed, "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["status"] == "withdrawn" and not done.stderr

@@ -35,6 +35,7 @@ NOT_IN_COMPOSE = {
     "procedures_dir",
     "token",
     "token_file",
+    "api_url",  # where a CLI host finds the API: no setting of the services themselves
     "encryption_keys",
     "database_password",
 }

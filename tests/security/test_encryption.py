@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import shutil
 import socket
 import stat
 import uuid
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from support.codec import (
     data_converter,
 )
 from support.dossier_timeline import timeline
+from tests.cli.api_server import api_thread
 from tests.cli.test_dossier_commands import hoso, submitted, wait_state
 from tests.workflows.harness import (
     APPLICANT,
@@ -211,10 +214,20 @@ def keyring(**keys: bytes) -> str:
     return ",".join(f"{key_id}:{base64.b64encode(key).decode()}" for key_id, key in keys.items())
 
 
-def worker_process_like(settings: Settings) -> AbstractContextManager[None]:
-    """A worker as `hoso worker` builds it (support.client.connect with `settings`), on a loop of
-    its own while the CLI runs in the test's thread."""
-    return worker_thread(settings, worker.build_worker)
+@contextmanager
+def worker_process_like(settings: Settings) -> Iterator[None]:
+    """A worker as `hoso worker` builds it (support.client.connect with `settings`) and the API
+    the CLI calls (HOSO_API_URL), each on a loop of its own while the CLI runs in the test's
+    thread."""
+    with worker_thread(settings, worker.build_worker), api_thread(settings) as url:
+        before = os.environ.get("HOSO_API_URL")
+        os.environ["HOSO_API_URL"] = url
+        try:
+            yield
+        finally:
+            os.environ.pop("HOSO_API_URL")
+            if before is not None:
+                os.environ["HOSO_API_URL"] = before
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A dossier's time in working days, as `hoso status` shows it: used, left, suspended, apology."""
+"""A dossier's time in working days, as its status shows it (the API and `hoso status`): used, left,
+suspended, apology."""
 
 from __future__ import annotations
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from cli.timing import time_fields
 from models.calendar import VIETNAM
 from models.dossier import DossierStatus
 from models.procedure import DeliveryChannel
 from models.state import Apology, DossierState, Suspension
 from support.calendars import resolve_calendar
+from support.dossier_time import time_fields
 
 
 def ict(*parts: int) -> datetime:

@@ -15,11 +15,17 @@ import uuid
 from pathlib import Path
 from typing import IO
 
+import httpx
 from temporalio.client import Client
 
+from activities.database import make_engine, session_factory
 from config import Settings
+from models.tables import OfficerRecord
+from support.catalogue import load_officers, publish_officers
 from support.client import connect
+from support.credentials import issue_token
 from support.devserver import DevServer, free_port
+from support.private_files import write_private
 
 HOSO = str(Path(sys.executable).parent / "hoso")
 # The processes share compiled modules: the first compiles them, the others start in a blink
@@ -204,16 +210,95 @@ class Workers:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.folder.glob("*.log")))
 
 
+OPERATOR = "ops.operator"  # the province's operator: reads every agency's dossiers
+ROSTER = Path(__file__).resolve().parents[2] / "procedures" / "officers.yaml"
+
+
+def operator_token(settings: Settings) -> Path:
+    """A token for the sample operator, issued once per test by the test's own issuer (the
+    operator put in the registry first if the test has not published it)."""
+    path = settings.data_dir / "test-tokens" / f"{OPERATOR}.token"
+    if path.exists():
+        return path
+    engine = make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    try:
+        with sessions() as session:
+            if session.get(OfficerRecord, OPERATOR) is None:  # the operator alone: others
+                roster = load_officers(ROSTER)  # in the registry would be mailed their notices
+                only = [o for o in roster.officers if o.id == OPERATOR]
+                publish_officers(session, roster.model_copy(update={"officers": only}))
+                session.commit()
+        credential = issue_token(sessions, settings, OPERATOR)
+    finally:
+        engine.dispose()
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    write_private(path, credential.token.encode())
+    return path
+
+
+class ApiProcess:
+    """`hoso serve` on a free loopback port, as the compose `api` service runs it; stopped by
+    its pid."""
+
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self.port = free_port()
+        env = worker_environment(settings) | {
+            "HOSO_API_HOST": "127.0.0.1",
+            "HOSO_API_PORT": str(self.port),
+        }
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [HOSO, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def ready(self, wait: float = 30.0) -> None:
+        deadline = time.monotonic() + wait
+        while True:
+            assert self.process.poll() is None, "`hoso serve` exited"
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "`hoso serve` did not answer"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
 async def hoso(settings: Settings, *args: str) -> str:
-    """Runs the real CLI (`hoso history CODE` …) as an operator would; returns its output."""
-    env = worker_environment(settings) | {"COLUMNS": "240"}  # rich wraps nothing away
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [HOSO, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """Runs the real CLI (`hoso history CODE` …) as an operator would, through the API (a
+    `hoso serve` process for the call) with the operator's token; returns its output."""
+    token = operator_token(settings)
+    api = ApiProcess(settings, settings.data_dir.parent / "api.log")
+    try:
+        await asyncio.to_thread(api.ready)
+        env = worker_environment(settings) | {
+            "COLUMNS": "240",  # rich wraps nothing away
+            "HOSO_API_URL": api.url,
+            "HOSO_TOKEN_FILE": str(token),
+        }
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [HOSO, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        api.stop()
     assert done.returncode == 0, f"hoso {' '.join(args)}: {done.stderr}"
     return done.stdout

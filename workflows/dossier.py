@@ -26,12 +26,9 @@ from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.state import DossierState
 from models.updates import QueuedInput, UpdateInput
-from workflows import identity, rules
+from workflows import identity, patches, rules
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
-
-# An apology's new date is a working day; dossiers started before took any later date.
-APOLOGY_ON_WORKING_DAY = "apology-on-working-day"
 
 
 @workflow.defn
@@ -65,7 +62,7 @@ class DossierWorkflow:
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
-        if workflow.patched("officer-credentials"):
+        if workflow.patched(patches.OFFICER_CREDENTIALS):
             await self._load_trust()
         await self._transitions.start()
         transitions = self._transitions
@@ -148,7 +145,9 @@ class DossierWorkflow:
         if action.action != "apologize" or day is None:
             return False
         calendar = self._transitions.clock.calendar
-        return not calendar.is_working_day(day) and not workflow.patched(APOLOGY_ON_WORKING_DAY)
+        return not calendar.is_working_day(day) and not workflow.patched(
+            patches.APOLOGY_ON_WORKING_DAY
+        )
 
     async def _enqueue(self, item: QueuedInput) -> DossierState:
         self._tickets += 1

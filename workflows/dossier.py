@@ -124,19 +124,19 @@ class DossierWorkflow:
             await t.act(item)
         elif isinstance(item, Supplement):
             rules.check_supplement(self._state, self._procedure, item)
-            await t.supplement(item)
+            await t.reception.supplement(item)
         elif isinstance(item, Withdrawal):
             rules.check_withdrawal(self._state, self._procedure, item)
-            await t.withdraw(item)
+            await t.outcome.withdraw(item)
         elif isinstance(item, Cancellation):
             rules.check_cancellation(self._state, item)
-            await t.cancel(item)
+            await t.outcome.cancel(item)
         elif isinstance(item, CalendarChange):
             rules.check_calendar_change(self._state, item)
-            await t.change_calendar(item)
+            await t.lateness.change_calendar(item)
         else:
             rules.check_confirmation(self._state, self._procedure, item)
-            await t.confirm_delivery(item)
+            await t.outcome.confirm_delivery(item)
 
     def _apology_to_a_day_off_replayed(self, action: OfficerAction) -> bool:
         """An apology to a day off, accepted by dossiers started before such dates were refused:

@@ -116,27 +116,28 @@ class DossierWorkflow:
             # Dossiers replayed from before credentials (no anchors) applied actions unchecked.
             proof = identity.check(self._state, item, self._trust)
             self._state.nonces.append(proof.nonce)
-        if isinstance(item, OfficerAction):
-            day_off = self._apology_to_a_day_off_replayed(item)
-            rules.check_action(
-                self._state, self._procedure, item, t.clock.calendar, day_off_allowed=day_off
-            )
-            await t.act(item)
-        elif isinstance(item, Supplement):
-            rules.check_supplement(self._state, self._procedure, item)
-            await t.reception.supplement(item)
-        elif isinstance(item, Withdrawal):
-            rules.check_withdrawal(self._state, self._procedure, item)
-            await t.outcome.withdraw(item)
-        elif isinstance(item, Cancellation):
-            rules.check_cancellation(self._state, item)
-            await t.outcome.cancel(item)
-        elif isinstance(item, CalendarChange):
-            rules.check_calendar_change(self._state, item)
-            await t.lateness.change_calendar(item)
-        else:
-            rules.check_confirmation(self._state, self._procedure, item)
-            await t.outcome.confirm_delivery(item)
+        match item:
+            case OfficerAction():
+                day_off = self._apology_to_a_day_off_replayed(item)
+                rules.check_action(
+                    self._state, self._procedure, item, t.clock.calendar, day_off_allowed=day_off
+                )
+                await t.act(item)
+            case Supplement():
+                rules.check_supplement(self._state, self._procedure, item)
+                await t.reception.supplement(item)
+            case Withdrawal():
+                rules.check_withdrawal(self._state, self._procedure, item)
+                await t.outcome.withdraw(item)
+            case Cancellation():
+                rules.check_cancellation(self._state, item)
+                await t.outcome.cancel(item)
+            case CalendarChange():
+                rules.check_calendar_change(self._state, item)
+                await t.lateness.change_calendar(item)
+            case _:
+                rules.check_confirmation(self._state, self._procedure, item)
+                await t.outcome.confirm_delivery(item)
 
     def _apology_to_a_day_off_replayed(self, action: OfficerAction) -> bool:
         """An apology to a day off, accepted by dossiers started before such dates were refused:

@@ -1,29 +1,55 @@
 """The appraisal council's part of the lifecycle: convened, voting, deciding.
 
-Mixed into Transitions (through LateTransitions, whose declarations of the state, the clock, the
-effects and the helpers these use). `pass` moves the dossier on; `fail` takes the proposed refusal
-to the decision stage; `pass_with_revisions` sends it back to the applicant with the clock stopped,
-and the revised dossier goes on to the stage after the council.
+`pass` moves the dossier on; `fail` takes the proposed refusal to the decision stage;
+`pass_with_revisions` sends it back to the applicant with the clock stopped, and the revised
+dossier goes on to the stage after the council (workflows/reception.py receives the revisions).
+The rules of who sits and what the votes say are in workflows/council.py.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from temporalio import workflow
 
 from models.actions import OfficerAction
 from models.dossier import DossierStatus
-from models.state import Council, CouncilVote, Suspension
+from models.state import Council, CouncilVote, DossierState, Suspension
 from workflows import council
-from workflows.lateness import LateTransitions
+from workflows.context import DossierContext
+
+if TYPE_CHECKING:
+    from workflows.chain import Chain
 
 
-class CouncilTransitions(LateTransitions):
+def dissolve_sitting(state: DossierState) -> None:
+    """A council that has not decided ends undecided (replaced, or its stage left)."""
+    undecided = council.sitting(state)
+    if undecided is not None:
+        undecided.outcome, undecided.decided_at = "dissolved", workflow.now()
+
+
+class CouncilTransitions:
+    def __init__(self, ctx: DossierContext, chain: Chain) -> None:
+        self._ctx = ctx
+        self._chain = chain
+
+    async def act(self, action: OfficerAction) -> None:
+        """`convene`, a member's vote (`pass`, `pass_with_revisions`, `fail`), or `conclude`."""
+        match action.action:
+            case "convene":
+                await self.convene(action)
+            case "conclude":
+                await self.conclude(action)
+            case _:
+                await self.vote(action)
+
     async def convene(self, action: OfficerAction) -> None:
         """Seats the council the action names (replacing one that has not voted yet) and tells
         its members."""
-        state, appointment, now = self._state, action.council, workflow.now()
+        ctx, state, appointment, now = self._ctx, self._ctx.state, action.council, workflow.now()
         assert appointment is not None and state.stage is not None
-        self._dissolve_sitting()
+        dissolve_sitting(state)
         state.councils.append(
             Council(
                 stage=state.stage,
@@ -34,8 +60,8 @@ class CouncilTransitions(LateTransitions):
                 experts=[member.id for member in appointment.members if member.expert],
             )
         )
-        await self._sync()
-        await self._effects.notify_officers(
+        await ctx.sync()
+        await ctx.effects.notify_officers(
             "council_convened",
             role=None,
             unit=None,
@@ -44,14 +70,8 @@ class CouncilTransitions(LateTransitions):
             stage=state.stage,
         )
 
-    def _dissolve_sitting(self) -> None:
-        """A council that has not decided ends undecided (replaced, or its stage left)."""
-        undecided = council.sitting(self._state)
-        if undecided is not None:
-            undecided.outcome, undecided.decided_at = "dissolved", workflow.now()
-
     async def vote(self, action: OfficerAction) -> None:
-        sitting = council.sitting(self._state)
+        sitting = council.sitting(self._ctx.state)
         assert sitting is not None
         sitting.votes.append(
             CouncilVote(
@@ -62,39 +82,39 @@ class CouncilTransitions(LateTransitions):
             )
         )
         if council.complete(sitting):
-            await self._council_decides(sitting)
+            await self._decides(sitting)
         else:
-            await self._sync()
+            await self._ctx.sync()
 
     async def conclude(self, action: OfficerAction) -> None:
-        sitting = council.sitting(self._state)
+        sitting = council.sitting(self._ctx.state)
         assert sitting is not None
-        await self._council_decides(sitting, action.comment)
+        await self._decides(sitting, action.comment)
 
-    async def _council_decides(self, sitting: Council, conclusion: str = "") -> None:
-        state, stage = self._state, self._stage()
+    async def _decides(self, sitting: Council, conclusion: str = "") -> None:
+        ctx, state, stage = self._ctx, self._ctx.state, self._ctx.stage()
         outcome = council.verdict(sitting.votes)
         sitting.outcome, sitting.decided_at = outcome, workflow.now()
-        self._log("council_decided", None, f"{outcome} ({council.tally(sitting)})")
-        position = self._procedure.index(stage.id)
+        ctx.log("council_decided", None, f"{outcome} ({council.tally(sitting)})")
+        position = ctx.procedure.index(stage.id)
         if outcome == "pass":
-            await self._move(position + 1, "council: pass")
+            await self._chain.move(position + 1, "council: pass")
         elif outcome == "fail":
             why = "; ".join(council.reasons(sitting, ("fail",), conclusion))
             state.proposal = f"reject: council: {why}"
-            await self._move(len(self._procedure.chain) - 1, "council: fail")
+            await self._chain.move(len(ctx.procedure.chain) - 1, "council: fail")
         else:  # the chair's conclusion stays on the record (the `conclude` action), not a revision
             await self._ask_revisions(council.reasons(sitting, ("pass_with_revisions", "fail")))
 
     async def _ask_revisions(self, revisions: list[str]) -> None:
         """Back to the applicant: the council's revisions, the clock stopped until they come."""
-        state = self._state
+        ctx, state = self._ctx, self._ctx.state
         state.status = DossierStatus.awaiting_supplement
         state.missing = revisions
         state.suspensions.append(
             Suspension(stage=state.stage, started_at=workflow.now(), reason="revisions")
         )
         listed = "\n".join(revisions)
-        await self._effects.issue_form("revision_request", missing=listed)
-        await self._sync()
-        await self._effects.notify_applicant("revisions_requested", missing=listed)
+        await ctx.effects.issue_form("revision_request", missing=listed)
+        await ctx.sync()
+        await ctx.effects.notify_applicant("revisions_requested", missing=listed)

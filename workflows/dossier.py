@@ -26,12 +26,9 @@ from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.state import DossierState
 from models.updates import QueuedInput, UpdateInput
-from workflows import identity, rules
+from workflows import identity, patches, rules
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
-
-# An apology's new date is a working day; dossiers started before took any later date.
-APOLOGY_ON_WORKING_DAY = "apology-on-working-day"
 
 
 @workflow.defn
@@ -65,7 +62,7 @@ class DossierWorkflow:
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
-        if workflow.patched("officer-credentials"):
+        if workflow.patched(patches.OFFICER_CREDENTIALS):
             await self._load_trust()
         await self._transitions.start()
         transitions = self._transitions
@@ -119,27 +116,28 @@ class DossierWorkflow:
             # Dossiers replayed from before credentials (no anchors) applied actions unchecked.
             proof = identity.check(self._state, item, self._trust)
             self._state.nonces.append(proof.nonce)
-        if isinstance(item, OfficerAction):
-            day_off = self._apology_to_a_day_off_replayed(item)
-            rules.check_action(
-                self._state, self._procedure, item, t.clock.calendar, day_off_allowed=day_off
-            )
-            await t.act(item)
-        elif isinstance(item, Supplement):
-            rules.check_supplement(self._state, self._procedure, item)
-            await t.supplement(item)
-        elif isinstance(item, Withdrawal):
-            rules.check_withdrawal(self._state, self._procedure, item)
-            await t.withdraw(item)
-        elif isinstance(item, Cancellation):
-            rules.check_cancellation(self._state, item)
-            await t.cancel(item)
-        elif isinstance(item, CalendarChange):
-            rules.check_calendar_change(self._state, item)
-            await t.change_calendar(item)
-        else:
-            rules.check_confirmation(self._state, self._procedure, item)
-            await t.confirm_delivery(item)
+        match item:
+            case OfficerAction():
+                day_off = self._apology_to_a_day_off_replayed(item)
+                rules.check_action(
+                    self._state, self._procedure, item, t.clock.calendar, day_off_allowed=day_off
+                )
+                await t.act(item)
+            case Supplement():
+                rules.check_supplement(self._state, self._procedure, item)
+                await t.reception.supplement(item)
+            case Withdrawal():
+                rules.check_withdrawal(self._state, self._procedure, item)
+                await t.outcome.withdraw(item)
+            case Cancellation():
+                rules.check_cancellation(self._state, item)
+                await t.outcome.cancel(item)
+            case CalendarChange():
+                rules.check_calendar_change(self._state, item)
+                await t.lateness.change_calendar(item)
+            case _:
+                rules.check_confirmation(self._state, self._procedure, item)
+                await t.outcome.confirm_delivery(item)
 
     def _apology_to_a_day_off_replayed(self, action: OfficerAction) -> bool:
         """An apology to a day off, accepted by dossiers started before such dates were refused:
@@ -148,7 +146,9 @@ class DossierWorkflow:
         if action.action != "apologize" or day is None:
             return False
         calendar = self._transitions.clock.calendar
-        return not calendar.is_working_day(day) and not workflow.patched(APOLOGY_ON_WORKING_DAY)
+        return not calendar.is_working_day(day) and not workflow.patched(
+            patches.APOLOGY_ON_WORKING_DAY
+        )
 
     async def _enqueue(self, item: QueuedInput) -> DossierState:
         self._tickets += 1

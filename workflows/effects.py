@@ -30,7 +30,7 @@ from models.effects import (
 )
 from models.projection import Marks, change_since, opening_of
 from models.state import DossierState, FormRef
-from workflows import record
+from workflows import patches, record
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -38,11 +38,6 @@ RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
 )
 TIMEOUT = timedelta(seconds=30)
-# Notices go out while the dossier moves on: an officer's action waits for the record and the
-# forms, not for the email. Dossiers started before this sent them one after the other.
-CONCURRENT_NOTICES = "concurrent-notices"
-# The projection is sent what changed since the last record, not the whole state each time.
-PROJECTION_CHANGES = "projection-changes"
 InputT = TypeVar("InputT")
 ResultT = TypeVar("ResultT")
 
@@ -81,7 +76,7 @@ class Effects:
         self.failed_unrecorded = False
         state, sub, told = self._state, self._submission, self._recorded
         self._recorded = Marks.of(state)  # before the await: an update may add to the state
-        if workflow.patched(PROJECTION_CHANGES):
+        if workflow.patched(patches.PROJECTION_CHANGES):
             opening = opening_of(sub) if told is None else None
             await run(RECORD_CHANGE, change_since(state, told or Marks(), opening))
         else:
@@ -127,7 +122,7 @@ class Effects:
             recipient=recipient,
             context=base | context,
         )
-        if workflow.patched(CONCURRENT_NOTICES):
+        if workflow.patched(patches.CONCURRENT_NOTICES):
             self._notices = [task for task in self._notices if not task.done()]
             self._notices.append(asyncio.create_task(self._send(notification)))
         else:

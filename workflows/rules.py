@@ -85,14 +85,31 @@ def check_action(
         )
     if action.council is not None and action.action != "convene":
         raise ActionRejected("a council (--member, --expert, --chair) applies to 'convene' only")
-    if isinstance(stage, ConsultationStage):
-        _check_consulted(state, stage, action.officer)
-    elif isinstance(stage, CouncilStage) and action.action not in ("convene", "return"):
-        _check(council.member_problem(state, stage, action))
-    else:
-        _check_assignee(procedure, stage, action.officer)
-    if isinstance(stage, CouncilStage) and action.action == "convene":
-        _check(council.convening_problem(state, stage, action))
+    _check_actor(state, procedure, stage, action)
+    _check_details(procedure, stage, action)
+
+
+def _check_actor(
+    state: DossierState, procedure: Procedure, stage: Stage, action: OfficerAction
+) -> None:
+    """Who may take `action` here: a consulted agency, a member of the sitting council (for a
+    vote or a conclusion), or else the stage's assignee."""
+    match (action.action, stage):
+        case (_, ConsultationStage() as consultation):
+            _check_consulted(state, consultation, action.officer)
+        case ("convene", CouncilStage() as sitting):
+            _check_assignee(procedure, sitting, action.officer)
+            _check(council.convening_problem(state, sitting, action))
+        case ("return", CouncilStage() as sitting):
+            _check_assignee(procedure, sitting, action.officer)
+        case (_, CouncilStage() as sitting):
+            _check(council.member_problem(state, sitting, action))
+        case (_, ReceptionStage() | ReviewStage() | DecisionStage() as held):
+            _check_assignee(procedure, held, action.officer)
+
+
+def _check_details(procedure: Procedure, stage: Stage, action: OfficerAction) -> None:
+    """What the action must carry: a target only to return, everything missing, its reasons."""
     if action.to_stage is not None and action.action != "return":
         raise ActionRejected("a target stage (--to) applies to 'return' only")
     if action.action == "return":

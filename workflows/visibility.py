@@ -13,10 +13,8 @@ from temporalio.common import SearchAttributeUpdate
 
 from models.calendar import close_of_day
 from models.state import DossierState
-from workflows import council
+from workflows import council, patches
 from workflows import search_attributes as sa
-
-CHANGED_SEARCH_ATTRIBUTES = "changed-search-attributes"
 
 
 class Visibility:
@@ -43,7 +41,7 @@ class Visibility:
             if state.received_at
             else sa.RECEIVED.value_unset(),
         ]
-        if workflow.patched(CHANGED_SEARCH_ATTRIBUTES):
+        if workflow.patched(patches.CHANGED_SEARCH_ATTRIBUTES):
             # Unset, and so never upserted, unless a council sits: older histories replay as is.
             updates.append(_voters(state))
             changed = [u for u in updates if self._upserted.get(u.key.name) != u.value]

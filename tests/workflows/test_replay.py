@@ -7,6 +7,8 @@ A change that would break a running dossier fails here. Record anew with
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -16,17 +18,15 @@ from temporalio.worker import Replayer, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from worker import WORKFLOW_RUNNER
+from workflows import patches
 from workflows.dossier import DossierWorkflow
 
 ROOT = Path(__file__).resolve().parents[1] / "histories"
 # The current recordings, and those of earlier versions: dossiers still running from then must
-# replay too (`workflow.patched`: "officer-credentials", "concurrent-notices",
-# "changed-search-attributes", "projection-changes"; "apology-on-working-day" leaves every
-# recorded history as it is: it only matters for an apology to a day off, accepted before).
+# replay too, taking the old branch of each patch recorded after them (workflows/patches.py).
 EARLIER = [
-    ROOT / "before-credentials",
-    ROOT / "before-concurrent-notices",
-    ROOT / "before-projection-changes",
+    ROOT / folder
+    for folder in dict.fromkeys(f for fs in patches.OLD_BRANCH_HISTORIES.values() for f in fs)
 ]
 # The SDK's sandbox with workflows/ imported inside it, so every call the replayed workflow code
 # makes is checked (the clock, randomness, files, the network…). From outside come `cryptography`
@@ -69,3 +69,33 @@ async def test_recorded_history_replays_on_current_code(path: Path, runner: Work
     )
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     await replayer.replay_workflow(history)
+
+
+def _patch_markers(path: Path) -> set[str]:
+    """The ids of the `workflow.patched` calls a recorded run made (its version markers)."""
+    found: set[str] = set()
+    for event in json.loads(path.read_text(encoding="utf-8"))["events"]:
+        marker = event.get("markerRecordedEventAttributes")
+        if marker is None or marker["markerName"] != "core_patch":
+            continue
+        for payload in marker["details"]["patch-data"]["payloads"]:
+            found.add(json.loads(base64.b64decode(payload["data"]))["id"])
+    return found
+
+
+@pytest.mark.parametrize("patch", patches.OLD_BRANCH_HISTORIES)
+def test_each_patch_is_guarded_by_histories_that_take_its_old_branch(patch: str) -> None:
+    """The folders named for a patch were recorded before it (their replays take the old branch);
+    the current recordings take the new one wherever it is reached."""
+    for folder in patches.OLD_BRANCH_HISTORIES[patch]:
+        recorded = sorted((ROOT / folder).glob("*.json"))
+        assert recorded, f"no recorded history in {folder}"
+        assert all(patch not in _patch_markers(path) for path in recorded), folder
+    if patches.OLD_BRANCH_HISTORIES[patch]:
+        assert all(patch in _patch_markers(path) for path in sorted(ROOT.glob("*.json")))
+
+
+def test_every_earlier_recording_guards_a_patch() -> None:
+    """A folder of histories from an earlier version is there for a patch's old branch."""
+    earlier = {path.name for path in ROOT.glob("before-*") if path.is_dir()}
+    assert earlier == {folder.name for folder in EARLIER}

@@ -1,0 +1,47 @@
+"""Every `workflow.patched` id of the dossier workflow, in the order they were introduced.
+
+A patch keeps a dossier that was already running on the code it started with: replayed, it takes
+the old branch; started since, the new one. An id is never renamed, reused or removed while a
+dossier that took the old branch may still be running. Each is guarded by recorded histories
+(tests/histories/) whose run never called it: `OLD_BRANCH_HISTORIES` names their folders, and
+tests/workflows/test_replay.py replays them and checks that they carry no marker of it.
+"""
+
+from __future__ import annotations
+
+OFFICER_CREDENTIALS = "officer-credentials"
+"""Officers' signed credentials are checked against trust anchors that the run loads first (an
+activity, in `DossierWorkflow.run`). Since 2026-11-28; dossiers started before apply their actions
+unchecked."""
+
+CONCURRENT_NOTICES = "concurrent-notices"
+"""Notices go out while the dossier moves on: an action waits for the record and the forms, not
+for the email (`Effects._notify`). Since 2026-11-29; before, one after the other."""
+
+CHANGED_SEARCH_ATTRIBUTES = "changed-search-attributes"
+"""Only the search attributes that changed are upserted, and the council's pending voters among
+them (`Visibility.upsert`). Since 2026-11-29; before, all of them at every transition."""
+
+PROJECTION_CHANGES = "projection-changes"
+"""The projection is told what changed since the last record (`record_change`), not the whole
+state (`Effects.record`). Since 2026-11-29; before, `record_dossier` with the whole state."""
+
+APOLOGY_ON_WORKING_DAY = "apology-on-working-day"
+"""An apology's new date must be a working day (`DossierWorkflow._apology_to_a_day_off_replayed`).
+Since 2026-12-07; called only for an apology to a day off, which dossiers started before accepted
+and a replay applies as it was."""
+
+OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
+    OFFICER_CREDENTIALS: ("before-credentials",),
+    CONCURRENT_NOTICES: ("before-credentials", "before-concurrent-notices"),
+    CHANGED_SEARCH_ATTRIBUTES: ("before-credentials", "before-concurrent-notices"),
+    PROJECTION_CHANGES: (
+        "before-credentials",
+        "before-concurrent-notices",
+        "before-projection-changes",
+    ),
+    # No recording takes this old branch: none has an apology to a day off.
+    APOLOGY_ON_WORKING_DAY: (),
+}
+"""For each patch, the folders of tests/histories/ recorded before it: their replays take its old
+branch."""

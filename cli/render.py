@@ -92,6 +92,18 @@ def _council(council: Council) -> None:
     console.print(table(title, ["member", "vote", "comment", "at"], rows))
 
 
+def _when_present(state: DossierState | DossierView) -> list[tuple[str, str]]:
+    """The lines a dossier shows only when they say something."""
+    lines = [
+        ("awaiting", ", ".join(state.awaiting_agencies)),
+        ("missing", "; ".join(state.missing)),
+        ("outcome", state.outcome or ""),
+        ("closed", local_time(state.closed_at) if state.closed_at else ""),
+        ("failures", "; ".join(state.failures)),
+    ]
+    return [(name, value) for name, value in lines if value]
+
+
 def dossier_state(
     state: DossierState | DossierView,
     last_actions: int = 8,
@@ -122,16 +134,7 @@ def dossier_state(
         ),
     ]
     fields.extend(timing)
-    if state.awaiting_agencies:
-        fields.append(("awaiting", ", ".join(state.awaiting_agencies)))
-    if state.missing:
-        fields.append(("missing", "; ".join(state.missing)))
-    if state.outcome:
-        fields.append(("outcome", state.outcome))
-    if state.closed_at:
-        fields.append(("closed", local_time(state.closed_at)))
-    if state.failures:
-        fields.append(("failures", "; ".join(state.failures)))
+    fields.extend(_when_present(state))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")

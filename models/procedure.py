@@ -262,33 +262,18 @@ def check_chain(procedure: Procedure) -> None:
 
 
 def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
-    seen: list[str] = []
-    kinds = set()
+    kinds: set[str] = set()
     for doc in procedure.documents:
         if doc.kind in kinds:
             yield ChainError("-", "documents", f"document kind '{doc.kind}' is declared twice")
         kinds.add(doc.kind)
+    seen: list[str] = []
     total = 0
     for position, stage in enumerate(procedure.chain):
-        last = position == len(procedure.chain) - 1
         if stage.id in seen:
             yield ChainError(stage.id, "id", "duplicate stage id")
-        if position == 0 and stage.kind != StageKind.reception:
-            yield ChainError(stage.id, "kind", "the first stage must be a reception stage")
-        if position > 0 and stage.kind == StageKind.reception:
-            yield ChainError(stage.id, "kind", "only the first stage may be a reception stage")
-        if stage.kind == StageKind.decision and not last:
-            yield ChainError(stage.id, "kind", "the decision stage must be the last stage")
-        if last and stage.kind != StageKind.decision:
-            yield ChainError(stage.id, "kind", "the last stage must be a decision stage")
-        target = getattr(stage, "return_to", None)
-        if target is not None and target not in seen:
-            where = "after it" if target in _ids(procedure) else "not in the chain"
-            yield ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
-        if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(stage.agencies):
-            yield ChainError(stage.id, "agencies", "an agency is consulted twice")
-        if isinstance(stage, CouncilStage) and Fraction(stage.quorum) <= Fraction(1, 2):
-            yield ChainError(stage.id, "quorum", "a council's quorum must be more than half")
+        yield from _place_problems(procedure, position, stage)
+        yield from _stage_problems(procedure, stage, seen)
         before, total = total, total + stage.working_days
         if before <= procedure.working_days < total:
             yield ChainError(
@@ -298,6 +283,32 @@ def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
                 f" days, over the statutory limit of {procedure.working_days} (passed here)",
             )
         seen.append(stage.id)
+
+
+def _place_problems(procedure: Procedure, position: int, stage: Stage) -> Iterator[ChainError]:
+    """A chain opens with its one reception stage and closes with its one decision."""
+    last = position == len(procedure.chain) - 1
+    if position == 0 and stage.kind != StageKind.reception:
+        yield ChainError(stage.id, "kind", "the first stage must be a reception stage")
+    if position > 0 and stage.kind == StageKind.reception:
+        yield ChainError(stage.id, "kind", "only the first stage may be a reception stage")
+    if stage.kind == StageKind.decision and not last:
+        yield ChainError(stage.id, "kind", "the decision stage must be the last stage")
+    if last and stage.kind != StageKind.decision:
+        yield ChainError(stage.id, "kind", "the last stage must be a decision stage")
+
+
+def _stage_problems(procedure: Procedure, stage: Stage, seen: list[str]) -> Iterator[ChainError]:
+    """A stage's own fields: a return only to an earlier stage, each agency consulted once, a
+    council's quorum over half."""
+    target = getattr(stage, "return_to", None)
+    if target is not None and target not in seen:
+        where = "after it" if target in _ids(procedure) else "not in the chain"
+        yield ChainError(stage.id, "return_to", f"return target '{target}' is {where}")
+    if isinstance(stage, ConsultationStage) and len(set(stage.agencies)) != len(stage.agencies):
+        yield ChainError(stage.id, "agencies", "an agency is consulted twice")
+    if isinstance(stage, CouncilStage) and Fraction(stage.quorum) <= Fraction(1, 2):
+        yield ChainError(stage.id, "quorum", "a council's quorum must be more than half")
 
 
 def _ids(procedure: Procedure) -> list[str]:

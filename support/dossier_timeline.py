@@ -66,10 +66,7 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
                 entries[rows[accepted.update_id]].detail += f" → {state.status.value}{where}"
         elif isinstance(event, ActivityScheduled):
             doing[event.activity_id] = activity_detail(event.name, event.input)
-            if isinstance(event.input, DossierProjection):
-                visits = event.input.state.visits
-            elif isinstance(event.input, DossierChange):
-                visits = event.input.visits
+            visits = _visits_told(event.input, visits)
         told = _told(event, everything)
         if told is not None:
             entries.append(Entry(at=event.at, event=told[0], detail=told[1]))
@@ -77,6 +74,15 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
         entries = sorted([*entries, *stage_times(visits, submitted)], key=lambda entry: entry.at)
     entries.extend(await _retrying(client.get_workflow_handle(code), doing, client.data_converter))
     return entries
+
+
+def _visits_told(projected: Any, visits: list[StageVisit]) -> list[StageVisit]:
+    """The stage visits as the projection was last told them (by a write of the dossier)."""
+    if isinstance(projected, DossierProjection):
+        return projected.state.visits
+    if isinstance(projected, DossierChange):
+        return projected.visits
+    return visits
 
 
 def _told(event: DossierEvent, everything: bool) -> tuple[str, str] | None:

@@ -41,18 +41,22 @@ def update_detail(name: str, value: Any) -> str:
     return detail
 
 
+def _action(value: OfficerAction) -> str:
+    parts = [f"{value.officer.id} ({value.officer.role}, {value.officer.unit}): {value.action}"]
+    if value.to_stage:
+        parts.append(f"to {value.to_stage}")
+    if value.missing:
+        parts.append("missing: " + "; ".join(value.missing))
+    if value.documents:
+        parts.append("documents: " + documents(value.documents))
+    if value.comment:
+        parts.append(f"“{value.comment}”")
+    return " ".join(parts)
+
+
 def _what(name: str, value: Any) -> str:
     if isinstance(value, OfficerAction):
-        parts = [f"{value.officer.id} ({value.officer.role}, {value.officer.unit}): {value.action}"]
-        if value.to_stage:
-            parts.append(f"to {value.to_stage}")
-        if value.missing:
-            parts.append("missing: " + "; ".join(value.missing))
-        if value.documents:
-            parts.append("documents: " + documents(value.documents))
-        if value.comment:
-            parts.append(f"“{value.comment}”")
-        return " ".join(parts)
+        return _action(value)
     if isinstance(value, Supplement):
         kinds = documents(value.documents) or "no documents"
         note = f" “{value.note}”" if value.note else ""

@@ -81,7 +81,7 @@ def is_reachable(address: str, timeout: float = 1.0) -> bool:
 
 # Temporal's dynamic configuration that hoso relies on, the same in production (why each value:
 # deploy/temporal/dynamicconfig/hoso.yaml): stuck runs flagged for `hoso stuck`, and the transfer
-# queue read often enough that an officer's action does not wait up to 50 ms a step.
+# queue read often enough that an officer's action does not wait for the next poll at each step.
 DYNAMIC_CONFIG = {
     "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute": 2,
     "history.transferProcessorMaxPollRPS": 200,

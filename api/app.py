@@ -8,7 +8,16 @@ import json
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api import action_documents, dossiers, health, procedures, public, submissions, worklist
+from api import (
+    action_documents,
+    dossiers,
+    health,
+    procedures,
+    public,
+    search,
+    submissions,
+    worklist,
+)
 from api.limits import BodyLimit
 from api.problems import install
 from config import Settings
@@ -37,6 +46,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         health,
         procedures,
         submissions,
+        search,
         dossiers,
         action_documents,
         worklist,

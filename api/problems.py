@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from operations.errors import ActionRefused, Conflict, Forbidden, NotFound, TooLarge
-from operations.worklist import BadCursor
+from operations.paging import BadCursor
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
 from support.dossier_queries import FilterError

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from api import (
     action_documents,
     dossiers,
+    forms,
     health,
     procedures,
     public,
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         search,
         dossiers,
         action_documents,
+        forms,
         worklist,
         public,
     ):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from operations.errors import ActionRefused, Conflict, Forbidden, NotFound, TooLarge
+from operations.forms import FormUnreadable
 from operations.paging import BadCursor
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
@@ -168,6 +169,7 @@ def install(app: FastAPI) -> None:
         (SignatureError, 401, "unauthenticated", AUTHENTICATE),
         (TemporalUnreachable, 503, "unavailable", None),
         (ActionUnanswered, 504, "action-unanswered", None),
+        (FormUnreadable, 500, "form-unreadable", None),
     ]
     for kind, status, name, headers in simple:
         app.add_exception_handler(kind, _simple(status, name, headers))

@@ -15,6 +15,7 @@ from api import (
     health,
     procedures,
     public,
+    reports,
     search,
     submissions,
     worklist,
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         action_documents,
         forms,
         worklist,
+        reports,
         public,
     ):
         app.include_router(router.router)

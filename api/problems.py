@@ -16,7 +16,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from operations.errors import ActionRefused, Conflict, Forbidden, NotFound, TooLarge
+from operations.errors import (
+    ActionRefused,
+    Conflict,
+    Forbidden,
+    InvalidPeriod,
+    NotFound,
+    TooLarge,
+)
 from operations.forms import FormUnreadable
 from operations.paging import BadCursor
 from support.client import TemporalUnreachable
@@ -170,6 +177,7 @@ def install(app: FastAPI) -> None:
         (TemporalUnreachable, 503, "unavailable", None),
         (ActionUnanswered, 504, "action-unanswered", None),
         (FormUnreadable, 500, "form-unreadable", None),
+        (InvalidPeriod, 422, "invalid-period", None),
     ]
     for kind, status, name, headers in simple:
         app.add_exception_handler(kind, _simple(status, name, headers))

@@ -9,10 +9,10 @@ import typer
 
 from cli import render
 from cli.context import CommandError, command, open_context, signer
-from cli.mending import retry_dossier
 from models.officer import OPERATOR_ROLE
 from support.client import connect
 from support.dossier_reset import reset_dossier, workers_polling
+from support.dossier_retry import retry_dossier
 from support.stuck_dossiers import TIMED_OUT, StuckTask, stuck_codes, stuck_task
 
 

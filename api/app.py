@@ -13,6 +13,7 @@ from api import (
     dossiers,
     forms,
     health,
+    operators,
     procedures,
     public,
     reports,
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         forms,
         worklist,
         reports,
+        operators,
         public,
     ):
         app.include_router(router.router)

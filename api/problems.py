@@ -31,6 +31,7 @@ from support.credentials import ActionUnanswered, CredentialError
 from support.dossier_queries import FilterError
 from support.errors import CatalogueError, IntakeError
 from support.registration import ReferenceReused
+from support.seals import SealError
 
 log = structlog.get_logger()
 MEDIA_TYPE = "application/problem+json"
@@ -175,6 +176,7 @@ def install(app: FastAPI) -> None:
         (CredentialError, 401, "unauthenticated", AUTHENTICATE),
         (SignatureError, 401, "unauthenticated", AUTHENTICATE),
         (TemporalUnreachable, 503, "unavailable", None),
+        (SealError, 503, "unavailable", None),
         (ActionUnanswered, 504, "action-unanswered", None),
         (FormUnreadable, 500, "form-unreadable", None),
         (InvalidPeriod, 422, "invalid-period", None),

@@ -19,6 +19,7 @@ from api import (
     reports,
     search,
     submissions,
+    tokens,
     worklist,
 )
 from api.limits import BodyLimit
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         worklist,
         reports,
         operators,
+        tokens,
         public,
     ):
         app.include_router(router.router)

@@ -124,7 +124,7 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         history = json.loads(hoso(runner, "history", code, "--json").stdout)
         resets = [e["detail"] for e in history if e["event"] == "reset"]
         assert len(resets) == 1 and resets[0].startswith(f"hoso unstick by tn.operator: {reason}")
-        verified = hoso(runner, "verify", code)
+        verified = hoso(runner, "verify", code, "--as", "tn.operator")
         assert verified.exit_code == 0, verified.output
 
     with Session(make_engine(cli_settings.resolved_database_url)) as session:

@@ -8,7 +8,20 @@ import json
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api import dossiers, health, procedures, public, submissions, worklist
+from api import (
+    action_documents,
+    dossiers,
+    forms,
+    health,
+    operators,
+    procedures,
+    public,
+    reports,
+    search,
+    submissions,
+    tokens,
+    worklist,
+)
 from api.limits import BodyLimit
 from api.problems import install
 from config import Settings
@@ -33,7 +46,20 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
     app.state.private_paths = tuple(
         str(path.resolve()) for path in (settings.resolved_document_dir, settings.data_dir)
     )
-    for router in (health, procedures, submissions, dossiers, worklist, public):
+    for router in (
+        health,
+        procedures,
+        submissions,
+        search,
+        dossiers,
+        action_documents,
+        forms,
+        worklist,
+        reports,
+        operators,
+        tokens,
+        public,
+    ):
         app.include_router(router.router)
     install(app)
     app.add_middleware(

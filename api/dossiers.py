@@ -12,10 +12,11 @@ from models.actions import (
     Cancellation,
     DeliveryConfirmation,
     OfficerAction,
+    RetryRequest,
     Supplement,
     Withdrawal,
 )
-from operations import actions
+from operations import actions, mending
 from operations.dossiers import DossierView, dossier
 from operations.timeline import Entry, dossier_timeline
 
@@ -90,3 +91,11 @@ async def deliver(
 ) -> DossierView:
     """The result was delivered by post or collected at the counter."""
     return await actions.perform(client, caller, services, code, item)
+
+
+@router.post("/{code}/retry", response_model=mending.RetryOutcome, responses=ACTION_PROBLEMS)
+async def retry(
+    code: Code, item: RetryRequest, caller: CallerDep, client: ClientDep, services: ServicesDep
+) -> mending.RetryOutcome:
+    """An operator's retry (signed): recorded, then the dossier's failing activities run again."""
+    return await mending.retry(client, caller, services, code, item)

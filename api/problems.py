@@ -16,13 +16,22 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from operations.errors import ActionRefused, Conflict, Forbidden, NotFound, TooLarge
-from operations.worklist import BadCursor
+from operations.errors import (
+    ActionRefused,
+    Conflict,
+    Forbidden,
+    InvalidPeriod,
+    NotFound,
+    TooLarge,
+)
+from operations.forms import FormUnreadable
+from operations.paging import BadCursor
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
 from support.dossier_queries import FilterError
 from support.errors import CatalogueError, IntakeError
 from support.registration import ReferenceReused
+from support.seals import SealError
 
 log = structlog.get_logger()
 MEDIA_TYPE = "application/problem+json"
@@ -167,7 +176,10 @@ def install(app: FastAPI) -> None:
         (CredentialError, 401, "unauthenticated", AUTHENTICATE),
         (SignatureError, 401, "unauthenticated", AUTHENTICATE),
         (TemporalUnreachable, 503, "unavailable", None),
+        (SealError, 503, "unavailable", None),
         (ActionUnanswered, 504, "action-unanswered", None),
+        (FormUnreadable, 500, "form-unreadable", None),
+        (InvalidPeriod, 422, "invalid-period", None),
     ]
     for kind, status, name, headers in simple:
         app.add_exception_handler(kind, _simple(status, name, headers))

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
-from api.authentication import DigestCheck
 from api.dependencies import ClientDep, ServicesDep, SubmitterDep
 from api.problems import field_problems, problem
 from api.responses import PROBLEMS
-from models.dossier import MAX_DOCUMENTS
+from api.uploads import chunks, json_part, signed_form, uploaded_files
 from operations import submission
 from operations.uploads import UploadFolder
 from support.intake import DossierFile
 
 router = APIRouter(prefix="/api/v1/dossiers", tags=["submission"])
-CHUNK = 1024 * 1024
-MAX_DOSSIER_PART = 256 * 1024
 
 BODY = {
     "requestBody": {
@@ -51,11 +46,6 @@ BODY = {
 }
 
 
-async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
-    while chunk := await upload.read(CHUNK):
-        yield chunk
-
-
 @router.post(
     "",
     status_code=201,
@@ -75,14 +65,9 @@ async def submit(
 ) -> JSONResponse:
     """Submit a dossier for an applicant (a reception officer or the agency's portal account).
     The same reference (the dossier's or the Idempotency-Key) again answers the same dossier."""
-    digest = DigestCheck(request)
-    form = await Request(request.scope, digest.receive).form(
-        max_files=MAX_DOCUMENTS, max_fields=MAX_DOCUMENTS + 1, max_part_size=MAX_DOSSIER_PART
-    )
+    form = await signed_form(request)
     try:
-        raw = form.get("dossier")
-        if isinstance(raw, UploadFile):
-            raw = (await raw.read(MAX_DOSSIER_PART + 1)).decode("utf-8", "replace")
+        raw = await json_part(form, "dossier")
         if raw is None:
             return problem(422, "invalid-dossier", "the `dossier` part (JSON) is missing")
         try:
@@ -93,9 +78,8 @@ async def submit(
             )
             return problem(422, "invalid-request", "the dossier has invalid fields", errors)
         with UploadFolder(services.store, services.settings.max_document_bytes) as uploads:
-            for name, value in form.multi_items():
-                if isinstance(value, UploadFile) and name != "dossier":
-                    await uploads.add(value.filename, _chunks(value))
+            for upload in uploaded_files(form, "dossier"):
+                await uploads.add(upload.filename, chunks(upload))
             receipt = await submission.submit(
                 services,
                 client,

@@ -4,17 +4,19 @@ dossier is at, and posted; the dossier itself checks it."""
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 from pydantic import BaseModel
 
 from cli import render
 from cli.api_client import ApiClient, ApiError, api_client
-from cli.context import CommandError, command
+from cli.context import CommandError, command, parse_docs
 from models.actions import (
     Cancellation,
     DeliveryConfirmation,
@@ -22,23 +24,28 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
-from models.dossier import ReceptionChannel
+from models.dossier import DocumentRef, ReceptionChannel
 from support.document_checks import locate_document
 from support.errors import IntakeError, shown
-from support.intake import DossierFile, read_dossier_file
+from support.intake import DocumentEntry, read_dossier_file
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 OfficerOpt = Annotated[
     str, typer.Option("--as", help="your officer id; your token (HOSO_TOKEN_FILE) must be theirs")
 ]
+DocsOpt = Annotated[
+    list[str] | None, typer.Option("--doc", help="KIND=PATH, repeatable", show_default=False)
+]
 DOSSIERS = "/api/v1/dossiers"
 
 
-def _uploads(dossier: DossierFile, folder: Path, source: str) -> tuple[DossierFile, list[Path]]:
-    """The dossier with each document named by its upload's file name, and the files to send
-    (each inside the dossier file's folder, as a dossier file's documents always are)."""
-    entries, paths, names = [], [], set()
-    for index, entry in enumerate(dossier.documents):
+def _located(
+    entries: list[DocumentEntry], folder: Path, source: str
+) -> tuple[list[DocumentEntry], list[Path]]:
+    """The entries each named by its upload's file name, and the files to send (each inside
+    `folder`: a dossier file's, or the officer's working folder for `--doc`)."""
+    named, paths, names = [], [], set()
+    for index, entry in enumerate(entries):
         try:
             path = locate_document(folder.resolve(), entry.path)
         except IntakeError as exc:
@@ -47,9 +54,43 @@ def _uploads(dossier: DossierFile, folder: Path, source: str) -> tuple[DossierFi
             ) from None
         name = path.name if path.name not in names else f"{index}-{path.name}"
         names.add(name)
-        entries.append(entry.model_copy(update={"path": name}))
+        named.append(entry.model_copy(update={"path": name}))
         paths.append(path)
-    return dossier.model_copy(update={"documents": entries}), paths
+    return named, paths
+
+
+async def _post_files(
+    api: ApiClient,
+    path: str,
+    fields: dict[str, str],
+    entries: list[DocumentEntry],
+    files: list[Path],
+) -> httpx.Response:
+    """A multipart request: `fields`, and the files streamed from disk under their entries'
+    names."""
+    with ExitStack() as opened:
+        parts = [
+            ("documents", (entry.path, opened.enter_context(file.open("rb"))))
+            for entry, file in zip(entries, files, strict=True)
+        ]
+        return await api.request("POST", path, data=fields, files=parts)
+
+
+async def _documents(
+    api: ApiClient, code: str, to: str, docs: list[str] | None
+) -> list[DocumentRef]:
+    """The `--doc KIND=PATH` files uploaded for the action (`to`: actions or supplement), as the
+    references the signed action names."""
+    pairs = parse_docs(docs)
+    if not pairs:
+        return []
+    # the API checks each kind (and says which is wrong, by its pointer)
+    entries = [DocumentEntry.model_construct(kind=kind, path=path) for kind, path in pairs]
+    entries, files = _located(entries, Path.cwd(), "--doc")
+    kinds = json.dumps([entry.model_dump() for entry in entries])
+    where = f"{DOSSIERS}/{code}/{to}/documents"
+    response = await _post_files(api, where, {"kinds": kinds}, entries, files)
+    return [DocumentRef.model_validate(item) for item in response.json()]
 
 
 async def submit(
@@ -74,19 +115,12 @@ async def submit(
     changes: dict[str, Any] = {"received_via": via} if via else {}
     if received_by:
         changes["received_by"] = received_by
-    dossier, paths = _uploads(dossier.model_copy(update=changes), file.parent, shown(str(file)))
+    entries, paths = _located(list(dossier.documents), file.parent, shown(str(file)))
+    dossier = dossier.model_copy(update={"documents": entries})
     async with api_client(officer or received_by or dossier.received_by) as api:
-        with ExitStack() as files:
-            parts = [
-                ("documents", (entry.path, files.enter_context(path.open("rb"))))
-                for entry, path in zip(dossier.documents, paths, strict=True)
-            ]
-            response = await api.request(
-                "POST",
-                DOSSIERS,
-                data={"dossier": dossier.model_dump_json(exclude_none=True)},
-                files=parts,
-            )
+        response = await _post_files(
+            api, DOSSIERS, {"dossier": dossier.model_dump_json(exclude_none=True)}, entries, paths
+        )
     receipt = response.json()
     if as_json:
         render.print_json(receipt)
@@ -134,6 +168,7 @@ async def act(
     missing: Annotated[
         list[str] | None, typer.Option("--missing", help="missing item, repeatable")
     ] = None,
+    doc: DocsOpt = None,
     new_date: Annotated[
         datetime | None,
         typer.Option("--new-date", formats=["%Y-%m-%d"], help="apologize: the new due date"),
@@ -164,6 +199,7 @@ async def act(
                 "missing": missing or [],
                 "new_due_date": new_date.date() if new_date else None,
                 "council": council,
+                "documents": await _documents(api, code, "actions", doc),
             }
         )
         await _send(api, code, "actions", "act", request)
@@ -174,11 +210,14 @@ async def supplement(
     officer: Annotated[
         str, typer.Option("--as", help="the one-stop officer (or portal account) receiving it")
     ],
+    doc: DocsOpt = None,
     note: Annotated[str, typer.Option(help="the applicant's note")] = "",
 ) -> None:
-    """Record the applicant's supplement to a dossier that waits for it (bổ sung hồ sơ)."""
+    """Record the applicant's supplement to a dossier that waits for it (bổ sung hồ sơ): its
+    documents (`--doc`, of the procedure's kinds) uploaded, then named in the signed supplement."""
     async with api_client(officer) as api:
-        request = Supplement(officer=api.credential.officer, note=note)
+        documents = await _documents(api, code, "supplement", doc)
+        request = Supplement(officer=api.credential.officer, documents=documents, note=note)
         await _send(api, code, "supplement", "supplement", request)
 
 

@@ -1,29 +1,54 @@
-"""`hoso forms`: a dossier's forms (receipt, supplement request, refusal, apology, result) listed
-and written out as PDF files; `--control-sheet` draws form 05 from the workflow now."""
+"""`hoso forms`, a client of the API: a dossier's forms (receipt, supplement request, refusal,
+apology, result) listed and, with `--out`, written as PDF files only their user may read;
+`--control-sheet` has the API draw form 05 now. Each file's SHA-256 is checked before it is
+written."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
+import base64
+import hashlib
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
-from sqlmodel import col, select
 
 from cli import render
-from cli.context import CommandError, command, open_context
-from models.tables import DocumentRecord, DossierRecord
-from support.client import connect
-from support.control_sheet import render_control_sheet
+from cli.api_client import ApiClient, api_client
+from cli.context import CommandError, command
+from operations.forms import FormEntry
 from support.private_files import write_private
-from support.rebuild import read_dossier
+
+DOSSIERS = "/api/v1/dossiers"
 
 
-def _file_name(code: str, record: DocumentRecord, seen: dict[str, int]) -> str:
-    """`<code>-<kind>.pdf`; a second form of the same kind (a new receipt) gets `-2`."""
-    seen[record.kind] = seen.get(record.kind, 0) + 1
-    suffix = f"-{seen[record.kind]}" if seen[record.kind] > 1 else ""
-    return f"{code}-{record.kind}{suffix}.{record.format}"
+def _checked(name: str, content: bytes, sha256: str) -> bytes:
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise CommandError(f"{name}: the bytes received do not match its SHA-256: not written")
+    return content
+
+
+def _write(folder: Path, name: str, content: bytes) -> None:
+    if PurePath(name).name != name or name.startswith("."):
+        raise CommandError(f"the API named a form '{name[:80]}': not a plain file name")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_private(folder / name, content)
+
+
+def _repr_sha256(header: str) -> str:
+    """The SHA-256 a `Repr-Digest: sha-256=:…:` header names, in hex ('' when it names none)."""
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "sha-256" and value.startswith(":") and value.endswith(":"):
+            return base64.b64decode(value.strip(":")).hex()
+    return ""
+
+
+async def _control_sheet(api: ApiClient, code: str, folder: Path) -> list[str]:
+    response = await api.request("GET", f"{DOSSIERS}/{code}/forms/control-sheet")
+    name = f"{code}-control_sheet.pdf"
+    sha256 = _repr_sha256(response.headers.get("repr-digest", ""))
+    _write(folder, name, _checked(name, response.content, sha256))
+    return ["control_sheet", "(drawn now)", name, sha256[:16]]
 
 
 async def forms(
@@ -32,49 +57,23 @@ async def forms(
     control_sheet: Annotated[
         bool, typer.Option("--control-sheet", help="also draw the control sheet (form 05) now")
     ] = False,
+    officer: Annotated[
+        str | None, typer.Option("--as", help="your officer id (default: the token's)")
+    ] = None,
 ) -> None:
     """List the forms issued to a dossier; --out writes them, --control-sheet adds form 05."""
-    ctx = open_context()
-    with ctx.sessions() as session:
-        if session.get(DossierRecord, code) is None:
-            raise CommandError(f"no dossier {code} in the projection")
-        records = list(
-            session.exec(
-                select(DocumentRecord)
-                .where(DocumentRecord.dossier_code == code, DocumentRecord.source == "form")
-                .order_by(col(DocumentRecord.added_at), col(DocumentRecord.id))
-            ).all()
-        )
-    seen: dict[str, int] = {}
     rows = []
-    for record in records:
-        name = _file_name(code, record, seen)
-        if out is not None:
-            if not ctx.store.exists(record.sha256):
-                raise CommandError(f"{name}: document {record.sha256[:12]}… is not in the store")
-            out.mkdir(parents=True, exist_ok=True)
-            write_private(out / name, ctx.store.read(record.sha256))
-        rows.append([record.kind, render.local_time(record.added_at), name, record.sha256[:16]])
-    if control_sheet:
-        client = await connect(ctx.settings)
-        source = await read_dossier(client, code)
-        if source.state is None:
-            raise CommandError(
-                f"{code} has no recorded state yet (a running dossier's state comes from a worker)"
-            )
-        now = datetime.now(UTC)
-        data = render_control_sheet(
-            source.submission.procedure,
-            source.state,
-            source.submission.applicant.name,
-            now,
-            source.submission.names,
-        )
-        folder = out or Path(".")
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{code}-control_sheet.pdf"
-        write_private(folder / name, data)
-        rows.append(["control_sheet", render.local_time(now), name, "(drawn now)"])
+    async with api_client(officer) as api:
+        found = await api.get(f"{DOSSIERS}/{code}/forms")
+        for entry in (FormEntry.model_validate(item) for item in found):
+            if out is not None:
+                response = await api.request("GET", f"{DOSSIERS}/{code}/forms/{entry.sha256}")
+                content = _checked(entry.file_name, response.content, entry.sha256)
+                _write(out, entry.file_name, content)
+            issued = render.local_time(entry.issued_at)
+            rows.append([entry.kind, issued, entry.file_name, entry.sha256[:16]])
+        if control_sheet:
+            rows.append(await _control_sheet(api, code, out or Path(".")))
     if not rows:
         render.info(f"{code} has no forms yet")
         return

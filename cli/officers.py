@@ -1,7 +1,8 @@
 """`hoso officers …`: officers' tokens — issue, list, revoke; refresh the dossiers' trust.
 
-Tokens are issued where the issuer key is (its folder is HOSO_KEYS_DIR); the database keeps only
-each token's hash, its expiry and its revocation.
+Tokens are issued where the issuer key is (its folder is HOSO_KEYS_DIR): the token holds the
+officer's private key, which never travels through the API. The database keeps only each token's
+hash, its expiry and its revocation. Listing and revoking go through the API, for operators.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import typer
 
 from activities.keys import write_private
 from cli import render
-from cli.context import CommandError, command, open_context, signer
-from models.officer import OPERATOR_ROLE
+from cli.api_client import api_client
+from cli.context import CommandError, command, open_context
 from support.client import connect
-from support.credentials import Issuer, issue_token, list_tokens, revoke
-from support.open_dossiers import open_dossiers
-from workflows.dossier import DossierWorkflow
+from support.credentials import Issuer, issue_token
+from support.open_dossiers import refresh_trust as reload_trust
 
 app = typer.Typer(help="Officers' credentials (tokens).", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
@@ -57,22 +57,15 @@ async def issue(
 
 async def tokens(
     officer: Annotated[str | None, typer.Argument(help="only this officer's tokens")] = None,
+    operator: Annotated[
+        str | None, typer.Option("--as", help="the operator (default: the token's)")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List issued tokens: id, officer, issued, expires, revoked (never the tokens)."""
-    ctx = open_context()
-    rows = [
-        {
-            "token_id": r.token_id,
-            "officer": r.officer_id,
-            "issuer": r.issuer,
-            "issued_at": r.issued_at.isoformat(),
-            "expires_at": r.expires_at.isoformat(),
-            "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
-            "revoked_by": r.revoked_by,
-        }
-        for r in list_tokens(ctx.sessions, officer)
-    ]
+    """List issued tokens: id, officer, issued, expires, revoked (never the tokens). Through the
+    API, for operators."""
+    async with api_client(operator) as api:
+        rows = await api.get("/api/v1/tokens", officer=officer)
     if as_json:
         render.print_json(rows)
         return
@@ -90,24 +83,20 @@ async def revoke_command(
     target: Annotated[str, typer.Argument(help="a token id, or an officer id (all their tokens)")],
     officer: Annotated[str, typer.Option("--as", help="the operator revoking")],
 ) -> None:
-    """Revoke tokens at once, then make every open dossier reload its trust."""
-    ctx = open_context()
-    operator = signer(ctx, officer)
-    if operator.officer.role != OPERATOR_ROLE:
-        raise CommandError(f"only an operator may revoke tokens; {officer} is not one")
-    revoked = revoke(ctx.sessions, target, by=operator.officer.id)
-    if not revoked:
+    """Revoke tokens at once; every open dossier then reloads its trust. Through the API."""
+    async with api_client(officer) as api:
+        done = await api.post("/api/v1/tokens/revocations", {"target": target})
+    if not done["revoked"]:
         render.info(f"{target}: no live token to revoke")
         return
-    render.success(f"revoked {len(revoked)} token(s): {', '.join(revoked)}")
-    reached = await _refresh(ctx.settings)
-    render.info(_reloading(reached))
+    render.success(f"revoked {len(done['revoked'])} token(s): {', '.join(done['revoked'])}")
+    render.info(_reloading(done["reloading"]))
 
 
 async def refresh_trust() -> None:
     """Make every open dossier reload the issuer keys and revoked tokens (after a key change)."""
     ctx = open_context()
-    reached = await _refresh(ctx.settings)
+    reached = await reload_trust(await connect(ctx.settings), ctx.settings.task_queue)
     render.success(_reloading(reached))
 
 
@@ -115,17 +104,6 @@ def _reloading(n: int) -> str:
     if n == 1:
         return "1 open dossier reloads its trust anchors"
     return f"{n} open dossiers reload their trust anchors"
-
-
-async def _refresh(settings) -> int:  # type: ignore[no-untyped-def]
-    client = await connect(settings)
-    count = 0
-    async for code in open_dossiers(client, settings.task_queue):
-        await client.get_workflow_handle_for(DossierWorkflow.run, code).signal(
-            DossierWorkflow.refresh_trust
-        )
-        count += 1
-    return count
 
 
 async def new_issuer(

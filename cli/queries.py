@@ -1,4 +1,4 @@
-"""Read-only commands: one dossier's status, and lists through Temporal visibility."""
+"""Read-only commands, as clients of the API: one dossier's status, and the search (`list`)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from temporalio.client import Client, WorkflowExecution
 
 from cli import render
-from cli.api_client import api_client
+from cli.api_client import ApiClient, ApiError, api_client
 from cli.context import CommandError, command
-from config import get_settings
 from operations.dossiers import DossierView
-from support import dossier_queries
-from support.client import connect
-from workflows import search_attributes as sa
+from operations.search import DossierPage, DossierSummary
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
@@ -36,59 +32,65 @@ async def status(
         render.dossier_state(view, timing=[(line.name, line.value) for line in view.time])
 
 
-def build_query(*args: Any, **kwargs: Any) -> str:
-    """`support.dossier_queries.build_query`, a malformed filter said as a command's error."""
-    try:
-        return dossier_queries.build_query(*args, **kwargs)
-    except dossier_queries.FilterError as exc:
-        raise CommandError(str(exc)) from None
+DOSSIERS = "/api/v1/dossiers"
+MAX_PAGE = 1000
 
 
-def _row(execution: WorkflowExecution) -> dict[str, str | None]:
-    attrs = execution.typed_search_attributes
-    due = attrs.get(sa.DUE)
-    stage_due = attrs.get(sa.STAGE_DUE)
-    flags = [
-        name for name, key in (("overdue", sa.OVERDUE), ("at risk", sa.AT_RISK)) if attrs.get(key)
-    ]
+def _row(item: DossierSummary) -> dict[str, str | None]:
+    """A found dossier as `hoso list` prints it (its times in Vietnam's)."""
+    flags = [name for name, on in (("overdue", item.overdue), ("at risk", item.at_risk)) if on]
     return {
-        "code": execution.id,
-        "status": attrs.get(sa.STATUS),
-        "procedure": attrs.get(sa.PROCEDURE),
-        "agency": attrs.get(sa.AGENCY),
-        "stage": attrs.get(sa.STAGE),
-        "unit": attrs.get(sa.UNIT),
-        "due_date": render.day(due) if due else None,
-        "due_at": due.isoformat() if due else None,
-        "stage_due": render.local_time(stage_due) if stage_due else None,
+        "code": item.code,
+        "status": item.status,
+        "procedure": item.procedure,
+        "agency": item.agency,
+        "stage": item.stage,
+        "unit": item.unit,
+        "due_date": render.day(item.due_at) if item.due_at else None,
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "stage_due": render.local_time(item.stage_due_at) if item.stage_due_at else None,
         "flags": ", ".join(flags) or None,
-        "started": render.local_time(execution.start_time),
+        "started": render.local_time(item.started_at),
     }
 
 
 def _soonest_due_first(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
-    """Visibility on SQL stores cannot ORDER BY a custom attribute: sort here."""
     return sorted(rows, key=lambda row: (row["due_at"] is None, row["due_at"] or "", row["code"]))
 
 
-async def list_rows(client: Client, query: str, limit: int) -> list[dict[str, str | None]]:
-    """Matching dossiers, soonest due first."""
-    return _soonest_due_first([_row(e) async for e in client.list_workflows(query, limit=limit)])
-
-
-async def list_page(
-    client: Client, query: str, size: int, token: str | None
+async def _page(
+    api: ApiClient, filters: dict[str, Any], size: int, cursor: str | None
 ) -> tuple[list[dict[str, str | None]], str | None]:
-    """One page of matching dossiers and the token of the next page (None after the last)."""
+    """One page of the search and the cursor of the next (None after the last)."""
     try:
-        start = bytes.fromhex(token) if token else None
-    except ValueError:
-        raise CommandError(f"--page '{token}' is not a page token from an earlier list") from None
-    pages = client.list_workflows(query, page_size=size, next_page_token=start)
-    await pages.fetch_next_page()
-    rows = [_row(e) for e in pages.current_page or []]
-    following = pages.next_page_token
-    return _soonest_due_first(rows), following.hex() if following else None
+        found = DossierPage.model_validate(
+            await api.get(DOSSIERS, **filters, size=size, cursor=cursor)
+        )
+    except ApiError as exc:
+        if exc.kind == "invalid-cursor":
+            raise CommandError(
+                f"--page '{cursor}' is not a page token from an earlier list"
+            ) from None
+        raise
+    return _soonest_due_first([_row(item) for item in found.items]), found.next_cursor
+
+
+async def _first(
+    api: ApiClient, filters: dict[str, Any], limit: int
+) -> list[dict[str, str | None]]:
+    """Up to `limit` matching dossiers, page after page, soonest due first."""
+    rows: list[dict[str, str | None]] = []
+    cursor: str | None = None
+    while len(rows) < limit:
+        page, cursor = await _page(api, filters, min(limit - len(rows), MAX_PAGE), cursor)
+        rows += page
+        if cursor is None:
+            break
+    return _soonest_due_first(rows[:limit])
+
+
+def _day(value: datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
 
 
 async def list_dossiers(
@@ -117,6 +119,9 @@ async def list_dossiers(
     voter: Annotated[
         str | None, typer.Option(help="officer id: councils waiting for their vote")
     ] = None,
+    officer: Annotated[
+        str | None, typer.Option("--as", help="your officer id (default: the token's)")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="at most N dossiers")] = 50,
     page_size: Annotated[
         int | None, typer.Option(min=1, max=1000, help="one page of N; prints the next token")
@@ -125,32 +130,32 @@ async def list_dossiers(
     count: Annotated[bool, typer.Option("--count", help="only how many dossiers match")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List dossiers by status, procedure, agency, unit, stage; --overdue for the late ones;
-    --voter for the councils waiting for a member's vote."""
-    query = build_query(
-        status,
-        procedure,
-        agency,
-        unit,
-        stage,
-        overdue,
-        at_risk=at_risk,
-        due_before=due_before.date() if due_before else None,
-        role=role,
-        received_from=received_from.date() if received_from else None,
-        received_to=received_to.date() if received_to else None,
-        voter=voter,
-    )
-    client = await connect(get_settings())
-    if count:
-        matching = (await client.count_workflows(query)).count
-        render.print_json({"count": matching}) if as_json else render.info(str(matching))
-        return
+    """List the dossiers within your reach by status, procedure, agency, unit, stage; --overdue
+    for the late ones; --voter for the councils waiting for a member's vote (through the API)."""
+    filters = {
+        "status": status,
+        "procedure": procedure,
+        "agency": agency,
+        "unit": unit,
+        "stage": stage,
+        "role": role,
+        "overdue": overdue or None,
+        "at_risk": at_risk or None,
+        "due_before": _day(due_before),
+        "received_from": _day(received_from),
+        "received_to": _day(received_to),
+        "voter": voter,
+    }
     next_page: str | None = None
-    if page_size is not None or page is not None:
-        rows, next_page = await list_page(client, query, page_size or 50, page)
-    else:
-        rows = await list_rows(client, query, limit)
+    async with api_client(officer) as api:
+        if count:
+            matching = (await api.get(f"{DOSSIERS}/count", **filters))["count"]
+            render.print_json({"count": matching}) if as_json else render.info(str(matching))
+            return
+        if page_size is not None or page is not None:
+            rows, next_page = await _page(api, filters, page_size or 50, page)
+        else:
+            rows = await _first(api, filters, limit)
     if as_json:
         render.print_json({"dossiers": rows, "next_page": next_page} if page_size or page else rows)
         return

@@ -1,5 +1,6 @@
 """`hoso stuck` and `hoso unstick`: dossiers whose workflow task keeps failing, and the operator's
-reset (support/stuck_dossiers.py finds them, support/dossier_reset.py mends them)."""
+reset (support/stuck_dossiers.py finds them, support/dossier_reset.py mends them). `stuck` asks
+the API; `unstick` runs beside the machine (it rewrites a workflow's history and the projection)."""
 
 from __future__ import annotations
 
@@ -8,24 +9,25 @@ from typing import Annotated
 import typer
 
 from cli import render
+from cli.api_client import api_client
 from cli.context import CommandError, command, open_context, signer
-from cli.mending import retry_dossier
 from models.officer import OPERATOR_ROLE
+from operations.stuck import StuckDossier
 from support.client import connect
 from support.dossier_reset import reset_dossier, workers_polling
-from support.stuck_dossiers import TIMED_OUT, StuckTask, stuck_codes, stuck_task
+from support.dossier_retry import retry_dossier
+from support.stuck_dossiers import TIMED_OUT, stuck_task
 
 
-async def stuck() -> None:
+async def stuck(
+    officer: Annotated[
+        str | None, typer.Option("--as", help="the operator (default: the token's)")
+    ] = None,
+) -> None:
     """List the running dossiers whose workflow task keeps failing, with the reset that would
-    mend each (`hoso unstick`)."""
-    ctx = open_context()
-    client = await connect(ctx.settings)
-    found = [
-        task
-        for code in await stuck_codes(client, ctx.settings.task_queue)
-        if (task := await stuck_task(client, code))
-    ]
+    mend each (`hoso unstick`). Through the API, operators only."""
+    async with api_client(officer) as api:
+        found = [StuckDossier.model_validate(item) for item in await api.get("/api/v1/stuck")]
     if not found:
         render.success("no dossier's workflow task is failing")
         return
@@ -95,7 +97,7 @@ async def unstick(
     )
 
 
-def _described(task: StuckTask) -> str:
+def _described(task: StuckDossier) -> str:
     failing = f"{task.code}: workflow task failed {task.attempt} times: {task.cause}"
     if not task.reset_point:
         return f"{failing}\n  none of its workflow tasks completed yet: nothing to reset to"
@@ -104,7 +106,7 @@ def _described(task: StuckTask) -> str:
         if task.replays
         else f"its history replays up to the task completed at event {task.reset_point}"
     )
-    actions = len(task.actions)
+    actions = task.actions
     return (
         f"{failing}\n"
         f"  {history}; a reset to event {task.reset_point} re-sends"

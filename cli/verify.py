@@ -1,5 +1,6 @@
-"""`hoso verify`: check dossiers' records against their histories, the database, the document
-store and the agency seals; one line per difference, exit code 1 if any."""
+"""`hoso verify`, a client of the API (operators): dossiers' records checked against their
+histories, the database, the document store and the agency seals; one line per difference, exit
+code 1 if any."""
 
 from __future__ import annotations
 
@@ -9,13 +10,9 @@ import typer
 from rich.markup import escape
 
 from cli import render
-from cli.context import CommandError, command, open_context
-from support.client import connect
-from support.dossier_failures import DossierFailure
-from support.rebuild import dossier_codes
-from support.seals import SealError, public_seals
-from support.verify import projected_codes, verify_each
-from support.verify_checks import Report
+from cli.api_client import api_client
+from cli.context import CommandError, command
+from operations.verification import Verification
 
 
 async def verify(
@@ -24,6 +21,9 @@ async def verify(
         bool,
         typer.Option("--all", help="every dossier in the database or on the server"),
     ] = False,
+    officer: Annotated[
+        str | None, typer.Option("--as", help="the operator (default: the token's)")
+    ] = None,
 ) -> None:
     """Recompute dossiers' tamper-evident records from their histories and name every
     difference in the database, the document store and the seals: a modified row, a deleted
@@ -32,37 +32,29 @@ async def verify(
     reason and the others are checked. Exit code 1 if any differed or failed."""
     if (code is None) == (not everything):
         raise CommandError("name one dossier CODE or --all")
-    ctx = open_context()
-    try:
-        keys = public_seals(ctx.settings)
-    except SealError as exc:
-        raise CommandError(str(exc)) from exc
-    client = await connect(ctx.settings)
-    if code:
-        codes = [code]
-    else:  # a dossier the database lost entirely is known to the server only
-        known = [c async for c in dossier_codes(client, ctx.settings.task_queue)]
-        codes = sorted(set(projected_codes(ctx.sessions)) | set(known))
-    if not codes:
+    async with api_client(officer) as api:
+        found = await api.get("/api/v1/verification", code=code)
+    outcomes = [Verification.model_validate(item) for item in found]
+    if not outcomes:
         render.info("no dossier in the database or on the server")
     tally = Tally()
-    async for outcome in verify_each(client, ctx.sessions, ctx.store, keys, codes):
+    for outcome in outcomes:
         tally.show(outcome)
-    if everything and codes:
+    if everything and outcomes:
         render.info(tally.summary())
     if tally.differing or tally.failed:
         raise typer.Exit(1)
 
 
 class Tally:
-    """What a run found so far, each dossier's lines printed as it comes."""
+    """What a run found, each dossier's lines printed in turn."""
 
     def __init__(self) -> None:
         self.intact = self.differing = self.failed = 0
 
-    def show(self, outcome: Report | DossierFailure) -> None:
-        if isinstance(outcome, DossierFailure):
-            render.console.print(f"[red]{escape(outcome.line())}[/]", soft_wrap=True)
+    def show(self, outcome: Verification) -> None:
+        if outcome.outcome == "failed":
+            render.console.print(f"[red]{escape(outcome.summary)}[/]", soft_wrap=True)
             self.failed += 1
             return
         for note in outcome.notes:
@@ -72,7 +64,7 @@ class Tally:
         if outcome.differences:
             self.differing += 1
         else:
-            render.success(outcome.intact())
+            render.success(outcome.summary)
             self.intact += 1
 
     def summary(self) -> str:

@@ -11,6 +11,10 @@ from models.procedure import Identifier
 OfficerId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
 OPERATOR_ROLE = "operator"
 PORTAL_ROLE = "portal"  # the agency's online public service account: receives for applicants
+# The agency's leaders (lãnh đạo): its head and deputies, of a department (giám đốc, phó giám đốc)
+# or of a people's committee (chủ tịch, phó chủ tịch). They read their agency's reports and
+# register; the confidential documents of its dossiers will be theirs too.
+LEADER_ROLES = frozenset({"director", "deputy_director", "chairman", "vice_chairman"})
 
 
 class OfficerIdentity(BaseModel):

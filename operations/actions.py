@@ -23,6 +23,7 @@ from models.actions import (
     Cancellation,
     DeliveryConfirmation,
     OfficerAction,
+    RetryRequest,
     Supplement,
     Withdrawal,
 )
@@ -37,13 +38,16 @@ from support.errors import CatalogueError
 from support.intake import Sessions
 from workflows.dossier import DossierWorkflow
 
-Signed = OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation
+Signed = (
+    OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation | RetryRequest
+)
 UPDATES: dict[type[BaseModel], Any] = {
     OfficerAction: DossierWorkflow.act,
     Supplement: DossierWorkflow.supplement,
     Withdrawal: DossierWorkflow.withdraw,
     Cancellation: DossierWorkflow.cancel,
     DeliveryConfirmation: DossierWorkflow.confirm_delivery,
+    RetryRequest: DossierWorkflow.retry,
 }
 
 

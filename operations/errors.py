@@ -30,3 +30,7 @@ class ActionRefused(RuntimeError):
 
 class TooLarge(ValueError):
     """A document or a request over its size limit."""
+
+
+class InvalidPeriod(ValueError):
+    """A report's or register's period that runs backwards, too far, or too long."""

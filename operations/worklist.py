@@ -8,8 +8,6 @@ One visibility query asks Temporal for all three; its pages are the worklist's p
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -20,6 +18,7 @@ from models.procedure import ConsultationStage
 from operations.access import Caller
 from operations.dossiers import read_state
 from operations.errors import NotFound
+from operations.paging import BadCursor, visibility_page
 from support.catalogue import list_procedures
 from support.dossier_queries import FilterError, build_query
 from support.intake import Sessions
@@ -58,11 +57,7 @@ class WorklistPage(BaseModel):
     next_cursor: str | None = Field(description="give it back as `cursor` for the next page")
 
 
-class BadCursor(ValueError):
-    """A cursor that is not one this API gave."""
-
-
-def _consultations(sessions: Sessions, agency: str) -> list[tuple[str, str]]:
+def consultations_addressed_to(sessions: Sessions, agency: str) -> list[tuple[str, str]]:
     """(procedure, stage) of every consultation of the catalogue addressed to the agency."""
     with sessions() as session:
         procedures = list_procedures(session)
@@ -89,7 +84,7 @@ def worklist_query(sessions: Sessions, caller: Caller, wanted: WorklistFilter) -
         ),
         build_query(voter=officer.id, procedure=procedure, **filters),
     ]
-    for code, stage in _consultations(sessions, officer.agency):
+    for code, stage in consultations_addressed_to(sessions, officer.agency):
         if procedure in (None, code):
             branches.append(build_query(procedure=code, stage=stage, **filters))
     waiting = " OR ".join(f"({branch})" for branch in branches)
@@ -131,18 +126,6 @@ async def _still_awaited(client: Client, item: WorklistItem, agency: str) -> boo
         return False
 
 
-def _token(cursor: str | None) -> bytes | None:
-    if not cursor:
-        return None
-    try:
-        token = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        token = b""
-    if not token:
-        raise BadCursor("the cursor is not one this worklist gave")
-    return token
-
-
 async def worklist(
     client: Client,
     sessions: Sessions,
@@ -154,23 +137,13 @@ async def worklist(
 ) -> WorklistPage:
     """One page of the caller's worklist, soonest due first within the page."""
     query = worklist_query(sessions, caller, wanted)
-    pages = client.list_workflows(query, page_size=size, next_page_token=_token(cursor))
-    try:
-        await pages.fetch_next_page()
-    except Exception as exc:  # Temporal refuses a token it did not give
-        if cursor:
-            raise BadCursor("the cursor is not one this worklist gave") from exc
-        raise
-    items = [_item(e, caller) for e in pages.current_page or []]
+    executions, next_cursor = await visibility_page(client, query, cursor=cursor, size=size)
+    items = [_item(e, caller) for e in executions]
     kept = await asyncio.gather(*(_still_awaited(client, i, caller.officer.agency) for i in items))
     items = [item for item, keep in zip(items, kept, strict=True) if keep]
     never = datetime.max.replace(tzinfo=UTC)
     items.sort(key=lambda item: (item.due_at or never, item.code))
-    following = pages.next_page_token
-    return WorklistPage(
-        items=items,
-        next_cursor=base64.urlsafe_b64encode(following).decode().rstrip("=") if following else None,
-    )
+    return WorklistPage(items=items, next_cursor=next_cursor)
 
 
 __all__ = ["BadCursor", "FilterError", "WorklistFilter", "WorklistPage", "worklist"]

@@ -19,6 +19,7 @@ from activities.pdf import render_pdf
 from models.calendar import VIETNAM
 from models.dossier import RECEPTION_CHANNELS, ReceptionChannel
 from models.tables import DossierRecord, ProcedureRecord
+from support.report_output import csv_text
 from support.reports import day_start
 
 STATUS = {
@@ -53,6 +54,21 @@ REGISTER = TEMPLATES.from_string(
 {% endfor %}</tbody>
 </table></font>
 {% endblock %}"""
+)
+
+
+REGISTER_COLUMNS = (
+    "#",
+    "code",
+    "procedure",
+    "procedure name",
+    "applicant",
+    "address and phone",
+    "received",
+    "due",
+    "result",
+    "returned",
+    "note",
 )
 
 
@@ -155,3 +171,12 @@ def render_register(
         issued_at=issued_at.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y"),
     )
     return render_pdf(html, issued_at=issued_at, title=f"{title} — {agency}", landscape=True)
+
+
+def register_cells(line: RegisterLine) -> list[str]:
+    """A line's cells, in the order of REGISTER_COLUMNS."""
+    return [str(value) for value in line.model_dump().values()]
+
+
+def register_csv(lines: list[RegisterLine]) -> str:
+    return csv_text(REGISTER_COLUMNS, (register_cells(line) for line in lines))

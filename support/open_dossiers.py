@@ -8,6 +8,7 @@ from temporalio.client import Client
 
 from models.dossier import CLOSED_STATUSES
 from workflows import search_attributes as sa
+from workflows.dossier import DossierWorkflow
 
 
 def open_dossiers_query(task_queue: str) -> str:
@@ -22,3 +23,15 @@ async def open_dossiers(client: Client, task_queue: str) -> AsyncIterator[str]:
     """Codes of the running dossiers of the task queue."""
     async for execution in client.list_workflows(open_dossiers_query(task_queue)):
         yield execution.id
+
+
+async def refresh_trust(client: Client, task_queue: str) -> int:
+    """Makes every open dossier of the task queue reload its trust anchors (issuer keys,
+    revoked tokens) at once; returns how many were reached."""
+    count = 0
+    async for code in open_dossiers(client, task_queue):
+        await client.get_workflow_handle_for(DossierWorkflow.run, code).signal(
+            DossierWorkflow.refresh_trust
+        )
+        count += 1
+    return count

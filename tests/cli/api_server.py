@@ -8,14 +8,20 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 import uvicorn
 
-from activities.database import create_schema, make_engine
+from activities.database import create_schema, make_engine, session_factory
 from api.app import create_app
-from config import Settings
+from config import Settings, get_settings
+from support.catalogue import load_officers, publish_officers
+from support.credentials import issue_token
 from support.devserver import free_port
-from support.private_files import private_folder
+from support.private_files import private_folder, write_private
+
+SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "procedures" / "officers.yaml"
 
 
 @contextmanager
@@ -41,3 +47,33 @@ def api_thread(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+@contextmanager
+def signed_in_as(
+    settings: Settings, officer: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """A CLI host of `officer` (of the sample roster, published into the settings' database): an
+    API over the settings in HOSO_API_URL, the officer's token in HOSO_TOKEN_FILE."""
+    engine = make_engine(settings.resolved_database_url)
+    create_schema(engine)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        publish_officers(session, load_officers(SAMPLE_ROSTER))
+    credential = issue_token(sessions, settings, officer)
+    engine.dispose()
+    token = settings.data_dir / f"{officer}.token"
+    write_private(token, credential.token.encode())
+    monkeypatch.setenv("HOSO_TOKEN_FILE", str(token))
+    with api_thread(settings) as url:
+        monkeypatch.setenv("HOSO_API_URL", url)
+        get_settings.cache_clear()
+        yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def operator_host(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """A CLI host of the province-wide operator (ops.operator), with an API of the test's own."""
+    with signed_in_as(settings, "ops.operator", monkeypatch) as found:
+        yield found

@@ -47,7 +47,7 @@ def token_file(officer: str) -> Path | None:
 # Who runs the API's commands that name no officer: the agency's one-stop officer (of the test's
 # roster, or of the repository's samples).
 COUNTERS = ("tn.reception", "tnmt.reception")
-THROUGH_API = {"submit", "status", "history"}
+THROUGH_API = {"submit", "status", "history", "list"}
 
 
 def hoso(runner: CliRunner, *args: str) -> Any:

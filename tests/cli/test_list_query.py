@@ -1,4 +1,5 @@
-"""`hoso list` builds its visibility query from validated filters only."""
+"""The search (`hoso list`, the API's /dossiers) builds its visibility query from validated filters
+only."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cli.context import CommandError
-from cli.queries import build_query
+from support.dossier_queries import FilterError, build_query
 
 
 def test_filters_become_search_attribute_clauses() -> None:
@@ -41,5 +41,5 @@ def test_due_before_a_day_means_due_before_its_midnight_in_vietnam() -> None:
     ],
 )
 def test_malformed_filter_values_are_refused(field: str, value: str) -> None:
-    with pytest.raises(CommandError, match=f"--{field}"):
+    with pytest.raises(FilterError, match=f"--{field}"):
         build_query(**{field: value})

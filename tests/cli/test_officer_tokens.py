@@ -72,7 +72,9 @@ def test_issue_token_keeps_only_a_hash_and_the_token_acts(
     again = run(runner, "officers", "issue-token", "tn.reception", "--out", str(path))
     assert again.exit_code == 1 and "exists" in again.stderr
 
-    listed = run(runner, "officers", "tokens", "--json")
+    operator = tmp_path / "ha.token"
+    run(runner, "officers", "issue-token", "tn.operator", "--out", str(operator))
+    listed = run(runner, "officers", "tokens", "--json", token_file=operator)
     assert json.loads(listed.stdout)[0]["officer"] == "tn.reception"
     assert secret not in listed.stdout
 

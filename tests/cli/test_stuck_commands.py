@@ -53,7 +53,7 @@ def drifted_worker(client: Client, settings: Settings) -> Worker:
 def stuck_list(runner: CliRunner, code: str) -> str:
     deadline = time.monotonic() + 60
     while True:
-        listed = hoso(runner, "stuck")
+        listed = hoso(runner, "stuck", "--as", "tn.operator")
         assert listed.exit_code == 0, listed.output
         if code in listed.stdout:
             return listed.stdout
@@ -68,7 +68,10 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         code = submitted(runner, cli_settings, dossier_file)
         wait_state(runner, code, status="received", stage="reception")
         assert hoso(runner, "act", code, "accept", "--as", "tn.reception").exit_code == 0
-        assert "no dossier's workflow task is failing" in hoso(runner, "stuck").stdout
+        assert (
+            "no dossier's workflow task is failing"
+            in hoso(runner, "stuck", "--as", "tn.operator").stdout
+        )
     with worker_thread(cli_settings, drifted_worker):
         approved = hoso(runner, "act", code, "approve", "--as", "tn.specialist")
         assert approved.exit_code == 0, approved.output
@@ -85,7 +88,7 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
 
         with monkeypatch.context() as patched:
             patched.setattr("support.stuck_dossiers._flags_problems", older_server)
-            scanned = hoso(runner, "stuck").stdout
+            scanned = hoso(runner, "stuck", "--as", "tn.operator").stdout
             assert f"{code}: workflow task failed" in scanned and "Nondeterminism" in scanned
 
         status = hoso(runner, "status", code, "--json")
@@ -107,7 +110,10 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         assert [a["action"] for a in state["actions"]] == ["accept", "approve", "retry"]
         recorded = state["actions"][-1]  # the reset, in the dossier's record, by the operator
         assert recorded["actor"] == "tn.operator" and reason in recorded["comment"]
-        assert "no dossier's workflow task is failing" in hoso(runner, "stuck").stdout
+        assert (
+            "no dossier's workflow task is failing"
+            in hoso(runner, "stuck", "--as", "tn.operator").stdout
+        )
         again = hoso(runner, "unstick", code, "--as", "tn.operator", "--reason", reason)
         assert again.exit_code == 1
         assert f"{code}: its workflow task is not failing; nothing to reset" in again.stderr
@@ -118,7 +124,7 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         history = json.loads(hoso(runner, "history", code, "--json").stdout)
         resets = [e["detail"] for e in history if e["event"] == "reset"]
         assert len(resets) == 1 and resets[0].startswith(f"hoso unstick by tn.operator: {reason}")
-        verified = hoso(runner, "verify", code)
+        verified = hoso(runner, "verify", code, "--as", "tn.operator")
         assert verified.exit_code == 0, verified.output
 
     with Session(make_engine(cli_settings.resolved_database_url)) as session:

@@ -23,7 +23,7 @@ from tests.workflows.harness import procedure
 
 pytestmark = pytest.mark.timeout(240)
 HOSO = str(Path(sys.executable).parent / "hoso")
-THROUGH_API = {"submit", "status", "history"}
+THROUGH_API = {"submit", "status", "history", "list"}
 
 
 class Stack:

@@ -13,10 +13,10 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine
-from cli.mending import retry_dossier
 from config import Settings
 from models.tables import NotificationRecord
 from support.devserver import free_port
+from support.dossier_retry import retry_dossier
 from support.dossier_timeline import timeline
 from tests.workflows.harness import credential, officer_for, start, submission, use_issuer
 from worker import build_worker

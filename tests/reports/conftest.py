@@ -14,6 +14,7 @@ from config import Settings
 from models.calendar import VIETNAM, WorkingCalendar
 from models.tables import DossierRecord
 from support.calendars import resolve_calendar
+from tests.cli.api_server import operator_host  # noqa: F401 (a fixture)
 
 
 @pytest.fixture

@@ -6,13 +6,16 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from config import Settings
 from models.tables import ProcedureRecord
 from starter import app
 from support.dossier_register import register_lines
+from tests.cli.api_server import signed_in_as
 from tests.reports.conftest import dossier
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
@@ -103,9 +106,14 @@ def test_the_register_lists_the_agencys_dossiers_of_the_period_in_the_order_rece
 
 
 def test_register_command_prints_json_and_csv_and_writes_form_06(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(engine)
+    with signed_in_as(settings, "tnmt.director", monkeypatch):  # the agency's leader
+        _register_command(tmp_path)
+
+
+def _register_command(tmp_path: Path) -> None:
     runner = CliRunner()
     period = ["register", "--agency", "so-tnmt", "--from", "2026-11-01", "--to", "2026-11-30"]
     as_json = runner.invoke(app, [*period, "--json"], catch_exceptions=False)

@@ -4,7 +4,6 @@ for the applicant's supplement."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,16 +14,14 @@ from pypdf import PdfReader
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 from temporalio.testing import WorkflowEnvironment
-from typer.testing import CliRunner
 
 from activities.database import make_engine
 from activities.document_store import DocumentStore
 from cli.context import open_context
-from config import Settings, get_settings
+from config import Settings
 from models.calendar import VIETNAM
 from models.dossier import DossierStatus
 from models.tables import ActionRecord, DocumentRecord, DossierRecord
-from starter import app
 from support.calendars import resolve_calendar
 from support.control_sheet import render_control_sheet
 from support.rebuild import read_dossier, rebuild
@@ -133,19 +130,7 @@ async def test_forms_are_pdfs_with_vietnamese_text_and_the_control_sheet_lists_h
     assert text.count("Đúng hạn") == len(state.visits) + 1  # reception, then every stage left
     for stage in source.submission.procedure.chain:
         assert getattr(stage, "unit", "") in text
-
-    # The operator's command: lists the forms and writes them, control sheet included.
-    monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", skip_env.client.service_client.config.target_host)
-    get_settings.cache_clear()
-    out = tmp_path / "out"
-    args = ["forms", codes["approved"], "--out", str(out), "--control-sheet"]
-    shown = await asyncio.to_thread(CliRunner().invoke, app, args, catch_exceptions=False)
-    assert shown.exit_code == 0, shown.output
-    written = sorted(p.name for p in out.iterdir())
-    code = codes["approved"]
-    assert written == [f"{code}-control_sheet.pdf", f"{code}-receipt.pdf", f"{code}-result.pdf"]
-    assert "PHIẾU KIỂM SOÁT" in pdf_text((out / f"{code}-control_sheet.pdf").read_bytes())
-    assert "receipt" in shown.output and "result" in shown.output
+    # (`hoso forms`, a client of the API, is tested in tests/cli/test_form_commands.py)
 
 
 def snapshot(settings: Settings, codes: list[str]) -> dict[str, list[dict[str, Any]]]:

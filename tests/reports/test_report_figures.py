@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from config import Settings
 from models.calendar import WorkingCalendar
 from models.tables import DocumentRecord
 from starter import app
@@ -237,7 +238,7 @@ def test_an_open_dossier_is_late_only_once_its_due_day_has_closed(
 
 
 def test_report_command_prints_table_json_csv_and_draws_a_chart(
-    april: Engine, tmp_path: Path
+    april: Engine, tmp_path: Path, operator_host: Settings
 ) -> None:
     runner = CliRunner()
     period = ["report", "--from", "2026-04-01", "--to", "2026-04-30"]
@@ -261,7 +262,7 @@ def test_report_command_prints_table_json_csv_and_draws_a_chart(
 
 
 def test_report_command_refuses_a_period_that_ends_before_it_starts(
-    settings: object,
+    operator_host: Settings,
 ) -> None:
     result = CliRunner().invoke(app, ["report", "--from", "2026-05-01", "--to", "2026-04-01"])
     assert result.exit_code == 1

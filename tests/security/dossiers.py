@@ -25,6 +25,7 @@ from starter import app
 from support.seals import public_seals
 from support.verify import verify_dossier
 from support.verify_checks import Report
+from tests.cli.api_server import signed_in_as
 from tests.workflows.harness import (
     act,
     assignee,
@@ -118,12 +119,14 @@ async def eia_dossier(
 def cli_deployment(
     dev_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
-    """The CLI's settings on the dev server, on a task queue of its own: the shared server holds
-    other tests' dossiers, and this deployment's are its queue's."""
+    """The CLI's settings on the dev server, on a task queue of its own (the shared server holds
+    other tests' dossiers, and this deployment's are its queue's), with an API over them."""
     monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
     monkeypatch.setenv("HOSO_TASK_QUEUE", f"verify-{uuid.uuid4()}")
     get_settings.cache_clear()
-    yield get_settings()
+    # the API's commands (verify) as the province's operator, through an API of its own
+    with signed_in_as(get_settings(), "ops.operator", monkeypatch) as found:
+        yield found
     get_settings.cache_clear()
 
 

@@ -70,7 +70,7 @@ def test_documents_are_stored_in_folders_of_the_owners_only(
 
 
 def test_a_register_written_with_out_is_the_owners_only(
-    settings: Settings, tmp_path: Path, loose_umask: None
+    operator_host: Settings, tmp_path: Path, loose_umask: None
 ) -> None:
     out = tmp_path / "register.pdf"
     result = CliRunner().invoke(
@@ -83,7 +83,7 @@ def test_a_register_written_with_out_is_the_owners_only(
 
 
 def test_out_refuses_a_symbolic_link_and_leaves_its_target_alone(
-    settings: Settings, tmp_path: Path
+    operator_host: Settings, tmp_path: Path
 ) -> None:
     target = tmp_path / "elsewhere.txt"
     target.write_text("untouched", encoding="utf-8")

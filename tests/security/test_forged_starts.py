@@ -20,6 +20,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import SessionFactory, create_schema, make_engine, session_factory
+from activities.document_store import DocumentStore
 from config import Settings
 from models.actions import OfficerAction
 from models.dossier import DossierSubmission
@@ -27,6 +28,8 @@ from models.procedure import Procedure
 from models.tables import DossierCounter, DossierRecord, NotificationRecord
 from support.catalogue import latest_procedure, publish_paths
 from support.intake_seal import IntakeSealer
+from support.seals import public_seals
+from support.verify import verify_dossier
 from tests.workflows.harness import (
     PROCEDURES,
     act,
@@ -110,6 +113,11 @@ async def test_a_plain_client_cannot_start_a_dossier_with_a_cut_chain(
         reason = await refused_start(handle)
         assert "no intake seal" in reason
         await reception_cannot_act(handle, sub)
+        store = DocumentStore(settings.resolved_document_dir)
+        report = await verify_dossier(
+            skip_env.client, catalogue, store, public_seals(settings), sub.code
+        )
+        assert any("not accepted by hoso's intake" in line for line in report.lines())
     nothing_recorded(catalogue, sub.code)
     assert "Nguyễn" not in reason and sub.applicant.id_number not in reason
 

@@ -3,7 +3,8 @@ published procedure starts a dossier (models/intake.py, activities/trust.py).
 
 The key is `intake-<id>.key` in the keys folder (0600), the newest one sealing; workers trust
 every `intake-<id>.pub` beside it. In development one is created on first use; elsewhere it must
-be installed (`hoso intake-key ID` on the host that runs intake), never created silently.
+be installed (an Ed25519 pair in the format of `activities.keys.create_key_pair`), never created
+silently.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class IntakeSealer:
         if not found:
             if settings.environment != "development":
                 raise IntakeKeyError(
-                    f"no intake key in {folder}: run `hoso intake-key ID` on the host that runs"
-                    " intake and copy its .pub to every worker (refusing to create one outside"
+                    f"no intake key in {folder}: install intake-<id>.key (0600) on the host that"
+                    " runs intake and its .pub on every worker (refusing to create one outside"
                     " development)"
                 )
             return cls.create(folder, DEV_INTAKE_ID)

@@ -74,8 +74,13 @@ class DossierWorkflow:
         await self._transitions.start()
         transitions = self._transitions
         while self._state.status not in CLOSED_STATUSES:
+            # a reload asked for is waited for: a revoked token's action waits for it too
             await workflow.wait_condition(
-                lambda: bool(self._inbox) or transitions.deadline_due() or self._trust_stale
+                lambda: (
+                    (bool(self._inbox) and not self._trust_reload_waiting)
+                    or transitions.deadline_due()
+                    or self._trust_stale
+                )
             )
             if self._trust_stale:
                 await self._load_trust()

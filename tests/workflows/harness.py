@@ -241,6 +241,12 @@ async def start(
 _intake_settings: dict[str, Settings] = {}
 
 
+def intake_for(queue: str, settings: Settings) -> None:
+    """Dossiers started on `queue` are sealed and published as the intake of `settings` would
+    (workers that `running_worker` did not start: other processes, their own data folder)."""
+    _intake_settings[queue] = settings
+
+
 def admitted(sub: DossierSubmission, settings: Settings) -> DossierSubmission:
     """`sub` as hoso's intake would start it: its procedure published in the catalogue of
     `settings` (the workers' database) and the submission sealed with their intake key."""

@@ -21,6 +21,7 @@ from activities.trust import TrustActivities
 from config import Settings
 from logs import logging_in_background
 from support.credentials import Issuer
+from support.intake_seal import IntakeSealer
 from support.seals import AgencySeals
 from workflows.dossier import DossierWorkflow
 
@@ -43,6 +44,7 @@ def build_worker(
     """hoso's worker; `interceptors` are added after hoso's own (tracing, a test's faults)."""
     if settings.environment == "development":
         Issuer.from_settings(settings)  # the dev issuer exists before any dossier loads its trust
+        IntakeSealer.from_settings(settings)  # and the dev intake key before any dossier starts
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
     sessions = session_factory(engine)
@@ -74,6 +76,7 @@ def build_worker(
             forms.issue_form,
             delivery.deliver_result,
             trust.load_trust,
+            trust.check_submission,
         ],
         interceptors=[DatabaseErrors(), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

@@ -1,7 +1,9 @@
-"""What dossiers trust: the issuer public keys in the keys folder and the revoked tokens.
+"""What dossiers trust: the issuer public keys in the keys folder and the revoked tokens, and
+whether a dossier's own start came from hoso's intake.
 
 Read by the worker (a trusted host), never supplied by a caller: the workflow checks every
-officer's signature against these anchors.
+officer's signature against these anchors, and starts only from a submission that intake sealed
+(`intake-<id>.pub` in the keys folder) with a procedure version the catalogue published.
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import select
 from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.keys import load_public_keys
-from models.credentials import TrustAnchors
-from models.tables import OfficerTokenRecord
+from models.credentials import TrustAnchors, unb64
+from models.intake import SubmissionCheck, SubmissionVerdict
+from models.tables import OfficerTokenRecord, ProcedureRecord
+
+INTAKE_KEYS = "intake"
 
 
 class TrustActivities:
@@ -34,6 +41,14 @@ class TrustActivities:
             revoked=revoked_token_ids(self._sessions),
         )
 
+    @activity.defn
+    async def check_submission(self, check: SubmissionCheck) -> SubmissionVerdict:
+        """Read-only: is this start a submission intake sealed, of a published procedure?"""
+        refusal = await asyncio.to_thread(submission_refusal, check, self._keys_dir, self._sessions)
+        if refusal is not None:
+            activity.logger.warning("submission_refused: %s (%s)", check.code, refusal)
+        return SubmissionVerdict(refusal=refusal)
+
 
 def revoked_token_ids(sessions: SessionFactory) -> list[str]:
     """Revoked tokens not yet expired: the dossiers must refuse them."""
@@ -46,3 +61,40 @@ def revoked_token_ids(sessions: SessionFactory) -> list[str]:
             )
         )
         return sorted(rows)
+
+
+def seal_refusal(check: SubmissionCheck, intake_keys: dict[str, str]) -> str | None:
+    """Why the seal does not vouch for this submission, or None."""
+    if check.seal_key is None or check.seal_signature is None:
+        return "the submission carries no intake seal (it was not accepted by hoso's intake)"
+    public = intake_keys.get(check.seal_key)
+    if public is None:
+        return f"the submission is sealed by an unknown intake key '{check.seal_key}'"
+    try:
+        key = Ed25519PublicKey.from_public_bytes(unb64(public))
+        key.verify(unb64(check.seal_signature), check.sealed_bytes())
+    except (InvalidSignature, ValueError):
+        return "the intake seal does not match the submission (forged or altered)"
+    return None
+
+
+def published(sessions: SessionFactory, code: str, version: int, sha256: str) -> bool:
+    """The catalogue published this version of the procedure with exactly this content."""
+    with sessions() as session:
+        record = session.get(ProcedureRecord, (code, version))
+        return record is not None and record.source_sha256 == sha256
+
+
+def submission_refusal(
+    check: SubmissionCheck, keys_dir: Path, sessions: SessionFactory
+) -> str | None:
+    """Why a dossier may not start from this submission, or None."""
+    refusal = seal_refusal(check, load_public_keys(keys_dir, INTAKE_KEYS))
+    if refusal is None and not published(
+        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256
+    ):
+        refusal = (
+            f"procedure {check.procedure_code} version {check.procedure_version} with this"
+            " content was never published by the catalogue"
+        )
+    return refusal

@@ -18,6 +18,7 @@ from models.effects import (
     Notification,
     ResultDelivery,
 )
+from models.intake import SubmissionCheck, SubmissionVerdict
 from models.projection import DossierChange
 from models.state import FormRef
 
@@ -48,6 +49,9 @@ DELIVER_RESULT = ActivityInterface[ResultDelivery, DeliveryReceipt](
     "deliver_result", ResultDelivery, DeliveryReceipt
 )
 LOAD_TRUST = ActivityInterface[None, TrustAnchors]("load_trust", None, TrustAnchors)
+CHECK_SUBMISSION = ActivityInterface[SubmissionCheck, SubmissionVerdict](
+    "check_submission", SubmissionCheck, SubmissionVerdict
+)
 
 ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     RECORD_CHANGE,
@@ -56,5 +60,6 @@ ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     ISSUE_FORM,
     DELIVER_RESULT,
     LOAD_TRUST,
+    CHECK_SUBMISSION,
 )
 ACTIVITY_INPUTS: dict[str, type[Any]] = {a.name: a.input for a in ACTIVITIES if a.input}

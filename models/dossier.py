@@ -146,6 +146,15 @@ class DocumentRef(BaseModel):
     format: Annotated[str, Field(pattern=r"^[a-z0-9]{1,8}$")]
 
 
+class IntakeSeal(BaseModel):
+    """hoso's intake's signature over a submission it accepted (models/intake.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key_id: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
+    signature: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+={0,2}$", max_length=200)]
+
+
 class DossierSubmission(BaseModel):
     """The workflow input: everything the dossier needs, snapshotted at submission."""
 
@@ -162,3 +171,6 @@ class DossierSubmission(BaseModel):
     received_via: ReceptionChannel = ReceptionChannel.online
     received_by: Receiver | None = Field(default=None, description="at the counter: who")
     names: Names = Field(default_factory=Names, description="agencies' and units' names")
+    seal: IntakeSeal | None = Field(
+        default=None, description="intake's seal; a start without a valid one is refused"
+    )

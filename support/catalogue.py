@@ -7,8 +7,6 @@ version while the earlier ones stay readable (dossiers already submitted keep th
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from typing import NamedTuple, Protocol
 from sqlmodel import Session, select
 
 from models.agency import Agency
+from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
 from models.tables import OfficerRecord, ProcedureRecord
@@ -138,10 +137,9 @@ def _list(values: Iterable[str]) -> str:
 
 
 def content_hash(procedure: Procedure) -> str:
-    """SHA-256 of the procedure's canonical JSON, its version left out."""
-    body = procedure.model_dump(mode="json", exclude={"version"})
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the procedure's canonical JSON, its version left out (what an intake seal
+    covers and a dossier's start is checked against)."""
+    return procedure_hash(procedure)
 
 
 def publish_officers(session: Session, roster: OfficerRoster) -> list[tuple[str, bool]]:

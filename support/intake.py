@@ -51,6 +51,7 @@ from support.catalogue import latest_procedure
 from support.document_checks import CheckedDocument, check_documents, content_problem
 from support.errors import CatalogueError, read_yaml_mapping, shown
 from support.errors import IntakeError as IntakeError
+from support.intake_seal import IntakeKeyError, IntakeSealer
 from support.reception import check_receiver
 from support.registration import (
     check_reference,
@@ -328,8 +329,13 @@ async def submit_checked(
     sessions: Sessions,
     store: DocumentStore,
 ) -> IntakeResult:
-    """Stores the documents, then registers and starts the dossier checked before."""
+    """Stores the documents, then registers and starts the dossier checked before, sealed by
+    intake (a workflow starts from nothing else)."""
     draft, procedure = checked.draft, checked.draft.procedure
+    try:
+        sealer = IntakeSealer.from_settings(settings)
+    except IntakeKeyError as exc:
+        raise IntakeError(str(exc)) from None
     contents: list[str] = []
 
     def same_content(hashes: list[str]) -> None:
@@ -357,8 +363,8 @@ async def submit_checked(
         content=content,
     )
     if not duplicate or not started(sessions, code):
-        submission = draft.model_copy(
-            update={"code": code, "reference": reference, "documents": refs}
+        submission = sealer.seal(
+            draft.model_copy(update={"code": code, "reference": reference, "documents": refs})
         )
         for _ in range(CODE_ATTEMPTS):
             if await start_dossier(client, submission, settings.task_queue) or duplicate:
@@ -367,7 +373,7 @@ async def submit_checked(
             # restored from an older backup): never merge two dossiers, take the next number.
             log.warning("dossier_code_taken", dossier=submission.code)
             code = reallocate(sessions, reference, procedure.agency, now)
-            submission = submission.model_copy(update={"code": code})
+            submission = sealer.seal(submission.model_copy(update={"code": code}))
         else:
             raise IntakeError(f"could not find a free dossier code for unit {procedure.agency}")
     return IntakeResult(

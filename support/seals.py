@@ -171,13 +171,18 @@ class SealKeys:
 
     public: dict[str, str] = field(default_factory=dict)
     revoked: dict[str, datetime] = field(default_factory=dict)
+    intake: dict[str, str] | None = None  # intake's public keys (None: starts not checked)
 
 
 def public_seals(settings: Settings) -> SealKeys:
     """The `seal-*.pub` and `seal-*.revoked` files of the keys folder."""
     folder = settings.resolved_keys_dir
     try:
-        return SealKeys(load_public_keys(folder, PREFIX), revocations(folder))
+        return SealKeys(
+            load_public_keys(folder, PREFIX),
+            revocations(folder),
+            intake=load_public_keys(folder, "intake"),
+        )
     except KeyFileError as exc:
         raise SealError(str(exc)) from exc
 

@@ -34,6 +34,8 @@ from temporalio.client import Client
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import same
+from activities.trust import published, seal_refusal
+from models.intake import SubmissionCheck
 from models.projection import opening_of
 from models.record import RecordEntry
 from models.tables import (
@@ -115,6 +117,7 @@ async def verify_dossier(
     history = await read_history(client, code) if client is not None else None
     if history is None:
         return _verify_without_history(report, rows, store, keys)
+    _check_start(report, history, sessions, keys)
     chain = check_history(report, history)
     if not chain:
         report.notes.append("its history has no record (processed before the record existed)")
@@ -133,6 +136,22 @@ async def verify_dossier(
     check_dossier_row(report, rows.dossier, history)
     _check_forms_and_store(report, chain, store, agency, keys)
     return report
+
+
+def _check_start(
+    report: Report, history: History, sessions: SessionFactory, keys: SealKeys
+) -> None:
+    """The start came from hoso's intake (its seal) with a procedure the catalogue published."""
+    if history.submission is None or keys.intake is None:
+        return
+    check = SubmissionCheck.of(history.submission)
+    refusal = seal_refusal(check, keys.intake)
+    if refusal is None and not published(
+        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256
+    ):
+        refusal = "its procedure version was never published with this content"
+    if refusal is not None:
+        report.add(f"its start was not accepted by hoso's intake: {refusal}")
 
 
 def _verify_without_history(

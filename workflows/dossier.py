@@ -7,7 +7,7 @@ their side effects, so each update returns the state after its transition.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -26,9 +26,12 @@ from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.state import DossierState
 from models.updates import QueuedInput, UpdateInput
-from workflows import identity, patches, rules
+from workflows import admission, identity, patches, rules
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
+
+TRUST_RELOAD_SPACING = timedelta(seconds=5)
+"""However many `refresh_trust` signals come, the anchors reload at most this often."""
 
 
 @workflow.defn
@@ -59,16 +62,25 @@ class DossierWorkflow:
         self._trust: TrustAnchors | None = None
         self._trust_loading = False
         self._trust_stale = False
+        self._trust_loaded_at: datetime | None = None
+        self._trust_reload_waiting = False
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
+        if workflow.patched(patches.INTAKE_SEAL):
+            await self._admit(submission)
         if workflow.patched(patches.OFFICER_CREDENTIALS):
             await self._load_trust()
         await self._transitions.start()
         transitions = self._transitions
         while self._state.status not in CLOSED_STATUSES:
+            # a reload asked for is waited for: a revoked token's action waits for it too
             await workflow.wait_condition(
-                lambda: bool(self._inbox) or transitions.deadline_due() or self._trust_stale
+                lambda: (
+                    (bool(self._inbox) and not self._trust_reload_waiting)
+                    or transitions.deadline_due()
+                    or self._trust_stale
+                )
             )
             if self._trust_stale:
                 await self._load_trust()
@@ -89,6 +101,19 @@ class DossierWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
 
+    async def _admit(self, submission: DossierSubmission) -> None:
+        """Nothing happens before the start is admitted; actions sent meanwhile wait (as while
+        the anchors load), and are refused with the start."""
+        self._trust_loading = True
+        refused = await admission.refusal(submission)
+        if refused is None:
+            return
+        for ticket, _ in self._inbox:
+            self._outcomes[ticket] = refused.message
+        self._inbox.clear()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        raise refused
+
     async def _load_trust(self) -> None:
         """The issuer keys and revoked tokens, from the worker (never from a caller)."""
         self._trust_loading = True
@@ -100,6 +125,7 @@ class DossierWorkflow:
             retry_policy=RETRY,
         )
         self._trust_loading = False
+        self._trust_loaded_at = workflow.now()
 
     def _check_identity(self, item: UpdateInput) -> None:
         """In a validator: all checks; while the anchors load, the rest waits for the loop."""
@@ -172,9 +198,27 @@ class DossierWorkflow:
         return self._state.stage
 
     @workflow.signal
-    def refresh_trust(self) -> None:
-        """Reload the trust anchors (after a revocation or a new issuer key); anyone may ask:
-        the anchors come from the worker."""
+    async def refresh_trust(self) -> None:
+        """Reload the trust anchors (after a revocation or a new issuer key). Anyone may ask (the
+        anchors come from the worker), so asking carries no work: signals coalesce into at most
+        one pending reload, none sooner than TRUST_RELOAD_SPACING after the last."""
+        if not workflow.patched(patches.TRUST_RELOAD_SPACED):
+            self._trust_stale = True
+            return
+        if self._trust_stale or self._trust_reload_waiting:
+            return
+        self._trust_reload_waiting = True
+        last = self._trust_loaded_at
+        wait = (last + TRUST_RELOAD_SPACING - workflow.now()) if last else timedelta(0)
+        try:
+            if wait > timedelta(0):
+                await workflow.wait_condition(
+                    lambda: self._state.status in CLOSED_STATUSES, timeout=wait
+                )
+        except TimeoutError:
+            pass
+        finally:
+            self._trust_reload_waiting = False
         self._trust_stale = True
 
     @workflow.update

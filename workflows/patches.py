@@ -31,6 +31,17 @@ APOLOGY_ON_WORKING_DAY = "apology-on-working-day"
 Since 2026-12-07; called only for an apology to a day off, which dossiers started before accepted
 and a replay applies as it was."""
 
+INTAKE_SEAL = "intake-seal"
+"""A dossier starts only from a submission that hoso's intake sealed, of a procedure version the
+catalogue published with the same content (`DossierWorkflow._check_start`, the `check_submission`
+activity); anything else fails the run (`SubmissionRefused`) before any side effect. Since
+2026-12-10; dossiers started before trusted their start input."""
+
+TRUST_RELOAD_SPACED = "trust-reload-spaced"
+"""`refresh_trust` signals coalesce: at most one reload pending, and none sooner than
+`TRUST_RELOAD_SPACING` after the last (`DossierWorkflow.refresh_trust`). Since 2026-12-10;
+before, each signal that found no reload pending asked for one."""
+
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     OFFICER_CREDENTIALS: ("before-credentials",),
     CONCURRENT_NOTICES: ("before-credentials", "before-concurrent-notices"),
@@ -42,6 +53,14 @@ OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     ),
     # No recording takes this old branch: none has an apology to a day off.
     APOLOGY_ON_WORKING_DAY: (),
+    INTAKE_SEAL: (
+        "before-credentials",
+        "before-concurrent-notices",
+        "before-projection-changes",
+        "before-intake-seal",
+    ),
+    # No recording takes this old branch: none was sent `refresh_trust`.
+    TRUST_RELOAD_SPACED: (),
 }
 """For each patch, the folders of tests/histories/ recorded before it: their replays take its old
 branch."""

@@ -19,6 +19,7 @@ IMPLEMENTATIONS = [
     FormActivities.issue_form,
     DeliveryActivities.deliver_result,
     TrustActivities.load_trust,
+    TrustActivities.check_submission,
 ]
 
 

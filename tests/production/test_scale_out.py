@@ -26,7 +26,15 @@ from models.dossier import DossierStatus
 from models.state import DossierState
 from models.tables import ActionRecord, DeliveryRecord, DossierRecord, NotificationRecord
 from support.client import connect
-from tests.workflows.harness import act, assignee, procedure, start, submission, use_issuer
+from tests.workflows.harness import (
+    act,
+    assignee,
+    intake_for,
+    procedure,
+    start,
+    submission,
+    use_issuer,
+)
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(180)
@@ -124,6 +132,13 @@ async def test_workers_share_dossiers_and_survive_one_killed_mid_load(
     queue = worker_env["HOSO_TASK_QUEUE"]
     client = await connect_like_the_workers(worker_env)
     subs = [submission("extract") for _ in range(DOSSIERS)]
+    intake_for(
+        queue,
+        Settings(
+            data_dir=Path(worker_env["HOSO_DATA_DIR"]),
+            database_url=worker_env["HOSO_DATABASE_URL"],
+        ),
+    )
     handles = [await start(client, queue, sub) for sub in subs]
     halfway = asyncio.Event()
     chains = [asyncio.create_task(through_the_chain(handle, halfway)) for handle in handles]

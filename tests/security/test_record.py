@@ -26,7 +26,15 @@ from models.record import (
 from models.tables import DocumentRecord, RecordEntryRecord
 from support.seals import AgencySeals, SealError, create_seal_key, public_seals, seal_problem
 from support.verify_documents import row_seal_problem
-from tests.workflows.harness import act, assignee, procedure, running_worker, start, submission
+from tests.workflows.harness import (
+    act,
+    admitted,
+    assignee,
+    procedure,
+    running_worker,
+    start,
+    submission,
+)
 
 pytestmark = pytest.mark.timeout(120)
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -157,9 +165,11 @@ async def test_a_dossier_records_every_action_document_and_sealed_form(
         "form",
         "handover",
     ]
-    # The submission as the workflow received it: every field it was sent with.
+    # The submission as the workflow received it: every field it was sent with, intake's seal
+    # (deterministic: Ed25519) included.
+    started = admitted(sub, settings)
     assert chain[0].digest == input_digest(
-        DossierSubmission.model_validate_json(sub.model_dump_json())
+        DossierSubmission.model_validate_json(started.model_dump_json())
     )
     assert [e.subject["sha256"] for e in chain if e.kind == "document"] == [
         d.sha256 for d in sub.documents

@@ -15,7 +15,8 @@ from worker import WORKFLOW_RUNNER
 from workflows.dossier import DossierWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
-RECORDED = HISTORIES / "eia_approved_online.json"
+# recorded before the intake seal: the event ids below are that recording's
+RECORDED = HISTORIES / "before-intake-seal" / "eia_approved_online.json"
 # A history the server-restart fault test left (payloads decrypted): after the server was killed,
 # Temporal Core completed one workflow task (event 24) with the commands of two activations, an
 # activity's result (the start's notices) and then an officer's acceptance; the Python SDK

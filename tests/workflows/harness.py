@@ -25,6 +25,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.database import create_schema, make_engine, session_factory
 from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
 from models.agency import AgencyList
@@ -33,10 +34,13 @@ from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
 from models.state import DossierState
+from models.tables import ProcedureRecord
 from support.agencies import names_for
 from support.calendars import resolve_calendar
+from support.catalogue import content_hash
 from support.client import connect
 from support.credentials import Credential, Issuer
+from support.intake_seal import IntakeSealer
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
 
@@ -161,6 +165,7 @@ async def running_worker(
     """
     queue = queue or f"test-{uuid.uuid4()}"
     use_issuer(settings)
+    _intake_settings[queue] = settings
     async with build_worker(env.client, settings, task_queue=queue):
         try:
             yield queue
@@ -227,9 +232,49 @@ async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 60.0) -> Non
 async def start(
     client: Client, queue: str, sub: DossierSubmission
 ) -> WorkflowHandle[DossierWorkflow, DossierState]:
+    sub = admitted(sub, _intake_settings.get(queue) or get_settings())
     handle = await client.start_workflow(DossierWorkflow.run, sub, id=sub.code, task_queue=queue)
     _started.setdefault(queue, []).append(handle)
     return handle
+
+
+_intake_settings: dict[str, Settings] = {}
+
+
+def intake_for(queue: str, settings: Settings) -> None:
+    """Dossiers started on `queue` are sealed and published as the intake of `settings` would
+    (workers that `running_worker` did not start: other processes, their own data folder)."""
+    _intake_settings[queue] = settings
+
+
+def admitted(sub: DossierSubmission, settings: Settings) -> DossierSubmission:
+    """`sub` as hoso's intake would start it: its procedure published in the catalogue of
+    `settings` (the workers' database) and the submission sealed with their intake key."""
+    publish(settings, sub.procedure)
+    return IntakeSealer.from_settings(settings).seal(sub)
+
+
+def publish(settings: Settings, proc: Procedure) -> None:
+    """`proc` as a published version of the catalogue, unless that version is there already."""
+    engine = make_engine(settings.resolved_database_url)
+    create_schema(engine)
+    try:
+        with session_factory(engine)() as session:
+            if session.get(ProcedureRecord, (proc.code, proc.version)) is None:
+                session.add(
+                    ProcedureRecord(
+                        code=proc.code,
+                        version=proc.version,
+                        name=proc.name,
+                        agency=proc.agency,
+                        source_sha256=content_hash(proc),
+                        body=proc.model_dump(mode="json"),
+                        published_at=datetime.now(UTC),
+                    )
+                )
+                session.commit()
+    finally:
+        engine.dispose()
 
 
 _issuer: Issuer | None = None

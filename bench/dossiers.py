@@ -28,6 +28,7 @@ from models.state import DossierState
 from support.calendars import resolve_calendar
 from support.credentials import send
 from support.intake import start_dossier
+from support.intake_seal import IntakeSealer
 from workflows.dossier import DossierWorkflow
 
 APPLICANT = Applicant(
@@ -90,6 +91,7 @@ class Submitter:
     codes: Codes = field(default_factory=Codes)
     _documents: dict[str, list[DocumentRef]] = field(default_factory=dict)
     _calendar: WorkingCalendar | None = None
+    _sealer: IntakeSealer | None = None
 
     def submission(
         self,
@@ -104,7 +106,7 @@ class Submitter:
             self._documents[procedure.code] = store_documents(store, procedure)
         if self._calendar is None or not self._calendar.covers(now.date()):
             self._calendar = resolve_calendar(now.year - 1, now.year + 2)
-        return DossierSubmission(
+        sub = DossierSubmission(
             code=self.codes(procedure.agency),
             reference=secrets.token_hex(16),
             procedure=procedure,
@@ -114,6 +116,9 @@ class Submitter:
             submitted_at=now,
             calendar=self._calendar,
         )
+        if self._sealer is None:
+            self._sealer = IntakeSealer.from_settings(self.stack.settings)
+        return self._sealer.seal(sub)  # as intake seals it: the workers start nothing else
 
     async def start(
         self, procedure: Procedure, **kwargs: Any

@@ -21,7 +21,7 @@ from tests.faults.processes import (
     connect_client,
     fault_settings,
 )
-from tests.workflows.harness import use_issuer
+from tests.workflows.harness import intake_for, use_issuer
 
 SEED = "HOSO_FAULTS_SEED"  # replay a failed run's faults: HOSO_FAULTS_SEED=<printed seed>
 
@@ -60,6 +60,7 @@ class Rigging:
         pool.migrate()
         await pool.start(workers)
         use_issuer(settings)  # the issuer whose key the workers trust signs the actions
+        intake_for(settings.task_queue, settings)  # and their intake key seals the starts
         return Rig(settings, server, pool, await connect_client(settings))
 
     def down(self) -> None:

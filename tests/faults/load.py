@@ -28,7 +28,14 @@ from models.officer import OfficerIdentity
 from models.procedure import ConsultationStage, Procedure, ReceptionStage
 from models.state import DossierState
 from support.intake import start_dossier
-from tests.workflows.harness import assignee, credential, officer_for, procedure, submission
+from tests.workflows.harness import (
+    assignee,
+    credential,
+    officer_for,
+    procedure,
+    sealed_for,
+    submission,
+)
 from workflows.dossier import DossierWorkflow
 
 T = TypeVar("T")
@@ -162,6 +169,7 @@ class Load:
         self, sub: DossierSubmission, deadline: float, upto: int | None = None
     ) -> DossierState:
         self.waiting[sub.code] = "start"
+        sub = sealed_for(self.task_queue, sub)  # as intake seals it, for the workers' key
         await patiently(lambda: start_dossier(self.client, sub, self.task_queue), deadline=deadline)
         handle = self.client.get_workflow_handle_for(DossierWorkflow.run, sub.code)
         for n, step in enumerate(self.path[:upto]):

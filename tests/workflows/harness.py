@@ -232,7 +232,7 @@ async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 60.0) -> Non
 async def start(
     client: Client, queue: str, sub: DossierSubmission
 ) -> WorkflowHandle[DossierWorkflow, DossierState]:
-    sub = admitted(sub, _intake_settings.get(queue) or get_settings())
+    sub = sealed_for(queue, sub)
     handle = await client.start_workflow(DossierWorkflow.run, sub, id=sub.code, task_queue=queue)
     _started.setdefault(queue, []).append(handle)
     return handle
@@ -245,6 +245,11 @@ def intake_for(queue: str, settings: Settings) -> None:
     """Dossiers started on `queue` are sealed and published as the intake of `settings` would
     (workers that `running_worker` did not start: other processes, their own data folder)."""
     _intake_settings[queue] = settings
+
+
+def sealed_for(queue: str, sub: DossierSubmission) -> DossierSubmission:
+    """`sub` admitted by the intake of the workers on `queue` (see `intake_for`)."""
+    return admitted(sub, _intake_settings.get(queue) or get_settings())
 
 
 def admitted(sub: DossierSubmission, settings: Settings) -> DossierSubmission:

@@ -5,15 +5,36 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from models.calendar import WorkingCalendar
 from models.credentials import Proof
 from models.dossier import Comment, DocumentRef
 from models.officer import OfficerId, OfficerIdentity
-from models.procedure import MAX_COUNCIL, Identifier, Text
+from models.procedure import MAX_COUNCIL, Identifier, one_line
+
+# What one action may add to a dossier: each input is bounded, so what an action adds to the
+# history does not depend on what the sender chose to send (issue 22, item 3).
+MAX_MISSING = 50
+"""Items a supplement request may name (each a line of form 02)."""
+MAX_MISSING_LENGTH = 300
+MAX_ACTION_DOCUMENTS = 20
+"""Documents one action or supplement may add."""
+MAX_DOSSIER_DOCUMENTS = 400
+"""Documents a dossier may hold in all (the submission's included): the validators refuse more."""
+MAX_CALENDAR_YEARS = 10
+MAX_CALENDAR_DAYS_A_YEAR = 60
+"""Holidays and worked weekend days a year that a calendar pushed to a dossier may name."""
+MissingItem = Annotated[
+    str, Field(min_length=1, max_length=MAX_MISSING_LENGTH), AfterValidator(one_line)
+]
+ActionDocuments = Annotated[list[DocumentRef], Field(max_length=MAX_ACTION_DOCUMENTS)]
 
 __all__ = [
+    "MAX_ACTION_DOCUMENTS",
+    "MAX_DOSSIER_DOCUMENTS",
+    "MAX_MISSING",
+    "MAX_MISSING_LENGTH",
     "ActionName",
     "CalendarChange",
     "Cancellation",
@@ -87,10 +108,12 @@ class OfficerAction(BaseModel):
     action: ActionName
     comment: Comment = ""
     to_stage: Identifier | None = None
-    missing: list[Text] = Field(
-        default_factory=list, description="everything missing, for request_supplement"
+    missing: list[MissingItem] = Field(
+        default_factory=list,
+        max_length=MAX_MISSING,
+        description="everything missing, for request_supplement",
     )
-    documents: list[DocumentRef] = Field(default_factory=list)
+    documents: ActionDocuments = Field(default_factory=list)
     new_due_date: date | None = Field(
         default=None, description="for apologize: the new appointment date (form 04)"
     )
@@ -111,7 +134,7 @@ class Supplement(BaseModel):
     officer: OfficerIdentity | None = Field(default=None, description="who received it")
     proof: Proof | None = Field(default=None, description="the receiver's signature (required)")
 
-    documents: list[DocumentRef] = Field(default_factory=list)
+    documents: ActionDocuments = Field(default_factory=list)
     note: Comment = ""
 
 
@@ -154,6 +177,19 @@ class CalendarChange(BaseModel):
     officer: OfficerIdentity
     proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     calendar: WorkingCalendar
+
+    @model_validator(mode="after")
+    def _bounded(self) -> CalendarChange:
+        years = self.calendar.last_year - self.calendar.first_year + 1
+        if not 1 <= years <= MAX_CALENDAR_YEARS:
+            raise ValueError(f"a calendar covers 1 to {MAX_CALENDAR_YEARS} years, not {years}")
+        days = len(self.calendar.holidays) + len(self.calendar.working_weekends)
+        if days > MAX_CALENDAR_DAYS_A_YEAR * years:
+            raise ValueError(
+                f"a calendar names at most {MAX_CALENDAR_DAYS_A_YEAR} days a year, not {days}"
+                f" over {years}"
+            )
+        return self
 
 
 class RetryRequest(BaseModel):

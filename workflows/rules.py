@@ -5,11 +5,13 @@ Each check raises `ActionRejected` with a reason an officer can read; nothing he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from temporalio import workflow
 
 from models.actions import (
+    MAX_DOSSIER_DOCUMENTS,
     CalendarChange,
     Cancellation,
     DeliveryConfirmation,
@@ -87,6 +89,7 @@ def check_action(
         raise ActionRejected("a council (--member, --expert, --chair) applies to 'convene' only")
     _check_actor(state, procedure, stage, action)
     _check_details(procedure, stage, action)
+    check_documents_room(state, action.documents)
 
 
 def _check_actor(
@@ -262,6 +265,16 @@ def check_supplement(state: DossierState, procedure: Procedure, supplement: Supp
         raise ActionRejected(f"dossier {state.code} is not waiting for a supplement")
     if not supplement.documents and not supplement.note.strip():
         raise ActionRejected("a supplement needs documents or a note")
+    check_documents_room(state, supplement.documents)
+
+
+def check_documents_room(state: DossierState, added: Sequence[object]) -> None:
+    """A dossier holds at most MAX_DOSSIER_DOCUMENTS documents: what grows its state is bounded."""
+    if added and len(state.documents) + len(added) > MAX_DOSSIER_DOCUMENTS:
+        raise ActionRejected(
+            f"dossier {state.code} holds {len(state.documents)} documents: at most"
+            f" {MAX_DOSSIER_DOCUMENTS} in all, so {len(added)} more cannot be added"
+        )
 
 
 def check_withdrawal(state: DossierState, procedure: Procedure, withdrawal: Withdrawal) -> None:

@@ -111,6 +111,7 @@ class Load:
     # and what else that report should say (the workers' state and logs).
     waiting: dict[str, str] = field(default_factory=dict)
     context: Callable[[], str] | None = None
+    sealed: dict[str, DossierSubmission] = field(default_factory=dict)
 
     @property
     def per_dossier(self) -> int:
@@ -169,7 +170,9 @@ class Load:
         self, sub: DossierSubmission, deadline: float, upto: int | None = None
     ) -> DossierState:
         self.waiting[sub.code] = "start"
-        sub = sealed_for(self.task_queue, sub)  # as intake seals it, for the workers' key
+        if sub.code not in self.sealed:  # sealed once: a later run may find the database away
+            self.sealed[sub.code] = sealed_for(self.task_queue, sub)  # as intake seals it
+        sub = self.sealed[sub.code]
         await patiently(lambda: start_dossier(self.client, sub, self.task_queue), deadline=deadline)
         handle = self.client.get_workflow_handle_for(DossierWorkflow.run, sub.code)
         for n, step in enumerate(self.path[:upto]):

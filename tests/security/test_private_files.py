@@ -31,6 +31,13 @@ def loose_umask() -> Iterator[None]:
     os.umask(old)
 
 
+ON_POSTGRESQL = pytest.mark.skipif(
+    bool(os.environ.get("HOSO_TEST_DATABASE_URL")),
+    reason="the projection is on PostgreSQL: there is no SQLite file to check",
+)
+
+
+@ON_POSTGRESQL
 def test_the_data_folder_and_the_database_are_the_owners_only(
     settings: Settings, loose_umask: None
 ) -> None:
@@ -44,6 +51,7 @@ def test_the_data_folder_and_the_database_are_the_owners_only(
         assert mode(wal) == 0o600
 
 
+@ON_POSTGRESQL
 def test_a_folder_and_database_an_older_hoso_left_readable_are_closed(
     settings: Settings, loose_umask: None
 ) -> None:

@@ -24,6 +24,7 @@ from api import (
 )
 from api.limits import BodyLimit
 from api.problems import install
+from api.rate_limits import RateLimits
 from config import Settings
 from operations.services import Services
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
     )
     services = Services.from_settings(settings, client)
     app.state.services = services
+    app.state.rate_limits = RateLimits(settings)
     app.state.private_paths = tuple(
         str(path.resolve()) for path in (settings.resolved_document_dir, settings.data_dir)
     )

@@ -15,7 +15,7 @@ from operations.verification import Verification, verify
 router = APIRouter(prefix="/api/v1", tags=["operators"])
 
 
-@router.get("/stuck", response_model=list[StuckDossier], responses=PROBLEMS(401, 403, 422))
+@router.get("/stuck", response_model=list[StuckDossier], responses=PROBLEMS(401, 429, 403, 422))
 async def get_stuck(
     caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> list[StuckDossier]:
@@ -24,7 +24,9 @@ async def get_stuck(
     return await stuck_dossiers(client, caller, services)
 
 
-@router.get("/verification", response_model=list[Verification], responses=PROBLEMS(401, 403, 404))
+@router.get(
+    "/verification", response_model=list[Verification], responses=PROBLEMS(401, 429, 403, 404)
+)
 async def get_verification(
     caller: CallerDep,
     client: ClientDep,

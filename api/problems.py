@@ -61,6 +61,14 @@ class RequestTooLarge(Exception):
     """A request body over its limit."""
 
 
+class RateLimited(Exception):
+    """Too many requests of one kind from one client; `retry_after` in seconds."""
+
+    def __init__(self, what: str, retry_after: int) -> None:
+        super().__init__(f"too many {what}: try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
 class SignatureError(Exception):
     """A request whose signature is missing, malformed, out of its window or wrong."""
 
@@ -75,6 +83,7 @@ TITLES = {
     413: "Content too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    429: "Too many requests",
     500: "Internal error",
     503: "Service unavailable",
     504: "No answer in time",
@@ -146,6 +155,10 @@ async def _action_refused(request: Request, exc: ActionRefused) -> JSONResponse:
     return problem(422, "action-refused", str(exc))
 
 
+async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
+    return problem(429, "rate-limited", str(exc), headers={"Retry-After": str(exc.retry_after)})
+
+
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "bad-request")
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
@@ -185,5 +198,6 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(kind, _simple(status, name, headers))
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(ActionRefused, _action_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)

@@ -18,4 +18,4 @@ def PROBLEMS(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-SIGNED = (401, 404, 422)
+SIGNED = (401, 404, 422, 429)

@@ -52,7 +52,7 @@ BODY = {
     response_model=submission.SubmissionReceipt,
     responses={
         200: {"model": submission.SubmissionReceipt, "description": "submitted before"},
-        **PROBLEMS(400, 401, 403, 409, 413, 415, 422),
+        **PROBLEMS(400, 401, 429, 403, 409, 413, 415, 422),
     },
     openapi_extra=BODY,
 )

@@ -13,6 +13,7 @@ from cli import (
     codec_server,
     db,
     demo,
+    documents,
     dossier_register,
     dossiers,
     forms,
@@ -71,6 +72,7 @@ officers.register(app)
 demo.register(app)
 reports.register(app)
 forms.register(app)
+documents.register(app)
 dossier_register.register(app)
 rebuild.register(app)
 db.register(app)

@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from api import (
     action_documents,
+    documents,
     dossiers,
     forms,
     health,
@@ -57,6 +58,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         search,
         dossiers,
         action_documents,
+        documents,
         forms,
         worklist,
         reports,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.credentials import B64, canonical, digest
 from models.dossier import DossierSubmission
-from models.procedure import Procedure
+from models.procedure import Confidentiality, Procedure
 
 SEAL_KIND = "hoso-intake-seal-1"
 KeyId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
@@ -24,8 +24,15 @@ KeyId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
 
 def procedure_hash(procedure: Procedure) -> str:
     """SHA-256 of the procedure's canonical JSON, its version left out: what the catalogue keeps
-    as a published version's `source_sha256`."""
-    return digest(procedure.model_dump(mode="json", exclude={"version"}))
+    as a published version's `source_sha256`. Fields added since the first versions were
+    published count only when set, so that those versions keep their hash."""
+    body = procedure.model_dump(mode="json", exclude={"version"})
+    if body["confidentiality"] == Confidentiality.internal:
+        del body["confidentiality"]
+    for document in body["documents"]:
+        if document["confidentiality"] is None:
+            del document["confidentiality"]
+    return digest(body)
 
 
 def submission_hash(submission: DossierSubmission) -> str:

@@ -3,15 +3,14 @@ and whether the caller may read it) and one document's bytes, its SHA-256 in `Re
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from api.dependencies import CallerDep, ClientDep, ServicesDep
 from api.dossiers import Code
+from api.forms import file_response
 from api.responses import PROBLEMS, SIGNED
 from operations import documents
 from operations.documents import DocumentEntry
@@ -47,16 +46,4 @@ async def get_document(
 ) -> Response:
     """One document of the dossier by its SHA-256 (403 when it is confidential to the caller)."""
     found = await documents.document_file(client, caller, services, code, sha256)
-    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode()
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={
-            "Repr-Digest": f"sha-256=:{digest}:",
-            "ETag": f'"{found.sha256}"',
-            # the applicant's file name, never trusted as a header value: RFC 5987 encoded
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.file_name)}",
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(found, found.media_type)

@@ -20,7 +20,7 @@ from models.state import DossierState
 from operations.access import Caller, may_read_confidential
 from operations.dossiers import readable_state
 from operations.errors import Forbidden, NotFound
-from operations.forms import read_checked
+from operations.forms import FormFile, read_checked
 from operations.services import Services
 from support.catalogue import procedure_versions
 
@@ -39,13 +39,10 @@ class DocumentEntry(BaseModel):
 
 
 @dataclass(frozen=True)
-class DocumentFile:
-    """A document's bytes, its file name, its SHA-256 and its media type."""
+class DocumentFile(FormFile):
+    """A document's bytes, its file name, its SHA-256, and its media type."""
 
-    file_name: str
-    content: bytes
-    sha256: str
-    media_type: str
+    media_type: str = "application/octet-stream"
 
 
 def _procedure(services: Services, state: DossierState) -> Procedure:

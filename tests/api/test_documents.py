@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from support.catalogue import publish_paths
-from tests.api.conftest import JPG, PDF, PROCEDURES, Api
+from tests.api.conftest import JPG, PDF, PROCEDURES, Api, extract_dossier
 from tests.api.helpers import action, signed_action, submitted, wait_for_stage
 from tests.api.test_submission import assert_problem
 
@@ -87,3 +87,19 @@ async def test_a_confidential_document_is_read_by_its_stage_holders_and_leaders_
     for holder in ("xa.civil-status", "xa.reception"):
         assert (await download(api, holder, code, JPG_SHA)).content == JPG
     assert_problem(await download(api, "ops.operator", code, JPG_SHA), 403, "forbidden")
+
+
+async def test_the_applicants_file_name_is_quoted_never_a_header_of_its_own(api: Api) -> None:
+    name = "hợp đồng mới; x=1.pdf"
+    documents = [{"kind": "request_form", "path": name}, {"kind": "id_card", "path": "card.jpg"}]
+    response = await api.submit(
+        dossier=extract_dossier(documents=documents), files=[(name, PDF), ("card.jpg", JPG)]
+    )
+    assert response.status_code == 201, response.text
+    code = response.json()["code"]
+    await wait_for_stage(api, code, "reception")
+    got = await download(api, "xa.chairman", code, PDF_SHA)
+    assert got.headers["content-disposition"] == (
+        'attachment; filename="h_p __ng m_i_ x_1.pdf"; '
+        "filename*=UTF-8''h%E1%BB%A3p%20%C4%91%E1%BB%93ng%20m%E1%BB%9Bi%3B%20x%3D1.pdf"
+    )

@@ -69,6 +69,14 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+class InvalidPart(Exception):
+    """A multipart request's JSON part that is missing or does not validate (422)."""
+
+    def __init__(self, kind: str, detail: str, errors: list[FieldProblem] | None = None) -> None:
+        super().__init__(detail)
+        self.kind, self.errors = kind, errors
+
+
 class SignatureError(Exception):
     """A request whose signature is missing, malformed, out of its window or wrong."""
 
@@ -159,6 +167,10 @@ async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
     return problem(429, "rate-limited", str(exc), headers={"Retry-After": str(exc.retry_after)})
 
 
+async def _invalid_part(request: Request, exc: InvalidPart) -> JSONResponse:
+    return problem(422, exc.kind, str(exc), exc.errors)
+
+
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "bad-request")
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
@@ -199,5 +211,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(ActionRefused, _action_refused)  # type: ignore[arg-type]
     app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidPart, _invalid_part)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)

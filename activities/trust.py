@@ -19,6 +19,7 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.keys import load_public_keys
+from activities.revocations import revoked_ids
 from models.credentials import TrustAnchors, unb64
 from models.intake import SubmissionCheck, SubmissionVerdict
 from models.tables import OfficerTokenRecord, ProcedureRecord
@@ -51,16 +52,15 @@ class TrustActivities:
 
 
 def revoked_token_ids(sessions: SessionFactory) -> list[str]:
-    """Revoked tokens not yet expired: the dossiers must refuse them."""
+    """Revoked tokens not yet expired (the register of revocations, and the token list): the
+    dossiers must refuse them."""
     now = datetime.now(UTC)
     with sessions() as session:
-        rows = session.exec(
-            select(OfficerTokenRecord.token_id).where(
-                OfficerTokenRecord.revoked_at.is_not(None),  # type: ignore[union-attr]
-                OfficerTokenRecord.expires_at > now,
-            )
+        revoked = revoked_ids(session)
+        live = session.exec(
+            select(OfficerTokenRecord.token_id).where(OfficerTokenRecord.expires_at > now)
         )
-        return sorted(rows)
+        return sorted(revoked & set(live))
 
 
 def seal_refusal(check: SubmissionCheck, intake_keys: dict[str, str]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,8 @@ from models.procedure import (
     ReviewStage,
 )
 from support.catalogue import CatalogueError, latest_procedure, list_procedures, publish_paths
+from support.client import connect
+from support.open_dossiers import refresh_trust
 from support.private_files import private_folder
 
 app = typer.Typer(help="The procedure catalogue (thủ tục hành chính).", no_args_is_help=True)
@@ -69,6 +72,11 @@ def load(
     """Validate the files, then publish them all or none (officers first)."""
     with reported_errors(), open_session() as session:
         report = publish_paths(session, paths)
+    if report.revoked:
+        render.info(
+            f"{len(report.revoked)} token(s) of officers whose role or unit changed revoked"
+        )
+        asyncio.run(_reload_trust())
     if as_json:
         render.print_json(
             {
@@ -92,6 +100,18 @@ def load(
         for code, version, was_changed in report.procedures:
             table.add_row(code, str(version), "yes" if was_changed else "no (same content)")
         render.console.print(table)
+
+
+async def _reload_trust() -> None:
+    """A changed role or unit revoked the officer's tokens: open dossiers reload their trust
+    anchors, so the workflow refuses the old certificate too."""
+    try:
+        settings = get_settings()
+        await refresh_trust(await connect(settings), settings.task_queue)
+    except Exception as exc:  # the roster is published; the dossiers learn at their next reload
+        render.warning(
+            f"open dossiers not reached ({type(exc).__name__}): run `hoso officers refresh-trust`"
+        )
 
 
 @app.command("list")

@@ -228,3 +228,20 @@ class RequestNonceRecord(SQLModel, table=True):
 
     nonce: str = Field(primary_key=True)
     seen_at: datetime = Field(index=True)
+
+
+class TokenRevocationRecord(SQLModel, table=True):
+    """One revocation of the register of revocations: append-only, each entry carrying the
+    SHA-256 of the one before (`support/revocations.py`). What is revoked is read from here; the
+    token's `revoked_at` only shows it."""
+
+    __tablename__ = "token_revocation"
+
+    n: int = Field(primary_key=True)
+    token_id: str = Field(unique=True)
+    officer_id: str = Field(index=True)
+    revoked_at: datetime
+    revoked_by: str = Field(description="the operator, or `registry` for a changed role or unit")
+    reason: str
+    prev: str
+    hash: str

@@ -15,11 +15,12 @@ from typing import NamedTuple, Protocol
 
 from sqlmodel import Session, select
 
+from activities.revocations import REGISTRY, record_revocations
 from models.agency import Agency
 from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
-from models.tables import OfficerRecord, ProcedureRecord
+from models.tables import OfficerRecord, OfficerTokenRecord, ProcedureRecord
 from support.agencies import publish_agencies, validate_agencies
 from support.calendars import load_calendar_changes
 from support.errors import CatalogueError as CatalogueError
@@ -45,6 +46,9 @@ class Holder(Protocol):
     def agency(self) -> str: ...
 
 
+IDENTITY_FIELDS = ("role", "unit", "agency")  # what a token certifies of its officer
+
+
 @dataclass
 class LoadReport:
     """What `publish_paths` did with each kind of file."""
@@ -53,6 +57,7 @@ class LoadReport:
     officers: list[tuple[str, bool]] = field(default_factory=list)
     agencies: list[tuple[str, bool]] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
+    revoked: list[str] = field(default_factory=list)  # tokens of officers moved or re-roled
 
 
 # --- reading files -------------------------------------------------------------------------------
@@ -217,7 +222,7 @@ def _publish(
         raise CatalogueError(problems)
     report.agencies = publish_agencies(session, agencies)
     for _, roster in rosters:
-        report.officers += _write_officers(session, roster.officers)
+        report.officers += _write_officers(session, roster.officers, report.revoked)
     report.procedures = _write_procedures(session, [procedure for _, procedure in loaded])
     session.commit()
     return report
@@ -253,7 +258,11 @@ def _load_all(paths: Sequence[Path], problems: list[str]) -> list[tuple[Path, Pr
     return loaded
 
 
-def _write_officers(session: Session, officers: Iterable[Officer]) -> list[tuple[str, bool]]:
+def _write_officers(
+    session: Session, officers: Iterable[Officer], revoked: list[str] | None = None
+) -> list[tuple[str, bool]]:
+    """Upserts the officers; the tokens of one whose role, unit or agency changed are revoked
+    (their ids added to `revoked`)."""
     results = []
     for officer in officers:
         values = officer.model_dump(mode="json") | {"active": True}
@@ -263,11 +272,27 @@ def _write_officers(session: Session, officers: Iterable[Officer]) -> list[tuple
             results.append((officer.id, True))
             continue
         changed = any(getattr(record, key) != value for key, value in values.items())
+        if any(getattr(record, key) != values[key] for key in IDENTITY_FIELDS):
+            (revoked if revoked is not None else []).extend(_revoke_certified(session, officer.id))
         for key, value in values.items():
             setattr(record, key, value)
         session.add(record)
         results.append((officer.id, changed))
     return results
+
+
+def _revoke_certified(session: Session, officer_id: str) -> list[str]:
+    """An officer whose role, unit or agency changes loses what their tokens certified: every
+    live token is revoked (dossiers refuse it once they reload their trust anchors)."""
+    live = session.exec(
+        select(OfficerTokenRecord).where(
+            OfficerTokenRecord.officer_id == officer_id,
+            OfficerTokenRecord.revoked_at == None,  # noqa: E711
+        )
+    )
+    return record_revocations(
+        session, list(live), by=REGISTRY, reason="the registry changed the officer's role or unit"
+    )
 
 
 def _write_procedures(session: Session, procedures: Sequence[Procedure]) -> list[Published]:

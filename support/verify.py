@@ -60,6 +60,7 @@ from support.verify_checks import (
 )
 from support.verify_documents import check_document_rows, check_seals, check_store
 from support.verify_history import History, check_history, read_history
+from support.verify_revocations import check_revocations
 
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
 LATER_COLUMNS = frozenset({"applicant_address", "applicant_phone"})
@@ -118,6 +119,7 @@ async def verify_dossier(
     if history is None:
         return _verify_without_history(report, rows, store, keys)
     _check_start(report, history, sessions, keys)
+    check_revocations(report, history, sessions)
     chain = check_history(report, history)
     if not chain:
         report.notes.append("its history has no record (processed before the record existed)")

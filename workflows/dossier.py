@@ -118,12 +118,17 @@ class DossierWorkflow:
         """The issuer keys and revoked tokens, from the worker (never from a caller)."""
         self._trust_loading = True
         self._trust_stale = False
-        self._trust = await workflow.execute_activity(
+        anchors: TrustAnchors = await workflow.execute_activity(
             LOAD_TRUST.name,
             result_type=LOAD_TRUST.result,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RETRY,
         )
+        if self._trust is not None and workflow.patched(patches.REVOCATIONS_KEPT):
+            # a revocation once loaded stays: undoing it in the database reaches no open dossier
+            kept = sorted(set(self._trust.revoked) | set(anchors.revoked))
+            anchors = anchors.model_copy(update={"revoked": kept})
+        self._trust = anchors
         self._trust_loading = False
         self._trust_loaded_at = workflow.now()
 

@@ -77,6 +77,7 @@ def build_worker(
             delivery.deliver_result,
             trust.load_trust,
             trust.check_submission,
+            trust.check_council,
         ],
         interceptors=[DatabaseErrors(), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

@@ -20,9 +20,10 @@ from temporalio import activity
 from activities.database import SessionFactory
 from activities.keys import load_public_keys
 from activities.revocations import revoked_ids
+from models.actions import CouncilAppointment, CouncilVerdict
 from models.credentials import TrustAnchors, unb64
 from models.intake import SubmissionCheck, SubmissionVerdict
-from models.tables import OfficerTokenRecord, ProcedureRecord
+from models.tables import OfficerRecord, OfficerTokenRecord, ProcedureRecord
 
 INTAKE_KEYS = "intake"
 
@@ -43,6 +44,13 @@ class TrustActivities:
         )
 
     @activity.defn
+    async def check_council(self, appointment: CouncilAppointment) -> CouncilVerdict:
+        """Read-only: may the registry seat this council (members officers of it, experts
+        marked as experts)?"""
+        refusal = await asyncio.to_thread(council_refusal, appointment, self._sessions)
+        return CouncilVerdict(refusal=refusal)
+
+    @activity.defn
     async def check_submission(self, check: SubmissionCheck) -> SubmissionVerdict:
         """Read-only: is this start a submission intake sealed, of a published procedure?"""
         refusal = await asyncio.to_thread(submission_refusal, check, self._keys_dir, self._sessions)
@@ -61,6 +69,21 @@ def revoked_token_ids(sessions: SessionFactory) -> list[str]:
             select(OfficerTokenRecord.token_id).where(OfficerTokenRecord.expires_at > now)
         )
         return sorted(revoked & set(live))
+
+
+def council_refusal(appointment: CouncilAppointment, sessions: SessionFactory) -> str | None:
+    """The first member the registry cannot seat as named, and why; None when all can sit."""
+    with sessions() as session:
+        for member in appointment.members:
+            record = session.get(OfficerRecord, member.id)
+            if record is None or not record.active:
+                return f"council member {member.id} is not an officer of the registry"
+            if member.expert and not record.expert:
+                return (
+                    f"council member {member.id} is named an expert but the registry does not"
+                    " mark them as one"
+                )
+    return None
 
 
 def seal_refusal(check: SubmissionCheck, intake_keys: dict[str, str]) -> str | None:

@@ -98,6 +98,14 @@ class CouncilAppointment(BaseModel):
         return sum(1 for member in self.members if member.expert)
 
 
+class CouncilVerdict(BaseModel):
+    """The registry's answer on a council: None, or the member it cannot seat and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    refusal: str | None = None
+
+
 class OfficerAction(BaseModel):
     """An officer's action on the dossier's current stage."""
 

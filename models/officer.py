@@ -39,6 +39,9 @@ class Officer(BaseModel):
     unit: Identifier
     agency: Identifier
     email: EmailStr | None = None
+    expert: bool = Field(
+        default=False, description="an expert (chuyên gia): councils may seat them as one"
+    )
 
 
 class OfficerRoster(BaseModel):

@@ -36,6 +36,7 @@ class OfficerRecord(SQLModel, table=True):
     agency: str = Field(index=True)
     email: str | None = None
     active: bool = True
+    expert: bool = Field(default=False, description="councils may seat them as an expert")
 
 
 class AgencyRecord(SQLModel, table=True):

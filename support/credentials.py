@@ -109,16 +109,29 @@ class Credential:
             raise CredentialError("the token's key does not match its certificate")
         return cls(certificate, key)
 
-    def sign(self, item: ItemT, *, dossier: str, stage: str | None, update: str) -> ItemT:
-        """A copy of `item` carrying this officer's proof for `update` on `dossier` at `stage`."""
+    def sign(
+        self,
+        item: ItemT,
+        *,
+        dossier: str,
+        stage: str | None,
+        update: str,
+        at: datetime | None = None,
+    ) -> ItemT:
+        """A copy of `item` carrying this officer's proof for `update` on `dossier` at `stage`,
+        signed now (or `at`): one attempt, good for a few minutes."""
         nonce = secrets.token_hex(16)
-        message = Proof.binding(item, dossier=dossier, stage=stage, update=update, nonce=nonce)
+        signed_at = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        message = Proof.binding(
+            item, dossier=dossier, stage=stage, update=update, nonce=nonce, signed_at=signed_at
+        )
         proof = Proof(
             certificate=self.certificate,
             dossier=dossier,
             stage=stage,
             update=update,
             nonce=nonce,
+            signed_at=signed_at,
             signature=b64(self.key.sign(message)),
         )
         return item.model_copy(update={"proof": proof})

@@ -139,7 +139,8 @@ class DossierWorkflow:
                 f"dossier {self._state.code} has no trust anchors yet: an operator runs"
                 " `hoso officers refresh-trust`"
             )
-        identity.check(self._state, item, self._trust)
+        proof = identity.check(self._state, item, self._trust)
+        identity.check_fresh(proof, workflow.now())
 
     async def _apply(self, item: QueuedInput) -> None:
         t = self._transitions

@@ -38,6 +38,7 @@ from tests.workflows.harness import (
     credential,
     procedure,
     running_worker,
+    server_time,
     start,
     submission,
 )
@@ -95,7 +96,10 @@ def nothing_recorded(sessions: SessionFactory, code: str) -> None:
 async def reception_cannot_act(handle: WorkflowHandle, sub: DossierSubmission) -> None:
     reception = assignee(sub.procedure, sub.procedure.chain[0].id)
     accept = OfficerAction(officer=reception, action="accept", comment="Đủ")
-    signed = credential(reception).sign(accept, dossier=sub.code, stage="reception", update="act")
+    at = await server_time(handle._client)  # judged by the server's clock
+    signed = credential(reception).sign(
+        accept, dossier=sub.code, stage="reception", update="act", at=at
+    )
     with pytest.raises((WorkflowUpdateFailedError, RPCError)):
         await handle.execute_update(DossierWorkflow.act, signed)
 

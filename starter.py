@@ -22,6 +22,7 @@ from cli import (
     officers,
     queries,
     rebuild,
+    refusals,
     reports,
     seals,
     stack,
@@ -68,6 +69,7 @@ queries.register(app)
 history.register(app)
 mending.register(app)
 stuck.register(app)
+refusals.register(app)
 officers.register(app)
 demo.register(app)
 reports.register(app)

@@ -16,6 +16,7 @@ from activities.document_store import DocumentStore
 from activities.form_rendering import stop_renderers
 from activities.forms import FormActivities
 from activities.notify import LogChannel, NotificationActivities, SmtpChannel
+from activities.refusal_log import RefusalLog
 from activities.storage import ProjectionActivities
 from activities.trust import TrustActivities
 from config import Settings
@@ -79,7 +80,7 @@ def build_worker(
             trust.check_submission,
             trust.check_council,
         ],
-        interceptors=[DatabaseErrors(), *interceptors],
+        interceptors=[DatabaseErrors(), RefusalLog(sessions), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_cached_workflows=settings.worker_max_cached_workflows,

@@ -18,6 +18,7 @@ from api import (
     operators,
     procedures,
     public,
+    refusals,
     reports,
     search,
     submissions,
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         worklist,
         reports,
         operators,
+        refusals,
         tokens,
         public,
     ):

@@ -246,3 +246,20 @@ class TokenRevocationRecord(SQLModel, table=True):
     reason: str
     prev: str
     hash: str
+
+
+class RefusedActionRecord(SQLModel, table=True):
+    """An action a dossier refused (forged, stale, not allowed now), whatever door it came by:
+    who it named, on which dossier, why and when — never its content."""
+
+    __tablename__ = "refused_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    dossier_code: str = Field(index=True)
+    update: str
+    officer_id: str | None = Field(
+        default=None, index=True, description="as the attempt names them (certified or not)"
+    )
+    token_id: str | None = None
+    reason: str

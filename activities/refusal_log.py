@@ -4,18 +4,21 @@ forged, stale, replayed, not allowed now — whatever door it came by, written t
 
 A refused update leaves nothing in the workflow's history, so the worker notes it as the
 validator (or the loop) refuses it: who the attempt names, the dossier, the update, the reason and
-the time; never the action's content. Rows are written by a thread of their own, so the dossier's
-workflow task never waits on the database; a replay refuses nothing anew and writes nothing.
+the time; never the action's content; kept 90 days. Rows are written by a thread of their own,
+so the dossier's workflow task never waits on the database; a replay refuses nothing anew and
+writes nothing.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
+from sqlalchemy import delete
+from sqlmodel import col
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import (
@@ -30,6 +33,8 @@ from models.tables import RefusedActionRecord
 
 log = structlog.get_logger()
 MAX_REASON = 300
+KEPT_FOR = timedelta(days=90)  # older notes are pruned as new ones come
+PRUNE_EVERY = 500
 REJECTED = "ActionRejected"
 
 
@@ -76,12 +81,17 @@ class RefusalLog(Interceptor):
                 self._writer.start()
 
     def _write(self) -> None:
+        written = 0
         while True:
             row = self._queue.get()
             try:
                 with self._sessions() as session:
                     session.add(row)
+                    if written % PRUNE_EVERY == 0:
+                        old = col(RefusedActionRecord.at) < row.at - KEPT_FOR
+                        session.execute(delete(RefusedActionRecord).where(old))
                     session.commit()
+                written += 1
             except Exception as exc:  # the refusal stands; only its note is lost
                 log.error(
                     "refusal_not_recorded", dossier=row.dossier_code, error=type(exc).__name__

@@ -64,6 +64,7 @@ class DossierWorkflow:
         self._trust_stale = False
         self._trust_loaded_at: datetime | None = None
         self._trust_reload_waiting = False
+        self._readmitted: set[str] = set()  # nonces a reset re-sends, past their lifetime
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
@@ -140,7 +141,8 @@ class DossierWorkflow:
                 " `hoso officers refresh-trust`"
             )
         proof = identity.check(self._state, item, self._trust)
-        identity.check_fresh(proof, workflow.now())
+        if proof.nonce not in self._readmitted:
+            identity.check_fresh(proof, workflow.now())
 
     async def _apply(self, item: QueuedInput) -> None:
         t = self._transitions
@@ -272,6 +274,7 @@ class DossierWorkflow:
         """Recorded at once, not queued: the loop may be waiting on the very activity retried."""
         if request.proof is not None:
             self._state.nonces.append(request.proof.nonce)
+        self._readmitted.update(request.readmit or ())
         self._transitions.record_retry(request)
         return self._state
 

@@ -10,12 +10,13 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
-from models.actions import OfficerAction, Supplement
+from models.actions import OfficerAction, RetryRequest, Supplement
 from models.credentials import Proof, b64
 from tests.workflows.harness import (
     act,
     assignee,
     credential,
+    officer_for,
     procedure,
     running_worker,
     send,
@@ -76,6 +77,36 @@ async def test_a_refused_action_sent_again_after_the_supplement_is_refused(
         assert "carries no signing time" in str(failure.value.cause)
 
         # Signed now, it goes through once; the same bytes again are refused.
+        state = await handle.execute_update(DossierWorkflow.act, accept)
+        assert state.status.value == "in_review"
+        with pytest.raises(WorkflowUpdateFailedError):
+            await handle.execute_update(DossierWorkflow.act, accept)
+
+
+async def test_a_reset_readmits_only_the_actions_its_signed_note_names(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """`hoso unstick` re-sends actions signed before the reset: the operator's signed note names
+    them, and the dossier admits those once more — no other stale action."""
+    proc = procedure("permit")
+    reception = assignee(proc, "reception")
+    operator = officer_for(role="operator")
+    async with running_worker(skip_env, settings) as queue:
+        handle = await start(skip_env.client, queue, submission("permit"))
+        accept = await sign(
+            handle, DossierWorkflow.act, OfficerAction(officer=reception, action="accept")
+        )
+        other = await sign(
+            handle, DossierWorkflow.act, OfficerAction(officer=reception, action="refuse")
+        )
+        await skip_env.sleep(SIGNATURE_LIFETIME + timedelta(minutes=1))
+        assert accept.proof is not None
+        note = RetryRequest(officer=operator, note="reset", readmit=[accept.proof.nonce])
+        await send(handle, DossierWorkflow.retry, note)
+
+        with pytest.raises(WorkflowUpdateFailedError) as failure:
+            await handle.execute_update(DossierWorkflow.act, other)
+        assert "sign it again" in str(failure.value.cause)
         state = await handle.execute_update(DossierWorkflow.act, accept)
         assert state.status.value == "in_review"
         with pytest.raises(WorkflowUpdateFailedError):

@@ -20,6 +20,9 @@ from activities.database import make_engine, session_factory
 from activities.document_store import DocumentStore
 from config import Settings
 from models.actions import OfficerAction
+from operations.access import Caller
+from operations.services import Services
+from operations.tokens import tokens
 from support.catalogue import load_officers, publish_officers, publish_paths
 from support.credentials import Credential, CredentialError, authenticate, issue_token, revoke
 from support.open_dossiers import refresh_trust
@@ -95,6 +98,9 @@ async def test_a_revocation_undone_in_the_database_stays_and_verify_names_it(
             session.commit()
         with pytest.raises(CredentialError, match="was revoked"):
             authenticate(sessions, settings, token.token)
+        ops = Caller(officer=operator, token_id="0" * 32)
+        listed = tokens(ops, Services.from_settings(settings), reception.id)
+        assert [(t.token_id, t.revoked_by) for t in listed] == [(token_id, operator.id)]
         await reloaded(handle, lambda: handle.signal(DossierWorkflow.refresh_trust))
         assert f"({token_id}) is revoked" in await refused_with(handle, token, accept)
         later = await start(dev_env.client, queue, submission("permit"))

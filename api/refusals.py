@@ -14,7 +14,7 @@ from operations.refusals import Refusals
 router = APIRouter(prefix="/api/v1", tags=["operators"])
 
 
-@router.get("/refusals", response_model=Refusals, responses=PROBLEMS(401, 403, 422))
+@router.get("/refusals", response_model=Refusals, responses=PROBLEMS(401, 429, 403, 422))
 async def get_refusals(
     caller: CallerDep,
     services: ServicesDep,

@@ -19,13 +19,19 @@ from models.dossier import DossierSubmission
 from models.procedure import Procedure
 
 SEAL_KIND = "hoso-intake-seal-1"
+LATER_FIELDS = ("separation_waived",)
 KeyId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
 
 
 def procedure_hash(procedure: Procedure) -> str:
     """SHA-256 of the procedure's canonical JSON, its version left out: what the catalogue keeps
-    as a published version's `source_sha256`."""
-    return digest(procedure.model_dump(mode="json", exclude={"version"}))
+    as a published version's `source_sha256`. Fields added later count only when set, so the
+    versions published before them keep their hash."""
+    body = procedure.model_dump(mode="json", exclude={"version"})
+    for name in LATER_FIELDS:
+        if body.get(name) is None:
+            body.pop(name, None)
+    return digest(body)
 
 
 def submission_hash(submission: DossierSubmission) -> str:

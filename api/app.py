@@ -16,6 +16,7 @@ from api import (
     operators,
     procedures,
     public,
+    publications,
     reports,
     search,
     submissions,
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
     for router in (
         health,
         procedures,
+        publications,
         submissions,
         search,
         dossiers,

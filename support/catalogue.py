@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlmodel import Session, select
 
+from activities.publications import record_publication, recorded
 from models.agency import Agency
 from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
@@ -25,11 +26,10 @@ from support.agencies import publish_agencies, validate_agencies
 from support.calendars import load_calendar_changes
 from support.errors import CatalogueError as CatalogueError
 from support.errors import read_yaml_mapping, validate_procedure, validate_roster
-from support.publication_record import record_publication, recorded
 from support.separation import separation_problems
 
 if TYPE_CHECKING:
-    from support.publication_record import Publisher
+    from activities.publications import Publisher
 
 CALENDAR_KEYS = frozenset({"days_off", "working_days"})
 
@@ -204,29 +204,52 @@ def publish_paths(
     publication record signed by it; without, the rows are written unsigned (the worker starts no
     dossier of such a version, and `verify` names them).
     """
-    report = LoadReport()
-    names: list[Agency] = []
-    rosters: list[tuple[str, OfficerRoster]] = []
+    files = read_files(paths)
+    report = LoadReport(calendars=files.calendars)
+    return _publish(
+        session,
+        report,
+        files.rosters,
+        files.procedures,
+        files.problems,
+        check_registry,
+        files.agencies,
+        publisher=publisher,
+    )
+
+
+@dataclass
+class CatalogueFiles:
+    """Catalogue files read and validated, by kind, and the problems of those that are not."""
+
+    rosters: list[tuple[str, OfficerRoster]] = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
+    calendars: list[Path] = field(default_factory=list)
+    procedures: list[tuple[str, Procedure]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_files(paths: Sequence[Path]) -> CatalogueFiles:
+    """Reads officers, agency list, calendar and procedure files (folders: their *.yaml), as
+    `publish_paths` tells them apart; touches no database."""
+    files = CatalogueFiles()
     procedure_paths: list[Path] = []
-    problems: list[str] = []
     for path in _expand(paths):
         try:
             data = read_yaml_mapping(path)
             if "officers" in data:
-                rosters.append((str(path), validate_roster(data, path)))
+                files.rosters.append((str(path), validate_roster(data, path)))
             elif "agencies" in data:
-                names += validate_agencies(data, path).agencies
+                files.agencies += validate_agencies(data, path).agencies
             elif set(data) <= CALENDAR_KEYS and data:
                 load_calendar_changes(path)
-                report.calendars.append(path)
+                files.calendars.append(path)
             else:
                 procedure_paths.append(path)
         except CatalogueError as exc:
-            problems += exc.problems
-    loaded = _load_all(procedure_paths, problems)
-    return _publish(
-        session, report, rosters, loaded, problems, check_registry, names, publisher=publisher
-    )
+            files.problems += exc.problems
+    files.procedures = _load_all(procedure_paths, files.problems)
+    return files
 
 
 def _publish(

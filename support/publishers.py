@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from config import Settings
 from models.credentials import b64
 from models.publication import PublicationKind, PublicationProof, PublicationStatement
 from support.credentials import Credential, Issuer
@@ -59,3 +60,8 @@ class MachinePublisher:
             issuer=self.issuer.key_id,
             signature=b64(self.issuer.key.sign(said.signed_bytes())),
         )
+
+
+def machine_publisher(settings: Settings) -> MachinePublisher:
+    """This machine's issuer key as publisher (in development one is created on first use)."""
+    return MachinePublisher(Issuer.from_settings(settings))

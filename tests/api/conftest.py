@@ -19,6 +19,7 @@ from config import Settings
 from support.catalogue import publish_paths
 from support.credentials import Credential, issue_token
 from support.intake import Sessions
+from support.publishers import machine_publisher
 from support.request_signing import OfficerAuth
 from tests.workflows.harness import running_worker
 
@@ -90,7 +91,7 @@ async def api(dev_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator
     create_schema(engine)
     sessions = session_factory(engine)
     with sessions() as session:
-        publish_paths(session, [PROCEDURES])
+        publish_paths(session, [PROCEDURES], publisher=machine_publisher(settings))
     async with running_worker(dev_env, settings) as queue:
         own = settings.model_copy(update={"task_queue": queue})
         app = create_app(own, client=dev_env.client)

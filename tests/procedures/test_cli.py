@@ -52,7 +52,7 @@ def run(app, *args: str):
 def test_load_then_list_and_show(data_dir):
     loaded = run(procedures_cli.app, "load", str(SAMPLES))
     assert loaded.exit_code == 0, loaded.output
-    assert "officers: 19 loaded, 19 changed" in loaded.stdout
+    assert "officers: 22 loaded, 22 changed" in loaded.stdout
     assert "1.010733" in loaded.stdout and "2.000635" in loaded.stdout
     assert (data_dir / "hoso.db").exists()
 

@@ -1,5 +1,6 @@
 """The publication record (models/publication.py): what was published, kept with its proof, and
-whether a catalogue row is covered by a valid publication (who signs: support/publishers.py).
+whether a catalogue row is covered by a valid publication (who signs: support/publishers.py). The
+worker starts no dossier of a procedure version that no valid publication covers.
 
 A publication is valid when its statement names the content kept with it (same kind, subject,
 agency and SHA-256), its signature verifies, and its signer may publish it: an administrator of

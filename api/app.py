@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from api import (
     action_documents,
+    calendar,
     dossiers,
     forms,
     health,
@@ -55,6 +56,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         search,
         dossiers,
         action_documents,
+        calendar,
         forms,
         worklist,
         reports,

@@ -1,5 +1,5 @@
-"""Publications (công bố) of the catalogue: a procedure version or an agency's officer roster,
-signed by who published it.
+"""Publications (công bố) of the catalogue: a procedure version, an agency's officer roster, or
+the province's working calendar, signed by who published it.
 
 The publisher signs a statement naming what is published (its kind, its subject and agency) and
 the SHA-256 of its content, on their own machine with their token's key; the statement, the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +31,10 @@ Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 class PublicationKind(StrEnum):
     procedure = "procedure"
     roster = "roster"
+    calendar = "calendar"  # the province's announced days off and swapped days (subject: calendar)
+
+
+CALENDAR_SUBJECT = "calendar"
 
 
 class PublicationStatement(BaseModel):
@@ -74,3 +78,8 @@ def roster_hash(officers: Iterable[Officer]) -> str:
     """SHA-256 of a roster's officers, in the order of their ids."""
     ordered = sorted(officers, key=lambda officer: officer.id)
     return digest([officer.model_dump(mode="json") for officer in ordered])
+
+
+def calendar_hash(changes: dict[str, Any]) -> str:
+    """SHA-256 of a calendar file's changes (`days_off`, `working_days`) as JSON."""
+    return digest(changes)

@@ -87,7 +87,7 @@ def _roster_agency(roster: SignedRoster) -> str:
     return agency
 
 
-def _check_proof(
+def check_proof(
     caller: Caller,
     proof: PublicationProof,
     issuers: dict[str, str],
@@ -117,13 +117,13 @@ def publish(caller: Caller, services: Services, request: CataloguePublication) -
         require_administrator(caller, agency, "officers' roster")
         digest = roster_hash(roster.officers)
         kind = PublicationKind.roster
-        _check_proof(
+        check_proof(
             caller, roster.proof, issuers, kind=kind, subject=agency, agency=agency, sha256=digest
         )
     for signed in request.procedures:
         procedure = signed.procedure
         require_administrator(caller, procedure.agency, "procedures")
-        _check_proof(
+        check_proof(
             caller,
             signed.proof,
             issuers,

@@ -16,10 +16,11 @@ from temporalio.client import Client
 
 from models.officer import ADMINISTRATOR_ROLE
 from models.tables import DossierRecord
-from operations.access import Caller, readable_agencies
+from operations.access import Caller, province_wide, readable_agencies
 from operations.errors import NotFound
 from operations.mending import require_operator
 from operations.services import Services
+from support.calendar_publications import served_calendar_problem
 from support.dossier_failures import DossierFailure
 from support.rebuild import dossier_codes
 from support.seals import public_seals
@@ -100,7 +101,12 @@ def verify_publications(caller: Caller, services: Services) -> CatalogueVerifica
         require_operator(caller)
     agencies = readable_agencies(caller, services.settings)
     keys = public_seals(services.settings)
-    report = verify_catalogue(services.sessions, keys.issuers, agencies)
+    province = province_wide(services.settings)
+    report = verify_catalogue(services.sessions, keys.issuers, agencies, province)
+    with services.sessions() as session:
+        served = served_calendar_problem(session, services.settings)
+    if served is not None:
+        report.differences.append(served)
     return CatalogueVerification(
         outcome="differs" if report.differences else "intact",
         summary="catalogue: differs" if report.differences else report.intact(),

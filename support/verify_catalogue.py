@@ -1,4 +1,5 @@
-"""`hoso verify --catalogue`: the catalogue's rows against its signed publication record.
+"""`hoso verify --catalogue`: the catalogue's rows against its signed publication record (and the
+calendar file in force against the calendar's: support/calendar_publications.py).
 
 Each publication must be valid (its signature, its signer an administrator of the agency or the
 issuer key, its content the content it signed, its statement used once); each procedure version
@@ -24,8 +25,9 @@ from activities.publications import row_problem
 from models.intake import procedure_hash
 from models.officer import Officer
 from models.procedure import Procedure
-from models.publication import PublicationKind, roster_hash
+from models.publication import PublicationKind, calendar_hash, roster_hash
 from models.tables import OfficerRecord, ProcedureRecord, PublicationRecord
+from support.calendar_publications import calendar_problem
 
 OFFICER_FIELDS = ("name", "role", "unit", "agency", "email")
 
@@ -52,19 +54,27 @@ def content_hash(row: PublicationRecord) -> str | None:
         if row.kind == PublicationKind.roster.value:
             officers = [Officer.model_validate(o) for o in row.content.get("officers", [])]
             return roster_hash(officers)
+        if row.kind == PublicationKind.calendar.value:
+            return calendar_hash(row.content)
     except (ValidationError, AttributeError, TypeError):
         return None
     return None
 
 
 def _valid(
-    report: CatalogueReport, rows: Iterable[PublicationRecord], issuers: dict[str, str]
+    report: CatalogueReport,
+    rows: Iterable[PublicationRecord],
+    issuers: dict[str, str],
+    province: set[str],
 ) -> list[PublicationRecord]:
     valid: list[PublicationRecord] = []
     nonces: dict[str, int | None] = {}
     for row in rows:
         where = f"publication #{row.n} ({row.kind} {row.subject}, by {row.publisher})"
-        problem = row_problem(row, issuers)
+        if row.kind == PublicationKind.calendar.value:
+            problem = calendar_problem(row, issuers, province)
+        else:
+            problem = row_problem(row, issuers)
         if problem is None and content_hash(row) != row.sha256:
             problem = "what it keeps is not the content that was signed (changed in the database)"
         if problem is None and row.nonce in nonces:
@@ -139,19 +149,24 @@ def _check_officers(
 
 
 def verify_catalogue(
-    sessions: SessionFactory, issuers: dict[str, str], agencies: set[str] | None
+    sessions: SessionFactory,
+    issuers: dict[str, str],
+    agencies: set[str] | None,
+    province: set[str] | None = None,
 ) -> CatalogueReport:
-    """The catalogue of `agencies` (None: every agency) against its publication record."""
+    """The catalogue of `agencies` (None: every agency) against its publication record; the
+    calendar's publications (the province's: by an administrator of one of `province`) too."""
     report = CatalogueReport()
     with sessions() as session:
         rows = list(session.exec(select(PublicationRecord).order_by(PublicationRecord.n)))  # type: ignore[arg-type]
         procedures = list(session.exec(select(ProcedureRecord)))
         officers = list(session.exec(select(OfficerRecord)))
     if agencies is not None:
-        rows = [row for row in rows if row.agency in agencies]
+        calendar = PublicationKind.calendar.value
+        rows = [row for row in rows if row.agency in agencies or row.kind == calendar]
         procedures = [p for p in procedures if p.agency in agencies]
         officers = [o for o in officers if o.agency in agencies]
-    valid = _valid(report, rows, issuers)
+    valid = _valid(report, rows, issuers, province or set())
     _check_procedures(report, sorted(procedures, key=lambda p: (p.code, p.version)), valid)
     missing = _check_officers(report, sorted(officers, key=lambda o: o.id), valid)
     report.differences += [

@@ -15,12 +15,9 @@ from cli import render
 from cli.context import Context, command, open_context
 from config import Settings, get_settings
 from logs import configure_logging
-from support.calendar_publications import province_agency, publish_calendar, published_file
-from support.calendars import CALENDAR_FILE, load_calendar_changes
-from support.catalogue import publish_paths
+from support.bootstrap import publish_bundled
 from support.credentials import development_tokens
 from support.devserver import embedded_stack
-from support.publishers import machine_publisher
 
 log = structlog.get_logger(__name__)
 
@@ -31,19 +28,7 @@ def load_catalogue(ctx: Context) -> tuple[int, int]:
     development administrator: created on first use in development). Returns (officers,
     procedures)."""
     with ctx.sessions() as session:
-        publisher = machine_publisher(ctx.settings)
-        report = publish_paths(session, [ctx.settings.procedures_dir], publisher=publisher)
-        bundled = ctx.settings.procedures_dir / CALENDAR_FILE
-        # The bundled calendar, unless an administrator published one since (verify checks it).
-        if bundled.is_file() and not published_file(ctx.settings).is_file():
-            publish_calendar(
-                session,
-                ctx.settings,
-                load_calendar_changes(bundled),
-                publisher,
-                province_agency(ctx.settings),
-                serve=False,
-            )
+        report = publish_bundled(session, ctx.settings)
     officers, procedures = len(report.officers), len(report.procedures)
     log.info("catalogue_loaded", officers=officers, procedures=procedures)
     return officers, procedures

@@ -15,6 +15,9 @@ from typer.testing import CliRunner
 from cli import calendar as calendar_cli
 from cli import procedures as procedures_cli
 from config import get_settings
+from models.tables import OfficerRecord
+from starter import app as root
+from support.bootstrap import publish_bundled
 from support.catalogue import publish_paths
 from support.publishers import machine_publisher
 from tests.cli.api_server import signed_in_as
@@ -91,7 +94,7 @@ def test_an_administrator_loads_their_agencys_files_through_the_api(
     data_dir, tmp_path, monkeypatch
 ):
     with procedures_cli.open_session() as session:
-        publish_paths(session, [SAMPLES], publisher=machine_publisher(get_settings()))
+        publish_bundled(session, get_settings())
     eia = yaml.safe_load((SAMPLES / "eia-appraisal.yaml").read_text(encoding="utf-8"))
     revised = tmp_path / "eia.yaml"
     revised.write_text(yaml.safe_dump(eia | {"fee": 500000}, allow_unicode=True), "utf-8")
@@ -110,6 +113,22 @@ def test_an_administrator_loads_their_agencys_files_through_the_api(
         assert json.loads(again.stdout)["procedures"] == [
             {"code": "1.010733", "version": 2, "changed": False}
         ]
+
+        verified = run(root, "verify", "--catalogue")
+        assert verified.exit_code == 0, verified.output
+        assert verified.stdout.startswith("catalogue: publication record intact (")
+        with procedures_cli.open_session() as session:  # behind hoso's back
+            planted = session.get(OfficerRecord, "tnmt.specialist-2")
+            assert planted is not None
+            planted.role = "director"
+            session.add(planted)
+            session.commit()
+        named = run(root, "verify", "--catalogue")
+        assert named.exit_code == 1
+        assert named.stdout == (
+            "catalogue: officer tnmt.specialist-2 differs from their signed roster: role changed"
+            " in the database\n"
+        )
 
         other = run(procedures_cli.app, "load", str(SAMPLES / "civil-status-extract.yaml"))
         assert other.exit_code == 1

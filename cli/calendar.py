@@ -165,7 +165,9 @@ async def push(
                     f"/api/v1/dossiers/{code}/calendar", signed.model_dump(mode="json")
                 )
             except ApiError as exc:
-                moved.append({"code": code, "change": f"not reached: {exc}"})
+                unanswered = exc.kind == "action-unanswered"
+                reason = "no worker answered" if unanswered else str(exc)
+                moved.append({"code": code, "change": f"not reached: {reason}"})
                 continue
             moved.append({"code": code, "change": state["actions"][-1]["comment"]})
     if as_json:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlmodel import Session, select
 
-from activities.publications import record_publication, recorded
+from activities.publications import procedure_on_record, record_publication, recorded
 from models.agency import Agency
 from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
@@ -441,6 +441,27 @@ def latest_procedure(session: Session, code: str) -> Procedure:
     if record is None:
         raise CatalogueError(f"unknown procedure {code}")
     return Procedure.model_validate(record.body)
+
+
+def latest_published(session: Session, code: str, issuers: dict[str, str]) -> Procedure:
+    """The newest version a valid signed publication covers with its content: what intake gives
+    new dossiers (a version written into the database behind hoso's back is passed over)."""
+    query = (
+        select(ProcedureRecord)
+        .where(ProcedureRecord.code == code)
+        .order_by(ProcedureRecord.version.desc())  # type: ignore[attr-defined]
+    )
+    records = list(session.exec(query))
+    if not records:
+        raise CatalogueError(f"unknown procedure {code}")
+    for record in records:
+        procedure = Procedure.model_validate(record.body)
+        digest = content_hash(procedure)
+        if digest == record.source_sha256 and procedure_on_record(
+            session, code, record.version, digest, issuers
+        ):
+            return procedure
+    raise CatalogueError(f"procedure {code} has no version on the signed publication record")
 
 
 def procedure_versions(session: Session, code: str) -> list[Procedure]:

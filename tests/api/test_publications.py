@@ -5,12 +5,14 @@ refused and what is forged: tests/security/test_publishing.py)."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from models.intake import procedure_hash
 from models.officer import Officer
 from models.procedure import Procedure
 from models.publication import PublicationKind, roster_hash
+from models.tables import ProcedureRecord
 from support.publishers import OfficerPublisher
 from tests.api.conftest import EXTRACT, Api
 from tests.api.helpers import state_of, wait_for_stage
@@ -101,3 +103,32 @@ async def test_publications_are_refused_to_others_and_when_empty_or_malformed(ap
     assert_problem(malformed, 422, "invalid-request")
     reading = await api.http.get("/api/v1/verification/catalogue", auth=api.auth("xa.reception"))
     assert_problem(reading, 403, "forbidden")
+
+
+async def test_a_version_planted_in_the_database_is_passed_over_by_intake(api: Api) -> None:
+    current = await extract(api)
+    planted = current.model_copy(update={"version": 2, "fee": 0, "chain": current.chain[::2]})
+    with api.sessions() as session:
+        session.add(
+            ProcedureRecord(
+                code=EXTRACT,
+                version=2,
+                name=planted.name,
+                agency=planted.agency,
+                source_sha256=procedure_hash(planted),
+                body=planted.model_dump(mode="json"),
+                published_at=datetime.now(UTC),
+            )
+        )
+        session.commit()
+
+    response = await api.submit(headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 201, response.text
+    state = await wait_for_stage(api, response.json()["code"], "reception")
+    assert state.procedure_version == 1  # the newest version on the signed record
+
+    verified = await api.http.get("/api/v1/verification/catalogue", auth=api.auth("ops.operator"))
+    assert verified.json()["differences"] == [
+        f"procedure {EXTRACT} version 2 is on no valid signed publication with this content"
+        " (changed or planted in the database)"
+    ]

@@ -22,16 +22,17 @@ from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
 from models.publication import PublicationKind, roster_hash
 from models.tables import OfficerRecord, ProcedureRecord
-from support.agencies import publish_agencies, validate_agencies
-from support.calendars import load_calendar_changes
+from support.agencies import publish_agencies
+from support.catalogue_files import CatalogueFiles as CatalogueFiles
+from support.catalogue_files import load_all
+from support.catalogue_files import load_officers as load_officers
+from support.catalogue_files import load_procedure as load_procedure
+from support.catalogue_files import read_files as read_files
 from support.errors import CatalogueError as CatalogueError
-from support.errors import read_yaml_mapping, validate_procedure, validate_roster
 from support.separation import separation_problems
 
 if TYPE_CHECKING:
     from activities.publications import Publisher
-
-CALENDAR_KEYS = frozenset({"days_off", "working_days"})
 
 
 class Published(NamedTuple):
@@ -61,19 +62,6 @@ class LoadReport:
     officers: list[tuple[str, bool]] = field(default_factory=list)
     agencies: list[tuple[str, bool]] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
-
-
-# --- reading files -------------------------------------------------------------------------------
-
-
-def load_procedure(path: Path) -> Procedure:
-    """Reads and validates one procedure file (the chain's structure included)."""
-    return validate_procedure(read_yaml_mapping(path), path)
-
-
-def load_officers(path: Path) -> OfficerRoster:
-    """Reads and validates an officers file (`officers: [...]`)."""
-    return validate_roster(read_yaml_mapping(path), path)
 
 
 # --- the registry check --------------------------------------------------------------------------
@@ -169,7 +157,7 @@ def publish_procedures(
 ) -> list[Published]:
     """Validates every file, then publishes them all or none; returns (code, version, changed)."""
     problems: list[str] = []
-    loaded = _load_all(paths, problems)
+    loaded = load_all(paths, problems)
     return _publish(
         session, LoadReport(), [], loaded, problems, check_registry, publisher=publisher
     ).procedures
@@ -216,40 +204,6 @@ def publish_paths(
         files.agencies,
         publisher=publisher,
     )
-
-
-@dataclass
-class CatalogueFiles:
-    """Catalogue files read and validated, by kind, and the problems of those that are not."""
-
-    rosters: list[tuple[str, OfficerRoster]] = field(default_factory=list)
-    agencies: list[Agency] = field(default_factory=list)
-    calendars: list[Path] = field(default_factory=list)
-    procedures: list[tuple[str, Procedure]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
-def read_files(paths: Sequence[Path]) -> CatalogueFiles:
-    """Reads officers, agency list, calendar and procedure files (folders: their *.yaml), as
-    `publish_paths` tells them apart; touches no database."""
-    files = CatalogueFiles()
-    procedure_paths: list[Path] = []
-    for path in _expand(paths):
-        try:
-            data = read_yaml_mapping(path)
-            if "officers" in data:
-                files.rosters.append((str(path), validate_roster(data, path)))
-            elif "agencies" in data:
-                files.agencies += validate_agencies(data, path).agencies
-            elif set(data) <= CALENDAR_KEYS and data:
-                load_calendar_changes(path)
-                files.calendars.append(path)
-            else:
-                procedure_paths.append(path)
-        except CatalogueError as exc:
-            files.problems += exc.problems
-    files.procedures = _load_all(procedure_paths, files.problems)
-    return files
 
 
 def _publish(
@@ -325,36 +279,6 @@ def _record_roster(
         proof = publisher.proof_for(PublicationKind.roster, agency, agency, digest)
         content = {"officers": [officer.model_dump(mode="json") for officer in own]}
         record_publication(session, proof, content)
-
-
-def _expand(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"})
-        else:
-            files.append(path)
-    return files
-
-
-def _load_all(paths: Sequence[Path], problems: list[str]) -> list[tuple[str, Procedure]]:
-    """The valid procedures of `paths`; each file's problems are added to `problems`."""
-    loaded: list[tuple[str, Procedure]] = []
-    first: dict[str, Path] = {}
-    for path in paths:
-        try:
-            procedure = load_procedure(path)
-        except CatalogueError as exc:
-            problems += exc.problems
-            continue
-        if procedure.code in first:
-            problems.append(
-                f"{path}: procedure {procedure.code} is also defined in {first[procedure.code]}"
-            )
-            continue
-        first[procedure.code] = path
-        loaded.append((str(path), procedure))
-    return loaded
 
 
 def _write_officers(session: Session, officers: Iterable[Officer]) -> list[tuple[str, bool]]:

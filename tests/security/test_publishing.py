@@ -275,3 +275,40 @@ async def test_a_publication_changed_in_the_database_is_named(
     found = verify_catalogue(catalogue, public_seals(settings).issuers, None).differences
     assert found[0].startswith(f"publication #{row.n} (procedure {EIA}, by issuer:dev): what it")
     assert f"procedure {EIA} version 1 is on no valid signed publication" in found[1]
+
+
+async def test_the_first_administrator_is_made_where_the_issuer_key_is_and_publishes_the_rest(
+    settings: Settings, catalogue: SessionFactory, http: httpx.AsyncClient
+) -> None:
+    from cli import officers as officers_cli
+
+    made = await asyncio.to_thread(
+        CliRunner().invoke,
+        officers_cli.app,
+        ["new-administrator", "tp.admin", "--agency", "so-tu-phap", "--name", "Hồ Văn Nam"],
+    )
+    assert made.exit_code == 0, made.output
+    assert "tp.admin is an administrator of so-tu-phap, published with the issuer key" in (
+        made.stdout
+    )
+    admin = token(settings, catalogue, "tp.admin")
+    clerk = Officer(
+        id="tp.reception", name="Lê Thu", role="reception_officer", unit="one-stop",
+        agency="so-tu-phap",
+    )  # fmt: skip
+    proof = OfficerPublisher(admin).proof_for(
+        PublicationKind.roster, "so-tu-phap", "so-tu-phap", roster_hash([clerk])
+    )
+    roster = {"officers": [clerk.model_dump(mode="json")], "proof": proof.model_dump(mode="json")}
+    body = {"rosters": [roster]}
+    published = await http.post("/api/v1/publications", json=body, auth=OfficerAuth(admin))
+    assert published.status_code == 201, published.text
+    assert verify_catalogue(catalogue, public_seals(settings).issuers, None).differences == []
+
+    stolen = await asyncio.to_thread(
+        CliRunner().invoke,
+        officers_cli.app,
+        ["new-administrator", "tnmt.director", "--agency", "so-tu-phap", "--name", "X"],
+    )
+    assert stolen.exit_code == 1
+    assert "tnmt.director is an officer of so-tnmt, not so-tu-phap" in stolen.stderr

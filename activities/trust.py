@@ -19,6 +19,7 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.keys import load_public_keys
+from activities.publications import procedure_on_record
 from activities.revocations import revoked_ids
 from models.actions import CouncilAppointment, CouncilVerdict
 from models.credentials import TrustAnchors, unb64
@@ -101,11 +102,16 @@ def seal_refusal(check: SubmissionCheck, intake_keys: dict[str, str]) -> str | N
     return None
 
 
-def published(sessions: SessionFactory, code: str, version: int, sha256: str) -> bool:
-    """The catalogue published this version of the procedure with exactly this content."""
+def published(
+    sessions: SessionFactory, code: str, version: int, sha256: str, issuers: dict[str, str]
+) -> bool:
+    """The catalogue published this version of the procedure with exactly this content, and a
+    valid publication (signed by an administrator of its agency) covers it."""
     with sessions() as session:
         record = session.get(ProcedureRecord, (code, version))
-        return record is not None and record.source_sha256 == sha256
+        if record is None or record.source_sha256 != sha256:
+            return False
+        return procedure_on_record(session, code, version, sha256, issuers)
 
 
 def submission_refusal(
@@ -113,11 +119,13 @@ def submission_refusal(
 ) -> str | None:
     """Why a dossier may not start from this submission, or None."""
     refusal = seal_refusal(check, load_public_keys(keys_dir, INTAKE_KEYS))
+    issuers = load_public_keys(keys_dir, "issuer")
     if refusal is None and not published(
-        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256
+        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256, issuers
     ):
         refusal = (
             f"procedure {check.procedure_code} version {check.procedure_version} with this"
-            " content was never published by the catalogue"
+            " content was never published by the catalogue (no valid signed publication covers"
+            " it)"
         )
     return refusal

@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from api import (
     action_documents,
+    calendar,
     documents,
     dossiers,
     forms,
@@ -18,6 +19,7 @@ from api import (
     operators,
     procedures,
     public,
+    publications,
     refusals,
     reports,
     search,
@@ -55,11 +57,13 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
     for router in (
         health,
         procedures,
+        publications,
         submissions,
         search,
         dossiers,
         action_documents,
         documents,
+        calendar,
         forms,
         worklist,
         reports,

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from activities.publications import PublicationError
 from operations.errors import (
     ActionRefused,
     Conflict,
@@ -196,6 +197,7 @@ def install(app: FastAPI) -> None:
         (ReferenceReused, 409, "conflict", None),
         (IntakeError, 422, "invalid-dossier", None),
         (CatalogueError, 422, "catalogue", None),
+        (PublicationError, 422, "catalogue", None),
         (FilterError, 400, "invalid-filter", None),
         (BadCursor, 400, "invalid-cursor", None),
         (CredentialError, 401, "unauthenticated", AUTHENTICATE),

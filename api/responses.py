@@ -27,13 +27,15 @@ SIGNED = (401, 404, 422, 429)
 def problem_contract(document: dict[str, Any]) -> dict[str, Any]:
     """The contract as the app answers: every error is a problem (application/problem+json, not
     FastAPI's own validation error); every operation that reads parameters may answer 422 and every
-    one with a body 400 (a body that does not parse)."""
+    one with a body 400 (a body that does not parse), every signed one 429."""
     for operation in _operations(document):
         responses = operation["responses"]
         if operation.get("parameters") or "requestBody" in operation:
             responses.setdefault("422", {})
         if "requestBody" in operation:
             responses.setdefault("400", {})
+        if "401" in responses:  # signed: too many failed authentications from one address
+            responses.setdefault("429", {})
         for status, response in responses.items():
             if status.isdigit() and int(status) >= 400:
                 response["description"] = TITLES[int(status)]

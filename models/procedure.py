@@ -247,6 +247,14 @@ class Procedure(Strict):
         default=Confidentiality.internal,
         description="the level of its documents, unless a document says otherwise",
     )
+    separation_waived: (
+        Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(one_line)] | None
+    ) = Field(
+        default=None,
+        description="why the law lets one officer both receive and decide a dossier of this"
+        " procedure (its legal basis); absent, a chain whose reception and decision stages one"
+        " officer could hold is refused at publication",
+    )
     version: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")

@@ -263,3 +263,24 @@ class RefusedActionRecord(SQLModel, table=True):
     )
     token_id: str | None = None
     reason: str
+
+
+class PublicationRecord(SQLModel, table=True):
+    """One publication of the catalogue (a procedure version, an agency's roster), with its
+    publisher's signed statement (models/publication.py): append-only."""
+
+    __tablename__ = "publication"
+
+    n: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    subject: str = Field(index=True)
+    agency: str = Field(index=True)
+    version: int | None = Field(default=None, description="the procedure version it published")
+    sha256: str
+    content: dict = Field(  # type: ignore[type-arg]
+        sa_column=Column(JSON, nullable=False), description="what was published, as signed"
+    )
+    publisher: str
+    proof: dict = Field(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    nonce: str = Field(unique=True)
+    published_at: datetime

@@ -149,9 +149,16 @@ def _check_start(
     check = SubmissionCheck.of(history.submission)
     refusal = seal_refusal(check, keys.intake)
     if refusal is None and not published(
-        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256
+        sessions,
+        check.procedure_code,
+        check.procedure_version,
+        check.procedure_sha256,
+        keys.issuers,
     ):
-        refusal = "its procedure version was never published with this content"
+        refusal = (
+            "its procedure version was never published with this content (no valid signed"
+            " publication covers it)"
+        )
     if refusal is not None:
         report.add(f"its start was not accepted by hoso's intake: {refusal}")
 

@@ -21,10 +21,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine, session_factory
 from config import Settings, get_settings
-from support.catalogue import publish_paths
+from support.bootstrap import publish_bundled
 from support.credentials import Credential, issue_token
 from support.request_signing import OfficerAuth
-from tests.api.conftest import APPLICANT, JPG, PDF, PROCEDURES, extract_dossier
+from tests.api.conftest import APPLICANT, JPG, PDF, extract_dossier
 from tests.cli.api_server import api_thread
 from tests.workflows.harness import worker_thread
 
@@ -51,13 +51,15 @@ def stack(
         patch.setenv("HOSO_DATA_DIR", str(folder / "data"))
         patch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
         patch.setenv("HOSO_TASK_QUEUE", f"contract-{uuid.uuid4()}")
+        # forbidden inputs fail authentication by the hundred: the address must not be shut out
+        patch.setenv("HOSO_API_RATE_FAILED_AUTHENTICATIONS", "100000/minute")
         get_settings.cache_clear()
         own: Settings = get_settings()
         with api_thread(own) as url, worker_thread(own, build_worker):
             engine = make_engine(own.resolved_database_url)
             sessions = session_factory(engine)
             with sessions() as session:
-                publish_paths(session, [PROCEDURES])
+                publish_bundled(session, own)
             signers = {"xa.reception", *SIGNERS.values()}
             credentials = {o: issue_token(sessions, own, o) for o in signers}
             found = Stack(url, credentials)

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from support.catalogue import publish_paths
+from support.publishers import machine_publisher
 from tests.api.conftest import JPG, PDF, PROCEDURES, Api, extract_dossier
 from tests.api.helpers import action, signed_action, submitted, wait_for_stage
 from tests.api.test_submission import assert_problem
@@ -26,7 +27,7 @@ def id_cards_confidential(api: Api, folder: Path) -> None:
             document["confidentiality"] = "confidential"
     (folder / "extract.yaml").write_text(yaml.safe_dump(body, allow_unicode=True))
     with api.sessions() as session:
-        publish_paths(session, [folder])
+        publish_paths(session, [folder], publisher=machine_publisher(api.settings))
 
 
 async def download(api: Api, officer: str, code: str, sha: str):

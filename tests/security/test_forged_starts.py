@@ -28,6 +28,7 @@ from models.procedure import Procedure
 from models.tables import DossierCounter, DossierRecord, NotificationRecord
 from support.catalogue import latest_procedure, publish_paths
 from support.intake_seal import IntakeSealer
+from support.publishers import machine_publisher
 from support.seals import public_seals
 from support.verify import verify_dossier
 from tests.workflows.harness import (
@@ -55,7 +56,7 @@ def catalogue(settings: Settings) -> SessionFactory:
     create_schema(engine)
     sessions = session_factory(engine)
     with sessions() as session:
-        publish_paths(session, [PROCEDURES])
+        publish_paths(session, [PROCEDURES], publisher=machine_publisher(settings))
     return sessions
 
 

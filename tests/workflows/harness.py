@@ -27,6 +27,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.database import create_schema, make_engine, session_factory
+from activities.publications import record_publication, recorded
 from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
 from models.agency import AgencyList
@@ -34,6 +35,7 @@ from models.calendar import WorkingCalendar
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
+from models.publication import PublicationKind
 from models.state import DossierState
 from models.tables import ProcedureRecord
 from support.agencies import names_for
@@ -42,6 +44,7 @@ from support.catalogue import content_hash
 from support.client import connect
 from support.credentials import Credential, Issuer
 from support.intake_seal import IntakeSealer
+from support.publishers import machine_publisher
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
 
@@ -261,11 +264,21 @@ def admitted(sub: DossierSubmission, settings: Settings) -> DossierSubmission:
 
 
 def publish(settings: Settings, proc: Procedure) -> None:
-    """`proc` as a published version of the catalogue, unless that version is there already."""
+    """`proc` as a published version of the catalogue, unless that version is there already,
+    on the publication record signed by the issuer key of `settings`."""
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
+    digest = content_hash(proc)
     try:
         with session_factory(engine)() as session:
+            if not recorded(session, PublicationKind.procedure, proc.code, digest, proc.version):
+                proof = machine_publisher(settings).proof_for(
+                    PublicationKind.procedure, proc.code, proc.agency, digest
+                )
+                record_publication(
+                    session, proof, proc.model_dump(mode="json"), version=proc.version
+                )
+                session.commit()
             if session.get(ProcedureRecord, (proc.code, proc.version)) is None:
                 session.add(
                     ProcedureRecord(

@@ -20,6 +20,7 @@ from api import (
     search,
     submissions,
     tokens,
+    webhooks,
     worklist,
 )
 from api.limits import BodyLimit
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         reports,
         operators,
         tokens,
+        webhooks,
         public,
     ):
         app.include_router(router.router)

@@ -26,6 +26,7 @@ from cli import (
     stack,
     stuck,
     verify,
+    webhooks,
     worker,
 )
 
@@ -78,6 +79,7 @@ worker.register(app)
 codec_server.register(app)
 seals.register(app)
 verify.register(app)
+webhooks.register(app)
 api.register(app)
 
 

@@ -187,9 +187,10 @@ def replay(caller: Caller, services: Services, name: str, period: ReplayRequest)
     )
     columns = [*copied, "created_at", "next_attempt_at", "attempts", "replay"]
     with services.sessions() as session:
-        result = session.execute(insert(d).from_select(columns, originals))
+        queued = session.execute(insert(d).from_select(columns, originals).returning(d.c.id))
+        count = len(queued.all())
         session.commit()
-    return Replay(subscriber=name, replayed=result.rowcount or 0)  # type: ignore[attr-defined]
+    return Replay(subscriber=name, replayed=count)
 
 
 def failing(caller: Caller, services: Services, name: str | None = None) -> list[FailingDelivery]:

@@ -25,7 +25,8 @@ OPERATOR = "ops.operator"
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def relay(api: Api) -> AsyncIterator[None]:
-    """The relay as the worker runs it, with retries a test can wait for."""
+    """Two relays, as two workers run them (each delivery is still posted once), with retries a
+    test can wait for."""
     fast = api.settings.model_copy(
         update={
             "webhook_poll_seconds": 0.1,
@@ -34,10 +35,10 @@ async def relay(api: Api) -> AsyncIterator[None]:
         }
     )
     stop = asyncio.Event()
-    task = asyncio.create_task(WebhookRelay(api.sessions, fast).run(stop))
+    tasks = [asyncio.create_task(WebhookRelay(api.sessions, fast).run(stop)) for _ in range(2)]
     yield
     stop.set()
-    await task
+    await asyncio.gather(*tasks)
 
 
 async def subscribe(api: Api, receiver: Receiver, name: str = "cong-dvc", **fields: Any) -> dict:
@@ -79,6 +80,7 @@ def assert_in_order(events: list[Any], final: str) -> None:
     previous = [r.event["data"]["previous_status"] for r in events]
     assert previous == [None, *statuses[:-1]], statuses
     assert statuses[-1] == final
+    assert len({r.message_id for r in events}) == len(events)
 
 
 async def test_each_status_change_reaches_the_portal_signed_and_in_order(
@@ -105,13 +107,16 @@ async def test_each_status_change_reaches_the_portal_signed_and_in_order(
 async def test_a_portal_that_is_down_holds_nothing_back_and_gets_everything_in_order_later(
     api: Api, relay: None
 ) -> None:
-    async with receiving() as receiver:
+    async with receiving() as receiver, receiving() as other:
         await subscribe(api, receiver)
+        await subscribe(api, other, name="cong-tinh")
         await receiver.stop()
         code = await submitted(api)
         final = await decided(api, code)  # the dossier goes to its end meanwhile
+        assert_in_order(await other.wait_for(code, final), final)  # the other portal is not held
         failing = await _failing_until(api, code)
         assert len(failing) == 1  # the first event; the later ones wait behind it
+        assert failing[0]["subscriber"] == "cong-dvc"
         assert failing[0]["attempts"] >= 1 and failing[0]["next_attempt_at"]
         assert failing[0]["last_error"] == "ConnectError"
         assert not receiver.received
@@ -122,7 +127,7 @@ async def test_a_portal_that_is_down_holds_nothing_back_and_gets_everything_in_o
     listed = await api.http.get("/api/v1/webhook-deliveries", auth=api.auth(OPERATOR))
     assert listed.json() == []
     timeline = await api.http.get(f"/api/v1/dossiers/{code}/timeline", auth=api.auth(OPERATOR))
-    told = [e["detail"] for e in timeline.json() if e["event"] == "webhook"]
+    told = [e["detail"] for e in timeline.json() if "→ cong-dvc:" in e["detail"]]
     assert any("failed: ConnectError" in t for t in told)
     assert sum("delivered" in t for t in told) == len(events)
 

@@ -231,8 +231,9 @@ class RequestNonceRecord(SQLModel, table=True):
 
 
 class WebhookSubscriberRecord(SQLModel, table=True):
-    """A portal following dossiers by webhook: its URL, its Standard Webhooks secret (needed to
-    sign; never shown after creation), the events it wants and the agencies whose dossiers."""
+    """A portal following dossiers by webhook: its URL, its Standard Webhooks secret (sealed with
+    the payload keyring; never shown after creation), the events it wants and the agencies whose
+    dossiers."""
 
     __tablename__ = "webhook_subscriber"
 

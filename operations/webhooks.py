@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert, literal, true, update
+from sqlalchemy import exists, insert, literal, true, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from models.tables import AgencyRecord, WebhookDeliveryRecord, WebhookSubscriberRecord
@@ -22,6 +23,7 @@ from operations.access import Caller, readable_agencies
 from operations.errors import Conflict, Forbidden, InvalidPeriod, NotFound
 from operations.mending import require_operator
 from operations.services import Services
+from support.webhook_secrets import SecretBox
 from support.webhook_signing import new_secret
 
 MAX_REPLAY = timedelta(days=366)
@@ -107,10 +109,11 @@ def register(
     problem = url_problem(subscription.url, development=development)
     if problem is not None:
         raise InvalidSubscriber(f"url: {problem}")
+    secret = subscription.secret or new_secret()
     row = WebhookSubscriberRecord(
         name=subscription.name,
         url=subscription.url,
-        secret=subscription.secret or new_secret(),
+        secret=SecretBox.from_settings(services.settings).seal(secret),
         events=subscription.events,
         agencies=_agencies(caller, services, subscription.agencies),
         created_by=caller.officer.id,
@@ -122,7 +125,7 @@ def register(
             session.commit()
         except IntegrityError:
             raise Conflict(f"a subscriber named {subscription.name} exists") from None
-    return SubscriberCreated(**_view(row).model_dump(), secret=row.secret)
+    return SubscriberCreated(**_view(row).model_dump(), secret=secret)
 
 
 def subscribers(caller: Caller, services: Services) -> list[Subscriber]:
@@ -194,16 +197,23 @@ def replay(caller: Caller, services: Services, name: str, period: ReplayRequest)
 
 
 def failing(caller: Caller, services: Services, name: str | None = None) -> list[FailingDelivery]:
-    """The deliveries of the caller's subscribers whose last attempt failed, oldest first."""
+    """The deliveries of the caller's subscribers whose last attempt failed (and that no replay
+    delivered since), oldest first."""
     reach = {row.name for row in subscribers(caller, services)}
     if name is not None:
         reach &= {name}
+    d = WebhookDeliveryRecord
+    sent = aliased(WebhookDeliveryRecord)
+    replayed = (
+        exists()
+        .where(col(sent.subscriber) == col(d.subscriber), col(sent.message_id) == col(d.message_id))
+        .where(col(sent.delivered_at).is_not(None))
+    )
     query = (
-        select(WebhookDeliveryRecord)
-        .where(col(WebhookDeliveryRecord.subscriber).in_(reach))
-        .where(col(WebhookDeliveryRecord.delivered_at).is_(None))
-        .where(col(WebhookDeliveryRecord.attempts) > 0)
-        .order_by(col(WebhookDeliveryRecord.id))
+        select(d)
+        .where(col(d.subscriber).in_(reach), col(d.delivered_at).is_(None), col(d.attempts) > 0)
+        .where(~replayed)  # a replay delivered it since
+        .order_by(col(d.id))
         .limit(FAILING_SHOWN)
     )
     with services.sessions() as session:

@@ -22,7 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings
 from models.tables import WebhookAttemptRecord, WebhookDeliveryRecord, WebhookSubscriberRecord
+from support.codec import EncryptionError
 from support.intake import Sessions
+from support.webhook_secrets import SecretBox
 from support.webhook_signing import signed_headers
 
 log = structlog.get_logger()
@@ -94,7 +96,7 @@ def claim(sessions: Sessions, now: datetime, lease: datetime, size: int) -> list
 
 
 def subscribers(sessions: Sessions, names: set[str]) -> dict[str, tuple[str, str]]:
-    """Each subscriber's URL and secret."""
+    """Each subscriber's URL and secret (sealed)."""
     query: Any = select(SUBSCRIBERS.c.name, SUBSCRIBERS.c.url, SUBSCRIBERS.c.secret).where(
         SUBSCRIBERS.c.name.in_(names)
     )
@@ -165,6 +167,7 @@ class WebhookRelay:
     def __init__(self, sessions: Sessions, settings: Settings) -> None:
         self._sessions = sessions
         self._settings = settings
+        self._secrets = SecretBox.from_settings(settings)
 
     async def run(self, stop: asyncio.Event) -> None:
         timeout = httpx.Timeout(self._settings.webhook_timeout_seconds)
@@ -191,18 +194,26 @@ class WebhookRelay:
             return 0
         names = {due.subscriber for due in batch}
         targets = await asyncio.to_thread(subscribers, self._sessions, names)
-        attempts = await asyncio.gather(
-            *(_post(http, due, targets.get(due.subscriber)) for due in batch)
-        )
+        attempts = await asyncio.gather(*(self._post(http, due, targets) for due in batch))
         await asyncio.to_thread(record_attempts, self._sessions, list(attempts), self._settings)
         return len(batch)
 
+    async def _post(
+        self, http: httpx.AsyncClient, due: Due, targets: dict[str, tuple[str, str]]
+    ) -> Attempt:
+        target = targets.get(due.subscriber)
+        if target is None:
+            return Attempt(due, datetime.now(UTC), None, "the subscriber is gone")
+        url, sealed = target
+        try:
+            secret = self._secrets.open(sealed)
+        except (ValueError, EncryptionError):
+            return Attempt(due, datetime.now(UTC), None, "its secret cannot be opened (keyring?)")
+        return await _post(http, due, url, secret)
 
-async def _post(http: httpx.AsyncClient, due: Due, target: tuple[str, str] | None) -> Attempt:
+
+async def _post(http: httpx.AsyncClient, due: Due, url: str, secret: str) -> Attempt:
     """One signed POST; the receiver's status, or why there was none (never its body)."""
-    if target is None:
-        return Attempt(due, datetime.now(UTC), None, "the subscriber is gone")
-    url, secret = target
     body = due.body.encode()
     at = datetime.now(UTC)
     headers = signed_headers(secret, due.message_id, int(at.timestamp()), body)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ import httpx
 import pytest_asyncio
 
 from api.app import create_app
+from models.tables import WebhookSubscriberRecord
 from support.webhook_relay import WebhookRelay
 from tests.api.conftest import APPLICANT, Api
 from tests.api.helpers import action, signed_action, state_of, submitted, wait_for_stage
@@ -23,8 +25,8 @@ from tests.api.webhook_receiver import Receiver, receiving
 OPERATOR = "ops.operator"
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def relay(api: Api) -> AsyncIterator[None]:
+@asynccontextmanager
+async def relays(api: Api, **settings: Any) -> AsyncIterator[None]:
     """Two relays, as two workers run them (each delivery is still posted once), with retries a
     test can wait for."""
     fast = api.settings.model_copy(
@@ -32,13 +34,22 @@ async def relay(api: Api) -> AsyncIterator[None]:
             "webhook_poll_seconds": 0.1,
             "webhook_retry_seconds": 0.2,
             "webhook_retry_max_seconds": 0.5,
+            **settings,
         }
     )
     stop = asyncio.Event()
     tasks = [asyncio.create_task(WebhookRelay(api.sessions, fast).run(stop)) for _ in range(2)]
-    yield
-    stop.set()
-    await asyncio.gather(*tasks)
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def relay(api: Api) -> AsyncIterator[None]:
+    async with relays(api):
+        yield
 
 
 async def subscribe(api: Api, receiver: Receiver, name: str = "cong-dvc", **fields: Any) -> dict:
@@ -93,6 +104,10 @@ async def test_each_status_change_reaches_the_portal_signed_and_in_order(
         final = await decided(api, code)
         events = await receiver.wait_for(code, final)
     assert not receiver.refused  # every signature checked out
+    with api.sessions() as session:
+        kept = session.get(WebhookSubscriberRecord, "cong-dvc")
+    assert kept is not None and receiver.secret not in kept.secret  # sealed at rest
+    assert receiver.secret.removeprefix("whsec_") not in kept.secret
     assert_in_order(events, final)
     data = events[-1].event["data"]
     assert events[-1].event["type"] == "dossier.status_changed"
@@ -171,6 +186,31 @@ async def test_an_operator_replays_a_period_and_the_portal_gets_it_again_in_orde
         "/api/v1/webhooks/cong-dvc/replays", json=backwards, auth=api.auth(OPERATOR)
     )
     assert_problem(refused, 422, "invalid-period")
+
+
+async def test_a_delivery_given_up_lets_the_later_ones_go_and_a_replay_sends_it(api: Api) -> None:
+    async with receiving() as receiver, relays(api, webhook_max_attempts=2):
+        receiver.failing = {"received"}  # the portal fails on its first event only
+        await subscribe(api, receiver)
+        code = await submitted(api)
+        final = await decided(api, code)
+        later = await receiver.wait_for(code, final)
+        assert [r.event["data"]["previous_status"] for r in later][0] == "received"
+        listed = await api.http.get("/api/v1/webhook-deliveries", auth=api.auth(OPERATOR))
+        [given_up] = listed.json()
+        assert given_up["attempts"] == 2 and given_up["last_error"] == "HTTP 500"
+        assert given_up["next_attempt_at"] is None and given_up["abandoned_at"]
+        receiver.failing = set()  # mended
+        receiver.received.clear()
+        now = datetime.now(UTC)
+        period = {"since": (now - timedelta(hours=1)).isoformat(), "until": now.isoformat()}
+        replayed = await api.http.post(
+            "/api/v1/webhooks/cong-dvc/replays", json=period, auth=api.auth(OPERATOR)
+        )
+        assert replayed.json()["replayed"] == len(later) + 1
+        assert_in_order(await receiver.wait_for(code, final), final)
+    listed = await api.http.get("/api/v1/webhook-deliveries", auth=api.auth(OPERATOR))
+    assert listed.json() == []  # the replay delivered what was given up
 
 
 async def test_bad_subscribers_are_refused_with_a_problem_and_nothing_is_kept(api: Api) -> None:

@@ -27,6 +27,7 @@ class Receiver:
     secret: str = field(default_factory=new_secret)
     received: list[Received] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    failing: set[str] = field(default_factory=set)  # statuses whose events it answers 500
     port: int = 0
     _runner: web.AppRunner | None = None
 
@@ -41,7 +42,10 @@ class Receiver:
         except WebhookVerificationError as exc:
             self.refused.append(str(exc))
             return web.Response(status=400)
-        self.received.append(Received(message_id, json.loads(body)))
+        event = json.loads(body)
+        if event["data"]["status"] in self.failing:
+            return web.Response(status=500)
+        self.received.append(Received(message_id, event))
         return web.Response(status=204)
 
     async def start(self) -> None:

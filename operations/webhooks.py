@@ -120,7 +120,10 @@ def register(
         created_at=datetime.now(UTC),
     )
     with services.sessions() as session:
-        session.add(row)
+        removed = session.get(WebhookSubscriberRecord, subscription.name)
+        if removed is not None and (removed.active or not _in_reach(caller, services, removed)):
+            raise Conflict(f"a subscriber named {subscription.name} exists")
+        session.merge(row)  # a removed one of the caller's scope registers anew (a new secret)
         try:
             session.commit()
         except IntegrityError:
@@ -151,13 +154,19 @@ def subscriber(caller: Caller, services: Services, name: str) -> Subscriber:
 
 
 def remove(caller: Caller, services: Services, name: str) -> Subscriber:
-    """Stops posting to a subscriber (its deliveries stay on record)."""
+    """Stops posting to a subscriber: its pending deliveries end there (they stay on record)."""
     row = _reached(caller, services, name)
+    d = WebhookDeliveryRecord
     with services.sessions() as session:
         session.execute(
             update(WebhookSubscriberRecord)
             .where(col(WebhookSubscriberRecord.name) == name)
             .values(active=False)
+        )
+        session.execute(
+            update(d)
+            .where(col(d.subscriber) == name, col(d.next_attempt_at).is_not(None))
+            .values(next_attempt_at=None, abandoned_at=datetime.now(UTC))
         )
         session.commit()
     return _view(row).model_copy(update={"active": False})
@@ -199,7 +208,7 @@ def replay(caller: Caller, services: Services, name: str, period: ReplayRequest)
 def failing(caller: Caller, services: Services, name: str | None = None) -> list[FailingDelivery]:
     """The deliveries of the caller's subscribers whose last attempt failed (and that no replay
     delivered since), oldest first."""
-    reach = {row.name for row in subscribers(caller, services)}
+    reach = {row.name for row in subscribers(caller, services) if row.active}
     if name is not None:
         reach &= {name}
     d = WebhookDeliveryRecord

@@ -53,5 +53,10 @@ def test_an_operator_manages_subscribers_from_the_cli(
     removed = hoso(runner, "webhooks", "remove", "cong-dvc")
     assert removed.exit_code == 0, removed.output
     assert "removed" in hoso(runner, "webhooks", "list").output
+    anew = hoso(runner, "webhooks", "add", "cong-dvc", "https://portal.example.gov.vn/v2")
+    assert anew.exit_code == 0, anew.output  # a removed portal registers anew, with a new secret
+    assert anew.output.strip().splitlines()[-1] != secret
+    taken = hoso(runner, "webhooks", "add", "cong-dvc", "https://portal.example.gov.vn/v3")
+    assert taken.exit_code == 1 and "exists" in taken.output
     unknown = hoso(runner, "webhooks", "remove", "nobody")
     assert unknown.exit_code == 1 and "no webhook subscriber" in unknown.output

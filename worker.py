@@ -96,8 +96,11 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event | N
     with logging_in_background():
         log.info("worker_started", task_queue=settings.task_queue)
         relaying = asyncio.create_task(relay.run(stop))
-        async with worker:
-            await stop.wait()
-        await relaying
+        try:
+            async with worker:
+                await stop.wait()
+        finally:
+            stop.set()  # the relay ends with the worker, however the worker ended
+            await relaying
         await asyncio.to_thread(stop_renderers)
         log.info("worker_stopped", task_queue=settings.task_queue)

@@ -218,14 +218,15 @@ async def _post(http: httpx.AsyncClient, due: Due, url: str, secret: str) -> Att
     at = datetime.now(UTC)
     headers = signed_headers(secret, due.message_id, int(at.timestamp()), body)
     try:
-        response = await http.post(url, content=body, headers=headers)
+        # the answer's status only: its body is never read (a portal could send gigabytes)
+        async with http.stream("POST", url, content=body, headers=headers) as response:
+            status = response.status_code
     except httpx.HTTPError as err:
         failure = type(err).__name__
         log.info(
             "webhook_failed", dossier=due.dossier_code, subscriber=due.subscriber, error=failure
         )
         return Attempt(due, at, None, failure)
-    status = response.status_code
     error: str | None = None if 200 <= status < 300 else f"HTTP {status}"
     event = "webhook_delivered" if error is None else "webhook_failed"
     log.info(event, dossier=due.dossier_code, subscriber=due.subscriber, status=status)

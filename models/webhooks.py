@@ -88,6 +88,7 @@ class WebhookSubscription(BaseModel):
         list[Identifier] | None,
         Field(
             default=None,
+            min_length=1,
             max_length=MAX_AGENCIES,
             description="the agencies whose dossiers it follows; default: the caller's scope",
         ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from asyncio import FIRST_COMPLETED
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -161,8 +162,9 @@ def backoff(attempts: int, settings: Settings) -> timedelta:
 
 
 class WebhookRelay:
-    """Claims due deliveries, posts them at once (each is the head of its own queue), records
-    what each receiver answered; again at once while there is work, else every poll period."""
+    """Claims due deliveries and posts them at once (each is the head of its own queue); records
+    what the receivers answered as they answer, so that a portal slow to answer delays no other.
+    Claims again while there is room and work, else every poll period."""
 
     def __init__(self, sessions: Sessions, settings: Settings) -> None:
         self._sessions = sessions
@@ -171,32 +173,51 @@ class WebhookRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         timeout = httpx.Timeout(self._settings.webhook_timeout_seconds)
+        flying: set[asyncio.Task[Attempt]] = set()
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             log.info("webhook_relay_started")
             while not stop.is_set():
-                try:
-                    posted = await self.relay_once(http)
-                except SQLAlchemyError as err:
-                    log.warning("webhook_relay_database_failed", error=type(err).__name__)
-                    posted = 0
-                if not posted:
+                started = await self._start(http, self._settings.webhook_batch - len(flying))
+                flying |= started
+                if flying:
+                    flying = await self._record_some(flying)
+                elif not started:
                     await _wait(stop, self._settings.webhook_poll_seconds)
+            while flying:  # what is on its way is recorded (each within the timeout)
+                flying = await self._record_some(flying)
             log.info("webhook_relay_stopped")
 
-    async def relay_once(self, http: httpx.AsyncClient) -> int:
-        """Posts one batch; the number of deliveries attempted."""
+    async def _start(self, http: httpx.AsyncClient, room: int) -> set[asyncio.Task[Attempt]]:
+        """Claims up to `room` due deliveries and starts posting them."""
+        if room <= 0:
+            return set()
         now = datetime.now(UTC)
         lease = now + timedelta(seconds=self._settings.webhook_timeout_seconds) + LEASE_MARGIN
-        batch = await asyncio.to_thread(
-            claim, self._sessions, now, lease, self._settings.webhook_batch
+        try:
+            batch = await asyncio.to_thread(claim, self._sessions, now, lease, room)
+            if not batch:
+                return set()
+            names = {due.subscriber for due in batch}
+            targets = await asyncio.to_thread(subscribers, self._sessions, names)
+        except SQLAlchemyError as err:
+            log.warning("webhook_relay_database_failed", error=type(err).__name__)
+            return set()
+        return {asyncio.create_task(self._post(http, due, targets)) for due in batch}
+
+    async def _record_some(self, flying: set[asyncio.Task[Attempt]]) -> set[asyncio.Task[Attempt]]:
+        """Waits for some posts to be answered (a poll period at most), records them in one
+        transaction; the ones still on their way. A failed write leaves them leased: they are
+        posted again once their lease ends (at least once, as the standard expects)."""
+        done, flying = await asyncio.wait(
+            flying, timeout=self._settings.webhook_poll_seconds, return_when=FIRST_COMPLETED
         )
-        if not batch:
-            return 0
-        names = {due.subscriber for due in batch}
-        targets = await asyncio.to_thread(subscribers, self._sessions, names)
-        attempts = await asyncio.gather(*(self._post(http, due, targets) for due in batch))
-        await asyncio.to_thread(record_attempts, self._sessions, list(attempts), self._settings)
-        return len(batch)
+        if done:
+            attempts = [task.result() for task in done]
+            try:
+                await asyncio.to_thread(record_attempts, self._sessions, attempts, self._settings)
+            except SQLAlchemyError as err:
+                log.warning("webhook_relay_database_failed", error=type(err).__name__)
+        return flying
 
     async def _post(
         self, http: httpx.AsyncClient, due: Due, targets: dict[str, tuple[str, str]]

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
+from sqlmodel import select
 
 from api.app import create_app
-from models.tables import WebhookSubscriberRecord
+from models.tables import WebhookDeliveryRecord, WebhookSubscriberRecord
 from support.webhook_relay import WebhookRelay
 from tests.api.conftest import APPLICANT, Api
 from tests.api.helpers import action, signed_action, state_of, submitted, wait_for_stage
@@ -145,6 +146,27 @@ async def test_a_portal_that_is_down_holds_nothing_back_and_gets_everything_in_o
     told = [e["detail"] for e in timeline.json() if "→ cong-dvc:" in e["detail"]]
     assert any("failed: ConnectError" in t for t in told)
     assert sum("delivered" in t for t in told) == len(events)
+
+
+async def test_a_portal_slow_to_answer_delays_no_other_portal(api: Api) -> None:
+    async with (
+        receiving() as slow,
+        receiving() as other,
+        relays(api, webhook_timeout_seconds=30),
+    ):
+        slow.held = asyncio.Event()
+        await subscribe(api, slow)
+        await subscribe(api, other, name="cong-tinh")
+        code = await submitted(api)
+        final = await decided(api, code)
+        assert_in_order(await other.wait_for(code, final), final)
+        with api.sessions() as session:
+            first = session.exec(
+                select(WebhookDeliveryRecord).where(WebhookDeliveryRecord.subscriber == "cong-dvc")
+            ).first()
+        assert first is not None and first.attempts == 0  # its first post still awaits an answer
+        slow.held.set()
+        assert_in_order(await slow.wait_for(code, final), final)
 
 
 async def _failing_until(api: Api, code: str, seconds: float = 20) -> list[dict]:

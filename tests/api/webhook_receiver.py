@@ -28,6 +28,7 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     failing: set[str] = field(default_factory=set)  # statuses whose events it answers 500
+    held: asyncio.Event | None = None  # when given, it answers only once this is set
     port: int = 0
     _runner: web.AppRunner | None = None
 
@@ -37,6 +38,8 @@ class Receiver:
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.read()
+        if self.held is not None:
+            await self.held.wait()
         try:
             message_id = verify(self.secret, request.headers, body, now=time.time())
         except WebhookVerificationError as exc:

@@ -149,6 +149,26 @@ class Settings(BaseSettings):
         description="agencies whose operators serve the whole province and read every agency's"
         " dossiers (a public administration service centre), comma-separated",
     )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="how often the webhook relay looks for due deliveries"
+    )
+    webhook_batch: int = Field(
+        default=100, ge=1, le=1000, description="deliveries the relay claims and posts at once"
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="how long a portal may take to answer a delivery"
+    )
+    webhook_retry_seconds: float = Field(
+        default=5, gt=0, description="wait before a failed delivery's first retry (then doubled)"
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600, gt=0, description="longest wait between two attempts of a delivery"
+    )
+    webhook_max_attempts: int = Field(
+        default=30,
+        ge=1,
+        description="attempts before a delivery is given up (then listed as failing, replayable)",
+    )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",

@@ -28,6 +28,7 @@ from cli import (
     stack,
     stuck,
     verify,
+    webhooks,
     worker,
 )
 
@@ -82,6 +83,7 @@ worker.register(app)
 codec_server.register(app)
 seals.register(app)
 verify.register(app)
+webhooks.register(app)
 api.register(app)
 
 

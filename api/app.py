@@ -25,6 +25,7 @@ from api import (
     search,
     submissions,
     tokens,
+    webhooks,
     worklist,
 )
 from api.limits import BodyLimit
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         operators,
         refusals,
         tokens,
+        webhooks,
         public,
     ):
         app.include_router(router.router)

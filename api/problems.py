@@ -27,6 +27,7 @@ from operations.errors import (
 )
 from operations.forms import FormUnreadable
 from operations.paging import BadCursor
+from operations.webhooks import InvalidSubscriber
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
 from support.dossier_queries import FilterError
@@ -207,6 +208,7 @@ def install(app: FastAPI) -> None:
         (ActionUnanswered, 504, "action-unanswered", None),
         (FormUnreadable, 500, "form-unreadable", None),
         (InvalidPeriod, 422, "invalid-period", None),
+        (InvalidSubscriber, 422, "invalid-subscriber", None),
     ]
     for kind, status, name, headers in simple:
         app.add_exception_handler(kind, _simple(status, name, headers))

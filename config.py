@@ -127,6 +127,21 @@ class Settings(BaseSettings):
         description="agencies whose operators serve the whole province and read every agency's"
         " dossiers (a public administration service centre), comma-separated",
     )
+    web_idle_minutes: int = Field(
+        default=30, ge=1, le=480, description="a web session unused this long ends"
+    )
+    web_session_hours: int = Field(
+        default=10, ge=1, le=24, description="a web session ends this long after sign-in"
+    )
+    web_lockout_attempts: int = Field(
+        default=5, ge=1, le=50, description="failed sign-ins in a row before an account locks"
+    )
+    web_lockout_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="first lock-out; each failure after it doubles the wait (at most a day)",
+    )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",

@@ -14,6 +14,7 @@ from api import (
     forms,
     health,
     operators,
+    pages,
     procedures,
     public,
     reports,
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         public,
     ):
         app.include_router(router.router)
+    pages.install(app)
     install(app)
     app.add_middleware(
         BodyLimit,

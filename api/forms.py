@@ -33,7 +33,7 @@ PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the form's SHA-256")]
 
 
-def _pdf(form: FormFile) -> Response:
+def pdf_response(form: FormFile) -> Response:
     digest = base64.b64encode(bytes.fromhex(form.sha256)).decode()
     return Response(
         form.content,
@@ -60,7 +60,7 @@ async def get_control_sheet(
     code: Code, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> Response:
     """The control sheet (form 05): every hand-over of the dossier with its time, drawn now."""
-    return _pdf(await forms.control_sheet(client, caller, services, code))
+    return pdf_response(await forms.control_sheet(client, caller, services, code))
 
 
 @router.get("/{code}/forms/{sha256}", response_class=Response, responses=PDF_RESPONSE)
@@ -68,4 +68,4 @@ async def get_form(
     code: Code, sha256: Sha256, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> Response:
     """One form of the dossier, by its SHA-256 (as the list names it)."""
-    return _pdf(await forms.form_file(client, caller, services, code, sha256))
+    return pdf_response(await forms.form_file(client, caller, services, code, sha256))

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query
+from fastapi.responses import Response
 
 from api.dependencies import ClientDep, ServicesDep
+from api.forms import PDF_RESPONSE, pdf_response
 from api.responses import PROBLEMS
 from operations.dossiers import PublicStatus, public_status
 from operations.errors import NotFound
+from operations.forms import public_result
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
@@ -30,3 +33,21 @@ async def get_public_status(
     if not given:
         raise NotFound("no dossier with this code and secret")
     return await public_status(client, services.sessions, code, given)
+
+
+@router.get("/dossiers/{code}/result", response_class=Response, responses=PDF_RESPONSE)
+async def get_public_result(
+    code: Annotated[str, Path(max_length=64)],
+    services: ServicesDep,
+    client: ClientDep,
+    hoso_lookup_secret: Annotated[str | None, Header(max_length=100)] = None,
+    secret: Annotated[
+        str | None, Query(max_length=100, description="prefer the Hoso-Lookup-Secret header")
+    ] = None,
+) -> Response:
+    """The result (or refusal notice) delivered online, as PDF, for whoever holds the code and
+    its secret. Anything else answers the same 404."""
+    given = hoso_lookup_secret or secret
+    if not given:
+        raise NotFound("no dossier with this code and secret")
+    return pdf_response(await public_result(client, services, code, given))

@@ -98,6 +98,7 @@ async def up() -> None:
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
         api = serve_api(settings, stack.client)
+        render.info(f"web pages: http://{settings.api_host}:{settings.api_port}/")
         render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
         render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
         try:

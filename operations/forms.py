@@ -18,7 +18,7 @@ from temporalio.client import Client
 from activities.document_store import DocumentNotFound
 from models.state import DossierState
 from operations.access import Caller
-from operations.dossiers import readable_state
+from operations.dossiers import DossierView, online_result, public_state, readable_state
 from operations.errors import NotFound
 from operations.services import Services
 from support.control_sheet import render_control_sheet
@@ -50,7 +50,7 @@ class FormUnreadable(RuntimeError):
     """A form the document store lacks, or holds changed: an operator's matter (`hoso verify`)."""
 
 
-def form_entries(state: DossierState) -> list[FormEntry]:
+def form_entries(state: DossierState | DossierView) -> list[FormEntry]:
     """The dossier's forms in the order they were issued, each named for its file."""
     seen: dict[str, int] = {}
     entries = []
@@ -83,13 +83,28 @@ async def form_file(
     entry = next((e for e in form_entries(state) if e.sha256 == sha256), None)
     if entry is None:
         raise NotFound(f"dossier {code} has no form {sha256[:12]}…")
+    return _checked(services, entry)
+
+
+def _checked(services: Services, entry: FormEntry) -> FormFile:
     try:
-        content = services.store.read(sha256)
+        content = services.store.read(entry.sha256)
     except DocumentNotFound:
         raise FormUnreadable(f"{entry.file_name} is not in the document store") from None
-    if hashlib.sha256(content).hexdigest() != sha256:
+    if hashlib.sha256(content).hexdigest() != entry.sha256:
         raise FormUnreadable(f"{entry.file_name} in the document store differs from the record")
-    return FormFile(entry.file_name, content, sha256)
+    return FormFile(entry.file_name, content, entry.sha256)
+
+
+async def public_result(client: Client, services: Services, code: str, secret: str) -> FormFile:
+    """The result (or refusal) delivered online, for whoever holds the code and its lookup
+    secret; NotFound otherwise, as for a wrong secret."""
+    state = await public_state(client, services.sessions, code, secret)
+    form = online_result(state)
+    entry = next((e for e in form_entries(state) if form and e.sha256 == form.sha256), None)
+    if entry is None:
+        raise NotFound(f"dossier {code} has no result delivered online")
+    return _checked(services, entry)
 
 
 async def control_sheet(

@@ -47,6 +47,7 @@ from models.tables import OfficerRecord, OfficerTokenRecord
 from support.catalogue import get_officer
 from support.errors import CatalogueError
 from support.intake import Sessions
+from support.web_sessions import end_officer_sessions
 
 TOKEN_PREFIX = "hoso1"  # noqa: S105 - the token format, not a secret
 DEV_ISSUER_ID = "dev"
@@ -243,7 +244,8 @@ def _still_valid(sessions: Sessions, settings: Settings, path: Path) -> bool:
 
 
 def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
-    """Revokes one token (by id) or every live token of an officer (by officer id)."""
+    """Revokes one token (by id) or every live token of an officer (by officer id), and ends
+    that officer's web sessions."""
     now = datetime.now(UTC)
     with sessions() as session:
         rows = list(
@@ -255,7 +257,9 @@ def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
             )
         )
         live = [row for row in rows if row.revoked_at is None]
-        if not rows:
+        # An officer's web sessions end with their tokens (they act as the officer too).
+        ended = end_officer_sessions(session, target, now, f"revoked by {by}")
+        if not rows and not ended:
             raise CredentialError(f"no token or officer '{target}' in the token register")
         for row in live:
             row.revoked_at = now

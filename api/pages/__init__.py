@@ -1,0 +1,20 @@
+"""hoso's web pages, served by the API's app over the same operations and authorisation:
+officers sign in, read their worklist and dossiers; citizens follow their dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.pages import dossier, follow, guard, signin, worklist
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    for router in (signin, worklist, dossier, follow):
+        app.include_router(router.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    guard.install_handlers(app)

@@ -142,6 +142,9 @@ class Settings(BaseSettings):
         le=3600,
         description="first lock-out; each failure after it doubles the wait (at most a day)",
     )
+    web_refresh_seconds: int = Field(
+        default=30, ge=1, le=3600, description="how often an open worklist page refreshes itself"
+    )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",

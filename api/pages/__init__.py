@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from api.pages import dossier, follow, guard, signin, worklist
+from api.pages.static import Assets
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -16,5 +16,5 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def install(app: FastAPI) -> None:
     for router in (signin, worklist, dossier, follow):
         app.include_router(router.router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", Assets(directory=STATIC), name="static")
     guard.install_handlers(app)

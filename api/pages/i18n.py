@@ -68,6 +68,13 @@ EVENTS = {
     "failed": "Lỗi",
     "retrying": "Đang thử lại",
     "stage time": "Thời gian của bước",
+    "done": "Hoàn tất",
+    "trust loaded": "Nạp khóa tin cậy",
+    "timed out": "Quá thời gian chờ",
+    "terminated": "Dừng hẳn",
+    "reset": "Chạy lại từ một điểm",
+    "continued": "Tiếp tục ở lượt mới",
+    "timer": "Hẹn giờ",
 }
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 

@@ -165,4 +165,11 @@ ENGLISH: dict[str, str] = {
     "Lỗi": "Failed",
     "Đang thử lại": "Retrying",
     "Thời gian của bước": "Stage time",
+    "Hoàn tất": "Done",
+    "Nạp khóa tin cậy": "Trust anchors loaded",
+    "Quá thời gian chờ": "Timed out",
+    "Dừng hẳn": "Terminated",
+    "Chạy lại từ một điểm": "Reset",
+    "Tiếp tục ở lượt mới": "Continued as new",
+    "Hẹn giờ": "Timer",
 }

@@ -17,7 +17,6 @@ from operations.worklist import FilterError, WorklistFilter, WorklistItem, workl
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 200
-REFRESH_SECONDS = 30
 
 
 def _counts(items: list[WorklistItem]) -> dict[str, int]:
@@ -56,7 +55,7 @@ async def _context(
         "wanted": wanted,
         "names": catalogue_names(services.sessions),
         "error": error,
-        "refresh": REFRESH_SECONDS,
+        "refresh": services.settings.web_refresh_seconds,
         "procedures": catalogue_names(services.sessions).procedures,
     }
 

@@ -65,7 +65,12 @@ async def site(dev_env: WorkflowEnvironment, settings: Settings) -> AsyncIterato
         publish_paths(session, [PROCEDURES])
     async with running_worker(dev_env, settings) as queue:
         own = settings.model_copy(
-            update={"task_queue": queue, "web_lockout_attempts": 3, "web_lockout_seconds": 60}
+            update={
+                "task_queue": queue,
+                "web_lockout_attempts": 3,
+                "web_lockout_seconds": 60,
+                "web_refresh_seconds": 2,
+            }
         )
         app = create_app(own, client=dev_env.client)
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False)

@@ -16,7 +16,7 @@ from operations.paging import BadCursor
 from operations.worklist import FilterError, WorklistFilter, WorklistItem, worklist
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 200
+PAGE_SIZE = 50
 
 
 def _counts(items: list[WorklistItem]) -> dict[str, int]:

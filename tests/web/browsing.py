@@ -57,11 +57,18 @@ async def look(page: Page, folder: Path, name: str) -> None:
     assert await serious_violations(page) == [], name
 
 
-async def bytes_transferred(page: Page) -> int:
-    """What the page and its assets cost on the wire (Resource Timing's transfer sizes)."""
-    total: int = await page.evaluate(
-        """() => performance.getEntriesByType('navigation')
-              .concat(performance.getEntriesByType('resource'))
-              .reduce((sum, e) => sum + e.transferSize, 0)"""
+async def weight(page: Page) -> dict[str, int]:
+    """What the page cost: `transferred` on the wire now (headers included; assets the browser
+    kept cost nothing), and `cold`, the bodies of the page and all its assets as a first visit
+    fetches them (compressed where they are served compressed)."""
+    sizes: dict[str, int] = await page.evaluate(
+        """() => {
+            const entries = performance.getEntriesByType('navigation')
+                .concat(performance.getEntriesByType('resource'));
+            return {
+                transferred: entries.reduce((sum, e) => sum + e.transferSize, 0),
+                cold: entries.reduce((sum, e) => sum + e.encodedBodySize, 0),
+            };
+        }"""
     )
-    return total
+    return sizes

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.api.helpers import wait_for_stage
-from tests.web.browsing import bytes_transferred, chromium, look, new_page
+from tests.web.browsing import chromium, look, new_page, weight
 from tests.web.conftest import PASSWORD, Site, next_code
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ async def test_an_officer_enrols_totp_signs_in_sees_the_worklist_and_opens_a_dos
 ) -> None:
     site.set_password("xa.reception")
     code, _ = await submit(site)
-    weights: dict[str, int] = {}
+    weights: dict[str, dict[str, int]] = {}
     async with chromium() as browser, new_page(browser) as page:
         await page.goto(f"{site.url}/worklist")
         await look(page, shots, "1-signin")
@@ -57,7 +57,7 @@ async def test_an_officer_enrols_totp_signs_in_sees_the_worklist_and_opens_a_dos
         await expect(page.get_by_role("heading", name="Hồ sơ chờ tôi xử lý")).to_be_visible()
         await expect(page.get_by_role("link", name=code)).to_be_visible()
         await look(page, shots, "3-worklist")
-        weights["worklist"] = await bytes_transferred(page)
+        weights["worklist"] = await weight(page)
 
         refused = await page.request.post(f"{site.url}/signout", form={"nothing": "here"})
         assert refused.status == 403, "a POST without the CSRF token is refused"
@@ -67,7 +67,7 @@ async def test_an_officer_enrols_totp_signs_in_sees_the_worklist_and_opens_a_dos
         await expect(page.get_by_text("Nguyễn Văn A")).to_be_visible()
         await expect(page.get_by_role("heading", name="Quá trình xử lý")).to_be_visible()
         await look(page, shots, "4-dossier")
-        weights["dossier"] = await bytes_transferred(page)
+        weights["dossier"] = await weight(page)
 
         await page.get_by_role("button", name="Đăng xuất").click()
         await expect(page.get_by_role("heading", name="Đăng nhập cán bộ")).to_be_visible()
@@ -84,7 +84,7 @@ async def test_an_officer_enrols_totp_signs_in_sees_the_worklist_and_opens_a_dos
         later, _ = await submit(site)
         # the page refreshes its list by itself (htmx polling), without a reload
         await expect(page.get_by_role("link", name=later)).to_be_visible(timeout=20_000)
-    print(f"\npage weight (bytes transferred, cold cache): {weights}")
+    print(f"\npage weight (bytes): {weights}")
 
 
 async def test_failed_sign_ins_lock_the_account(site: Site, shots: Path) -> None:

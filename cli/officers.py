@@ -19,7 +19,7 @@ from cli import render
 from cli.api_client import api_client
 from cli.context import CommandError, command, open_context
 from support.client import connect
-from support.credentials import Issuer, issue_token
+from support.credentials import WEB_ISSUER_PREFIX, Issuer, issue_token
 from support.officer_accounts import AccountError
 from support.officer_accounts import set_password as set_officer_password
 from support.open_dossiers import refresh_trust as reload_trust
@@ -121,6 +121,13 @@ async def new_issuer(
         raise CommandError(f"issuer key {key_id} exists already in {folder}")
     issuer = Issuer.create(folder, key_id)
     os.utime(folder / f"issuer-{key_id}.key")
+    if f"issuer-{key_id}".startswith(WEB_ISSUER_PREFIX):
+        render.success(
+            f"web issuer {issuer.key_id} created in {folder}: this API host certifies its browser"
+            f" sessions' keys with it. Give issuer-{key_id}.pub to every worker, then run"
+            " `hoso officers refresh-trust`"
+        )
+        return
     render.success(
         f"issuer {issuer.key_id} created in {folder}; new tokens use it. Give"
         f" issuer-{key_id}.pub to every worker, then run `hoso officers refresh-trust`"

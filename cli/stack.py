@@ -16,8 +16,9 @@ from cli.context import Context, command, open_context
 from config import Settings, get_settings
 from logs import configure_logging
 from support.catalogue import publish_paths
-from support.credentials import development_tokens
+from support.credentials import WEB_ISSUER_PREFIX, development_tokens
 from support.devserver import embedded_stack
+from support.open_dossiers import refresh_trust
 
 log = structlog.get_logger(__name__)
 
@@ -97,7 +98,12 @@ async def up() -> None:
         render.info(f"catalogue: {officers} officers, {procedures} procedures")
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
+        fresh_web_issuer = settings.environment == "development" and not any(
+            settings.resolved_keys_dir.glob(f"{WEB_ISSUER_PREFIX}*.key")
+        )
         api = serve_api(settings, stack.client)
+        if fresh_web_issuer:  # the open dossiers learn to trust the browser sessions' keys
+            await refresh_trust(stack.client, settings.task_queue)
         render.info(f"web pages: http://{settings.api_host}:{settings.api_port}/")
         render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
         render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")

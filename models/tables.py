@@ -260,6 +260,10 @@ class WebSessionRecord(SQLModel, table=True):
     last_seen_at: datetime
     ended_at: datetime | None = None
     ended_by: str | None = Field(default=None, description="sign-out, idle, revoked by …")
+    certificate: str | None = Field(
+        default=None,
+        description="the certificate of the browser's signing key for this session (JSON)",
+    )
 
 
 class SignInRecord(SQLModel, table=True):

@@ -14,13 +14,15 @@ from typing import NoReturn
 import structlog
 from sqlmodel import Session, select
 
-from models.tables import OfficerAccountRecord, WebSessionRecord
+from models.credentials import Certificate
+from models.tables import OfficerAccountRecord, OfficerTokenRecord, WebSessionRecord
 from operations.access import Caller, utc_now
 from operations.services import Services
 from support import officer_accounts as accounts
 from support import web_sessions
-from support.credentials import registry_identity
+from support.credentials import CredentialError, registry_identity
 from support.errors import CatalogueError
+from support.session_keys import certify_session
 
 log = structlog.get_logger()
 SECOND_FACTOR_WITHIN = timedelta(minutes=5)
@@ -51,6 +53,7 @@ class WebCaller:
     caller: Caller
     session_id: str
     cookie: str
+    certificate: Certificate | None = None  # of the browser's signing key, when it made one
 
 
 def _fail(
@@ -116,9 +119,10 @@ def enrolment_uri(services: Services, secret: str) -> str:
     return uri
 
 
-def check_code(services: Services, secret: str, code: str) -> str:
+def check_code(services: Services, secret: str, code: str, public_key: str | None = None) -> str:
     """The second factor's step (enrolling it the first time): the signed-in session's new
-    cookie, or SignInRefused / AccountLocked."""
+    cookie, or SignInRefused / AccountLocked. With `public_key`, the browser's signing key is
+    certified for the session (its actions are then signed as the CLI's)."""
     now = utc_now()
     with services.sessions() as session:
         record = _pending(session, services, secret, now)
@@ -138,8 +142,38 @@ def check_code(services: Services, secret: str, code: str) -> str:
         cookie = web_sessions.verify_session(session, record, now)
         accounts.record_event(session, account.officer_id, "signed_in", now, record.id)
         session.commit()
+        session.refresh(record)
+    if public_key:
+        _certified(services, record, public_key, now)
     log.info("officer_signed_in", officer=record.officer_id, session=record.id)
     return cookie
+
+
+def _certified(
+    services: Services, record: WebSessionRecord, public_key: str, now: datetime
+) -> None:
+    """The browser's key certified for the session; if it cannot be, the session reads only."""
+    settings = services.settings
+    try:
+        officer = registry_identity(services.sessions, record.officer_id)
+        certificate = certify_session(
+            services.sessions,
+            settings,
+            officer,
+            record.id,
+            public_key,
+            now=now,
+            until=record.created_at + timedelta(hours=settings.web_session_hours),
+        )
+    except (CredentialError, CatalogueError) as exc:
+        log.warning("session_key_not_certified", session=record.id, reason=str(exc))
+        return
+    with services.sessions() as session:
+        found = session.get(WebSessionRecord, record.id)
+        if found is not None:
+            found.certificate = certificate.model_dump_json()
+            session.add(found)
+            session.commit()
 
 
 def signed_in(services: Services, cookie: str, *, touch: bool = True) -> WebCaller | None:
@@ -156,7 +190,12 @@ def signed_in(services: Services, cookie: str, *, touch: bool = True) -> WebCall
     except CatalogueError:
         sign_out(services, cookie, by="inactive")
         return None
-    return WebCaller(Caller(officer=officer, token_id=record.id), record.id, cookie)
+    certificate = (
+        Certificate.model_validate_json(record.certificate) if record.certificate else None
+    )
+    if certificate is not None and certificate.officer != officer:
+        certificate = None  # the registry changed since sign-in: it no longer signs
+    return WebCaller(Caller(officer=officer, token_id=record.id), record.id, cookie, certificate)
 
 
 def sign_out(services: Services, cookie: str, *, by: str = "sign-out") -> None:
@@ -170,6 +209,10 @@ def sign_out(services: Services, cookie: str, *, by: str = "sign-out") -> None:
         if record is None or record.ended_at is not None:
             return
         web_sessions.end_session(session, record.id, now, by)
+        token = session.get(OfficerTokenRecord, record.id)
+        if token is not None and token.revoked_at is None:  # its key signs no more
+            token.revoked_at, token.revoked_by = now, by
+            session.add(token)
         if record.verified:
             accounts.record_event(session, record.officer_id, "signed_out", now, record.id)
         session.commit()

@@ -51,6 +51,7 @@ from support.web_sessions import end_officer_sessions
 
 TOKEN_PREFIX = "hoso1"  # noqa: S105 - the token format, not a secret
 DEV_ISSUER_ID = "dev"
+WEB_ISSUER_PREFIX = "issuer-web"  # the API hosts' issuer of browser sessions' keys
 ItemT = TypeVar("ItemT", bound=BaseModel)
 
 
@@ -136,6 +137,7 @@ class Issuer:
         """The newest `issuer-<id>.key` of the keys folder; in development one is created."""
         folder = settings.resolved_keys_dir
         found = sorted(folder.glob("issuer-*.key")) if folder.is_dir() else []
+        found = [path for path in found if not path.stem.startswith(WEB_ISSUER_PREFIX)]
         if not found:
             if settings.environment != "development":
                 raise CredentialError(

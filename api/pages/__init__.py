@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.pages import dossier, follow, guard, signin, worklist
 from api.pages.static import Assets
+from support.session_keys import web_issuer
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -18,3 +19,6 @@ def install(app: FastAPI) -> None:
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")
     guard.install_handlers(app)
+    settings = app.state.services.settings
+    if settings.environment == "development":
+        web_issuer(settings)  # made now, before the dossiers that are to trust it start

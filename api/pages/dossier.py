@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import JSONResponse, Response
 
 from api.forms import pdf_response
-from api.pages.guard import OfficerDep, services_of
+from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
 from operations import forms
+from operations.browser_actions import act_signed, choices, prepare
 from operations.dossiers import dossier_and_applicant
 from operations.errors import NotFound
 from operations.timeline import dossier_timeline
@@ -32,6 +33,7 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
             client, signed.caller, services.settings, services.sessions, code
         )
         entries = await dossier_timeline(client, signed.caller, services.settings, code)
+        panel = await choices(client, signed.caller, services, code) if signed.certificate else []
     except NotFound:
         return render(
             request, "error.html", {"message": NOT_FOUND}, status=404, cookie=signed.cookie
@@ -43,6 +45,8 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "timeline": entries,
         "forms": forms.form_entries(view),
         "names": catalogue_names(services.sessions),
+        "choices": panel,
+        "can_sign": signed.certificate is not None,
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)
 
@@ -61,3 +65,52 @@ async def dossier_form(
     response = pdf_response(form)
     response.headers["Content-Disposition"] = f'inline; filename="{form.file_name}"'
     return response
+
+
+@router.post("/dossiers/{code}/actions/prepare", dependencies=[CsrfDep])
+async def prepare_action(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    action: Annotated[str, Form(max_length=40)],
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    missing: Annotated[str, Form(max_length=20000)] = "",
+    to_stage: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """What the browser is to sign (JSON); refusals are problem details, as the API's."""
+    services = services_of(request)
+    prepared = await prepare(
+        await services.client(),
+        signed.caller,
+        services,
+        code,
+        action=action,
+        comment=comment,
+        missing=missing.splitlines(),
+        to_stage=to_stage if action == "return" else None,
+    )
+    return JSONResponse(prepared.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/dossiers/{code}/actions", dependencies=[CsrfDep])
+async def signed_action(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    message: Annotated[str, Form(max_length=40000)],
+    signature: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """The action the browser signed, to the dossier; the answer is the dossier's new state."""
+    services = services_of(request)
+    view = await act_signed(
+        await services.client(),
+        signed.caller,
+        signed.certificate,
+        services,
+        code,
+        message=message,
+        signature=signature,
+    )
+    return JSONResponse(
+        {"status": view.status.value, "stage": view.stage}, headers={"Cache-Control": "no-store"}
+    )

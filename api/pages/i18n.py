@@ -75,6 +75,10 @@ EVENTS = {
     "reset": "Chạy lại từ một điểm",
     "continued": "Tiếp tục ở lượt mới",
     "timer": "Hẹn giờ",
+    "act": "Thao tác của cán bộ",
+    "pass": "Thông qua",
+    "pass_with_revisions": "Thông qua, cần chỉnh sửa",
+    "fail": "Không thông qua",
 }
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 

@@ -172,4 +172,32 @@ ENGLISH: dict[str, str] = {
     "Chạy lại từ một điểm": "Reset",
     "Tiếp tục ở lượt mới": "Continued as new",
     "Hẹn giờ": "Timer",
+    "Thao tác của cán bộ": "Officer's action",
+    "Thông qua": "Pass",
+    "Thông qua, cần chỉnh sửa": "Pass with revisions",
+    "Không thông qua": "Fail",
+    # the action panel
+    "Xử lý hồ sơ": "Act on the dossier",
+    "Thao tác": "Action",
+    "Trả lại bước (khi trả lại)": "Return to stage (when returning)",
+    "Giấy tờ cần bổ sung (mỗi dòng một mục, khi yêu cầu bổ sung)": (
+        "What is missing (one item a line, when requesting a supplement)"
+    ),
+    "Ý kiến (bắt buộc khi từ chối, trả lại, không đồng ý)": (
+        "Comment (required to refuse, return or object)"
+    ),
+    "Ký và gửi": "Sign and send",
+    "Đang ký và gửi…": "Signing and sending…",
+    "Không gửi được thao tác. Hãy tải lại trang và thử lại.": (
+        "The action could not be sent. Reload the page and try again."
+    ),
+    "Nội dung cần ký khác với thao tác bạn chọn: không ký.": (
+        "What was to be signed differs from the action you chose: not signed."
+    ),
+    "Trình duyệt này không có khóa ký của phiên: hãy đăng nhập lại.": (
+        "This browser has no signing key for the session: sign in again."
+    ),
+    "Phiên này chỉ xem: trình duyệt không tạo được khóa ký khi đăng nhập.": (
+        "This session can only read: the browser could not make a signing key at sign-in."
+    ),
 }

@@ -86,10 +86,15 @@ async def code_page(request: Request) -> Response:
 
 
 @router.post("/signin/code", dependencies=[CsrfDep])
-async def signin_code(request: Request, code: Annotated[str, Form(max_length=12)]) -> Response:
+async def signin_code(
+    request: Request,
+    code: Annotated[str, Form(max_length=12)],
+    public_key: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The code; with it, the public half of the key the browser made (sign.js), to certify."""
     cookie = session_cookie(request) or ""
     try:
-        signed = signin.check_code(services_of(request), cookie, code)
+        signed = signin.check_code(services_of(request), cookie, code, public_key or None)
     except signin.AccountLocked as exc:
         return _refused(request, "signin.html", exc, 429)
     except signin.SignInRefused as exc:

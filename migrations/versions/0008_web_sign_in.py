@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("last_seen_at", TIME(), nullable=False),
         sa.Column("ended_at", TIME(), nullable=True),
         sa.Column("ended_by", TEXT(), nullable=True),
+        sa.Column("certificate", TEXT(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("secret_sha256"),
     )

@@ -5,11 +5,12 @@ token checked, sign-in and sign-out on the record, sessions ended with the offic
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models.tables import SignInRecord
+from models.tables import SignInRecord, WebSessionRecord
 from support.credentials import revoke
 from tests.web.conftest import PASSWORD, Site, next_code, secret_on
 
@@ -121,3 +122,57 @@ async def test_pages_speak_english_when_the_browser_asks(site: Site) -> None:
     assert "Officer sign-in" in english.text and english.headers["content-language"] == "en"
     assert "Đăng nhập cán bộ" in vietnamese.text
     assert "script-src 'self'" in english.headers["content-security-policy"]
+
+
+async def test_a_session_ends_when_idle_and_when_too_old(site: Site) -> None:
+    site.set_password("xa.reception")
+    async with await browser(site) as http:
+        enrol = await sign_in(http, "xa.reception")
+        await http.post(
+            "/signin/code",
+            data={"code": next_code(secret_on(enrol.text)), "csrf": csrf_of(enrol.text)},
+        )
+        assert (await http.get("/worklist")).url.path == "/worklist"
+        idle = timedelta(minutes=site.settings.web_idle_minutes, seconds=1)
+        _age_sessions(site, "xa.reception", last_seen=idle)
+        assert (await http.get("/worklist")).url.path == "/signin", "idle: signed out"
+
+    async with await browser(site) as http:
+        code_page = await sign_in(http, "xa.reception")
+        await http.post(
+            "/signin/code",
+            data={
+                "code": next_code(secret_on(enrol.text), later=1),
+                "csrf": csrf_of(code_page.text),
+            },
+        )
+        assert (await http.get("/worklist")).url.path == "/worklist"
+        too_old = timedelta(hours=site.settings.web_session_hours, seconds=1)
+        _age_sessions(site, "xa.reception", created=too_old)
+        assert (await http.get("/worklist")).url.path == "/signin", "past its absolute end"
+
+    with site.api.sessions() as session:
+        ended = session.exec(
+            select(WebSessionRecord.ended_by).where(WebSessionRecord.officer_id == "xa.reception")
+        ).all()
+    assert {"idle", "expired"} <= set(ended)
+
+
+def _age_sessions(
+    site: Site,
+    officer: str,
+    *,
+    last_seen: timedelta = timedelta(0),
+    created: timedelta = timedelta(0),
+) -> None:
+    """The officer's live sessions as if they were used `last_seen` ago, begun `created` ago."""
+    with site.api.sessions() as session:
+        for row in session.exec(
+            select(WebSessionRecord).where(
+                WebSessionRecord.officer_id == officer, col(WebSessionRecord.ended_at).is_(None)
+            )
+        ):
+            row.last_seen_at -= last_seen
+            row.created_at -= created
+            session.add(row)
+        session.commit()

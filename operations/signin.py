@@ -32,6 +32,10 @@ class SignInRefused(Exception):
     """A wrong officer id, password or code (one message for all: nothing tells which)."""
 
 
+class SignInExpired(SignInRefused):
+    """The password step is over (or never was): start again."""
+
+
 class AccountLocked(SignInRefused):
     """Too many failures in a row: the account waits until `until`."""
 
@@ -99,7 +103,7 @@ def _pending(session: Session, services: Services, secret: str, now: datetime) -
         services.sessions, services.settings, secret, now, touch=False
     )
     if record is None or record.verified or now - record.created_at > SECOND_FACTOR_WITHIN:
-        raise SignInRefused("sign in again: the password step is over")
+        raise SignInExpired("sign in again: the password step is over")
     found = session.get(WebSessionRecord, record.id)
     assert found is not None
     return found
@@ -112,7 +116,7 @@ def enrolment_uri(services: Services, secret: str) -> str:
         record = _pending(session, services, secret, now)
         account = session.get(OfficerAccountRecord, record.officer_id)
         if account is None or account.totp_enrolled_at is not None:
-            raise SignInRefused("the second factor is enrolled already")
+            raise SignInExpired("the second factor is enrolled already")
         uri = accounts.enrolment_uri(account)
         session.add(account)
         session.commit()

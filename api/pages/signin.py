@@ -97,9 +97,9 @@ async def signin_code(
         signed = signin.check_code(services_of(request), cookie, code, public_key or None)
     except signin.AccountLocked as exc:
         return _refused(request, "signin.html", exc, 429)
+    except signin.SignInExpired:
+        return render(request, "signin.html", {"error": EXPIRED}, status=401)
     except signin.SignInRefused as exc:
-        if "password step" in str(exc):
-            return render(request, "signin.html", {"error": EXPIRED}, status=401)
         return _refused(request, "signin_code.html", exc, 401)
     response = RedirectResponse("/worklist", 303)
     set_session_cookie(response, request, signed)

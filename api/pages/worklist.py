@@ -13,6 +13,7 @@ from api.pages.guard import OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
 from operations.paging import BadCursor
+from operations.signin import WebCaller
 from operations.worklist import FilterError, WorklistFilter, WorklistItem, worklist
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,7 @@ def _counts(items: list[WorklistItem]) -> dict[str, int]:
 
 
 async def _context(
-    request: Request, signed: Any, wanted: WorklistFilter, cursor: str | None
+    request: Request, signed: WebCaller, wanted: WorklistFilter, cursor: str | None
 ) -> dict[str, Any]:
     services = services_of(request)
     error = None

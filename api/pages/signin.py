@@ -74,10 +74,15 @@ async def enrol_page(request: Request) -> Response:
         uri = signin.enrolment_uri(services_of(request), cookie)
     except signin.SignInRefused:
         return render(request, "signin.html", {"error": EXPIRED}, status=401)
+    return _enrol_page(request, cookie, uri)
+
+
+def _enrol_page(
+    request: Request, cookie: str, uri: str, error: str | None = None, status: int = 200
+) -> Response:
     secret = uri.split("secret=")[1].split("&")[0]
-    return render(
-        request, "signin_enrol.html", {"qr": _qr_svg(uri), "secret": secret}, cookie=cookie
-    )
+    context = {"qr": _qr_svg(uri), "secret": secret, "error": error}
+    return render(request, "signin_enrol.html", context, cookie=cookie, status=status)
 
 
 @router.get("/signin/code")
@@ -100,7 +105,11 @@ async def signin_code(
     except signin.SignInExpired:
         return render(request, "signin.html", {"error": EXPIRED}, status=401)
     except signin.SignInRefused as exc:
-        return _refused(request, "signin_code.html", exc, 401)
+        try:  # while enrolling, the QR code stays on the page
+            uri = signin.enrolment_uri(services_of(request), cookie)
+        except signin.SignInRefused:
+            return _refused(request, "signin_code.html", exc, 401)
+        return _enrol_page(request, cookie, uri, WRONG, 401)
     response = RedirectResponse("/worklist", 303)
     set_session_cookie(response, request, signed)
     return response

@@ -176,3 +176,19 @@ def _age_sessions(
             row.created_at -= created
             session.add(row)
         session.commit()
+
+
+async def test_a_wrong_code_at_enrolment_keeps_the_qr_code_on_the_page(site: Site) -> None:
+    site.set_password("xa.chairman")
+    async with await browser(site) as http:
+        enrol = await sign_in(http, "xa.chairman")
+        secret = secret_on(enrol.text)
+        wrong = await http.post(
+            "/signin/code", data={"code": "000000", "csrf": csrf_of(enrol.text)}
+        )
+        assert wrong.status_code == 401 and "không đúng" in wrong.text
+        assert secret_on(wrong.text) == secret, "the same key, to scan again"
+        right = await http.post(
+            "/signin/code", data={"code": next_code(secret), "csrf": csrf_of(wrong.text)}
+        )
+        assert right.url.path == "/worklist"

@@ -127,6 +127,11 @@ class Settings(BaseSettings):
         description="agencies whose operators serve the whole province and read every agency's"
         " dossiers (a public administration service centre), comma-separated",
     )
+    api_trusted_proxies: str = Field(
+        default="",
+        description="addresses of the TLS proxy in front of `hoso serve` whose X-Forwarded-Proto"
+        " and X-Forwarded-For are believed, comma-separated; empty: none (direct clients)",
+    )
     web_idle_minutes: int = Field(
         default=30, ge=1, le=480, description="a web session unused this long ends"
     )

@@ -26,7 +26,9 @@ def serve() -> None:
         port=settings.api_port,
         log_config=None,
         access_log=False,  # paths carry dossier codes, queries may carry lookup secrets
-        proxy_headers=False,
+        # behind a TLS proxy, its forwarded scheme says https (the sign-in page needs it)
+        proxy_headers=bool(settings.api_trusted_proxies),
+        forwarded_allow_ips=settings.api_trusted_proxies or None,
     )
 
 

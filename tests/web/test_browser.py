@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.api.helpers import wait_for_stage
+from tests.api.helpers import state_of, wait_for_stage
 from tests.web.browsing import chromium, look, new_page, weight
 from tests.web.conftest import PASSWORD, Site, next_code
 
@@ -131,3 +131,25 @@ async def test_a_citizen_follows_a_dossier_by_code_and_secret_on_a_phone(
             "() => document.documentElement.scrollWidth <= window.innerWidth"
         )
         assert fits, "the page scrolls sideways on a phone"
+
+
+async def test_a_stolen_cookie_reads_but_cannot_act(site: Site, shots: Path) -> None:
+    site.set_password("xa.reception")
+    code, _ = await submit(site)
+    async with chromium() as browser:
+        async with new_page(browser) as page:
+            await sign_in_with_password(page, site, "xa.reception", PASSWORD)
+            secret = (await page.locator("#totp-secret").inner_text()).strip()
+            await page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(next_code(secret))
+            await page.get_by_role("button", name="Xác nhận và đăng nhập").click()
+            await expect(page.get_by_role("heading", name="Hồ sơ chờ tôi xử lý")).to_be_visible()
+            stolen = await page.context.cookies()
+        async with new_page(browser) as thief:
+            await thief.context.add_cookies(stolen)
+            await thief.goto(f"{site.url}/dossiers/{code}")
+            await expect(thief.get_by_text("Nguyễn Văn A")).to_be_visible()
+            await thief.get_by_role("radio", name="Tiếp nhận", exact=True).check()
+            await thief.get_by_role("button", name="Ký và gửi").click()
+            await expect(thief.get_by_role("status")).to_contain_text("không có khóa ký")
+            await look(thief, shots, "stolen-cookie")
+    assert (await state_of(site.api, code)).stage == "reception", "nothing was done"

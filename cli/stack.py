@@ -17,8 +17,9 @@ from cli.context import CommandError, Context, command, open_context
 from config import Settings, get_settings
 from logs import configure_logging
 from support.bootstrap import publish_bundled
-from support.credentials import development_tokens
+from support.credentials import WEB_ISSUER_PREFIX, development_tokens
 from support.devserver import embedded_stack
+from support.open_dossiers import refresh_trust
 
 log = structlog.get_logger(__name__)
 
@@ -121,9 +122,15 @@ async def up() -> None:
         )
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
+        fresh_web_issuer = settings.environment == "development" and not any(
+            settings.resolved_keys_dir.glob(f"{WEB_ISSUER_PREFIX}*.key")
+        )
         api = serve_api(settings, stack.client)
+        if fresh_web_issuer:  # the open dossiers learn to trust the browser sessions' keys
+            await refresh_trust(stack.client, settings.task_queue)
         try:
             await api.listening()
+            render.info(f"web pages: http://{settings.api_host}:{settings.api_port}/")
             render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
             render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
             await run_worker(stack.client, settings, stop)

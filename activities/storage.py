@@ -27,6 +27,7 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.form_rendering import FORM_FORMAT
+from activities.waiting import write_waiting
 from models.effects import DossierProjection
 from models.projection import DossierChange, opening_from_state, whole
 from models.state import FormRef
@@ -88,6 +89,9 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
                 _insert_row(db, change, now)  # before the rows that point at it
         changed = _differences(stored, change) if stored is not None else {}
         added = _add_rows(session, change, repair, now)
+        if current:
+            agency = change.opening.agency if change.opening else stored.agency  # type: ignore[union-attr]
+            write_waiting(db, change, agency)
         if stored is not None and (changed or added):
             db.execute(_UPDATE_ROW, {**changed, "updated_at": now, "dossier": change.code})
         session.commit()

@@ -1,17 +1,42 @@
-"""Cursors over Temporal visibility's pages: the page token, said as URL-safe base64 for a client
-to give back; a cursor this API did not give is refused (BadCursor), never passed on blindly."""
+"""Cursors over pages: Temporal visibility's page token, or the projection's keyset (the last
+row's sort key), each said as URL-safe base64 for a client to give back; a cursor this API did
+not give is refused (BadCursor), never passed on blindly."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from collections.abc import Sequence
+from datetime import date
 
+from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client, WorkflowExecution
 
 
 class BadCursor(ValueError):
     """A cursor that is not one this API gave."""
+
+
+_KEYSET = "k1"
+
+
+def keyset_cursor(due: date, code: str) -> str:
+    """The cursor of the page after the row sorted at (due, code)."""
+    return cursor_of(f"{_KEYSET} {due.isoformat()} {code}".encode()) or ""
+
+
+def keyset_after(cursor: str | None) -> tuple[date, str] | None:
+    """The (due, code) a keyset cursor names; None for the first page."""
+    token = page_token(cursor)
+    if token is None:
+        return None
+    try:
+        mark, due, code = token.decode("ascii").split(" ")
+        if mark != _KEYSET or not code.isprintable() or len(code) > 64:
+            raise ValueError(mark)
+        return TypeAdapter(date).validate_python(due), code
+    except (UnicodeDecodeError, ValueError, ValidationError):
+        raise BadCursor("the cursor is not one this API gave") from None
 
 
 def page_token(cursor: str | None) -> bytes | None:

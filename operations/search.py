@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowExecution
 
 from config import Settings
+from models.procedure import ConsultationStage
 from operations.access import Caller, readable_agencies
 from operations.paging import visibility_page
-from operations.worklist import consultations_addressed_to
+from support.catalogue import list_procedures
 from support.dossier_queries import build_query
 from support.intake import Sessions
 from workflows import search_attributes as sa
@@ -63,6 +64,18 @@ class DossierPage(BaseModel):
 
 class DossierCount(BaseModel):
     count: int
+
+
+def consultations_addressed_to(sessions: Sessions, agency: str) -> list[tuple[str, str]]:
+    """(procedure, stage) of every consultation of the catalogue addressed to the agency."""
+    with sessions() as session:
+        procedures = list_procedures(session)
+    return [
+        (p.code, stage.id)
+        for p in procedures
+        for stage in p.chain
+        if isinstance(stage, ConsultationStage) and agency in stage.agencies
+    ]
 
 
 def reach(sessions: Sessions, settings: Settings, caller: Caller) -> str | None:

@@ -90,12 +90,19 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
         changed = _differences(stored, change) if stored is not None else {}
         added = _add_rows(session, change, repair, now)
         if current:
-            agency = change.opening.agency if change.opening else stored.agency  # type: ignore[union-attr]
-            write_waiting(db, change, agency)
+            write_waiting(db, change, _agency(change, stored))
         if stored is not None and (changed or added):
             db.execute(_UPDATE_ROW, {**changed, "updated_at": now, "dossier": change.code})
         session.commit()
         return current
+
+
+def _agency(change: DossierChange, stored: Row[Any] | None) -> str:
+    """The dossier's agency: its opening's, or its row's (fixed at submission)."""
+    if change.opening is not None:
+        return change.opening.agency
+    assert stored is not None  # a change without an opening finds its row, or _insert_row refused
+    return str(stored.agency)
 
 
 def _insert_row(db: Connection, change: DossierChange, now: datetime) -> None:

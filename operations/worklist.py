@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, Table, literal, or_, select, union_all
 
 from models.calendar import VIETNAM, close_of_day
@@ -22,7 +22,7 @@ from models.projection import CONSULTATION, COUNCIL, STAGE, stage_party
 from models.tables import DossierRecord, WaitingRecord
 from operations.access import Caller
 from operations.paging import BadCursor, keyset_after, keyset_cursor
-from support.dossier_queries import FilterError
+from support.dossier_queries import FilterError, checked_filter
 from support.intake import Sessions
 
 Waiting = Literal["stage", "consultation", "council"]
@@ -60,13 +60,6 @@ class WorklistPage(BaseModel):
     next_cursor: str | None = Field(description="give it back as `cursor` for the next page")
 
 
-def _checked(value: str, kind: Any, option: str) -> str:
-    try:
-        return str(TypeAdapter(kind).validate_python(value))
-    except ValidationError:
-        raise FilterError(f"{option} '{value}' is not a valid value") from None
-
-
 def first_due_not_past(now: datetime) -> date:
     """The first due date whose office hours have not closed yet at `now`."""
     today = now.astimezone(VIETNAM).date()
@@ -78,9 +71,9 @@ def _conditions(wanted: WorklistFilter, now: datetime) -> list[Any]:
     is malformed)."""
     found: list[Any] = []
     if wanted.status:
-        found.append(DOSSIERS.c.status == _checked(wanted.status, DossierStatus, "status"))
+        found.append(DOSSIERS.c.status == checked_filter(wanted.status, DossierStatus, "status"))
     if wanted.procedure:
-        procedure = _checked(wanted.procedure, ProcedureCode, "procedure")
+        procedure = checked_filter(wanted.procedure, ProcedureCode, "procedure")
         found.append(DOSSIERS.c.procedure_code == procedure)
     if wanted.overdue:  # the workflow flags it at the close of the due date; the clock catches up
         found.append(or_(DOSSIERS.c.overdue, WAITING.c.due < first_due_not_past(now)))

@@ -20,8 +20,9 @@ class FilterError(ValueError):
     """A filter value that is not well formed (named by its option)."""
 
 
-def _checked(value: str, kind: Any, option: str) -> str:
-    """Filter values go into a visibility query: only well-formed identifiers pass."""
+def checked_filter(value: str, kind: Any, option: str) -> str:
+    """Filter values go into a query: only well-formed identifiers pass (FilterError names the
+    option)."""
     try:
         return str(TypeAdapter(kind).validate_python(value))
     except ValidationError:
@@ -46,9 +47,9 @@ def build_query(
     """A visibility query over hoso's search attributes (values validated, so no injection)."""
     clauses = [f"WorkflowType = '{DossierWorkflow.__name__}'"]
     if status:
-        clauses.append(f"{sa.STATUS.name} = '{_checked(status, DossierStatus, '--status')}'")
+        clauses.append(f"{sa.STATUS.name} = '{checked_filter(status, DossierStatus, '--status')}'")
     if procedure:
-        code = _checked(procedure, ProcedureCode, "--procedure")
+        code = checked_filter(procedure, ProcedureCode, "--procedure")
         clauses.append(f"{sa.PROCEDURE.name} = '{code}'")
     for key, value, option in (
         (sa.AGENCY, agency, "--agency"),
@@ -57,9 +58,9 @@ def build_query(
         (sa.ROLE, role, "--role"),
     ):
         if value:
-            clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
+            clauses.append(f"{key.name} = '{checked_filter(value, Identifier, option)}'")
     if voter:
-        clauses.append(f"{sa.VOTERS.name} = '{_checked(voter, OfficerId, '--voter')}'")
+        clauses.append(f"{sa.VOTERS.name} = '{checked_filter(voter, OfficerId, '--voter')}'")
     clauses += _time_clauses(overdue, now, at_risk, due_before, received_from, received_to)
     return " AND ".join(clauses)
 

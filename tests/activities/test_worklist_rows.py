@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from activities.database import SessionFactory
@@ -16,7 +17,7 @@ from models.state import Council, CouncilVote, DossierState
 from models.tables import WaitingRecord
 from operations.access import Caller
 from operations.paging import BadCursor, keyset_cursor
-from operations.worklist import WorklistFilter, worklist
+from operations.worklist import FilterError, WorklistFilter, worklist
 from tests.activities.conftest import APPLICANT, dossier_state
 
 SPECIALIST = OfficerIdentity(
@@ -119,8 +120,29 @@ def test_consultations_and_councils_wait_for_those_not_yet_answered(
 
 def test_a_cursor_not_given_by_the_api_is_refused(sessions: SessionFactory) -> None:
     for bad in ("!!!", "aGVsbG8", keyset_cursor(date.today(), "x")[:-3]):
-        try:
+        with pytest.raises(BadCursor):
             worklist(sessions, caller(SPECIALIST), WorklistFilter(), cursor=bad)
-        except BadCursor:
-            continue
-        raise AssertionError(f"{bad} was taken")
+
+
+def test_filters_keep_the_order_and_malformed_ones_are_refused(sessions: SessionFactory) -> None:
+    now = datetime.now(UTC)
+    today = now.date()
+    late = at_specialist("so-tnmt-000000-0001", today - timedelta(days=2))
+    soon = at_specialist("so-tnmt-000000-0002", today + timedelta(days=1), at_risk=True)
+    later = at_specialist("so-tnmt-000000-0003", today + timedelta(days=20))
+    for state in (later, soon, late):
+        record(sessions, state)
+
+    def listed(**wanted: object) -> list[str]:
+        page = worklist(sessions, caller(SPECIALIST), WorklistFilter(**wanted), now=now)
+        return [item.code for item in page.items]
+
+    assert listed() == [late.code, soon.code, later.code]
+    assert listed(overdue=True) == [late.code]  # past its due date, flagged or not yet
+    assert listed(at_risk=True) == [soon.code]
+    assert listed(due_before=today + timedelta(days=2)) == [late.code, soon.code]
+    assert listed(status="in_review", procedure="1.010733") == [late.code, soon.code, later.code]
+    assert listed(procedure="2.000635") == []
+    for bad in ({"status": "nonsense"}, {"procedure": "1' OR '1'='1"}):
+        with pytest.raises(FilterError):
+            listed(**bad)

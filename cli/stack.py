@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import Generator
 
 import structlog
@@ -12,10 +13,10 @@ import uvicorn
 from temporalio.client import Client
 
 from cli import render
-from cli.context import Context, command, open_context
+from cli.context import CommandError, Context, command, open_context
 from config import Settings, get_settings
 from logs import configure_logging
-from support.catalogue import publish_paths
+from support.bootstrap import publish_bundled
 from support.credentials import development_tokens
 from support.devserver import embedded_stack
 
@@ -24,9 +25,11 @@ log = structlog.get_logger(__name__)
 
 def load_catalogue(ctx: Context) -> tuple[int, int]:
     """Publishes the sample officers, calendar and procedures of the procedures folder (officers
-    first: the chains name their roles and units). Returns (officers, procedures)."""
+    first: the chains name their roles and units), signed by this machine's issuer key (the
+    development administrator: created on first use in development). Returns (officers,
+    procedures)."""
     with ctx.sessions() as session:
-        report = publish_paths(session, [ctx.settings.procedures_dir])
+        report = publish_bundled(session, ctx.settings)
     officers, procedures = len(report.officers), len(report.procedures)
     log.info("catalogue_loaded", officers=officers, procedures=procedures)
     return officers, procedures
@@ -39,17 +42,35 @@ class EmbeddedApi:
         self.server = server
         self.task = asyncio.create_task(server.serve())
 
+    async def listening(self) -> None:
+        """Returns once the API listens; CommandError when it cannot (its port is taken)."""
+        while not self.server.started:
+            if self.task.done():
+                config = self.server.config
+                raise CommandError(
+                    f"the API cannot listen on {config.host}:{config.port} (taken by another"
+                    " program?): set HOSO_API_PORT to a free port"
+                )
+            await asyncio.sleep(0.05)
+
     async def stop(self) -> None:
         self.server.should_exit = True
         await self.task
 
 
 class _QuietServer(uvicorn.Server):
-    """`up` handles SIGINT and SIGTERM itself (it stops the worker, then the API)."""
+    """`up` handles SIGINT and SIGTERM itself (it stops the worker, then the API); a start that
+    fails (its port taken) ends the server's task instead of the process (uvicorn exits)."""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        except SystemExit:
+            self.should_exit = True
 
 
 def serve_api(settings: Settings, client: Client) -> EmbeddedApi:
@@ -94,13 +115,17 @@ async def up() -> None:
         render.info(f"Temporal server at {settings.temporal_address} ({started})")
         render.info(f"Web UI: http://127.0.0.1:{settings.temporal_ui_port}")
         render.info(f"data folder: {settings.data_dir.resolve()}")
-        render.info(f"catalogue: {officers} officers, {procedures} procedures")
+        render.info(
+            f"catalogue: {officers} officers, {procedures} procedures, published with this"
+            " machine's issuer key"
+        )
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
         api = serve_api(settings, stack.client)
-        render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
-        render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
         try:
+            await api.listening()
+            render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
+            render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
             await run_worker(stack.client, settings, stop)
         finally:
             await api.stop()

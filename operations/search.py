@@ -27,7 +27,7 @@ from operations.access import Caller, readable_agencies
 from operations.paging import keyset_after, keyset_cursor
 from operations.worklist import first_due_not_past
 from support.catalogue import list_procedures
-from support.dossier_queries import checked_filter
+from support.dossier_queries import checked_day, checked_filter
 from support.intake import Sessions
 
 DOSSIERS: Table = DossierRecord.__table__  # type: ignore[attr-defined]
@@ -125,19 +125,22 @@ def _equal(wanted: DossierFilter) -> list[Any]:
 def _times(wanted: DossierFilter, now: datetime) -> list[Any]:
     """The filters on due and receipt dates; a filter on lateness keeps to open dossiers."""
     found: list[Any] = []
+    due_before = checked_day(wanted.due_before, "--due-before")
+    received_from = checked_day(wanted.received_from, "--received-from")
+    received_to = checked_day(wanted.received_to, "--received-to")
     if wanted.overdue:  # flagged at the close of its due date; the clock catches a lagging flag
         found.append(or_(DOSSIERS.c.overdue, DOSSIERS.c.due_date < first_due_not_past(now)))
     if wanted.at_risk:
         found.append(DOSSIERS.c.at_risk)
-    if wanted.due_before is not None:
-        found.append(DOSSIERS.c.due_date < wanted.due_before)
-    if wanted.received_from is not None:
-        start = datetime.combine(wanted.received_from, time(0, 0), VIETNAM)
+    if due_before is not None:
+        found.append(DOSSIERS.c.due_date < due_before)
+    if received_from is not None:
+        start = datetime.combine(received_from, time(0, 0), VIETNAM)
         found.append(DOSSIERS.c.received_at >= start.astimezone(UTC))
-    if wanted.received_to is not None:
-        end = datetime.combine(wanted.received_to + timedelta(days=1), time(0, 0), VIETNAM)
+    if received_to is not None:
+        end = datetime.combine(received_to + timedelta(days=1), time(0, 0), VIETNAM)
         found.append(DOSSIERS.c.received_at < end.astimezone(UTC))
-    if wanted.overdue or wanted.at_risk or wanted.due_before is not None:
+    if wanted.overdue or wanted.at_risk or due_before is not None:
         found.append(DOSSIERS.c.status.not_in(sorted(s.value for s in CLOSED_STATUSES)))
     return found
 

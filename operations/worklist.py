@@ -22,7 +22,7 @@ from models.projection import CONSULTATION, COUNCIL, STAGE, stage_party
 from models.tables import DossierRecord, WaitingRecord
 from operations.access import Caller
 from operations.paging import BadCursor, keyset_after, keyset_cursor
-from support.dossier_queries import FilterError, checked_filter
+from support.dossier_queries import FilterError, checked_day, checked_filter
 from support.intake import Sessions
 
 Waiting = Literal["stage", "consultation", "council"]
@@ -79,8 +79,9 @@ def _conditions(wanted: WorklistFilter, now: datetime) -> list[Any]:
         found.append(or_(DOSSIERS.c.overdue, WAITING.c.due < first_due_not_past(now)))
     if wanted.at_risk:
         found.append(DOSSIERS.c.at_risk)
-    if wanted.due_before is not None:
-        found.append(WAITING.c.due < wanted.due_before)
+    due_before = checked_day(wanted.due_before, "due_before")
+    if due_before is not None:
+        found.append(WAITING.c.due < due_before)
     return found
 
 

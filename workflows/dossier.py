@@ -64,6 +64,7 @@ class DossierWorkflow:
         self._trust_stale = False
         self._trust_loaded_at: datetime | None = None
         self._trust_reload_waiting = False
+        self._readmitted: set[str] = set()  # nonces a reset re-sends, past their lifetime
 
     @workflow.run
     async def run(self, submission: DossierSubmission) -> DossierState:
@@ -118,12 +119,17 @@ class DossierWorkflow:
         """The issuer keys and revoked tokens, from the worker (never from a caller)."""
         self._trust_loading = True
         self._trust_stale = False
-        self._trust = await workflow.execute_activity(
+        anchors: TrustAnchors = await workflow.execute_activity(
             LOAD_TRUST.name,
             result_type=LOAD_TRUST.result,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RETRY,
         )
+        if self._trust is not None and workflow.patched(patches.REVOCATIONS_KEPT):
+            # a revocation once loaded stays: undoing it in the database reaches no open dossier
+            kept = sorted(set(self._trust.revoked) | set(anchors.revoked))
+            anchors = anchors.model_copy(update={"revoked": kept})
+        self._trust = anchors
         self._trust_loading = False
         self._trust_loaded_at = workflow.now()
 
@@ -134,7 +140,9 @@ class DossierWorkflow:
                 f"dossier {self._state.code} has no trust anchors yet: an operator runs"
                 " `hoso officers refresh-trust`"
             )
-        identity.check(self._state, item, self._trust)
+        proof = identity.check(self._state, item, self._trust)
+        if proof.nonce not in self._readmitted:
+            identity.check_fresh(proof, workflow.now())
 
     async def _apply(self, item: QueuedInput) -> None:
         t = self._transitions
@@ -266,6 +274,7 @@ class DossierWorkflow:
         """Recorded at once, not queued: the loop may be waiting on the very activity retried."""
         if request.proof is not None:
             self._state.nonces.append(request.proof.nonce)
+        self._readmitted.update(request.readmit or ())
         self._transitions.record_retry(request)
         return self._state
 

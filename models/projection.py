@@ -17,9 +17,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.calendar import close_of_day
-from models.dossier import Applicant, DocumentRef, DossierSubmission
+from models.dossier import CLOSED_STATUSES, Applicant, DocumentRef, DossierSubmission
 from models.record import RecordEntry
-from models.state import ActionEntry, DossierState, FormRef, StageVisit
+from models.state import ActionEntry, DossierState, FormRef, StageVisit, voters_awaited
 
 
 class DossierRow(BaseModel):
@@ -30,6 +30,8 @@ class DossierRow(BaseModel):
     status: str
     stage: str | None = None
     unit: str | None = None
+    role: str | None = Field(default=None, description="the role the current stage waits for")
+    stage_due_at: datetime | None = Field(default=None, description="the current stage's budget")
     received_at: datetime | None = None
     due_date: date | None = None
     original_due_date: date | None = None
@@ -79,6 +81,12 @@ class DossierChange(BaseModel):
     forms: list[FormRef] = Field(default_factory=list)
     record: list[RecordEntry] = Field(default_factory=list)
     visits: list[StageVisit] = Field(default_factory=list, description="all, as they stand")
+    awaiting_agencies: list[str] = Field(
+        default_factory=list, description="the agencies the consultation still waits for"
+    )
+    voters_awaited: list[str] = Field(
+        default_factory=list, description="the council members who have not voted yet"
+    )
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ def row_of(state: DossierState) -> DossierRow:
         status=state.status.value,
         stage=state.stage,
         unit=state.stage_unit,
+        role=state.stage_role,
+        stage_due_at=state.stage_due_at,
         received_at=state.received_at,
         due_date=state.due_date,
         original_due_date=state.original_due_date,
@@ -170,6 +180,8 @@ def change_since(
         forms=state.forms[marks.forms :],
         record=state.record[marks.record :],
         visits=state.visits,
+        awaiting_agencies=state.awaiting_agencies,
+        voters_awaited=voters_awaited(state),
     )
 
 
@@ -191,3 +203,27 @@ def fold(base: DossierChange | None, change: DossierChange) -> DossierChange:
             "record": [*base.record, *change.record],
         }
     )
+
+
+# What waits for whom (the worklist): their stage, for the officers of its role, unit and
+# agency; a consultation, for each agency not yet answered; a council, for each member yet to vote.
+STAGE, CONSULTATION, COUNCIL = "stage", "consultation", "council"
+NEVER_DUE = date.max  # the sort key of a dossier without a due date yet: after every other
+
+
+def stage_party(agency: str, unit: str, role: str) -> str:
+    """The officers a stage waits for, as one key (identifiers hold no `/`)."""
+    return f"{agency}/{unit}/{role}"
+
+
+def waiting_of(change: DossierChange, agency: str) -> set[tuple[str, str, date]]:
+    """(kind, party, due) of whatever waits on the dossier of `agency` now; none once closed."""
+    row = change.row
+    if row.status in {status.value for status in CLOSED_STATUSES}:
+        return set()
+    parties = [(CONSULTATION, a) for a in change.awaiting_agencies]
+    parties += [(COUNCIL, member) for member in change.voters_awaited]
+    if row.role and row.unit:
+        parties.append((STAGE, stage_party(agency, row.unit, row.role)))
+    due = row.due_date or NEVER_DUE
+    return {(kind, party, due) for kind, party in parties}

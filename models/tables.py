@@ -90,6 +90,8 @@ class DossierRecord(SQLModel, table=True):
     status: str = Field(index=True)
     stage: str | None = Field(default=None, index=True)
     unit: str | None = Field(default=None, index=True)
+    role: str | None = Field(default=None, description="the role the current stage waits for")
+    stage_due_at: datetime | None = Field(default=None, description="the current stage's budget")
     delivery: str
     applicant_name: str
     applicant_id_number: str
@@ -111,6 +113,21 @@ class DossierRecord(SQLModel, table=True):
     on_time: bool | None = Field(default=None, description="finished by its (re-set) due date")
     closed_at: datetime | None = Field(default=None, index=True)
     updated_at: datetime
+
+
+class WaitingRecord(SQLModel, table=True):
+    """Who an open dossier waits for (the worklist): `stage` — the officers of a role, unit and
+    agency (`agency/unit/role`); `consultation` — an agency not yet answered; `council` — a member
+    yet to vote. `due` is the dossier's due date (9999-12-31 before it has one), so a worklist is
+    one range of the index, soonest due first, whatever the number of dossiers."""
+
+    __tablename__ = "dossier_waiting"
+    __table_args__ = (Index("ix_dossier_waiting_queue", "kind", "party", "due", "dossier_code"),)
+
+    dossier_code: str = Field(primary_key=True, foreign_key="dossier.code")
+    kind: str = Field(primary_key=True, description="stage | consultation | council")
+    party: str = Field(primary_key=True)
+    due: date
 
 
 class ActionRecord(SQLModel, table=True):

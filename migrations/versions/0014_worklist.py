@@ -1,8 +1,8 @@
 """the worklist from the projection: the stage's role and budget on the dossier row, and who each
 open dossier waits for (`dossier_waiting`), indexed to be read soonest due first
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 
 Dossiers projected before this have no waiting rows until their next change: `hoso rebuild`
 writes them from the histories at once.
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,6 +3,7 @@ their counts; the list refreshes itself (htmx) without reloading the page."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated, Any
 
@@ -37,13 +38,8 @@ async def _context(
     services = services_of(request)
     error = None
     try:
-        page = await worklist(
-            await services.client(),
-            services.sessions,
-            signed.caller,
-            wanted,
-            cursor=cursor,
-            size=PAGE_SIZE,
+        page = await asyncio.to_thread(
+            worklist, services.sessions, signed.caller, wanted, cursor=cursor, size=PAGE_SIZE
         )
         items, next_cursor = page.items, page.next_cursor
     except (FilterError, BadCursor):

@@ -63,7 +63,9 @@ def reported_errors() -> Iterator[None]:
 
 @app.command("load")
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="procedure, officers or calendar files")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="procedure, officers, agencies, counters or calendar files")
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Validate the files, then publish them all or none (officers first)."""
@@ -76,6 +78,7 @@ def load(
                 "officers": [{"id": i, "changed": changed} for i, changed in report.officers],
                 "agencies": [{"id": i, "changed": changed} for i, changed in report.agencies],
                 "calendars": [str(path) for path in report.calendars],
+                "counters": [{"unit": u, "changed": changed} for u, changed in report.counters],
             }
         )
         return
@@ -87,6 +90,9 @@ def load(
         render.info(f"agencies: {len(report.agencies)} loaded, {changed} changed")
     for path in report.calendars:
         render.info(f"calendar: {path} is valid")
+    if report.counters:
+        changed = sum(1 for _, c in report.counters if c)
+        render.info(f"counters: {len(report.counters)} units loaded, {changed} changed")
     if report.procedures:
         table = Table("code", "version", "changed", title="procedures")
         for code, version, was_changed in report.procedures:

@@ -16,12 +16,14 @@ from typing import NamedTuple, Protocol
 from sqlmodel import Session, select
 
 from models.agency import Agency
+from models.counters import CountersFile
 from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
 from models.tables import OfficerRecord, ProcedureRecord
 from support.agencies import publish_agencies, validate_agencies
 from support.calendars import load_calendar_changes
+from support.counters import check_counters, publish_counters, validate_counters
 from support.errors import CatalogueError as CatalogueError
 from support.errors import read_yaml_mapping, validate_procedure, validate_roster
 
@@ -53,6 +55,7 @@ class LoadReport:
     officers: list[tuple[str, bool]] = field(default_factory=list)
     agencies: list[tuple[str, bool]] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
+    counters: list[tuple[str, bool]] = field(default_factory=list)
 
 
 # --- reading files -------------------------------------------------------------------------------
@@ -162,13 +165,15 @@ def publish_paths(
     """Loads officers, calendar and procedure files (folders: their *.yaml), all or nothing.
 
     A file is an officers file when its top level has `officers:`, the agency list when it has
-    `agencies:`, a calendar file when it has only `days_off:`/`working_days:`, a procedure file
-    otherwise. Officers are written first, and the procedures are checked against the registry as
-    it will be.
+    `agencies:`, the one-stop units' counters when it has `counters:`, a calendar file when it
+    has only `days_off:`/`working_days:`, a procedure file otherwise. Officers are written first,
+    and the procedures are checked against the registry as it will be; the counters against the
+    procedures as they will be.
     """
     report = LoadReport()
     names: list[Agency] = []
     rosters: list[tuple[Path, OfficerRoster]] = []
+    counters: list[tuple[Path, CountersFile]] = []
     procedure_paths: list[Path] = []
     problems: list[str] = []
     for path in _expand(paths):
@@ -178,6 +183,8 @@ def publish_paths(
                 rosters.append((path, validate_roster(data, path)))
             elif "agencies" in data:
                 names += validate_agencies(data, path).agencies
+            elif "counters" in data:
+                counters.append((path, validate_counters(data, path)))
             elif set(data) <= CALENDAR_KEYS and data:
                 load_calendar_changes(path)
                 report.calendars.append(path)
@@ -185,7 +192,30 @@ def publish_paths(
                 procedure_paths.append(path)
         except CatalogueError as exc:
             problems += exc.problems
-    return _publish(session, report, rosters, procedure_paths, problems, check_registry, names)
+    report = _publish(
+        session, report, rosters, procedure_paths, problems, check_registry, names, commit=False
+    )
+    _publish_counters(session, report, counters)
+    session.commit()
+    return report
+
+
+def _publish_counters(
+    session: Session, report: LoadReport, files: Sequence[tuple[Path, CountersFile]]
+) -> None:
+    """The counters, checked against the procedures as they are now published."""
+    if not files:
+        return
+    session.flush()
+    procedures = {procedure.code: procedure for procedure in list_procedures(session)}
+    problems = [
+        p for path, found in files for p in check_counters(path, found.counters, procedures)
+    ]
+    if problems:
+        session.rollback()
+        raise CatalogueError(problems)
+    for _, found in files:
+        report.counters += publish_counters(session, found.counters)
 
 
 def _publish(
@@ -196,6 +226,8 @@ def _publish(
     problems: list[str],
     check_registry: bool,
     agencies: Sequence[Agency] = (),
+    *,
+    commit: bool = True,
 ) -> LoadReport:
     loaded = _load_all(procedure_paths, problems)
     registry: dict[str, Holder] = {record.id: record for record in _active_officers(session)}
@@ -219,7 +251,8 @@ def _publish(
     for _, roster in rosters:
         report.officers += _write_officers(session, roster.officers)
     report.procedures = _write_procedures(session, [procedure for _, procedure in loaded])
-    session.commit()
+    if commit:
+        session.commit()
     return report
 
 

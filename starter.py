@@ -11,6 +11,7 @@ import typer
 from cli import (
     api,
     codec_server,
+    counter,
     db,
     demo,
     documents,
@@ -81,6 +82,7 @@ codec_server.register(app)
 seals.register(app)
 verify.register(app)
 api.register(app)
+counter.register(app)
 
 
 def _mount_catalogue_commands() -> None:

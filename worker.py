@@ -10,6 +10,7 @@ import structlog
 from temporalio.client import Client
 from temporalio.worker import Interceptor, UnsandboxedWorkflowRunner, Worker
 
+from activities.bookings import BookingActivities
 from activities.database import DatabaseErrors, create_schema, make_engine, session_factory
 from activities.delivery import DeliveryActivities
 from activities.document_store import DocumentStore
@@ -23,6 +24,7 @@ from logs import logging_in_background
 from support.credentials import Issuer
 from support.intake_seal import IntakeSealer
 from support.seals import AgencySeals
+from workflows.booking_reminder import BookingReminderWorkflow
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
@@ -63,11 +65,12 @@ def build_worker(
         processes=settings.worker_form_processes,
     )
     delivery = DeliveryActivities(sessions)
+    bookings = BookingActivities(sessions, notifications)
     trust = TrustActivities(sessions, settings.resolved_keys_dir)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
-        workflows=[DossierWorkflow],
+        workflows=[DossierWorkflow, BookingReminderWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
         activities=[
             projection.record_change,
@@ -77,6 +80,7 @@ def build_worker(
             delivery.deliver_result,
             trust.load_trust,
             trust.check_submission,
+            bookings.remind_booking,
         ],
         interceptors=[DatabaseErrors(), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

@@ -11,6 +11,8 @@ from temporalio.client import Client
 
 from api import (
     action_documents,
+    appointments,
+    counter,
     documents,
     dossiers,
     forms,
@@ -65,6 +67,8 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         operators,
         tokens,
         public,
+        appointments,
+        counter,
     ):
         app.include_router(router.router)
     install(app)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from operations.appointments import BookingRefused, SlotFull
 from operations.errors import (
     ActionRefused,
     Conflict,
@@ -176,6 +177,8 @@ AUTHENTICATE = {"WWW-Authenticate": 'Signature realm="hoso"'}
 def install(app: FastAPI) -> None:
     simple: list[tuple[type[Exception], int, str, dict[str, str] | None]] = [
         (NotFound, 404, "not-found", None),
+        (SlotFull, 409, "slot-full", None),
+        (BookingRefused, 422, "booking-refused", None),
         (Forbidden, 403, "forbidden", None),
         (Conflict, 409, "conflict", None),
         (TooLarge, 413, "too-large", None),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from models.booking import BookingReminder
 from models.credentials import TrustAnchors
 from models.effects import (
     DeliveryReceipt,
@@ -52,6 +53,8 @@ LOAD_TRUST = ActivityInterface[None, TrustAnchors]("load_trust", None, TrustAnch
 CHECK_SUBMISSION = ActivityInterface[SubmissionCheck, SubmissionVerdict](
     "check_submission", SubmissionCheck, SubmissionVerdict
 )
+# The reminder of a booking at the counter: what became of it (sent, or why not).
+REMIND_BOOKING = ActivityInterface[BookingReminder, str]("remind_booking", BookingReminder, str)
 
 ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     RECORD_CHANGE,
@@ -61,5 +64,6 @@ ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     DELIVER_RESULT,
     LOAD_TRUST,
     CHECK_SUBMISSION,
+    REMIND_BOOKING,
 )
 ACTIVITY_INPUTS: dict[str, type[Any]] = {a.name: a.input for a in ACTIVITIES if a.input}

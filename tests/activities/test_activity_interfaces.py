@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from activities.bookings import BookingActivities
 from activities.delivery import DeliveryActivities
 from activities.forms import FormActivities
 from activities.notify import NotificationActivities
@@ -20,6 +21,7 @@ IMPLEMENTATIONS = [
     DeliveryActivities.deliver_result,
     TrustActivities.load_trust,
     TrustActivities.check_submission,
+    BookingActivities.remind_booking,
 ]
 
 

@@ -18,9 +18,18 @@ def reminder_id(code: str, slot_start_epoch: int) -> str:
 
 @workflow.defn
 class BookingReminderWorkflow:
+    def __init__(self) -> None:
+        self._reminder: BookingReminder | None = None
+
     @workflow.run
     async def run(self, reminder: BookingReminder) -> str:
+        self._reminder = reminder
         wait = reminder.remind_at - workflow.now()
         if wait.total_seconds() > 0:
             await workflow.sleep(wait)
         return await run(REMIND_BOOKING, reminder)
+
+    @workflow.query
+    def reminder(self) -> BookingReminder | None:
+        """The booking and slot it reminds of, and when."""
+        return self._reminder

@@ -1,6 +1,7 @@
 """Appointments through the real API: uvicorn on 127.0.0.1 in a thread of its own over the
 test's database and the session's dev server, a worker in another thread, a real SMTP receiver
-for the reminders, and the sample catalogue (procedures/counters.yaml included)."""
+for the reminders, and the sample catalogue (procedures/counters.yaml included); `client` reads
+the workflows as the API does (through the payload codec)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ import httpx
 import pytest
 import pytest_asyncio
 from aiosmtpd.controller import Controller
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_schema, make_engine, session_factory
 from config import Settings, get_settings
 from support.catalogue import publish_paths
+from support.client import connect
 from support.credentials import Credential, issue_token
 from support.devserver import free_port
 from support.intake import Sessions
@@ -40,6 +43,7 @@ class Counters:
     settings: Settings
     sessions: Sessions
     inbox: Inbox
+    client: Client
     credentials: dict[str, Credential] = field(default_factory=dict)
 
     def auth(self, officer_id: str) -> OfficerAuth:
@@ -113,6 +117,7 @@ async def counters(
 
     with worker_thread(own, build_worker), api_thread(own) as url:
         async with httpx.AsyncClient(base_url=url, timeout=60) as http:
-            yield Counters(http, own, sessions, inbox)
+            client = await connect(own)
+            yield Counters(http, own, sessions, inbox, client)
     engine.dispose()
     get_settings.cache_clear()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
 
+from api.app import create_app
 from models.calendar import VIETNAM
 from tests.appointments.conftest import EXTRACT, Counters, citizen, situations
 
@@ -137,3 +139,16 @@ async def test_an_unknown_procedure_has_no_slots(counters: Counters) -> None:
     )
     assert response.status_code == 404
     assert EXTRACT  # the sample one has slots (above)
+
+
+async def test_public_booking_requests_are_limited_per_address(counters: Counters) -> None:
+    limited = counters.settings.model_copy(update={"api_rate_bookings": "3/minute"})
+    app = create_app(limited)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        params = {"procedure": EXTRACT}
+        answers = [
+            await http.get("/api/v1/public/appointments/slots", params=params) for _ in range(4)
+        ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert int(answers[-1].headers["retry-after"]) >= 1

@@ -25,6 +25,7 @@ from operations.access import utc_now
 from operations.errors import Conflict, NotFound
 from operations.services import Services
 from support.calendars import calendar_for
+from support.counters import unit_counters
 from support.slots import (
     NoCounter,
     ProcedureCounters,
@@ -227,10 +228,16 @@ def _own(session: Session, code: str, phone: str) -> BookingRecord:
     return record
 
 
+def slot_minutes(session: Session, record: BookingRecord) -> int:
+    """The slot length of the booking's unit as its counters are published now."""
+    unit = unit_counters(session, record.agency, record.unit)
+    return unit.slot_minutes if unit is not None else 0
+
+
 def read(services: Services, code: str, phone: str) -> Booking:
     with services.sessions() as session:
         record = _own(session, code, phone)
-    return booking_view(record, _found(services, record.procedure_code).unit.slot_minutes)
+        return booking_view(record, slot_minutes(session, record))
 
 
 def qr_svg(services: Services, code: str, phone: str) -> str:
@@ -263,7 +270,8 @@ def move(services: Services, code: str, change: BookingMove) -> Booking:
 
     def place_at(session: Session, counter: str, place: int) -> None:
         row = session.get(BookingRecord, record.code)
-        assert row is not None
+        if row is None or row.status != "booked":  # cancelled or used meanwhile
+            raise Conflict("this booking changed meanwhile: it cannot move")
         row.slot_start, row.counter, row.place = start, counter, place
         session.add(row)
 

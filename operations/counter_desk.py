@@ -16,12 +16,11 @@ from models.calendar import VIETNAM
 from models.officer import OfficerIdentity
 from models.tables import BookingRecord
 from operations.access import Caller, utc_now
-from operations.appointments import QR_PREFIX, Booking, booking_view
+from operations.appointments import QR_PREFIX, Booking, booking_view, slot_minutes
 from operations.errors import Conflict, Forbidden, InvalidPeriod, NotFound
 from operations.services import Services
 from operations.submission import SubmissionReceipt, submit
 from operations.uploads import UploadFolder
-from support.counters import unit_counters
 from support.errors import IntakeError
 from support.intake import DossierFile
 
@@ -51,13 +50,8 @@ def _counter_officer(caller: Caller) -> OfficerIdentity:
     return officer
 
 
-def _slot_minutes(session: Session, record: BookingRecord) -> int:
-    unit = unit_counters(session, record.agency, record.unit)
-    return unit.slot_minutes if unit is not None else 0
-
-
 def _entry(session: Session, record: BookingRecord) -> QueueEntry:
-    view = booking_view(record, _slot_minutes(session, record))
+    view = booking_view(record, slot_minutes(session, record))
     return QueueEntry(
         **view.model_dump(),
         phone=record.phone,
@@ -91,8 +85,7 @@ def queue(services: Services, caller: Caller, day: date | None) -> Queue:
 
 def booking_code(given: str) -> str:
     """The code of a booking, typed or scanned from its QR code (`hoso:booking:<code>`)."""
-    code = given.strip().removeprefix(QR_PREFIX).upper()
-    return code if len(code) == 9 and code[4] == "-" else code.replace(" ", "")
+    return given.strip().removeprefix(QR_PREFIX).strip().upper()
 
 
 def _unit_booking(session: Session, caller: Caller, code: str) -> BookingRecord:

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from models.calendar import VIETNAM
 from models.tables import BookingRecord
 from operations.access import Caller
-from operations.reports import _check_period, covered_agency
+from operations.reports import check_period, covered_agency
 from operations.services import Services
 
 
@@ -71,7 +71,7 @@ def appointment_report(
     services: Services, caller: Caller, start: date, end: date, agency: str | None
 ) -> AppointmentReport:
     """The figures of the slots from `start` to `end` (included), per unit and procedure."""
-    _check_period(start, end)
+    check_period(start, end)
     covered = covered_agency(caller, services, agency)
     first = datetime.combine(start, datetime.min.time(), VIETNAM)
     last = datetime.combine(end + timedelta(days=1), datetime.min.time(), VIETNAM)

@@ -17,6 +17,7 @@ from api.responses import PROBLEMS
 from models.procedure import ProcedureCode
 from operations import appointments
 from operations.appointments import Booking, BookingMove, BookingRequest, SlotList
+from operations.booking_reminders import schedule_reminder
 
 SVG = "image/svg+xml"
 
@@ -60,7 +61,7 @@ async def book(
     before. A full slot is 409; one identity number holds at
     most `HOSO_APPOINTMENTS_PER_PERSON` future bookings."""
     booking = await asyncio.to_thread(appointments.book, services, request_body)
-    await appointments.schedule_reminder(services, client, booking)
+    await schedule_reminder(services, client, booking)
     return JSONResponse(
         booking.model_dump(mode="json"),
         status_code=201,
@@ -98,5 +99,5 @@ async def move(
     """Moves the booking to another slot; it keeps its place until it has the new one. The
     reminder follows it."""
     booking = await asyncio.to_thread(appointments.move, services, code, change)
-    await appointments.schedule_reminder(services, client, booking)
+    await schedule_reminder(services, client, booking)
     return booking

@@ -6,18 +6,14 @@ logged, never shown without the code and the phone."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import segno
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, func, select
-from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 
-from models.booking import BookingReminder
-from models.calendar import VIETNAM, WorkingCalendar
+from models.calendar import VIETNAM
 from models.dossier import CitizenId, Email, Name, Phone, phone_number
 from models.procedure import ProcedureCode
 from models.tables import BookingRecord
@@ -34,12 +30,10 @@ from support.slots import (
     open_slots,
     take_place,
 )
-from workflows.booking_reminder import BookingReminderWorkflow, reminder_id
 
 log = structlog.get_logger()
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
 QR_PREFIX = "hoso:booking:"
-REMINDER_TIME = time(8, 0)
 BookingCode = str
 
 
@@ -279,34 +273,3 @@ def move(services: Services, code: str, change: BookingMove) -> Booking:
         raise SlotFull("every place of this slot is taken: choose another")
     log.info("booking_moved", booking=record.code)
     return read(services, code, change.phone)
-
-
-def remind_at(calendar: WorkingCalendar, slot_start: datetime, now: datetime) -> datetime:
-    """08:00 on the working day before the slot's day; at once when that has passed."""
-    day = slot_start.astimezone(VIETNAM).date() - timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return max(datetime.combine(day, REMINDER_TIME, VIETNAM).astimezone(UTC), now)
-
-
-async def schedule_reminder(services: Services, client: Client, booking: Booking) -> None:
-    """Starts the booking's reminder for its slot (one workflow per booking and slot; a slot
-    given up leaves its reminder to find that out and send nothing)."""
-    now = utc_now()
-    slot = booking.start.astimezone(UTC)
-    reminder = BookingReminder(
-        code=booking.code,
-        slot_start=slot,
-        remind_at=remind_at(calendar_for(now, services.settings), slot, now),
-    )
-    try:
-        await client.start_workflow(
-            BookingReminderWorkflow.run,
-            reminder,
-            id=reminder_id(booking.code, int(slot.timestamp())),
-            task_queue=services.settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-    except RPCError as exc:
-        # The booking holds without its reminder: the citizen has the code, the counter the queue.
-        log.warning("booking_reminder_unscheduled", booking=booking.code, error=type(exc).__name__)

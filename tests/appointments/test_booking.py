@@ -33,7 +33,9 @@ async def test_slots_are_within_the_hours_on_working_days_only(counters: Counter
         assert start > datetime.now(VIETNAM)
 
 
-async def test_a_booking_gives_a_code_a_qr_code_and_a_reminder(counters: Counters) -> None:
+async def test_a_booking_gives_a_code_a_qr_code_and_a_reminder(
+    counters: Counters, capfd: pytest.CaptureFixture[str]
+) -> None:
     first = (await counters.slots())[0]
     response = await counters.book(first["start"])
     assert response.status_code == 201, response.text
@@ -66,6 +68,10 @@ async def test_a_booking_gives_a_code_a_qr_code_and_a_reminder(counters: Counter
     assert code in str(message["Subject"])
     start = datetime.fromisoformat(first["start"]).astimezone(VIETNAM)
     assert start.strftime("%d/%m/%Y") in str(message["Subject"])
+    logged = "".join(capfd.readouterr())
+    assert "booking_made" in logged and code in logged
+    for personal in ("Nguyễn Văn An", "0912345678", "912 345 678", "001000012345", "an@example"):
+        assert personal not in logged, f"{personal} was logged"
 
 
 async def test_a_booking_moves_and_cancels_with_its_code_and_phone(counters: Counters) -> None:

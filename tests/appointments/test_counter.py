@@ -75,7 +75,9 @@ async def start_dossier(counters: Counters, code: str, id_number: str) -> httpx.
     )
 
 
-async def test_the_counter_checks_in_starts_the_dossier_and_reports(counters: Counters) -> None:
+async def test_the_counter_checks_in_starts_the_dossier_and_reports(
+    counters: Counters, capfd: pytest.CaptureFixture[str]
+) -> None:
     came, missed, cancelled = (booked_earlier(counters, n) for n in (1, 2, 3))
     cancel = await counters.http.post(
         f"/api/v1/public/appointments/{cancelled}/cancel", json={"phone": "0912345678"}
@@ -163,3 +165,7 @@ async def test_the_counter_checks_in_starts_the_dossier_and_reports(counters: Co
     assert rows[0]["bookings"] == "3" and "name" not in rows[0]
     refused = await counters.http.get("/api/v1/reports/appointments", params=period, auth=reception)
     assert refused.status_code == 403
+    logged = "".join(capfd.readouterr())
+    assert "booking_checked_in" in logged and "booking_dossier_started" in logged
+    for personal in ("Nguyễn Văn An", "0912345678", citizen(1)["id_number"]):
+        assert personal not in logged, f"{personal} was logged"

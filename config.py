@@ -134,6 +134,19 @@ class Settings(BaseSettings):
         default="10/minute",
         description="failed authentications per client address before its requests wait",
     )
+    appointments_per_person: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="future bookings at the counters one identity number may hold at once",
+    )
+    appointments_days_ahead: int = Field(
+        default=30, ge=1, le=180, description="how many days ahead a citizen may book a slot"
+    )
+    api_rate_bookings: str = Field(
+        default="20/minute",
+        description="public booking requests (book, move, cancel, look up) per client address",
+    )
     api_rate_storage: str = Field(
         default="async+memory://",
         description="where the rate counts live: one API process's memory, or a store shared"
@@ -193,7 +206,12 @@ class Settings(BaseSettings):
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",
     )
 
-    @field_validator("api_rate_lookups", "api_rate_submissions", "api_rate_failed_authentications")
+    @field_validator(
+        "api_rate_lookups",
+        "api_rate_submissions",
+        "api_rate_failed_authentications",
+        "api_rate_bookings",
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         try:

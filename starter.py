@@ -11,6 +11,7 @@ import typer
 from cli import (
     api,
     codec_server,
+    counter,
     db,
     demo,
     documents,
@@ -85,6 +86,7 @@ seals.register(app)
 verify.register(app)
 webhooks.register(app)
 api.register(app)
+counter.register(app)
 
 
 def _mount_catalogue_commands() -> None:

@@ -10,6 +10,7 @@ import structlog
 from temporalio.client import Client
 from temporalio.worker import Interceptor, UnsandboxedWorkflowRunner, Worker
 
+from activities.bookings import BookingActivities
 from activities.database import DatabaseErrors, create_schema, make_engine, session_factory
 from activities.delivery import DeliveryActivities
 from activities.document_store import DocumentStore
@@ -25,6 +26,7 @@ from support.credentials import Issuer
 from support.intake_seal import IntakeSealer
 from support.seals import AgencySeals
 from support.webhook_relay import WebhookRelay
+from workflows.booking_reminder import BookingReminderWorkflow
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
@@ -65,11 +67,12 @@ def build_worker(
         processes=settings.worker_form_processes,
     )
     delivery = DeliveryActivities(sessions)
+    bookings = BookingActivities(sessions, notifications)
     trust = TrustActivities(sessions, settings.resolved_keys_dir)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
-        workflows=[DossierWorkflow],
+        workflows=[DossierWorkflow, BookingReminderWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
         activities=[
             projection.record_change,
@@ -80,6 +83,7 @@ def build_worker(
             trust.load_trust,
             trust.check_submission,
             trust.check_council,
+            bookings.remind_booking,
         ],
         interceptors=[DatabaseErrors(), RefusalLog(sessions), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

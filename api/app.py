@@ -11,7 +11,9 @@ from temporalio.client import Client
 
 from api import (
     action_documents,
+    appointments,
     calendar,
+    counter,
     documents,
     dossiers,
     forms,
@@ -74,6 +76,8 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         tokens,
         webhooks,
         public,
+        appointments,
+        counter,
     ):
         app.include_router(router.router)
     pages.install(app)

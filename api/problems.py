@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from activities.publications import PublicationError
+from operations.appointments import BookingRefused, SlotFull
 from operations.errors import (
     ActionRefused,
     Conflict,
@@ -190,6 +191,8 @@ AUTHENTICATE = {"WWW-Authenticate": 'Signature realm="hoso"'}
 def install(app: FastAPI) -> None:
     simple: list[tuple[type[Exception], int, str, dict[str, str] | None]] = [
         (NotFound, 404, "not-found", None),
+        (SlotFull, 409, "slot-full", None),
+        (BookingRefused, 422, "booking-refused", None),
         (Forbidden, 403, "forbidden", None),
         (Conflict, 409, "conflict", None),
         (TooLarge, 413, "too-large", None),

@@ -1,6 +1,6 @@
-"""Rate limits, checked before the work: public lookups by the client's address, submissions by
-the submitting account, failed authentications by the client's address (once over, that address's
-signed requests wait too). Over a limit: 429 with Retry-After, and nothing done.
+"""Rate limits, checked before the work: public lookups and bookings by the client's address,
+submissions by the submitting account, failed authentications by the client's address (once
+over, that address's signed requests wait too). Over a limit: 429 with Retry-After, nothing done.
 
 The counts live in `api_rate_storage`: one process's memory by default; API processes behind one
 balancer share a store (`async+redis://…`) so that a limit holds across them."""
@@ -37,6 +37,7 @@ class RateLimits:
         self.lookups = parse(settings.api_rate_lookups)
         self.submissions = parse(settings.api_rate_submissions)
         self.failed_authentications = parse(settings.api_rate_failed_authentications)
+        self.bookings = parse(settings.api_rate_bookings)
 
     async def _retry_after(self, item: RateLimitItem, *keys: str) -> int:
         stats = await self.limiter.get_window_stats(item, *keys)
@@ -48,6 +49,9 @@ class RateLimits:
 
     async def lookup(self, request: Request) -> None:
         await self._take(self.lookups, "lookups", "lookup", address(request))
+
+    async def booking(self, request: Request) -> None:
+        await self._take(self.bookings, "booking requests", "booking", address(request))
 
     async def submission(self, caller: Caller) -> None:
         await self._take(self.submissions, "submissions", "submission", caller.token_id)

@@ -14,6 +14,7 @@ from api.dependencies import CallerDep, ServicesDep
 from api.responses import PROBLEMS
 from models.procedure import Identifier
 from operations import reports
+from operations.appointment_reports import AppointmentReport, appointment_report, report_csv
 from operations.reports import DossierRegister, ReportView
 from support.dossier_register import register_csv
 from support.report_output import to_csv
@@ -84,4 +85,26 @@ async def get_register(
         return Response(reports.register_pdf(found), media_type=PDF)
     if format == RegisterFormat.csv:
         return Response(register_csv(found.lines), media_type=CSV)
+    return JSONResponse(found.model_dump(mode="json"))
+
+
+@router.get(
+    "/reports/appointments",
+    response_model=AppointmentReport,
+    responses=_alternatives(AppointmentReport, CSV),
+)
+def get_appointment_report(
+    start: Start,
+    end: End,
+    caller: CallerDep,
+    services: ServicesDep,
+    agency: Agency = None,
+    format: TableFormat = TableFormat.json,
+) -> Response:
+    """Bookings, cancellations, check-ins, no-shows, dossiers started and the waiting time at the
+    counter (check-in to the dossier's start), per one-stop unit and procedure, over the slots of
+    the period."""
+    found = appointment_report(services, caller, start, end, agency)
+    if format == TableFormat.csv:
+        return Response(report_csv(found), media_type=CSV)
     return JSONResponse(found.model_dump(mode="json"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
@@ -12,6 +13,8 @@ from api.dependencies import ClientDep, ServicesDep, SubmitterDep
 from api.responses import PROBLEMS
 from api.uploads import chunks, signed_form, uploaded_files, validated_part
 from operations import submission
+from operations.services import Services
+from operations.submission import SubmissionReceipt
 from operations.uploads import UploadFolder
 from support.intake import DossierFile
 
@@ -65,20 +68,35 @@ async def submit(
 ) -> JSONResponse:
     """Submit a dossier for an applicant (a reception officer or the agency's portal account).
     The same reference (the dossier's or the Idempotency-Key) again answers the same dossier."""
+
+    async def received(dossier: DossierFile, uploads: UploadFolder) -> SubmissionReceipt:
+        return await submission.submit(
+            services,
+            client,
+            dossier,
+            uploads,
+            receiver=caller.officer,
+            idempotency_key=idempotency_key,
+        )
+
+    return await multipart_submission(request, services, received)
+
+
+Receive = Callable[[DossierFile, UploadFolder], Awaitable[SubmissionReceipt]]
+
+
+async def multipart_submission(
+    request: Request, services: Services, receive: Receive
+) -> JSONResponse:
+    """A signed multipart dossier (JSON) and its files, given to `receive`; its receipt as the
+    answer (201 with its Location, 200 when it was received before)."""
     form = await signed_form(request)
     try:
         dossier = await validated_part(form, "dossier", DOSSIER, "the dossier")
         with UploadFolder(services.store, services.settings.max_document_bytes) as uploads:
             for upload in uploaded_files(form, "dossier"):
                 await uploads.add(upload.filename, chunks(upload))
-            receipt = await submission.submit(
-                services,
-                client,
-                dossier,
-                uploads,
-                receiver=caller.officer,
-                idempotency_key=idempotency_key,
-            )
+            receipt = await receive(dossier, uploads)
     finally:
         await form.close()
     return JSONResponse(

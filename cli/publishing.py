@@ -51,7 +51,8 @@ def signed_publication(files: CatalogueFiles, publisher: OfficerPublisher) -> Ca
         )
         for _, procedure in files.procedures
     ]
-    return CataloguePublication(rosters=rosters, procedures=procedures)
+    counters = [unit for _, found in files.counters for unit in found.counters]
+    return CataloguePublication(rosters=rosters, procedures=procedures, counters=counters)
 
 
 async def load(
@@ -94,6 +95,8 @@ def _show(result: PublicationResult) -> None:
             f"{result.revoked_tokens} token(s) of officers whose role or unit changed revoked;"
             " open dossiers reload their trust"
         )
+    if result.counters:
+        render.info(f"counters published for {', '.join(result.counters)}")
     if result.procedures:
         table = Table("code", "version", "changed", title="procedures published")
         for p in result.procedures:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from models.actions import CouncilAppointment, CouncilVerdict
+from models.booking import BookingReminder
 from models.credentials import TrustAnchors
 from models.effects import (
     DeliveryReceipt,
@@ -53,6 +54,8 @@ LOAD_TRUST = ActivityInterface[None, TrustAnchors]("load_trust", None, TrustAnch
 CHECK_SUBMISSION = ActivityInterface[SubmissionCheck, SubmissionVerdict](
     "check_submission", SubmissionCheck, SubmissionVerdict
 )
+# The reminder of a booking at the counter: what became of it (sent, or why not).
+REMIND_BOOKING = ActivityInterface[BookingReminder, str]("remind_booking", BookingReminder, str)
 
 # The registry's word on a council's members (officers of it; experts marked as such).
 CHECK_COUNCIL = ActivityInterface[CouncilAppointment, CouncilVerdict](
@@ -68,5 +71,6 @@ ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     LOAD_TRUST,
     CHECK_SUBMISSION,
     CHECK_COUNCIL,
+    REMIND_BOOKING,
 )
 ACTIVITY_INPUTS: dict[str, type[Any]] = {a.name: a.input for a in ACTIVITIES if a.input}

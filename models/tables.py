@@ -1,7 +1,7 @@
 """The projection's tables (SQLModel): search, reporting, the catalogue and the document register.
 
-Rebuildable from the workflow histories, except the catalogue, the registry and the outboxes, which
-are the edge's own records.
+Rebuildable from the workflow histories, except the catalogue, the registry, the outboxes and the
+bookings at the counters, which are the edge's own records.
 """
 
 from __future__ import annotations
@@ -410,3 +410,50 @@ class SignInRecord(SQLModel, table=True):
     event: str = Field(description="signed_in | signed_out | failed | locked | enrolled | …")
     session_id: str | None = None
     at: datetime = Field(index=True)
+
+
+class CounterSetRecord(SQLModel, table=True):
+    """A one-stop unit's counters as the catalogue's counters file published them
+    (UnitCounters as JSON): hours, slot length, places per counter, procedures received."""
+
+    __tablename__ = "counter_set"
+
+    agency: str = Field(primary_key=True)
+    unit: str = Field(primary_key=True)
+    body: dict = Field(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    published_at: datetime
+
+
+class BookingRecord(SQLModel, table=True):
+    """A citizen's appointment at a counter (đặt lịch hẹn). A booking holds one place of one slot
+    of one counter: the unique (agency, unit, counter, slot_start, place) is what keeps a slot
+    within its capacity, whatever the number of requests at once; a cancelled booking lets its
+    place go (place NULL). Name, phone and identity number are personal data: never logged, read
+    only by the unit's officers."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        UniqueConstraint(
+            "agency", "unit", "counter", "slot_start", "place", name="uq_booking_place"
+        ),
+    )
+
+    code: str = Field(primary_key=True)
+    agency: str = Field(index=True)
+    unit: str
+    counter: str
+    procedure_code: str = Field(index=True)
+    slot_start: datetime = Field(index=True)
+    place: int | None = None
+    status: str = Field(description="booked | checked_in | no_show | started | cancelled")
+    name: str
+    phone: str
+    id_number: str = Field(index=True)
+    email: str | None = None
+    created_at: datetime
+    checked_in_at: datetime | None = None
+    closed_at: datetime | None = Field(
+        default=None, description="when it was cancelled, marked a no-show or its dossier started"
+    )
+    dossier_code: str | None = Field(default=None, index=True)
+    checked_in_by: str | None = None

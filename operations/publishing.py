@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from activities.keys import load_public_keys
 from activities.publications import ProvidedProofs, proof_problem
+from models.counters import UnitCounters
 from models.intake import procedure_hash
 from models.officer import ADMINISTRATOR_ROLE, Officer, OfficerRoster
 from models.procedure import Procedure
@@ -49,6 +50,11 @@ class CataloguePublication(BaseModel):
 
     rosters: list[SignedRoster] = Field(default_factory=list, max_length=50)
     procedures: list[SignedProcedure] = Field(default_factory=list, max_length=MAX_PROCEDURES)
+    counters: list[UnitCounters] = Field(
+        default_factory=list,
+        max_length=500,
+        description="one-stop units' counters (appointments), checked against the procedures",
+    )
 
 
 class PublishedProcedure(BaseModel):
@@ -67,6 +73,9 @@ class PublicationResult(BaseModel):
     officers: list[PublishedOfficer] = Field(default_factory=list)
     revoked_tokens: int = Field(
         default=0, description="tokens of officers whose role, unit or agency changed, revoked"
+    )
+    counters: list[str] = Field(
+        default_factory=list, description="the one-stop units whose counters changed"
     )
 
 
@@ -115,8 +124,10 @@ async def publish(
     caller: Caller, services: Services, request: CataloguePublication
 ) -> PublicationResult:
     """Publishes the rosters and procedures of `request`, all or none (see the module)."""
-    if not request.rosters and not request.procedures:
-        raise CatalogueError("nothing to publish: send a roster or a procedure")
+    if not request.rosters and not request.procedures and not request.counters:
+        raise CatalogueError("nothing to publish: send a roster, a procedure or counters")
+    for unit in request.counters:
+        require_administrator(caller, unit.agency, "counters")
     issuers = load_public_keys(services.settings.resolved_keys_dir, "issuer")
     for roster in request.rosters:
         agency = _roster_agency(roster)
@@ -143,11 +154,18 @@ async def publish(
     )
     rosters = [OfficerRoster(officers=r.officers) for r in request.rosters]
     with services.sessions() as session:
-        report = publish_signed(session, rosters, [p.procedure for p in request.procedures], proofs)
+        report = publish_signed(
+            session,
+            rosters,
+            [p.procedure for p in request.procedures],
+            proofs,
+            counters=request.counters,
+        )
     if report.revoked:  # a changed role or unit: the dossiers refuse the old certificate too
         await refresh_trust(await services.client(), services.settings.task_queue)
     return PublicationResult(
         procedures=[PublishedProcedure(**p._asdict()) for p in report.procedures],
         officers=[PublishedOfficer(id=i, changed=c) for i, c in report.officers],
         revoked_tokens=len(report.revoked),
+        counters=[unit for unit, changed in report.counters if changed],
     )

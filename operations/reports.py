@@ -75,7 +75,8 @@ def covered_agency(caller: Caller, services: Services, agency: str | None) -> st
     return agency
 
 
-def _check_period(start: date, end: date) -> None:
+def check_period(start: date, end: date) -> None:
+    """A report's period, refused (InvalidPeriod) when it runs backwards, too far or too long."""
     problem = period_problem(start, end, datetime.now(VIETNAM).date())
     if problem:
         raise InvalidPeriod(f"from {start} to {end}: {problem}")
@@ -85,7 +86,7 @@ def report(
     services: Services, caller: Caller, start: date, end: date, agency: str | None, by: GroupBy
 ) -> ReportView:
     """Dossiers received, finished and in progress, on time or late, and the 766 indicators."""
-    _check_period(start, end)
+    check_period(start, end)
     covered = covered_agency(caller, services, agency)
     this_year = datetime.now(VIETNAM).year
     calendar = resolve_calendar(
@@ -100,7 +101,7 @@ def dossier_register(
     services: Services, caller: Caller, agency: str | None, start: date, end: date
 ) -> DossierRegister:
     """Every dossier the agency received in the period, one line each."""
-    _check_period(start, end)
+    check_period(start, end)
     covered = covered_agency(caller, services, agency)
     if covered is None:
         raise InvalidPeriod("name the agency whose register you want (agency=…)")

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from activities.publications import procedure_on_record, record_publication, recorded
 from activities.revocations import REGISTRY, record_revocations
 from models.agency import Agency
+from models.counters import CountersFile, UnitCounters
 from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
@@ -29,6 +30,7 @@ from support.catalogue_files import load_all
 from support.catalogue_files import load_officers as load_officers
 from support.catalogue_files import load_procedure as load_procedure
 from support.catalogue_files import read_files as read_files
+from support.counters import check_counters, publish_counters
 from support.errors import CatalogueError as CatalogueError
 from support.separation import separation_problems
 
@@ -67,6 +69,7 @@ class LoadReport:
     agencies: list[tuple[str, bool]] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)  # tokens of officers moved or re-roled
+    counters: list[tuple[str, bool]] = field(default_factory=list)
 
 
 # --- the registry check --------------------------------------------------------------------------
@@ -173,12 +176,20 @@ def publish_signed(
     rosters: Sequence[OfficerRoster],
     procedures: Sequence[Procedure],
     publisher: Publisher,
+    *,
+    counters: Sequence[UnitCounters] = (),
 ) -> LoadReport:
     """Publishes rosters and procedures that came with their publisher's signatures (the API),
-    all or none, with the same checks as files."""
+    and units' counters, all or none, with the same checks as files."""
     named = [(f"roster {n + 1}", roster) for n, roster in enumerate(rosters)]
     loaded = [(f"procedure {p.code}", p) for p in procedures]
-    return _publish(session, LoadReport(), named, loaded, [], True, publisher=publisher)
+    report = _publish(
+        session, LoadReport(), named, loaded, [], True, publisher=publisher, commit=False
+    )
+    if counters:
+        _publish_counters(session, report, [("counters", CountersFile(counters=list(counters)))])
+    session.commit()
+    return report
 
 
 def publish_paths(
@@ -191,15 +202,16 @@ def publish_paths(
     """Loads officers, calendar and procedure files (folders: their *.yaml), all or nothing.
 
     A file is an officers file when its top level has `officers:`, the agency list when it has
-    `agencies:`, a calendar file when it has only `days_off:`/`working_days:`, a procedure file
-    otherwise. Officers are written first, and the procedures are checked against the registry as
-    it will be. With `publisher`, each procedure version and each agency's roster goes on the
-    publication record signed by it; without, the rows are written unsigned (the worker starts no
-    dossier of such a version, and `verify` names them).
+    `agencies:`, the one-stop units' counters when it has `counters:`, a calendar file when it
+    has only `days_off:`/`working_days:`, a procedure file otherwise. Officers are written first,
+    and the procedures are checked against the registry as it will be, the counters against the
+    procedures as they will be. With `publisher`, each procedure version and each agency's roster
+    goes on the publication record signed by it; without, the rows are written unsigned (the
+    worker starts no dossier of such a version, and `verify` names them).
     """
     files = read_files(paths)
     report = LoadReport(calendars=files.calendars)
-    return _publish(
+    report = _publish(
         session,
         report,
         files.rosters,
@@ -208,7 +220,29 @@ def publish_paths(
         check_registry,
         files.agencies,
         publisher=publisher,
+        commit=False,
     )
+    _publish_counters(session, report, files.counters)
+    session.commit()
+    return report
+
+
+def _publish_counters(
+    session: Session, report: LoadReport, files: Sequence[tuple[str, CountersFile]]
+) -> None:
+    """The counters, checked against the procedures as they are now published."""
+    if not files:
+        return
+    session.flush()
+    procedures = {procedure.code: procedure for procedure in list_procedures(session)}
+    problems = [
+        p for path, found in files for p in check_counters(Path(path), found.counters, procedures)
+    ]
+    if problems:
+        session.rollback()
+        raise CatalogueError(problems)
+    for _, found in files:
+        report.counters += publish_counters(session, found.counters)
 
 
 def _publish(
@@ -221,6 +255,7 @@ def _publish(
     agencies: Sequence[Agency] = (),
     *,
     publisher: Publisher | None = None,
+    commit: bool = True,
 ) -> LoadReport:
     registry: dict[str, Holder] = {record.id: record for record in _active_officers(session)}
     problems += _roster_problems(session, rosters, registry)
@@ -242,7 +277,8 @@ def _publish(
     report.procedures = _write_procedures(
         session, [procedure for _, procedure in loaded], publisher
     )
-    session.commit()
+    if commit:
+        session.commit()
     return report
 
 

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.agency import Agency
+from models.counters import CountersFile
 from models.officer import OfficerRoster
 from models.procedure import Procedure
 from support.agencies import validate_agencies
 from support.calendars import load_calendar_changes
+from support.counters import validate_counters
 from support.errors import CatalogueError, read_yaml_mapping, validate_procedure, validate_roster
 
 CALENDAR_KEYS = frozenset({"days_off", "working_days"})
@@ -37,6 +39,7 @@ class CatalogueFiles:
     agencies: list[Agency] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
     procedures: list[tuple[str, Procedure]] = field(default_factory=list)
+    counters: list[tuple[str, CountersFile]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -52,6 +55,8 @@ def read_files(paths: Sequence[Path]) -> CatalogueFiles:
                 files.rosters.append((str(path), validate_roster(data, path)))
             elif "agencies" in data:
                 files.agencies += validate_agencies(data, path).agencies
+            elif "counters" in data:
+                files.counters.append((str(path), validate_counters(data, path)))
             elif set(data) <= CALENDAR_KEYS and data:
                 load_calendar_changes(path)
                 files.calendars.append(path)

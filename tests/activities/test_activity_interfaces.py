@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from activities.bookings import BookingActivities
 from activities.delivery import DeliveryActivities
 from activities.forms import FormActivities
 from activities.notify import NotificationActivities
@@ -21,6 +22,7 @@ IMPLEMENTATIONS = [
     TrustActivities.load_trust,
     TrustActivities.check_submission,
     TrustActivities.check_council,
+    BookingActivities.remind_booking,
 ]
 
 

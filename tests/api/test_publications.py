@@ -8,13 +8,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import yaml
+
 from models.intake import procedure_hash
 from models.officer import Officer
 from models.procedure import Procedure
 from models.publication import PublicationKind, roster_hash
 from models.tables import ProcedureRecord
 from support.publishers import OfficerPublisher
-from tests.api.conftest import EXTRACT, Api
+from tests.api.conftest import EXTRACT, PROCEDURES, Api
 from tests.api.helpers import state_of, wait_for_stage
 from tests.api.test_submission import assert_problem
 
@@ -133,3 +135,28 @@ async def test_a_version_planted_in_the_database_is_passed_over_by_intake(api: A
         f"procedure {EXTRACT} version 2 is on no valid signed publication with this content"
         " (changed or planted in the database)"
     ]
+
+
+async def test_an_administrator_publishes_the_counters_of_their_agencys_units_only(
+    api: Api,
+) -> None:
+    units = yaml.safe_load((PROCEDURES / "counters.yaml").read_text())["counters"]
+    commune = next(unit for unit in units if unit["agency"] == "ubnd-xa")
+    fewer = commune | {"slot_minutes": 20}
+    published = await api.http.post(
+        "/api/v1/publications", json={"counters": [fewer]}, auth=api.auth("xa.admin")
+    )
+    assert published.status_code == 201, published.text
+    assert published.json()["counters"] == ["ubnd-xa/one-stop"]
+    slots = await api.http.get(
+        "/api/v1/public/appointments/slots", params={"procedure": EXTRACT, "days": 14}
+    )
+    assert slots.status_code == 200, slots.text
+    assert slots.json()["slot_minutes"] == 20  # the published grid, not the file's 30
+
+    for outsider in ("xa.reception", "tnmt.admin"):
+        refused = await api.http.post(
+            "/api/v1/publications", json={"counters": [fewer]}, auth=api.auth(outsider)
+        )
+        body = assert_problem(refused, 403, "forbidden")
+        assert "counters" in body["detail"]

@@ -44,6 +44,7 @@ async def test_an_administrator_publishes_a_version_that_new_dossiers_take(api: 
         "procedures": [{"code": EXTRACT, "version": 2, "changed": True}],
         "officers": [],
         "revoked_tokens": 0,
+        "counters": [],
     }
     again = await api.http.post(
         "/api/v1/publications", json=signed(api, "xa.admin", revised), auth=api.auth("xa.admin")

@@ -26,7 +26,7 @@ from models.officer import OfficerIdentity
 from models.procedure import DeliveryChannel, Procedure, StageKind
 from models.state import DossierState
 from support.calendars import resolve_calendar
-from support.credentials import send
+from support.credentials import send_and_read
 from support.intake import start_dossier
 from support.intake_seal import IntakeSealer
 from workflows.dossier import DossierWorkflow
@@ -221,11 +221,11 @@ async def perform(
     update = getattr(DossierWorkflow, step.update)
     credential = stack.credential(step.officer)
     if timings is None:
-        result: DossierState = await send(handle, update, step.item, credential)
+        result: DossierState = await send_and_read(handle, update, step.item, credential)
         return result
     began = time.perf_counter()
     timed = TimedHandle(handle, timings.updates)
-    result = await send(timed, update, step.item, credential)  # type: ignore[arg-type]
+    result = await send_and_read(timed, update, step.item, credential)  # type: ignore[arg-type]
     timings.actions.append(time.perf_counter() - began)
     return result
 

@@ -114,7 +114,7 @@ async def push(
     from cli.context import open_context, signer
     from models.actions import CalendarChange
     from support.client import connect
-    from support.credentials import ActionUnanswered, send
+    from support.credentials import ActionUnanswered, send_and_read
     from support.open_dossiers import open_dossiers
     from workflows.dossier import DossierWorkflow
 
@@ -127,7 +127,7 @@ async def push(
     async for code in open_dossiers(client, ctx.settings.task_queue):
         handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
         try:
-            state = await send(
+            state = await send_and_read(
                 handle,
                 DossierWorkflow.change_calendar,
                 change,

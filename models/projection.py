@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.calendar import close_of_day
-from models.dossier import Applicant, DocumentRef, DossierSubmission
+from models.dossier import Applicant, DocumentRef, DossierStatus, DossierSubmission
 from models.record import RecordEntry
 from models.state import ActionEntry, DossierState, FormRef, StageVisit
 
@@ -190,4 +190,43 @@ def fold(base: DossierChange | None, change: DossierChange) -> DossierChange:
             "forms": [*base.forms, *change.forms],
             "record": [*base.record, *change.record],
         }
+    )
+
+
+def state_told(submission: DossierSubmission, told: DossierChange) -> DossierState:
+    """The dossier's state as far as its projection was told (`told`: every change folded):
+    where no whole state is at hand — no worker answers, and updates answer receipts. What the
+    projection is not told (missing items, opinions, councils, suspensions, nonces) is empty."""
+    row, procedure = told.row, submission.procedure
+    stage = procedure.stage(row.stage) if row.stage else None
+    visit = told.visits[-1] if told.visits else None
+    return DossierState(
+        code=submission.code,
+        procedure_code=procedure.code,
+        procedure_version=procedure.version,
+        procedure_name=procedure.name,
+        agency=procedure.agency,
+        status=DossierStatus(row.status),
+        delivery=submission.delivery,
+        submitted_at=submission.submitted_at,
+        received_at=row.received_at,
+        due_date=row.due_date,
+        original_due_date=row.original_due_date,
+        received_via=row.received_via,
+        received_by=submission.received_by.id if submission.received_by else None,
+        stage=row.stage,
+        stage_kind=stage.kind.value if stage else None,
+        stage_role=getattr(stage, "role", None),
+        stage_unit=row.unit,
+        stage_due_at=visit.due_at if visit is not None and visit.left_at is None else None,
+        documents=list(told.documents),
+        actions=list(told.actions),
+        visits=list(told.visits),
+        supplement_requests=row.supplement_requests,
+        outcome=row.outcome,
+        forms=list(told.forms),
+        closed_at=row.closed_at,
+        at_risk=row.at_risk,
+        overdue=row.overdue,
+        record=list(told.record),
     )

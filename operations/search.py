@@ -15,12 +15,16 @@ from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowExecution
 
 from config import Settings
+from models.dossier import CLOSED_STATUSES
 from operations.access import Caller, readable_agencies
 from operations.paging import visibility_page
 from operations.worklist import consultations_addressed_to
 from support.dossier_queries import build_query
+from support.ended_dossiers import ended_of
 from support.intake import Sessions
 from workflows import search_attributes as sa
+
+CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
 
 
 class DossierFilter(BaseModel):
@@ -54,6 +58,11 @@ class DossierSummary(BaseModel):
     overdue: bool
     at_risk: bool
     started_at: datetime
+    ended: str | None = Field(
+        default=None,
+        description="terminated | failed | timed_out | canceled: Temporal ended its workflow"
+        " while the dossier was open (it takes no action; `status` stays where it stood)",
+    )
 
 
 class DossierPage(BaseModel):
@@ -99,6 +108,7 @@ def _summary(execution: WorkflowExecution) -> DossierSummary:
         overdue=bool(attrs.get(sa.OVERDUE)),
         at_risk=bool(attrs.get(sa.AT_RISK)),
         started_at=execution.start_time,
+        ended=ended_of(execution.status) if attrs.get(sa.STATUS) not in CLOSED_VALUES else None,
     )
 
 

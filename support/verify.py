@@ -35,6 +35,7 @@ from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import same
 from activities.trust import published, seal_refusal
+from models.dossier import CLOSED_STATUSES
 from models.intake import SubmissionCheck
 from models.projection import opening_of
 from models.record import RecordEntry
@@ -61,6 +62,7 @@ from support.verify_checks import (
 from support.verify_documents import check_document_rows, check_seals, check_store
 from support.verify_history import History, check_history, read_history
 
+CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
 LATER_COLUMNS = frozenset({"applicant_address", "applicant_phone"})
 
@@ -118,6 +120,7 @@ async def verify_dossier(
     if history is None:
         return _verify_without_history(report, rows, store, keys)
     _check_start(report, history, sessions, keys)
+    _check_end(report, history)
     chain = check_history(report, history)
     if not chain:
         report.notes.append("its history has no record (processed before the record existed)")
@@ -152,6 +155,17 @@ def _check_start(
         refusal = "its procedure version was never published with this content"
     if refusal is not None:
         report.add(f"its start was not accepted by hoso's intake: {refusal}")
+
+
+def _check_end(report: Report, history: History) -> None:
+    """A dossier whose workflow Temporal ended while it was open is not intact: it takes no
+    action and no deadline of it runs (its record up to then is checked all the same)."""
+    status = history.states[-1].row.status if history.states else None
+    if history.ended is not None and status not in CLOSED_VALUES:
+        report.add(
+            f"its workflow {history.ended} while the dossier was {status or 'open'}: it takes no"
+            " action and keeps no deadline"
+        )
 
 
 def _verify_without_history(

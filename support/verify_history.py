@@ -25,8 +25,12 @@ from support.dossier_events import (
     ActivityCompleted,
     ActivityScheduled,
     Closed,
+    ContinuedAsNew,
     DossierEvent,
+    RunEnded,
+    RunFailed,
     Submitted,
+    Terminated,
     UpdateAnswered,
     dossier_events,
 )
@@ -60,6 +64,7 @@ class History:
     updates: list[Update] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
     handovers: HistoryHandovers = field(default_factory=HistoryHandovers)
+    ended: str | None = None  # how Temporal ended the latest run, unless it completed or continued
     # each projection write's state, by its scheduling event; the projection's changes so far
     _positions: dict[int, int] = field(default_factory=dict, repr=False)
     _told: DossierChange | None = field(default=None, repr=False)
@@ -73,13 +78,16 @@ class History:
     def see(self, event: DossierEvent) -> None:
         """Folds in the history's next event."""
         self.handovers.see(event)
+        if isinstance(event, RunEnded | Submitted):
+            self.ended = _ended(event)
         if isinstance(event, Submitted):
             self.submission = event.submission
-        elif isinstance(event, UpdateAnswered) and event.state is not None:
+        elif isinstance(event, UpdateAnswered) and event.failure is None:
             accepted = event.accepted
             if accepted is not None and accepted.registered:
                 self.updates.append(Update(accepted.name, accepted.item, accepted.at))
-                self.states.append(whole(event.state))
+                if event.state is not None:  # answered before receipts: the whole state
+                    self.states.append(whole(event.state))
         elif isinstance(event, ActivityScheduled) and event.name in PROJECTION_ACTIVITIES:
             self._positions[event.event_id] = len(self.states)
             told = event.input
@@ -97,6 +105,18 @@ class History:
             self.projected = max(self.projected, self._positions[scheduled.event_id])
         elif event.form is not None:
             self.forms.append(event.form)
+
+
+def _ended(event: RunEnded | Submitted) -> str | None:
+    """How a run ended, when it is not the dossier's own end or a hand-over to the next run."""
+    match event:
+        case Terminated(reason=reason):
+            return f"terminated by Temporal ({reason or '-'})"
+        case RunFailed(failure=failure):
+            return f"failed ({failure})"
+        case Closed() | ContinuedAsNew() | Submitted():
+            return None
+    return "timed out or cancelled by Temporal"
 
 
 async def read_history(client: Client, code: str) -> History | None:

@@ -42,6 +42,16 @@ TRUST_RELOAD_SPACED = "trust-reload-spaced"
 `TRUST_RELOAD_SPACING` after the last (`DossierWorkflow.refresh_trust`). Since 2026-12-10;
 before, each signal that found no reload pending asked for one."""
 
+SMALL_ANSWERS = "small-answers"
+"""An update answers a small receipt (`ActionReceipt`: status, stage, the action's row and
+record entry), not the whole state, so each action adds the same to the history however many
+came before (`DossierWorkflow._answer`). Since 2026-12-07; before, the whole state."""
+
+CONTINUE_AS_NEW = "continue-as-new"
+"""A run whose history passed its limits (`HistoryLimits`: 4,000 events or 4 MB by default)
+hands the dossier over to a new run at a quiet point (`DossierWorkflow._continue_as_new`).
+Since 2026-12-07; called only once a run's history is that long, which no recording reaches."""
+
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     OFFICER_CREDENTIALS: ("before-credentials",),
     CONCURRENT_NOTICES: ("before-credentials", "before-concurrent-notices"),
@@ -61,6 +71,15 @@ OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     ),
     # No recording takes this old branch: none was sent `refresh_trust`.
     TRUST_RELOAD_SPACED: (),
+    SMALL_ANSWERS: (
+        "before-credentials",
+        "before-concurrent-notices",
+        "before-projection-changes",
+        "before-intake-seal",
+        "before-small-answers",
+    ),
+    # No recording takes this old branch: none is long enough to continue.
+    CONTINUE_AS_NEW: (),
 }
 """For each patch, the folders of tests/histories/ recorded before it: their replays take its old
 branch."""

@@ -1,0 +1,75 @@
+"""Dossiers whose workflow Temporal ended while the dossier was still open: terminated (by an
+operator, or by the server when its history passed Temporal's limits), failed, timed out or
+cancelled. Such a dossier takes no action, no timer of it fires, and its search attributes still
+say where it stood: `status`, `list`, `stuck` and `verify` say that it ended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistoryEventFilterType
+
+from models.dossier import CLOSED_STATUSES
+from support.codec import failure_text
+from workflows import search_attributes as sa
+from workflows.dossier import DossierWorkflow
+
+ENDED = {
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
+    WorkflowExecutionStatus.CANCELED: "canceled",
+}
+
+
+def ended_of(status: WorkflowExecutionStatus | None) -> str | None:
+    """How Temporal ended the workflow, or None when it runs, completed or continued."""
+    return ENDED.get(status) if status is not None else None
+
+
+def ended_query(task_queue: str) -> str:
+    """Dossiers of the task queue whose workflow ended while their status was an open one."""
+    closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
+    return (
+        f"WorkflowType = '{DossierWorkflow.__name__}' AND TaskQueue = '{task_queue}'"
+        " AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'"
+        f" AND ExecutionStatus != 'ContinuedAsNew' AND {sa.STATUS.name} NOT IN ({closed})"
+    )
+
+
+@dataclass(frozen=True)
+class EndedDossier:
+    code: str
+    ended: str  # terminated | failed | timed_out | canceled
+    status: str | None  # where the dossier stood (its search attribute)
+    agency: str | None
+
+
+async def ended_dossiers(client: Client, task_queue: str) -> list[EndedDossier]:
+    """Every open dossier whose workflow Temporal ended, by code."""
+    found = {}
+    async for execution in client.list_workflows(ended_query(task_queue)):
+        ended = ended_of(execution.status)
+        if ended is not None and execution.id not in found:
+            attrs = execution.typed_search_attributes
+            found[execution.id] = EndedDossier(
+                execution.id, ended, attrs.get(sa.STATUS), attrs.get(sa.AGENCY)
+            )
+    return [found[code] for code in sorted(found)]
+
+
+async def end_reason(client: Client, code: str) -> str:
+    """Why the latest run ended, as its last event says (the termination's reason, the failure's
+    message; neither holds personal data: hoso's failures name codes and rules)."""
+    events = client.get_workflow_handle(code).fetch_history_events(
+        event_filter_type=WorkflowHistoryEventFilterType.CLOSE_EVENT
+    )
+    async for event in events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+            return event.workflow_execution_terminated_event_attributes.reason or "-"
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+            failure = event.workflow_execution_failed_event_attributes.failure
+            return await failure_text(client.data_converter, failure)
+    return "-"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.api.history.v1 import HistoryEvent
@@ -34,6 +34,10 @@ from models.state import DossierState, FormRef
 from models.updates import UPDATE_INPUTS
 from support.codec import EncryptionError, failure_text
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+CONTINUATION_FIELDS = frozenset(
+    {"submission", "state"}
+)  # a continued run's start, not a submission
 # What the projection was told: the payloads the record and the projection are rebuilt from.
 PROJECTION_ACTIVITIES = frozenset({RECORD_CHANGE.name, RECORD_DOSSIER.name})
 # Activities whose inputs the projection's rows are checked against and rebuilt from.
@@ -212,10 +216,23 @@ class HistoryReader:
 
     async def _started(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         started = event.workflow_execution_started_event_attributes
-        start = await self._truth(started.input.payloads, DossierSubmission | Continuation)
-        if isinstance(start, Continuation):
-            return Submitted(at, start.submission, started.workflow_type.name, start)
-        return Submitted(at, start, started.workflow_type.name)
+        start = await self._truth(started.input.payloads, dict)
+        name = started.workflow_type.name
+        if isinstance(start, dict) and start.keys() >= CONTINUATION_FIELDS:
+            continued = self._validated(Continuation, start)
+            return Submitted(at, continued.submission if continued else None, name, continued)
+        return Submitted(at, self._validated(DossierSubmission, start), name)
+
+    def _validated(self, model: type[ModelT], value: Any) -> ModelT | None:
+        """`value` as `model`; None when it is none or (read leniently) does not fit."""
+        if value is None:
+            return None
+        try:
+            return model.model_validate(value)
+        except ValidationError:
+            if self._lenient:
+                return None
+            raise
 
     async def _update_accepted(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         request = event.workflow_execution_update_accepted_event_attributes.accepted_request
@@ -236,19 +253,12 @@ class HistoryReader:
         if done.outcome.HasField("failure"):
             return UpdateAnswered(at, accepted, None, await self._failure(done.outcome.failure))
         answer = await self._truth(done.outcome.success.payloads, dict)
-        if not isinstance(answer, dict):
-            return UpdateAnswered(at, accepted, None, None)
-        try:
-            if "procedure_code" in answer:  # the whole state, answered before receipts
-                state = DossierState.model_validate(answer)
-                return UpdateAnswered(
-                    at, accepted, state, None, ActionReceipt.model_validate(answer)
-                )
-            return UpdateAnswered(at, accepted, None, None, ActionReceipt.model_validate(answer))
-        except ValidationError:
-            if self._lenient:
-                return UpdateAnswered(at, accepted, None, None)
-            raise
+        # dossiers started before receipts answered their whole state
+        state = (
+            self._validated(DossierState, answer) if "procedure_code" in (answer or {}) else None
+        )
+        receipt = self._validated(ActionReceipt, answer)
+        return UpdateAnswered(at, accepted, state, None, receipt)
 
     async def _activity_scheduled(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         attributes = event.activity_task_scheduled_event_attributes

@@ -20,7 +20,7 @@ from operations.access import Caller, readable_agencies
 from operations.paging import visibility_page
 from operations.worklist import consultations_addressed_to
 from support.dossier_queries import build_query
-from support.ended_dossiers import ended_of
+from support.ended_dossiers import ended_of, latest_run
 from support.intake import Sessions
 from workflows import search_attributes as sa
 
@@ -112,6 +112,15 @@ def _summary(execution: WorkflowExecution) -> DossierSummary:
     )
 
 
+async def _latest_told(client: Client, execution: WorkflowExecution) -> DossierSummary:
+    """The summary; a run Temporal ended is said to have ended only when it is the dossier's
+    latest (a reset leaves its run terminated, and the dossier goes on in the new one)."""
+    summary = _summary(execution)
+    if summary.ended is not None and await latest_run(client, execution.id) != execution.run_id:
+        return summary.model_copy(update={"ended": None})
+    return summary
+
+
 async def search(
     client: Client,
     sessions: Sessions,
@@ -126,7 +135,8 @@ async def search(
     query = search_query(sessions, settings, caller, wanted)
     executions, next_cursor = await visibility_page(client, query, cursor=cursor, size=size)
     never = datetime.max.replace(tzinfo=UTC)
-    items = sorted(map(_summary, executions), key=lambda i: (i.due_at or never, i.code))
+    found = [await _latest_told(client, execution) for execution in executions]
+    items = sorted(found, key=lambda i: (i.due_at or never, i.code))
     return DossierPage(items=items, next_cursor=next_cursor)
 
 

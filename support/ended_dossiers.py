@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistoryEventFilterType
 
 from models.dossier import CLOSED_STATUSES
@@ -48,16 +50,30 @@ class EndedDossier:
 
 
 async def ended_dossiers(client: Client, task_queue: str) -> list[EndedDossier]:
-    """Every open dossier whose workflow Temporal ended, by code."""
+    """Every open dossier whose latest run Temporal ended, by code (a run an operator's reset
+    left, terminated, is not: the dossier goes on in the new run)."""
     found = {}
     async for execution in client.list_workflows(ended_query(task_queue)):
         ended = ended_of(execution.status)
-        if ended is not None and execution.id not in found:
+        if ended is None or execution.id in found:
+            continue
+        if await latest_run(client, execution.id) == execution.run_id:
             attrs = execution.typed_search_attributes
             found[execution.id] = EndedDossier(
                 execution.id, ended, attrs.get(sa.STATUS), attrs.get(sa.AGENCY)
             )
     return [found[code] for code in sorted(found)]
+
+
+async def latest_run(client: Client, code: str) -> str:
+    """The run id of the dossier's latest run."""
+    # raw: `describe()` would parse search attributes, which some servers send as it does not
+    described = await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=code)
+        )
+    )
+    return described.workflow_execution_info.execution.run_id
 
 
 async def end_reason(client: Client, code: str) -> str:

@@ -1,9 +1,9 @@
 """What the projection is told after each transition: the dossier row and the rows added since.
 
 The workflow sends a `DossierChange` — the row's columns that follow the state, the actions,
-documents, forms and record entries added since the last one it sent, and the visits so far —
-rather than its whole state: a dossier's history then grows with what happened, not with the
-square of it. Folding a dossier's changes in order gives the projection as a whole (`fold`);
+documents, forms, record entries and stage visits added (or, for the last visit, changed) since
+the last one it sent — rather than its whole state: a dossier's history then grows with what
+happened, not with the square of it. Folding a dossier's changes in order gives the projection as a whole (`fold`);
 `whole` turns a state (an update's result, a query's answer, a projection recorded before
 changes existed) into the same shape, so the projection, `hoso rebuild` and `hoso verify` read
 one kind of thing.
@@ -78,7 +78,15 @@ class DossierChange(BaseModel):
     documents: list[DocumentRef] = Field(default_factory=list)
     forms: list[FormRef] = Field(default_factory=list)
     record: list[RecordEntry] = Field(default_factory=list)
-    visits: list[StageVisit] = Field(default_factory=list, description="all, as they stand")
+    visits: list[StageVisit] = Field(
+        default_factory=list, description="the visits from `visits_from` on, as they stand"
+    )
+    visits_from: int = Field(
+        default=0,
+        ge=0,
+        description="the position of the first visit sent: the earlier ones stand as told before"
+        " (a visit changes only while it is the last)",
+    )
 
 
 @dataclass(frozen=True)
@@ -89,10 +97,17 @@ class Marks:
     documents: int = 0
     forms: int = 0
     record: int = 0
+    visits: int = 0
 
     @classmethod
     def of(cls, state: DossierState) -> Marks:
-        return cls(len(state.actions), len(state.documents), len(state.forms), len(state.record))
+        return cls(
+            len(state.actions),
+            len(state.documents),
+            len(state.forms),
+            len(state.record),
+            len(state.visits),
+        )
 
 
 def row_of(state: DossierState) -> DossierRow:
@@ -159,7 +174,9 @@ def opening_from_state(state: DossierState, reference: str, applicant: Applicant
 def change_since(
     state: DossierState, marks: Marks, opening: DossierOpening | None = None
 ) -> DossierChange:
-    """The change to send now, the projection having been told up to `marks`."""
+    """The change to send now, the projection having been told up to `marks` (the last visit
+    told may have changed since: it is sent again)."""
+    since = max(marks.visits - 1, 0)
     return DossierChange(
         code=state.code,
         opening=opening,
@@ -169,7 +186,8 @@ def change_since(
         documents=state.documents[marks.documents :],
         forms=state.forms[marks.forms :],
         record=state.record[marks.record :],
-        visits=state.visits,
+        visits=state.visits[since:],
+        visits_from=since,
     )
 
 
@@ -185,12 +203,20 @@ def fold(base: DossierChange | None, change: DossierChange) -> DossierChange:
     return change.model_copy(
         update={
             "opening": change.opening or base.opening,
+            "visits": visits_after(base.visits, change),
+            "visits_from": 0,
             "actions": [*base.actions, *change.actions],
             "documents": [*base.documents, *change.documents],
             "forms": [*base.forms, *change.forms],
             "record": [*base.record, *change.record],
         }
     )
+
+
+def visits_after(visits: list[StageVisit], change: DossierChange) -> list[StageVisit]:
+    """The visits told so far (`visits`), then `change`'s (which replace those from its
+    `visits_from` on)."""
+    return [*visits[: change.visits_from], *change.visits]
 
 
 def state_told(submission: DossierSubmission, told: DossierChange) -> DossierState:

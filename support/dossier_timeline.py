@@ -15,7 +15,7 @@ from models.calendar import VIETNAM
 from models.continuation import Continuation
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
-from models.projection import DossierChange
+from models.projection import DossierChange, visits_after
 from models.state import DossierState, StageVisit
 from support.calendars import calendar_for
 from support.codec import failure_text
@@ -82,7 +82,7 @@ def _visits_told(projected: Any, visits: list[StageVisit]) -> list[StageVisit]:
     if isinstance(projected, DossierProjection):
         return projected.state.visits
     if isinstance(projected, DossierChange):
-        return projected.visits
+        return visits_after(visits, projected)
     return visits
 
 

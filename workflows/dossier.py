@@ -2,7 +2,9 @@
 
 Officer actions arrive as updates. Validators reject what is not allowed now (nothing reaches the
 history); accepted inputs queue up and the main loop applies them one at a time, in order, running
-their side effects, so each update returns the state after its transition.
+their side effects, so each update answers after its transition, with a small receipt (the state
+is the `state` query's). A run whose history grew long hands the dossier over to a new run at a
+quiet point (workflows/continuation.py).
 """
 
 from __future__ import annotations

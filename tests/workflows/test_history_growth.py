@@ -10,6 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 from config import Settings
 from models.continuation import HistoryLimits
 from models.dossier import DossierStatus
+from models.projection import DossierChange
 from support.dossier_timeline import timeline
 from tests.security.dossiers import Dossier
 from tests.workflows.harness import record_history, running_worker, start
@@ -79,6 +80,17 @@ async def test_an_update_answers_a_receipt_not_the_whole_state(
             list(answers[-1].outcome.success.payloads)
         )
         assert receipt[0]["seq"] == supplement.seq and receipt[0]["status"] == "received"
+        result = await approve_to_the_end(handle)
+    # what the projection is told: what changed, the stage visits too (the last one again)
+    changes = [
+        await skip_env.client.data_converter.decode(
+            list(event.activity_task_scheduled_event_attributes.input.payloads), [DossierChange]
+        )
+        for event in (await handle.fetch_history()).events
+        if event.activity_task_scheduled_event_attributes.activity_type.name == "record_change"
+    ]
+    assert len(result.visits) >= 3
+    assert all(len(change[0].visits) <= 2 for change in changes)
 
 
 @pytest.mark.slow

@@ -3,10 +3,10 @@
 The workflow sends a `DossierChange` — the row's columns that follow the state, the actions,
 documents, forms, record entries and stage visits added (or, for the last visit, changed) since
 the last one it sent — rather than its whole state: a dossier's history then grows with what
-happened, not with the square of it. Folding a dossier's changes in order gives the projection as a whole (`fold`);
-`whole` turns a state (an update's result, a query's answer, a projection recorded before
-changes existed) into the same shape, so the projection, `hoso rebuild` and `hoso verify` read
-one kind of thing.
+happened, not with the square of it. Folding a dossier's changes in order gives the projection
+as a whole (`fold`); `whole` turns a state (a query's answer, an update's result before receipts,
+a projection recorded before changes existed) into the same shape, so the projection, `hoso
+rebuild` and `hoso verify` read one kind of thing.
 """
 
 from __future__ import annotations

@@ -21,12 +21,13 @@ from activities.document_store import DocumentStore
 from bench.stack import Stack
 from models.actions import DeliveryConfirmation, OfficerAction
 from models.calendar import WorkingCalendar
+from models.continuation import ActionReceipt
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerIdentity
 from models.procedure import DeliveryChannel, Procedure, StageKind
 from models.state import DossierState
 from support.calendars import resolve_calendar
-from support.credentials import send_and_read
+from support.credentials import send
 from support.intake import start_dossier
 from support.intake_seal import IntakeSealer
 from workflows.dossier import DossierWorkflow
@@ -216,16 +217,16 @@ async def perform(
     handle: WorkflowHandle[Any, Any],
     step: Step,
     timings: Timings | None = None,
-) -> DossierState:
-    """Signs and sends one step with the officer's credential (support.credentials.send)."""
+) -> ActionReceipt:
+    """Signs and sends one step with the officer's credential (support.credentials.send); its
+    answer is the action's receipt."""
     update = getattr(DossierWorkflow, step.update)
     credential = stack.credential(step.officer)
     if timings is None:
-        result: DossierState = await send_and_read(handle, update, step.item, credential)
-        return result
+        return await send(handle, update, step.item, credential)
     began = time.perf_counter()
     timed = TimedHandle(handle, timings.updates)
-    result = await send_and_read(timed, update, step.item, credential)  # type: ignore[arg-type]
+    result = await send(timed, update, step.item, credential)  # type: ignore[arg-type]
     timings.actions.append(time.perf_counter() - began)
     return result
 

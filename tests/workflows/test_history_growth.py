@@ -4,16 +4,19 @@ answers a small receipt, and a run whose history grew long hands the dossier ove
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
+from models.actions import RetryRequest
 from models.continuation import HistoryLimits
 from models.dossier import DossierStatus
 from models.projection import DossierChange
 from support.dossier_timeline import timeline
 from tests.security.dossiers import Dossier
-from tests.workflows.harness import record_history, running_worker, start
+from tests.workflows.harness import officer_for, record_history, running_worker, send, start
 from tests.workflows.history_growth import (
     Growth,
     approve_to_the_end,
@@ -121,3 +124,33 @@ async def test_five_hundred_supplement_cycles_complete_with_a_flat_history(
     report = await Dossier(sub.code, result, settings).verify(client)
     assert report.differences == []
     assert report.entries == len(result.record)
+
+
+async def test_actions_sent_while_a_run_hands_over_are_all_applied(
+    dev_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """Operators' retries sent all at once, across the hand-over to new runs: each is answered
+    and on the record, once."""
+    client = dev_env.client
+    sub = extract_dossier(settings)
+    operator = officer_for(role="operator")
+    async with running_worker(dev_env, settings) as queue:
+        handle = await start(client, queue, sub, limits=SMALLEST)
+        await supplement_cycle(handle, 1)
+        notes = [f"lần {n}" for n in range(40)]
+        await asyncio.gather(
+            *(
+                send(handle, DossierWorkflow.retry, RetryRequest(officer=operator, note=note))
+                for note in notes
+            )
+        )
+        for n in range(2, 6):
+            await supplement_cycle(handle, n)
+        result = await approve_to_the_end(handle)
+        runs = await run_ids(client, sub.code)
+    assert len(runs) >= 2
+    retried = [a.comment for a in result.actions if a.action == "retry"]
+    assert sorted(retried) == sorted(notes)
+    assert [e.n for e in result.record] == list(range(1, len(result.record) + 1))
+    report = await Dossier(sub.code, result, settings).verify(client)
+    assert report.differences == []

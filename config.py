@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr, model_validator
+from limits import parse
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -137,15 +138,65 @@ class Settings(BaseSettings):
     api_signature_seconds: int = Field(
         default=60, ge=5, le=600, description="how long a signed API request stays valid"
     )
+    api_rate_lookups: str = Field(
+        default="30/minute",
+        description="public lookups (code + secret) per client address, as `N/second|minute|hour`",
+    )
+    api_rate_submissions: str = Field(
+        default="120/minute", description="submissions per submitting account (portal or officer)"
+    )
+    api_rate_failed_authentications: str = Field(
+        default="10/minute",
+        description="failed authentications per client address before its requests wait",
+    )
+    api_rate_storage: str = Field(
+        default="async+memory://",
+        description="where the rate counts live: one API process's memory, or a store shared"
+        " by several (`async+redis://host:6379`)",
+    )
+    api_trusted_proxies: str = Field(
+        default="",
+        description="addresses of the reverse proxies whose X-Forwarded-For names the client"
+        " (comma-separated); empty: the connection's address is the client's",
+    )
     province_agencies: str = Field(
         default="trung-tam-hcc",
         description="agencies whose operators serve the whole province and read every agency's"
         " dossiers (a public administration service centre), comma-separated",
     )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="how often the webhook relay looks for due deliveries"
+    )
+    webhook_batch: int = Field(
+        default=100, ge=1, le=1000, description="deliveries the relay claims and posts at once"
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="how long a portal may take to answer a delivery"
+    )
+    webhook_retry_seconds: float = Field(
+        default=5, gt=0, description="wait before a failed delivery's first retry (then doubled)"
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600, gt=0, description="longest wait between two attempts of a delivery"
+    )
+    webhook_max_attempts: int = Field(
+        default=30,
+        ge=1,
+        description="attempts before a delivery is given up (then listed as failing, replayable)",
+    )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",
     )
+
+    @field_validator("api_rate_lookups", "api_rate_submissions", "api_rate_failed_authentications")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 30/minute") from None
+        return value
 
     @model_validator(mode="after")
     def _one_database_password(self) -> Settings:

@@ -13,6 +13,7 @@ from cli import (
     codec_server,
     db,
     demo,
+    documents,
     dossier_register,
     dossiers,
     forms,
@@ -21,11 +22,13 @@ from cli import (
     officers,
     queries,
     rebuild,
+    refusals,
     reports,
     seals,
     stack,
     stuck,
     verify,
+    webhooks,
     worker,
 )
 
@@ -67,10 +70,12 @@ queries.register(app)
 history.register(app)
 mending.register(app)
 stuck.register(app)
+refusals.register(app)
 officers.register(app)
 demo.register(app)
 reports.register(app)
 forms.register(app)
+documents.register(app)
 dossier_register.register(app)
 rebuild.register(app)
 db.register(app)
@@ -78,6 +83,7 @@ worker.register(app)
 codec_server.register(app)
 seals.register(app)
 verify.register(app)
+webhooks.register(app)
 api.register(app)
 
 

@@ -16,6 +16,7 @@ from activities.document_store import DocumentStore
 from activities.form_rendering import stop_renderers
 from activities.forms import FormActivities
 from activities.notify import LogChannel, NotificationActivities, SmtpChannel
+from activities.refusal_log import RefusalLog
 from activities.storage import ProjectionActivities
 from activities.trust import TrustActivities
 from config import Settings
@@ -23,6 +24,7 @@ from logs import logging_in_background
 from support.credentials import Issuer
 from support.intake_seal import IntakeSealer
 from support.seals import AgencySeals
+from support.webhook_relay import WebhookRelay
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
@@ -77,8 +79,9 @@ def build_worker(
             delivery.deliver_result,
             trust.load_trust,
             trust.check_submission,
+            trust.check_council,
         ],
-        interceptors=[DatabaseErrors(), *interceptors],
+        interceptors=[DatabaseErrors(), RefusalLog(sessions), *interceptors],
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_cached_workflows=settings.worker_max_cached_workflows,
@@ -87,11 +90,19 @@ def build_worker(
 
 
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Runs the worker until `stop` is set (or forever), then shuts it down gracefully."""
+    """Runs the worker and the webhook relay beside it until `stop` is set (or forever), then
+    shuts them down gracefully."""
     worker = build_worker(client, settings)
+    stop = stop or asyncio.Event()
+    relay = WebhookRelay(session_factory(make_engine(settings.resolved_database_url)), settings)
     with logging_in_background():
         log.info("worker_started", task_queue=settings.task_queue)
-        async with worker:
-            await (stop or asyncio.Event()).wait()
+        relaying = asyncio.create_task(relay.run(stop))
+        try:
+            async with worker:
+                await stop.wait()
+        finally:
+            stop.set()  # the relay ends with the worker, however the worker ended
+            await relaying
         await asyncio.to_thread(stop_renderers)
         log.info("worker_stopped", task_queue=settings.task_queue)

@@ -27,6 +27,7 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.form_rendering import FORM_FORMAT
+from activities.webhook_outbox import record_status_change
 from models.effects import DossierProjection
 from models.projection import DossierChange, opening_from_state, whole
 from models.state import FormRef
@@ -72,7 +73,8 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
     """Writes the change in one transaction; False when a newer one was written already (the
     rows it adds are still added: they are the same rows). Shared by the activity and by
     `hoso rebuild`, so a rebuilt projection is the same rows; `repair` (the rebuild) also
-    rewrites action and record rows that differ from the workflow's.
+    rewrites action and record rows that differ from the workflow's. A change of status queues
+    its webhook deliveries in the same transaction (activities/webhook_outbox.py).
 
     SQL statements, not ORM objects: it runs ten times per dossier, and the ORM's bookkeeping
     was most of its CPU."""
@@ -87,6 +89,8 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
             if stored is None:
                 _insert_row(db, change, now)  # before the rows that point at it
         changed = _differences(stored, change) if stored is not None else {}
+        if current and not repair:  # a rebuild tells portals nothing they were not told
+            record_status_change(db, change, stored, now)
         added = _add_rows(session, change, repair, now)
         if stored is not None and (changed or added):
             db.execute(_UPDATE_ROW, {**changed, "updated_at": now, "dossier": change.code})

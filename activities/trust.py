@@ -19,9 +19,12 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.keys import load_public_keys
+from activities.publications import procedure_on_record
+from activities.revocations import revoked_ids
+from models.actions import CouncilAppointment, CouncilVerdict
 from models.credentials import TrustAnchors, unb64
 from models.intake import SubmissionCheck, SubmissionVerdict
-from models.tables import OfficerTokenRecord, ProcedureRecord
+from models.tables import OfficerRecord, OfficerTokenRecord, ProcedureRecord
 
 INTAKE_KEYS = "intake"
 
@@ -42,6 +45,13 @@ class TrustActivities:
         )
 
     @activity.defn
+    async def check_council(self, appointment: CouncilAppointment) -> CouncilVerdict:
+        """Read-only: may the registry seat this council (members officers of it, experts
+        marked as experts)?"""
+        refusal = await asyncio.to_thread(council_refusal, appointment, self._sessions)
+        return CouncilVerdict(refusal=refusal)
+
+    @activity.defn
     async def check_submission(self, check: SubmissionCheck) -> SubmissionVerdict:
         """Read-only: is this start a submission intake sealed, of a published procedure?"""
         refusal = await asyncio.to_thread(submission_refusal, check, self._keys_dir, self._sessions)
@@ -51,16 +61,30 @@ class TrustActivities:
 
 
 def revoked_token_ids(sessions: SessionFactory) -> list[str]:
-    """Revoked tokens not yet expired: the dossiers must refuse them."""
+    """Revoked tokens not yet expired (the register of revocations, and the token list): the
+    dossiers must refuse them."""
     now = datetime.now(UTC)
     with sessions() as session:
-        rows = session.exec(
-            select(OfficerTokenRecord.token_id).where(
-                OfficerTokenRecord.revoked_at.is_not(None),  # type: ignore[union-attr]
-                OfficerTokenRecord.expires_at > now,
-            )
+        revoked = revoked_ids(session)
+        live = session.exec(
+            select(OfficerTokenRecord.token_id).where(OfficerTokenRecord.expires_at > now)
         )
-        return sorted(rows)
+        return sorted(revoked & set(live))
+
+
+def council_refusal(appointment: CouncilAppointment, sessions: SessionFactory) -> str | None:
+    """The first member the registry cannot seat as named, and why; None when all can sit."""
+    with sessions() as session:
+        for member in appointment.members:
+            record = session.get(OfficerRecord, member.id)
+            if record is None or not record.active:
+                return f"council member {member.id} is not an officer of the registry"
+            if member.expert and not record.expert:
+                return (
+                    f"council member {member.id} is named an expert but the registry does not"
+                    " mark them as one"
+                )
+    return None
 
 
 def seal_refusal(check: SubmissionCheck, intake_keys: dict[str, str]) -> str | None:
@@ -78,11 +102,16 @@ def seal_refusal(check: SubmissionCheck, intake_keys: dict[str, str]) -> str | N
     return None
 
 
-def published(sessions: SessionFactory, code: str, version: int, sha256: str) -> bool:
-    """The catalogue published this version of the procedure with exactly this content."""
+def published(
+    sessions: SessionFactory, code: str, version: int, sha256: str, issuers: dict[str, str]
+) -> bool:
+    """The catalogue published this version of the procedure with exactly this content, and a
+    valid publication (signed by an administrator of its agency) covers it."""
     with sessions() as session:
         record = session.get(ProcedureRecord, (code, version))
-        return record is not None and record.source_sha256 == sha256
+        if record is None or record.source_sha256 != sha256:
+            return False
+        return procedure_on_record(session, code, version, sha256, issuers)
 
 
 def submission_refusal(
@@ -90,11 +119,13 @@ def submission_refusal(
 ) -> str | None:
     """Why a dossier may not start from this submission, or None."""
     refusal = seal_refusal(check, load_public_keys(keys_dir, INTAKE_KEYS))
+    issuers = load_public_keys(keys_dir, "issuer")
     if refusal is None and not published(
-        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256
+        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256, issuers
     ):
         refusal = (
             f"procedure {check.procedure_code} version {check.procedure_version} with this"
-            " content was never published by the catalogue"
+            " content was never published by the catalogue (no valid signed publication covers"
+            " it)"
         )
     return refusal

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from api.dependencies import ClientDep, ServicesDep, SubmitterDep
 from api.dossiers import Code
-from api.problems import field_problems, problem
+from api.problems import problem
 from api.responses import PROBLEMS, SIGNED
-from api.uploads import chunks, json_part, signed_form, uploaded_files
+from api.uploads import chunks, signed_form, uploaded_files, validated_part
 from models.dossier import MAX_DOCUMENTS, DocumentRef
 from operations.access import Caller
 from operations.action_documents import store_documents
@@ -64,16 +64,7 @@ async def _upload(
 ) -> JSONResponse:
     form = await signed_form(request)
     try:
-        raw = await json_part(form, "kinds")
-        if raw is None:
-            return problem(422, "invalid-dossier", "the `kinds` part (JSON) is missing")
-        try:
-            entries = _entries.validate_json(raw)
-        except ValidationError as exc:
-            errors = field_problems(
-                {**e, "loc": ("body", "kinds", *e["loc"])} for e in exc.errors()
-            )
-            return problem(422, "invalid-request", "the documents have invalid fields", errors)
+        entries = await validated_part(form, "kinds", _entries, "the documents")
         if len(entries) > MAX_DOCUMENTS:
             return problem(422, "invalid-dossier", f"more than {MAX_DOCUMENTS} documents")
         with UploadFolder(services.store, services.settings.max_document_bytes) as uploads:

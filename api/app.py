@@ -4,26 +4,34 @@ problem handlers over one set of services (database, document store, Temporal cl
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import FastAPI
 from temporalio.client import Client
 
 from api import (
     action_documents,
+    calendar,
+    documents,
     dossiers,
     forms,
     health,
     operators,
     procedures,
     public,
+    publications,
+    refusals,
     reports,
     search,
     submissions,
     tokens,
+    webhooks,
     worklist,
 )
 from api.limits import BodyLimit
 from api.problems import install
+from api.rate_limits import RateLimits
+from api.responses import problem_contract
 from config import Settings
 from operations.services import Services
 
@@ -43,31 +51,49 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
     )
     services = Services.from_settings(settings, client)
     app.state.services = services
+    app.state.rate_limits = RateLimits(settings)
     app.state.private_paths = tuple(
         str(path.resolve()) for path in (settings.resolved_document_dir, settings.data_dir)
     )
     for router in (
         health,
         procedures,
+        publications,
         submissions,
         search,
         dossiers,
         action_documents,
+        documents,
+        calendar,
         forms,
         worklist,
         reports,
         operators,
+        refusals,
         tokens,
+        webhooks,
         public,
     ):
         app.include_router(router.router)
     install(app)
+    _contract(app)
     app.add_middleware(
         BodyLimit,
         max_request=settings.api_max_request_bytes,
         max_dossier=settings.api_max_dossier_bytes,
     )
     return app
+
+
+def _contract(app: FastAPI) -> None:
+    """The app's OpenAPI document with its errors as the app answers them (problem details)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_contract(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def openapi_document(app: FastAPI) -> str:

@@ -9,6 +9,7 @@ from temporalio.client import Client
 
 from api.authentication import verify
 from api.problems import UnsupportedMediaType
+from api.rate_limits import RateLimits
 from operations.access import Caller
 from operations.services import Services
 
@@ -32,22 +33,41 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def caller(request: Request, found: ServicesDep) -> Caller:
+def rate_limits(request: Request) -> RateLimits:
+    found: RateLimits = request.app.state.rate_limits
+    return found
+
+
+RateLimitsDep = Annotated[RateLimits, Depends(rate_limits)]
+
+
+async def caller(request: Request, found: ServicesDep, limits: RateLimitsDep) -> Caller:
     """An officer's signed request; a body (JSON only) is covered by its signed digest."""
     body = await request.body() if request.method in ("POST", "PUT", "PATCH") else b""
     if body and _media_type(request) != "application/json":
         raise UnsupportedMediaType("send the body as application/json")
-    return verify(found, request, body=body, streamed=False)
+
+    async def check() -> Caller:
+        return verify(found, request, body=body, streamed=False)
+
+    return await limits.authenticated(request, check)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-async def submitter(request: Request, found: ServicesDep) -> Caller:
-    """A signed submission: multipart, its digest checked while the body streams in."""
+async def submitter(request: Request, found: ServicesDep, limits: RateLimitsDep) -> Caller:
+    """A signed submission: multipart, its digest checked while the body streams in; within the
+    account's rate of submissions."""
     if _media_type(request) != "multipart/form-data":
         raise UnsupportedMediaType("send a submission as multipart/form-data")
-    return verify(found, request, body=None, streamed=True)
+
+    async def check() -> Caller:
+        return verify(found, request, body=None, streamed=True)
+
+    found_caller = await limits.authenticated(request, check)
+    await limits.submission(found_caller)
+    return found_caller
 
 
 SubmitterDep = Annotated[Caller, Depends(submitter)]

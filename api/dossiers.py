@@ -46,7 +46,7 @@ async def get_timeline(
     ] = False,
 ) -> list[Entry]:
     """Every step of the dossier from its history, oldest first."""
-    return await dossier_timeline(client, caller, services.settings, code, everything=everything)
+    return await dossier_timeline(client, caller, services, code, everything=everything)
 
 
 @router.post("/{code}/actions", response_model=DossierView, responses=ACTION_PROBLEMS)

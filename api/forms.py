@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -33,16 +35,25 @@ PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the form's SHA-256")]
 
 
-def _pdf(form: FormFile) -> Response:
-    digest = base64.b64encode(bytes.fromhex(form.sha256)).decode()
+def _attachment(file_name: str) -> str:
+    """`attachment` with the name in ASCII (others replaced by `_`) and in full (RFC 6266)."""
+    plain = re.sub(r"[^A-Za-z0-9._ -]", "_", file_name) or "file"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(file_name)}"
+
+
+def file_response(found: FormFile, media_type: str = PDF) -> Response:
+    """A stored file as an attachment: its SHA-256 in `Repr-Digest` and `ETag`, never cached,
+    never sniffed, its file name RFC 5987-encoded (an applicant's name is not a header value)."""
+    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode()
     return Response(
-        form.content,
-        media_type=PDF,
+        found.content,
+        media_type=media_type,
         headers={
             "Repr-Digest": f"sha-256=:{digest}:",
-            "ETag": f'"{form.sha256}"',
-            "Content-Disposition": f'attachment; filename="{form.file_name}"',
+            "ETag": f'"{found.sha256}"',
+            "Content-Disposition": _attachment(found.file_name),
             "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
         },
     )
 
@@ -60,7 +71,7 @@ async def get_control_sheet(
     code: Code, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> Response:
     """The control sheet (form 05): every hand-over of the dossier with its time, drawn now."""
-    return _pdf(await forms.control_sheet(client, caller, services, code))
+    return file_response(await forms.control_sheet(client, caller, services, code))
 
 
 @router.get("/{code}/forms/{sha256}", response_class=Response, responses=PDF_RESPONSE)
@@ -68,4 +79,4 @@ async def get_form(
     code: Code, sha256: Sha256, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> Response:
     """One form of the dossier, by its SHA-256 (as the list names it)."""
-    return _pdf(await forms.form_file(client, caller, services, code, sha256))
+    return file_response(await forms.form_file(client, caller, services, code, sha256))

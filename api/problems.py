@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from activities.publications import PublicationError
 from operations.errors import (
     ActionRefused,
     Conflict,
@@ -26,6 +27,7 @@ from operations.errors import (
 )
 from operations.forms import FormUnreadable
 from operations.paging import BadCursor
+from operations.webhooks import InvalidSubscriber
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
 from support.dossier_queries import FilterError
@@ -61,6 +63,22 @@ class RequestTooLarge(Exception):
     """A request body over its limit."""
 
 
+class RateLimited(Exception):
+    """Too many requests of one kind from one client; `retry_after` in seconds."""
+
+    def __init__(self, what: str, retry_after: int) -> None:
+        super().__init__(f"too many {what}: try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class InvalidPart(Exception):
+    """A multipart request's JSON part that is missing or does not validate (422)."""
+
+    def __init__(self, kind: str, detail: str, errors: list[FieldProblem] | None = None) -> None:
+        super().__init__(detail)
+        self.kind, self.errors = kind, errors
+
+
 class SignatureError(Exception):
     """A request whose signature is missing, malformed, out of its window or wrong."""
 
@@ -75,6 +93,7 @@ TITLES = {
     413: "Content too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    429: "Too many requests",
     500: "Internal error",
     503: "Service unavailable",
     504: "No answer in time",
@@ -146,6 +165,14 @@ async def _action_refused(request: Request, exc: ActionRefused) -> JSONResponse:
     return problem(422, "action-refused", str(exc))
 
 
+async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
+    return problem(429, "rate-limited", str(exc), headers={"Retry-After": str(exc.retry_after)})
+
+
+async def _invalid_part(request: Request, exc: InvalidPart) -> JSONResponse:
+    return problem(422, exc.kind, str(exc), exc.errors)
+
+
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "bad-request")
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
@@ -171,6 +198,7 @@ def install(app: FastAPI) -> None:
         (ReferenceReused, 409, "conflict", None),
         (IntakeError, 422, "invalid-dossier", None),
         (CatalogueError, 422, "catalogue", None),
+        (PublicationError, 422, "catalogue", None),
         (FilterError, 400, "invalid-filter", None),
         (BadCursor, 400, "invalid-cursor", None),
         (CredentialError, 401, "unauthenticated", AUTHENTICATE),
@@ -180,10 +208,13 @@ def install(app: FastAPI) -> None:
         (ActionUnanswered, 504, "action-unanswered", None),
         (FormUnreadable, 500, "form-unreadable", None),
         (InvalidPeriod, 422, "invalid-period", None),
+        (InvalidSubscriber, 422, "invalid-subscriber", None),
     ]
     for kind, status, name, headers in simple:
         app.add_exception_handler(kind, _simple(status, name, headers))
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(ActionRefused, _action_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidPart, _invalid_part)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Request
 
-from api.dependencies import ClientDep, ServicesDep
+from api.dependencies import ClientDep, RateLimitsDep, ServicesDep
 from api.responses import PROBLEMS
 from operations.dossiers import PublicStatus, public_status
 from operations.errors import NotFound
@@ -14,18 +14,22 @@ from operations.errors import NotFound
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
 
-@router.get("/dossiers/{code}", response_model=PublicStatus, responses=PROBLEMS(404))
+@router.get("/dossiers/{code}", response_model=PublicStatus, responses=PROBLEMS(404, 429))
 async def get_public_status(
+    request: Request,
     code: Annotated[str, Path(max_length=64)],
     services: ServicesDep,
     client: ClientDep,
+    limits: RateLimitsDep,
     secret: Annotated[
         str | None, Query(max_length=100, description="prefer the Hoso-Lookup-Secret header")
     ] = None,
     hoso_lookup_secret: Annotated[str | None, Header(max_length=100)] = None,
 ) -> PublicStatus:
     """Status, due date and what is missing, for whoever holds the code and its secret. An
-    unknown code and a wrong secret answer the same 404."""
+    unknown code and a wrong secret answer the same 404. Lookups from one address are limited
+    (`HOSO_API_RATE_LOOKUPS`), so codes and secrets cannot be tried at speed."""
+    await limits.lookup(request)
     given = hoso_lookup_secret or secret
     if not given:
         raise NotFound("no dossier with this code and secret")

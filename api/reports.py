@@ -45,7 +45,7 @@ def _alternatives(model: Any, *media: str) -> dict[int | str, dict[str, Any]]:
             "description": "JSON, or as `format` asks",
             "content": {kind: {"schema": {"type": "string"}} for kind in media},
         },
-        **PROBLEMS(401, 403, 404, 422),
+        **PROBLEMS(401, 429, 403, 404, 422),
     }
 
 

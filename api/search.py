@@ -55,7 +55,7 @@ def filters(
 FilterDep = Annotated[DossierFilter, Depends(filters)]
 
 
-@router.get("", response_model=DossierPage, responses=PROBLEMS(400, 401, 422))
+@router.get("", response_model=DossierPage, responses=PROBLEMS(400, 401, 429, 422))
 async def find_dossiers(
     wanted: FilterDep,
     caller: CallerDep,
@@ -71,7 +71,7 @@ async def find_dossiers(
     )
 
 
-@router.get("/count", response_model=DossierCount, responses=PROBLEMS(400, 401, 422))
+@router.get("/count", response_model=DossierCount, responses=PROBLEMS(400, 401, 429, 422))
 async def count_dossiers(
     wanted: FilterDep, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> DossierCount:

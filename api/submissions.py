@@ -6,16 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import TypeAdapter
 
 from api.dependencies import ClientDep, ServicesDep, SubmitterDep
-from api.problems import field_problems, problem
 from api.responses import PROBLEMS
-from api.uploads import chunks, json_part, signed_form, uploaded_files
+from api.uploads import chunks, signed_form, uploaded_files, validated_part
 from operations import submission
 from operations.uploads import UploadFolder
 from support.intake import DossierFile
 
+DOSSIER = TypeAdapter(DossierFile)
 router = APIRouter(prefix="/api/v1/dossiers", tags=["submission"])
 
 BODY = {
@@ -52,7 +52,7 @@ BODY = {
     response_model=submission.SubmissionReceipt,
     responses={
         200: {"model": submission.SubmissionReceipt, "description": "submitted before"},
-        **PROBLEMS(400, 401, 403, 409, 413, 415, 422),
+        **PROBLEMS(400, 401, 429, 403, 409, 413, 415, 422),
     },
     openapi_extra=BODY,
 )
@@ -67,16 +67,7 @@ async def submit(
     The same reference (the dossier's or the Idempotency-Key) again answers the same dossier."""
     form = await signed_form(request)
     try:
-        raw = await json_part(form, "dossier")
-        if raw is None:
-            return problem(422, "invalid-dossier", "the `dossier` part (JSON) is missing")
-        try:
-            dossier = DossierFile.model_validate_json(raw)
-        except ValidationError as exc:
-            errors = field_problems(
-                {**e, "loc": ("body", "dossier", *e["loc"])} for e in exc.errors()
-            )
-            return problem(422, "invalid-request", "the dossier has invalid fields", errors)
+        dossier = await validated_part(form, "dossier", DOSSIER, "the dossier")
         with UploadFolder(services.store, services.settings.max_document_bytes) as uploads:
             for upload in uploaded_files(form, "dossier"):
                 await uploads.add(upload.filename, chunks(upload))

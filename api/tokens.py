@@ -14,7 +14,7 @@ from operations.tokens import Revocation, RevocationRequest, TokenView
 router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
 
 
-@router.get("", response_model=list[TokenView], responses=PROBLEMS(401, 403, 422))
+@router.get("", response_model=list[TokenView], responses=PROBLEMS(401, 429, 403, 422))
 async def list_tokens(
     caller: CallerDep,
     services: ServicesDep,
@@ -24,7 +24,7 @@ async def list_tokens(
     return tokens.tokens(caller, services, officer)
 
 
-@router.post("/revocations", response_model=Revocation, responses=PROBLEMS(401, 403, 404, 422))
+@router.post("/revocations", response_model=Revocation, responses=PROBLEMS(401, 429, 403, 404, 422))
 async def revoke_tokens(
     request: RevocationRequest, caller: CallerDep, client: ClientDep, services: ServicesDep
 ) -> Revocation:

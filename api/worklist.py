@@ -14,7 +14,7 @@ from operations.worklist import WorklistFilter, WorklistPage, worklist
 router = APIRouter(prefix="/api/v1/worklist", tags=["worklist"])
 
 
-@router.get("", response_model=WorklistPage, responses=PROBLEMS(400, 401, 422))
+@router.get("", response_model=WorklistPage, responses=PROBLEMS(400, 401, 429, 422))
 async def get_worklist(
     caller: CallerDep,
     client: ClientDep,

@@ -35,6 +35,7 @@ from support.catalogue import latest_procedure, load_officers, publish_paths
 from support.client import connect
 from support.credentials import Credential, Issuer
 from support.devserver import DevServer, free_port, register_search_attributes
+from support.publishers import machine_publisher
 from worker import build_worker
 
 PROCEDURES = {
@@ -139,7 +140,7 @@ def _load_catalogue(settings: Settings) -> tuple[dict[str, Procedure], dict[str,
     try:
         create_schema(engine)
         with Session(engine) as session:
-            publish_paths(session, [settings.procedures_dir])
+            publish_paths(session, [settings.procedures_dir], publisher=machine_publisher(settings))
             procedures = {
                 name: latest_procedure(session, code) for name, code in PROCEDURES.items()
             }

@@ -26,7 +26,10 @@ def serve() -> None:
         port=settings.api_port,
         log_config=None,
         access_log=False,  # paths carry dossier codes, queries may carry lookup secrets
-        proxy_headers=False,
+        # behind a reverse proxy (HOSO_API_TRUSTED_PROXIES), the client's address is the
+        # forwarded one, so that rate limits count clients and not the proxy
+        proxy_headers=bool(settings.api_trusted_proxies),
+        forwarded_allow_ips=settings.api_trusted_proxies or None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from cli import render
 from config import get_settings
-from models.calendar import VIETNAM, CalendarRangeError
+from models.calendar import VIETNAM, CalendarRangeError, WorkingCalendar
 from support.calendars import WEEKDAYS, calendar_file, calendar_for, resolve_calendar
 from support.errors import CatalogueError
 
@@ -103,41 +104,72 @@ def _fail(*problems: str) -> None:
     raise typer.Exit(1)
 
 
+async def publish(
+    path: Annotated[Path, typer.Argument(help="the calendar file: days_off, working_days")],
+    officer: Annotated[
+        str | None, typer.Option("--as", help="the administrator (default: the token's)")
+    ] = None,
+) -> None:
+    """Publish the province's calendar changes (announced days off, swapped weekend days),
+    signed as an administrator of a province-wide agency: new dossiers take it from now on;
+    `hoso calendar push` gives it to the open ones."""
+    from cli.api_client import api_client
+    from models.publication import CALENDAR_SUBJECT, PublicationKind, calendar_hash
+    from support.calendar_publications import changes_json
+    from support.calendars import load_calendar_changes
+    from support.publishers import OfficerPublisher
+
+    changes = load_calendar_changes(path)
+    async with api_client(officer) as api:
+        signer = api.credential
+        proof = OfficerPublisher(signer).proof_for(
+            PublicationKind.calendar,
+            CALENDAR_SUBJECT,
+            signer.officer.agency,
+            calendar_hash(changes_json(changes)),
+        )
+        body = {"changes": changes_json(changes), "proof": proof.model_dump(mode="json")}
+        found = await api.post("/api/v1/calendar", body)
+    render.success(
+        f"calendar published ({found['sha256'][:12]}…): new dossiers take it; push it to the"
+        " open ones with `hoso calendar push`"
+    )
+
+
 async def push(
-    officer: Annotated[str, typer.Option("--as", help="the operator pushing the calendar")],
+    officer: Annotated[
+        str | None, typer.Option("--as", help="the operator pushing (default: the token's)")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Give every open dossier the calendar as now announced (e.g. a new compensatory day off).
+    """Give every open dossier of your scope the calendar as now published (e.g. a new
+    compensatory day off), through the API, each change signed by you.
 
     Each dossier records the change in its history and counts its dates anew with it.
     """
-    from cli.context import open_context, signer
+    from cli.api_client import ApiError, api_client
     from models.actions import CalendarChange
-    from support.client import connect
-    from support.credentials import ActionUnanswered, send_and_read
-    from support.open_dossiers import open_dossiers
-    from workflows.dossier import DossierWorkflow
 
-    ctx = open_context()
-    credential = signer(ctx, officer)
-    calendar = calendar_for(datetime.now(VIETNAM), ctx.settings)
-    client = await connect(ctx.settings)
-    change = CalendarChange(officer=credential.officer, calendar=calendar)
     moved: list[dict[str, str]] = []
-    async for code in open_dossiers(client, ctx.settings.task_queue):
-        handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
-        try:
-            state = await send_and_read(
-                handle,
-                DossierWorkflow.change_calendar,
-                change,
-                credential,
-                wait=ctx.settings.action_wait_seconds,
-            )
-        except ActionUnanswered:
-            moved.append({"code": code, "change": "not reached: no worker answered"})
-            continue
-        moved.append({"code": state.code, "change": state.actions[-1].comment})
+    async with api_client(officer) as api:
+        found = await api.get("/api/v1/calendar")
+        calendar = WorkingCalendar.model_validate(found["calendar"])
+        change = CalendarChange(officer=api.credential.officer, calendar=calendar)
+        for code in found["open"]:
+            try:
+                view = await api.get(f"/api/v1/dossiers/{code}")
+                signed = api.credential.sign(
+                    change, dossier=code, stage=view["stage"], update="change_calendar"
+                )
+                state = await api.post(
+                    f"/api/v1/dossiers/{code}/calendar", signed.model_dump(mode="json")
+                )
+            except ApiError as exc:
+                unanswered = exc.kind == "action-unanswered"
+                reason = "no worker answered" if unanswered else str(exc)
+                moved.append({"code": code, "change": f"not reached: {reason}"})
+                continue
+            moved.append({"code": code, "change": state["actions"][-1]["comment"]})
     if as_json:
         render.print_json(moved)
         return
@@ -151,6 +183,7 @@ async def push(
 def _register_push() -> None:
     from cli.context import command
 
+    app.command("publish")(command(publish))
     app.command("push")(command(push))
 
 

@@ -126,7 +126,8 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
         message = describe(exc)
         if message is None:
             raise
-        render.error(message)
+        for line in message.splitlines() or [message]:  # a catalogue's problems: one a line
+            render.error(line)
         raise typer.Exit(1) from None
 
 

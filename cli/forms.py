@@ -21,13 +21,13 @@ from support.private_files import write_private
 DOSSIERS = "/api/v1/dossiers"
 
 
-def _checked(name: str, content: bytes, sha256: str) -> bytes:
+def checked(name: str, content: bytes, sha256: str) -> bytes:
     if hashlib.sha256(content).hexdigest() != sha256:
         raise CommandError(f"{name}: the bytes received do not match its SHA-256: not written")
     return content
 
 
-def _write(folder: Path, name: str, content: bytes) -> None:
+def write(folder: Path, name: str, content: bytes) -> None:
     if PurePath(name).name != name or name.startswith("."):
         raise CommandError(f"the API named a form '{name[:80]}': not a plain file name")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -47,7 +47,7 @@ async def _control_sheet(api: ApiClient, code: str, folder: Path) -> list[str]:
     response = await api.request("GET", f"{DOSSIERS}/{code}/forms/control-sheet")
     name = f"{code}-control_sheet.pdf"
     sha256 = _repr_sha256(response.headers.get("repr-digest", ""))
-    _write(folder, name, _checked(name, response.content, sha256))
+    write(folder, name, checked(name, response.content, sha256))
     return ["control_sheet", "(drawn now)", name, sha256[:16]]
 
 
@@ -68,8 +68,8 @@ async def forms(
         for entry in (FormEntry.model_validate(item) for item in found):
             if out is not None:
                 response = await api.request("GET", f"{DOSSIERS}/{code}/forms/{entry.sha256}")
-                content = _checked(entry.file_name, response.content, entry.sha256)
-                _write(out, entry.file_name, content)
+                content = checked(entry.file_name, response.content, entry.sha256)
+                write(out, entry.file_name, content)
             issued = render.local_time(entry.issued_at)
             rows.append([entry.kind, issued, entry.file_name, entry.sha256[:16]])
         if control_sheet:

@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from activities.keys import write_private
 from cli import render
 from cli.api_client import api_client
 from cli.context import CommandError, command, open_context
+from models.officer import ADMINISTRATOR_ROLE, Officer, OfficerRoster
+from models.tables import OfficerRecord
+from support.catalogue import publish_officers
 from support.client import connect
 from support.credentials import Issuer, issue_token
 from support.open_dossiers import refresh_trust as reload_trust
+from support.publishers import machine_publisher
 
 app = typer.Typer(help="Officers' credentials (tokens).", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
@@ -124,7 +129,38 @@ async def new_issuer(
     )
 
 
+async def new_administrator(
+    officer: Annotated[str, typer.Argument(help="the new administrator's officer id")],
+    agency: Annotated[str, typer.Option(help="the agency they administer")],
+    name: Annotated[str, typer.Option(help="their full name")],
+    unit: Annotated[str, typer.Option(help="their unit")] = "office",
+    email: Annotated[str | None, typer.Option(help="their email")] = None,
+) -> None:
+    """Register an agency's first administrator, on the machine that holds the issuer key
+    (the publication is signed with it); they then publish the agency's roster and procedures
+    through the API with their token (`hoso officers issue-token`)."""
+    ctx = open_context()
+    try:
+        person = Officer(
+            id=officer, name=name, role=ADMINISTRATOR_ROLE, unit=unit, agency=agency, email=email
+        )
+    except ValidationError as exc:
+        raise CommandError(str(exc).splitlines()[0]) from None
+    with ctx.sessions() as session:
+        known = session.get(OfficerRecord, officer)
+        if known is not None and known.agency != agency:
+            raise CommandError(f"{officer} is an officer of {known.agency}, not {agency}")
+        publish_officers(
+            session, OfficerRoster(officers=[person]), publisher=machine_publisher(ctx.settings)
+        )
+    render.success(
+        f"{officer} is an administrator of {agency}, published with the issuer key; issue their"
+        f" token with `hoso officers issue-token {officer}`"
+    )
+
+
 app.command("issue-token")(command(issue))
+app.command("new-administrator")(command(new_administrator))
 app.command("tokens")(command(tokens))
 app.command("revoke")(command(revoke_command))
 app.command("refresh-trust")(command(refresh_trust))

@@ -1,10 +1,10 @@
-"""`hoso procedures`: load procedure and officers files into the catalogue, list and show them."""
+"""`hoso procedures`: publish procedure and officers files (through the API, as the agency's
+administrator: cli/publishing.py), list and show the catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,7 +22,7 @@ from models.procedure import (
     Procedure,
     ReviewStage,
 )
-from support.catalogue import CatalogueError, latest_procedure, list_procedures, publish_paths
+from support.catalogue import CatalogueError, latest_procedure, list_procedures
 from support.private_files import private_folder
 
 app = typer.Typer(help="The procedure catalogue (thủ tục hành chính).", no_args_is_help=True)
@@ -61,37 +61,14 @@ def reported_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-@app.command("load")
-def load(
-    paths: Annotated[list[Path], typer.Argument(help="procedure, officers or calendar files")],
-    as_json: JsonOption = False,
-) -> None:
-    """Validate the files, then publish them all or none (officers first)."""
-    with reported_errors(), open_session() as session:
-        report = publish_paths(session, paths)
-    if as_json:
-        render.print_json(
-            {
-                "procedures": [p._asdict() for p in report.procedures],
-                "officers": [{"id": i, "changed": changed} for i, changed in report.officers],
-                "agencies": [{"id": i, "changed": changed} for i, changed in report.agencies],
-                "calendars": [str(path) for path in report.calendars],
-            }
-        )
-        return
-    if report.officers:
-        changed = sum(1 for _, c in report.officers if c)
-        render.info(f"officers: {len(report.officers)} loaded, {changed} changed")
-    if report.agencies:
-        changed = sum(1 for _, c in report.agencies if c)
-        render.info(f"agencies: {len(report.agencies)} loaded, {changed} changed")
-    for path in report.calendars:
-        render.info(f"calendar: {path} is valid")
-    if report.procedures:
-        table = Table("code", "version", "changed", title="procedures")
-        for code, version, was_changed in report.procedures:
-            table.add_row(code, str(version), "yes" if was_changed else "no (same content)")
-        render.console.print(table)
+def _register_load() -> None:
+    from cli.context import command
+    from cli.publishing import load
+
+    app.command("load")(command(load))
+
+
+_register_load()
 
 
 @app.command("list")

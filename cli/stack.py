@@ -15,7 +15,7 @@ from cli import render
 from cli.context import Context, command, open_context
 from config import Settings, get_settings
 from logs import configure_logging
-from support.catalogue import publish_paths
+from support.bootstrap import publish_bundled
 from support.credentials import development_tokens
 from support.devserver import embedded_stack
 
@@ -24,9 +24,11 @@ log = structlog.get_logger(__name__)
 
 def load_catalogue(ctx: Context) -> tuple[int, int]:
     """Publishes the sample officers, calendar and procedures of the procedures folder (officers
-    first: the chains name their roles and units). Returns (officers, procedures)."""
+    first: the chains name their roles and units), signed by this machine's issuer key (the
+    development administrator: created on first use in development). Returns (officers,
+    procedures)."""
     with ctx.sessions() as session:
-        report = publish_paths(session, [ctx.settings.procedures_dir])
+        report = publish_bundled(session, ctx.settings)
     officers, procedures = len(report.officers), len(report.procedures)
     log.info("catalogue_loaded", officers=officers, procedures=procedures)
     return officers, procedures
@@ -94,7 +96,10 @@ async def up() -> None:
         render.info(f"Temporal server at {settings.temporal_address} ({started})")
         render.info(f"Web UI: http://127.0.0.1:{settings.temporal_ui_port}")
         render.info(f"data folder: {settings.data_dir.resolve()}")
-        render.info(f"catalogue: {officers} officers, {procedures} procedures")
+        render.info(
+            f"catalogue: {officers} officers, {procedures} procedures, published with this"
+            " machine's issuer key"
+        )
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
         api = serve_api(settings, stack.client)

@@ -15,7 +15,6 @@ from models.officer import OPERATOR_ROLE
 from operations.stuck import StuckDossier
 from support.client import connect
 from support.dossier_reset import reset_dossier, workers_polling
-from support.dossier_retry import retry_dossier
 from support.stuck_dossiers import TIMED_OUT, stuck_task
 
 
@@ -65,6 +64,10 @@ async def unstick(
             f"no worker polls the task queue {ctx.settings.task_queue}: start the workers first"
             " (the actions re-sent after the reset need one)"
         )
+    # The reset goes into the dossier's own record, signed by the operator, before the actions
+    # are re-sent: the record is the agency's evidence, and it names the actions the dossier
+    # admits although their officers signed them before (a signature lasts minutes).
+    note = f"reset to event {task.reset_point}: {reason}; {len(task.actions)} action(s) re-sent"
     done = await reset_dossier(
         client,
         ctx.sessions,
@@ -73,23 +76,13 @@ async def unstick(
         reason=f"hoso unstick by {operator.officer.id}: {reason}",
         identity=f"hoso unstick {officer}",
         wait=ctx.settings.action_wait_seconds,
+        operator=operator,
+        note=note,
     )
     render.success(f"{code}: reset to event {done.reset_point}; new run {done.run_id}")
     for resent in done.resent:
         outcome = "applied" if resent.applied else resent.detail
         render.info(f"  re-sent {resent.name} ({resent.update_id}): {outcome}")
-    # The reset goes into the dossier's own record too, signed by the operator: the record is
-    # the agency's evidence, and it now holds actions applied at the time of their re-sending.
-    applied = sum(resent.applied for resent in done.resent)
-    note = f"reset to event {done.reset_point}: {reason}; {applied} action(s) re-sent"
-    await retry_dossier(
-        client,
-        ctx.settings.temporal_namespace,
-        code,
-        operator,
-        note,
-        wait=ctx.settings.action_wait_seconds,
-    )
     render.info(f"  recorded in the dossier's record: {note}")
     render.info(
         "Actions re-sent were applied now, at their new time; forms issued after the reset point"

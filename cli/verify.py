@@ -12,7 +12,7 @@ from rich.markup import escape
 from cli import render
 from cli.api_client import api_client
 from cli.context import CommandError, command
-from operations.verification import Verification
+from operations.verification import CatalogueVerification, Verification
 
 
 async def verify(
@@ -20,6 +20,12 @@ async def verify(
     everything: Annotated[
         bool,
         typer.Option("--all", help="every dossier in the database or on the server"),
+    ] = False,
+    catalogue: Annotated[
+        bool,
+        typer.Option(
+            "--catalogue", help="the procedures and officers against their signed publications"
+        ),
     ] = False,
     officer: Annotated[
         str | None, typer.Option("--as", help="the operator (default: the token's)")
@@ -29,9 +35,14 @@ async def verify(
     difference in the database, the document store and the seals: a modified row, a deleted
     action, a replaced document, a forged result, a dossier the database lost. A dossier that
     cannot be checked (its history unreadable, its database rows unreachable) is named with the
-    reason and the others are checked. Exit code 1 if any differed or failed."""
+    reason and the others are checked. With --catalogue, the procedure versions and officers in
+    the database are checked against their signed publications instead. Exit code 1 if any
+    differed or failed."""
+    if catalogue:
+        await verify_catalogue(officer, code is not None or everything)
+        return
     if (code is None) == (not everything):
-        raise CommandError("name one dossier CODE or --all")
+        raise CommandError("name one dossier CODE or --all (or --catalogue)")
     async with api_client(officer) as api:
         found = await api.get("/api/v1/verification", code=code)
     outcomes = [Verification.model_validate(item) for item in found]
@@ -44,6 +55,20 @@ async def verify(
         render.info(tally.summary())
     if tally.differing or tally.failed:
         raise typer.Exit(1)
+
+
+async def verify_catalogue(officer: str | None, more: bool) -> None:
+    if more:
+        raise CommandError("--catalogue checks the catalogue alone: no CODE or --all with it")
+    async with api_client(officer) as api:
+        found = CatalogueVerification.model_validate(
+            await api.get("/api/v1/verification/catalogue")
+        )
+    for difference in found.differences:
+        render.console.print(f"[red]catalogue: {escape(difference)}[/]", soft_wrap=True)
+    if found.differences:
+        raise typer.Exit(1)
+    render.success(found.summary)
 
 
 class Tally:

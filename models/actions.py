@@ -16,6 +16,7 @@ from models.procedure import MAX_COUNCIL, Identifier, one_line
 # What one action may add to a dossier: each input is bounded, so what an action adds to the
 # history does not depend on what the sender chose to send (issue 22, item 3).
 MAX_MISSING = 50
+MAX_READMITTED = 500  # actions a reset re-sends
 """Items a supplement request may name (each a line of form 02)."""
 MAX_MISSING_LENGTH = 300
 MAX_ACTION_DOCUMENTS = 20
@@ -96,6 +97,14 @@ class CouncilAppointment(BaseModel):
     @property
     def experts(self) -> int:
         return sum(1 for member in self.members if member.expert)
+
+
+class CouncilVerdict(BaseModel):
+    """The registry's answer on a council: None, or the member it cannot seat and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    refusal: str | None = None
 
 
 class OfficerAction(BaseModel):
@@ -200,3 +209,11 @@ class RetryRequest(BaseModel):
     officer: OfficerIdentity
     proof: Proof | None = Field(default=None, description="the officer's signature (required)")
     note: Comment = ""
+    readmit: list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] | None = Field(
+        default=None,
+        max_length=MAX_READMITTED,
+        description="after a reset: the nonces of the officers' actions it re-sends, admitted"
+        " once more although signed before their signature's lifetime",
+    )
+    # Added after retries were first signed: left out of what is signed while unset.
+    SIGNED_WHEN_SET: ClassVar[tuple[str, ...]] = ("readmit",)

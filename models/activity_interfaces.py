@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from models.actions import CouncilAppointment, CouncilVerdict
 from models.credentials import TrustAnchors
 from models.effects import (
     DeliveryReceipt,
@@ -53,6 +54,11 @@ CHECK_SUBMISSION = ActivityInterface[SubmissionCheck, SubmissionVerdict](
     "check_submission", SubmissionCheck, SubmissionVerdict
 )
 
+# The registry's word on a council's members (officers of it; experts marked as such).
+CHECK_COUNCIL = ActivityInterface[CouncilAppointment, CouncilVerdict](
+    "check_council", CouncilAppointment, CouncilVerdict
+)
+
 ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     RECORD_CHANGE,
     RECORD_DOSSIER,
@@ -61,5 +67,6 @@ ACTIVITIES: tuple[ActivityInterface[Any, Any], ...] = (
     DELIVER_RESULT,
     LOAD_TRUST,
     CHECK_SUBMISSION,
+    CHECK_COUNCIL,
 )
 ACTIVITY_INPUTS: dict[str, type[Any]] = {a.name: a.input for a in ACTIVITIES if a.input}

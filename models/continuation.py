@@ -34,7 +34,9 @@ class HistoryLimits(BaseModel):
 class Continuation(BaseModel):
     """The input of a dossier's next run: its submission as it started (sealed by intake), the
     state the previous run left (its record, actions, nonces…), the working calendar in force,
-    the effects counted (their idempotency keys go on) and how far the projection was told."""
+    the effects counted (their idempotency keys go on), how far the projection was told, and
+    what the run held in memory of its trust: the revocations it loaded (a revocation undone in
+    the database revives no token in a continued run) and the nonces a reset readmitted."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +46,13 @@ class Continuation(BaseModel):
     effects: int = Field(ge=0, description="side effects run so far: keys go on from here")
     recorded: Marks | None = Field(default=None, description="how far the projection was told")
     run: int = Field(default=2, ge=2, description="which run of the dossier this is")
+    revoked: list[str] = Field(
+        default_factory=list,
+        description="every token the previous runs' trust anchors held revoked: kept for good",
+    )
+    readmitted: list[str] = Field(
+        default_factory=list, description="nonces a reset re-sends, past their signature's lifetime"
+    )
 
 
 class ActionReceipt(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -67,20 +67,31 @@ class Proof(BaseModel):
     stage: Annotated[str | None, Field(max_length=64)] = None
     update: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
     nonce: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    signed_at: datetime | None = Field(
+        default=None, description="when the officer signed: the dossier refuses it once stale"
+    )
     signature: B64 = ""
 
     @staticmethod
     def binding(
-        item: BaseModel, *, dossier: str, stage: str | None, update: str, nonce: str
+        item: BaseModel,
+        *,
+        dossier: str,
+        stage: str | None,
+        update: str,
+        nonce: str,
+        signed_at: datetime | None = None,
     ) -> bytes:
-        """What the officer signs: the action without its proof, and where it is meant to land."""
+        """What the officer signs: the action without its proof, where it is meant to land and
+        when it was signed (left out when unset: proofs made before it still verify)."""
         body = item.model_dump(mode="json", exclude={"proof"})
         for name in getattr(item, "SIGNED_WHEN_SET", ()):
             if body.get(name) is None:
                 del body[name]
-        return canonical(
-            {"action": body, "dossier": dossier, "stage": stage, "update": update, "nonce": nonce}
-        )
+        bound = {"action": body, "dossier": dossier, "stage": stage, "update": update}
+        if signed_at is not None:
+            bound["signed_at"] = signed_at.astimezone(UTC).isoformat()
+        return canonical(bound | {"nonce": nonce})
 
 
 class TrustAnchors(BaseModel):

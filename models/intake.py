@@ -16,16 +16,27 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.credentials import B64, canonical, digest
 from models.dossier import DossierSubmission
-from models.procedure import Procedure
+from models.procedure import Confidentiality, Procedure
 
 SEAL_KIND = "hoso-intake-seal-1"
+LATER_FIELDS = ("separation_waived",)
 KeyId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
 
 
 def procedure_hash(procedure: Procedure) -> str:
     """SHA-256 of the procedure's canonical JSON, its version left out: what the catalogue keeps
-    as a published version's `source_sha256`."""
-    return digest(procedure.model_dump(mode="json", exclude={"version"}))
+    as a published version's `source_sha256`. Fields added later count only when set (at their
+    default: left out), so the versions published before them keep their hash."""
+    body = procedure.model_dump(mode="json", exclude={"version"})
+    for name in LATER_FIELDS:
+        if body.get(name) is None:
+            body.pop(name, None)
+    if body.get("confidentiality") == Confidentiality.internal:
+        del body["confidentiality"]
+    for document in body["documents"]:
+        if document.get("confidentiality") is None:
+            document.pop("confidentiality", None)
+    return digest(body)
 
 
 def submission_hash(submission: DossierSubmission) -> str:

@@ -15,6 +15,10 @@ PORTAL_ROLE = "portal"  # the agency's online public service account: receives f
 # or of a people's committee (chủ tịch, phó chủ tịch). They read their agency's reports and
 # register; the confidential documents of its dossiers will be theirs too.
 LEADER_ROLES = frozenset({"director", "deputy_director", "chairman", "vice_chairman"})
+# The agency's administrator (quản trị): publishes its procedures and its officers' roster. The
+# first one is registered on the machine that holds the issuer key (`hoso officers
+# new-administrator`); later ones come with the rosters an administrator publishes.
+ADMINISTRATOR_ROLE = "administrator"
 
 
 class OfficerIdentity(BaseModel):
@@ -39,6 +43,9 @@ class Officer(BaseModel):
     unit: Identifier
     agency: Identifier
     email: EmailStr | None = None
+    expert: bool = Field(
+        default=False, description="an expert (chuyên gia): councils may seat them as one"
+    )
 
 
 class OfficerRoster(BaseModel):

@@ -112,6 +112,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Confidentiality(StrEnum):
+    """Who may read a document of a dossier, among those who may read the dossier.
+
+    `public` and `internal`: every officer who reads the dossier (its agency, a consulted
+    agency, the operators of its scope); `confidential`: only the officers who hold or held its
+    stages (they act or acted on it) and the leaders of its agency."""
+
+    public = "public"
+    internal = "internal"
+    confidential = "confidential"
+
+
 class DocumentSpec(Strict):
     """A document the procedure asks for (thành phần hồ sơ)."""
 
@@ -119,6 +131,9 @@ class DocumentSpec(Strict):
     name: Text
     required: bool = True
     formats: list[Format] = Field(min_length=1, max_length=len(DOCUMENT_FORMATS))
+    confidentiality: Confidentiality | None = Field(
+        default=None, description="this document's level; absent: the procedure's"
+    )
 
 
 class StageBase(Strict):
@@ -228,12 +243,30 @@ class Procedure(Strict):
     documents: list[DocumentSpec] = Field(min_length=1, max_length=MAX_DOCUMENT_KINDS)
     delivery: list[DeliveryChannel] = Field(min_length=1, max_length=len(DeliveryChannel))
     chain: list[Stage] = Field(min_length=2, max_length=MAX_STAGES)
+    confidentiality: Confidentiality = Field(
+        default=Confidentiality.internal,
+        description="the level of its documents, unless a document says otherwise",
+    )
+    separation_waived: (
+        Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(one_line)] | None
+    ) = Field(
+        default=None,
+        description="why the law lets one officer both receive and decide a dossier of this"
+        " procedure (its legal basis); absent, a chain whose reception and decision stages one"
+        " officer could hold is refused at publication",
+    )
     version: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _check_chain(self) -> Procedure:
         check_chain(self)
         return self
+
+    def confidentiality_of(self, kind: str) -> Confidentiality:
+        """The level of the documents of `kind` (the procedure's for a kind it does not list:
+        a document an officer added to an action)."""
+        spec = next((d for d in self.documents if d.kind == kind), None)
+        return (spec.confidentiality if spec else None) or self.confidentiality
 
     def stage(self, stage_id: str) -> Stage:
         for stage in self.chain:

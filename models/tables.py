@@ -1,6 +1,6 @@
 """The projection's tables (SQLModel): search, reporting, the catalogue and the document register.
 
-Rebuildable from the workflow histories, except the catalogue, the registry and the outbox, which
+Rebuildable from the workflow histories, except the catalogue, the registry and the outboxes, which
 are the edge's own records.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -36,6 +36,7 @@ class OfficerRecord(SQLModel, table=True):
     agency: str = Field(index=True)
     email: str | None = None
     active: bool = True
+    expert: bool = Field(default=False, description="councils may seat them as an expert")
 
 
 class AgencyRecord(SQLModel, table=True):
@@ -228,3 +229,119 @@ class RequestNonceRecord(SQLModel, table=True):
 
     nonce: str = Field(primary_key=True)
     seen_at: datetime = Field(index=True)
+
+
+class TokenRevocationRecord(SQLModel, table=True):
+    """One revocation of the register of revocations: append-only, each entry carrying the
+    SHA-256 of the one before (`support/revocations.py`). What is revoked is read from here; the
+    token's `revoked_at` only shows it."""
+
+    __tablename__ = "token_revocation"
+
+    n: int = Field(primary_key=True)
+    token_id: str = Field(unique=True)
+    officer_id: str = Field(index=True)
+    revoked_at: datetime
+    revoked_by: str = Field(description="the operator, or `registry` for a changed role or unit")
+    reason: str
+    prev: str
+    hash: str
+
+
+class RefusedActionRecord(SQLModel, table=True):
+    """An action a dossier refused (forged, stale, not allowed now), whatever door it came by:
+    who it named, on which dossier, why and when — never its content."""
+
+    __tablename__ = "refused_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    dossier_code: str = Field(index=True)
+    update: str
+    officer_id: str | None = Field(
+        default=None, index=True, description="as the attempt names them (certified or not)"
+    )
+    token_id: str | None = None
+    reason: str
+
+
+class PublicationRecord(SQLModel, table=True):
+    """One publication of the catalogue (a procedure version, an agency's roster), with its
+    publisher's signed statement (models/publication.py): append-only."""
+
+    __tablename__ = "publication"
+
+    n: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    subject: str = Field(index=True)
+    agency: str = Field(index=True)
+    version: int | None = Field(default=None, description="the procedure version it published")
+    sha256: str
+    content: dict = Field(  # type: ignore[type-arg]
+        sa_column=Column(JSON, nullable=False), description="what was published, as signed"
+    )
+    publisher: str
+    proof: dict = Field(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    nonce: str = Field(unique=True)
+    published_at: datetime
+
+
+class WebhookSubscriberRecord(SQLModel, table=True):
+    """A portal following dossiers by webhook: its URL, its Standard Webhooks secret (sealed with
+    the payload keyring; never shown after creation), the events it wants and the agencies whose
+    dossiers."""
+
+    __tablename__ = "webhook_subscriber"
+
+    name: str = Field(primary_key=True)
+    url: str
+    secret: str
+    events: list = Field(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    agencies: list | None = Field(  # type: ignore[type-arg]
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="agency ids; null: every agency (a province-wide operator's subscriber)",
+    )
+    created_by: str
+    created_at: datetime
+    active: bool = True
+
+
+class WebhookDeliveryRecord(SQLModel, table=True):
+    """The webhooks' outbox: one event for one subscriber, written with the projection change
+    that made it; `next_attempt_at` is null once delivered or given up. Deliveries of one dossier
+    to one subscriber go in `id` order."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_queue", "subscriber", "dossier_code", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(index=True, description="webhook-id: the same on every attempt")
+    subscriber: str = Field(foreign_key="webhook_subscriber.name")
+    dossier_code: str = Field(index=True)
+    event_type: str
+    body: str = Field(description="the JSON posted, as signed")
+    occurred_at: datetime = Field(index=True)
+    created_at: datetime
+    next_attempt_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    delivered_at: datetime | None = None
+    abandoned_at: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    replay: bool = Field(default=False, description="sent again by an operator's replay")
+
+
+class WebhookAttemptRecord(SQLModel, table=True):
+    """One attempt to post a delivery, as the dossier's timeline shows it."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(index=True, foreign_key="webhook_delivery.id")
+    dossier_code: str = Field(index=True)
+    subscriber: str
+    at: datetime
+    status: int | None = Field(default=None, description="the receiver's HTTP status, if any")
+    error: str | None = None
+    delivered: bool

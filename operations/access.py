@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from config import Settings
 from models.credentials import Certificate
-from models.officer import OPERATOR_ROLE, OfficerIdentity
+from models.officer import LEADER_ROLES, OPERATOR_ROLE, OfficerIdentity
 from models.state import DossierState
 from models.tables import RequestNonceRecord
 from support.credentials import CredentialError, check_certificate
@@ -79,6 +79,21 @@ def consulted(state: DossierState, agency: str) -> bool:
 def may_read(caller: Caller, state: DossierState, settings: Settings) -> bool:
     agencies = readable_agencies(caller, settings)
     return agencies is None or state.agency in agencies or consulted(state, caller.officer.agency)
+
+
+def may_read_confidential(caller: Caller, state: DossierState) -> bool:
+    """Confidential documents: the officers who hold the dossier's stage now or acted on it
+    (its past stages), and the leaders of its agency; no operator, no other agency's officer
+    unless they acted on it."""
+    officer = caller.officer
+    holds_now = (
+        officer.agency == state.agency
+        and officer.role == state.stage_role
+        and officer.unit == state.stage_unit
+    )
+    acted = any(entry.actor == officer.id for entry in state.actions)
+    leads = officer.agency == state.agency and officer.role in LEADER_ROLES
+    return holds_now or acted or leads
 
 
 def utc_now() -> datetime:

@@ -20,6 +20,7 @@ from temporalio.exceptions import FailureError
 from temporalio.service import RPCError
 
 from models.actions import (
+    CalendarChange,
     Cancellation,
     DeliveryConfirmation,
     OfficerAction,
@@ -39,7 +40,13 @@ from support.intake import Sessions
 from workflows.dossier import DossierWorkflow
 
 Signed = (
-    OfficerAction | Supplement | Withdrawal | Cancellation | DeliveryConfirmation | RetryRequest
+    OfficerAction
+    | Supplement
+    | Withdrawal
+    | Cancellation
+    | DeliveryConfirmation
+    | RetryRequest
+    | CalendarChange
 )
 UPDATES: dict[type[BaseModel], Any] = {
     OfficerAction: DossierWorkflow.act,
@@ -48,6 +55,7 @@ UPDATES: dict[type[BaseModel], Any] = {
     Cancellation: DossierWorkflow.cancel,
     DeliveryConfirmation: DossierWorkflow.confirm_delivery,
     RetryRequest: DossierWorkflow.retry,
+    CalendarChange: DossierWorkflow.change_calendar,
 }
 
 

@@ -83,13 +83,18 @@ async def form_file(
     entry = next((e for e in form_entries(state) if e.sha256 == sha256), None)
     if entry is None:
         raise NotFound(f"dossier {code} has no form {sha256[:12]}…")
+    return FormFile(entry.file_name, read_checked(services, sha256, entry.file_name), sha256)
+
+
+def read_checked(services: Services, sha256: str, file_name: str) -> bytes:
+    """A file of the document store, checked against the hash the record names."""
     try:
         content = services.store.read(sha256)
     except DocumentNotFound:
-        raise FormUnreadable(f"{entry.file_name} is not in the document store") from None
+        raise FormUnreadable(f"{file_name} is not in the document store") from None
     if hashlib.sha256(content).hexdigest() != sha256:
-        raise FormUnreadable(f"{entry.file_name} in the document store differs from the record")
-    return FormFile(entry.file_name, content, sha256)
+        raise FormUnreadable(f"{file_name} in the document store differs from the record")
+    return content
 
 
 async def control_sheet(

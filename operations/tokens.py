@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 from temporalio.client import Client
 
-from models.tables import OfficerRecord, OfficerTokenRecord
+from activities.revocations import register
+from models.tables import OfficerRecord, OfficerTokenRecord, TokenRevocationRecord
 from operations.access import Caller, readable_agencies
 from operations.errors import NotFound
 from operations.mending import require_operator
@@ -54,15 +55,16 @@ def _officers_in_reach(caller: Caller, services: Services) -> set[str] | None:
         return set(found)
 
 
-def _view(row: OfficerTokenRecord) -> TokenView:
+def _view(row: OfficerTokenRecord, entry: TokenRevocationRecord | None) -> TokenView:
+    """The token as the register of revocations has it (its own column only shows it)."""
     return TokenView(
         token_id=row.token_id,
         officer=row.officer_id,
         issuer=row.issuer,
         issued_at=row.issued_at,
         expires_at=row.expires_at,
-        revoked_at=row.revoked_at,
-        revoked_by=row.revoked_by,
+        revoked_at=entry.revoked_at if entry is not None else row.revoked_at,
+        revoked_by=entry.revoked_by if entry is not None else row.revoked_by,
     )
 
 
@@ -71,7 +73,13 @@ def tokens(caller: Caller, services: Services, officer_id: str | None = None) ->
     require_operator(caller)
     reach = _officers_in_reach(caller, services)
     rows = list_tokens(services.sessions, officer_id)
-    return [_view(row) for row in rows if reach is None or row.officer_id in reach]
+    with services.sessions() as session:
+        revoked = {entry.token_id: entry for entry in register(session)}
+    return [
+        _view(row, revoked.get(row.token_id))
+        for row in rows
+        if reach is None or row.officer_id in reach
+    ]
 
 
 async def revoke_tokens(

@@ -104,9 +104,12 @@ def resolve_calendar(first_year: int, last_year: int, extra: Path | None = None)
 
 
 def calendar_file(settings: Settings) -> Path | None:
-    """The operator's calendar file beside the procedures, when there is one."""
-    path = settings.procedures_dir / CALENDAR_FILE
-    return path if path.is_file() else None
+    """The calendar file in force: the one last published through hoso (in the data folder,
+    support/calendar_publications.py), else the one beside the procedures, when there is one."""
+    for path in (settings.data_dir / CALENDAR_FILE, settings.procedures_dir / CALENDAR_FILE):
+        if path.is_file():
+            return path
+    return None
 
 
 def calendar_for(when: datetime, settings: Settings) -> WorkingCalendar:

@@ -11,21 +11,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlmodel import Session, select
 
+from activities.publications import procedure_on_record, record_publication, recorded
+from activities.revocations import REGISTRY, record_revocations
 from models.agency import Agency
 from models.intake import procedure_hash
 from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
-from models.tables import OfficerRecord, ProcedureRecord
-from support.agencies import publish_agencies, validate_agencies
-from support.calendars import load_calendar_changes
+from models.publication import PublicationKind, roster_hash
+from models.tables import OfficerRecord, OfficerTokenRecord, ProcedureRecord
+from support.agencies import publish_agencies
+from support.catalogue_files import CatalogueFiles as CatalogueFiles
+from support.catalogue_files import load_all
+from support.catalogue_files import load_officers as load_officers
+from support.catalogue_files import load_procedure as load_procedure
+from support.catalogue_files import read_files as read_files
 from support.errors import CatalogueError as CatalogueError
-from support.errors import read_yaml_mapping, validate_procedure, validate_roster
+from support.separation import separation_problems
 
-CALENDAR_KEYS = frozenset({"days_off", "working_days"})
+if TYPE_CHECKING:
+    from activities.publications import Publisher
 
 
 class Published(NamedTuple):
@@ -38,11 +46,16 @@ class Holder(Protocol):
     """An officer as the registry check sees them: an Officer or an OfficerRecord."""
 
     @property
+    def id(self) -> str: ...
+    @property
     def role(self) -> str: ...
     @property
     def unit(self) -> str: ...
     @property
     def agency(self) -> str: ...
+
+
+IDENTITY_FIELDS = ("role", "unit", "agency")  # what a token certifies of its officer
 
 
 @dataclass
@@ -53,19 +66,7 @@ class LoadReport:
     officers: list[tuple[str, bool]] = field(default_factory=list)
     agencies: list[tuple[str, bool]] = field(default_factory=list)
     calendars: list[Path] = field(default_factory=list)
-
-
-# --- reading files -------------------------------------------------------------------------------
-
-
-def load_procedure(path: Path) -> Procedure:
-    """Reads and validates one procedure file (the chain's structure included)."""
-    return validate_procedure(read_yaml_mapping(path), path)
-
-
-def load_officers(path: Path) -> OfficerRoster:
-    """Reads and validates an officers file (`officers: [...]`)."""
-    return validate_roster(read_yaml_mapping(path), path)
+    revoked: list[str] = field(default_factory=list)  # tokens of officers moved or re-roled
 
 
 # --- the registry check --------------------------------------------------------------------------
@@ -142,64 +143,116 @@ def content_hash(procedure: Procedure) -> str:
     return procedure_hash(procedure)
 
 
-def publish_officers(session: Session, roster: OfficerRoster) -> list[tuple[str, bool]]:
+def publish_officers(
+    session: Session, roster: OfficerRoster, *, publisher: Publisher | None = None
+) -> list[tuple[str, bool]]:
     """Upserts the roster's officers by id; returns (id, changed) for each. Commits."""
     results = _write_officers(session, roster.officers)
+    _record_roster(session, roster.officers, publisher)
     session.commit()
     return results
 
 
 def publish_procedures(
-    session: Session, paths: Sequence[Path], *, check_registry: bool = True
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    check_registry: bool = True,
+    publisher: Publisher | None = None,
 ) -> list[Published]:
     """Validates every file, then publishes them all or none; returns (code, version, changed)."""
-    return _publish(session, LoadReport(), [], list(paths), [], check_registry).procedures
+    problems: list[str] = []
+    loaded = load_all(paths, problems)
+    return _publish(
+        session, LoadReport(), [], loaded, problems, check_registry, publisher=publisher
+    ).procedures
+
+
+def publish_signed(
+    session: Session,
+    rosters: Sequence[OfficerRoster],
+    procedures: Sequence[Procedure],
+    publisher: Publisher,
+) -> LoadReport:
+    """Publishes rosters and procedures that came with their publisher's signatures (the API),
+    all or none, with the same checks as files."""
+    named = [(f"roster {n + 1}", roster) for n, roster in enumerate(rosters)]
+    loaded = [(f"procedure {p.code}", p) for p in procedures]
+    return _publish(session, LoadReport(), named, loaded, [], True, publisher=publisher)
 
 
 def publish_paths(
-    session: Session, paths: Sequence[Path], *, check_registry: bool = True
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    check_registry: bool = True,
+    publisher: Publisher | None = None,
 ) -> LoadReport:
     """Loads officers, calendar and procedure files (folders: their *.yaml), all or nothing.
 
     A file is an officers file when its top level has `officers:`, the agency list when it has
     `agencies:`, a calendar file when it has only `days_off:`/`working_days:`, a procedure file
     otherwise. Officers are written first, and the procedures are checked against the registry as
-    it will be.
+    it will be. With `publisher`, each procedure version and each agency's roster goes on the
+    publication record signed by it; without, the rows are written unsigned (the worker starts no
+    dossier of such a version, and `verify` names them).
     """
-    report = LoadReport()
-    names: list[Agency] = []
-    rosters: list[tuple[Path, OfficerRoster]] = []
-    procedure_paths: list[Path] = []
-    problems: list[str] = []
-    for path in _expand(paths):
-        try:
-            data = read_yaml_mapping(path)
-            if "officers" in data:
-                rosters.append((path, validate_roster(data, path)))
-            elif "agencies" in data:
-                names += validate_agencies(data, path).agencies
-            elif set(data) <= CALENDAR_KEYS and data:
-                load_calendar_changes(path)
-                report.calendars.append(path)
-            else:
-                procedure_paths.append(path)
-        except CatalogueError as exc:
-            problems += exc.problems
-    return _publish(session, report, rosters, procedure_paths, problems, check_registry, names)
+    files = read_files(paths)
+    report = LoadReport(calendars=files.calendars)
+    return _publish(
+        session,
+        report,
+        files.rosters,
+        files.procedures,
+        files.problems,
+        check_registry,
+        files.agencies,
+        publisher=publisher,
+    )
 
 
 def _publish(
     session: Session,
     report: LoadReport,
-    rosters: Sequence[tuple[Path, OfficerRoster]],
-    procedure_paths: Sequence[Path],
+    rosters: Sequence[tuple[str, OfficerRoster]],
+    loaded: Sequence[tuple[str, Procedure]],
     problems: list[str],
     check_registry: bool,
     agencies: Sequence[Agency] = (),
+    *,
+    publisher: Publisher | None = None,
 ) -> LoadReport:
-    loaded = _load_all(procedure_paths, problems)
     registry: dict[str, Holder] = {record.id: record for record in _active_officers(session)}
-    owner: dict[str, Path] = {}
+    problems += _roster_problems(session, rosters, registry)
+    for path, procedure in loaded if check_registry and not problems else ():
+        try:
+            check_against_registry(procedure, registry.values(), source=path)
+        except CatalogueError as exc:
+            problems += exc.problems
+    for path, procedure in loaded if not problems else ():
+        problems += [
+            f"{path}: {line}" for line in separation_problems(procedure, registry.values())
+        ]
+    if problems:
+        raise CatalogueError(problems)
+    report.agencies = publish_agencies(session, agencies)
+    for _, roster in rosters:
+        report.officers += _write_officers(session, roster.officers, report.revoked)
+        _record_roster(session, roster.officers, publisher)
+    report.procedures = _write_procedures(
+        session, [procedure for _, procedure in loaded], publisher
+    )
+    session.commit()
+    return report
+
+
+def _roster_problems(
+    session: Session, rosters: Sequence[tuple[str, OfficerRoster]], registry: dict[str, Holder]
+) -> list[str]:
+    """An officer defined twice, or one of the registry published by another agency (an
+    agency's roster names its own officers only); `registry` becomes the registry to be."""
+    problems = []
+    owner: dict[str, str] = {}
     for path, roster in rosters:
         for officer in roster.officers:
             if officer.id in owner:
@@ -207,53 +260,37 @@ def _publish(
                     f"{path}: officer '{officer.id}' is also defined in {owner[officer.id]}"
                 )
             owner.setdefault(officer.id, path)
+            known = session.get(OfficerRecord, officer.id)
+            if known is not None and known.agency != officer.agency:
+                problems.append(
+                    f"{path}: officer '{officer.id}' is an officer of agency '{known.agency}',"
+                    f" not '{officer.agency}': an agency's roster names its own officers only"
+                )
             registry[officer.id] = officer
-    for path, procedure in loaded if check_registry and not problems else ():
-        try:
-            check_against_registry(procedure, registry.values(), source=str(path))
-        except CatalogueError as exc:
-            problems += exc.problems
-    if problems:
-        raise CatalogueError(problems)
-    report.agencies = publish_agencies(session, agencies)
-    for _, roster in rosters:
-        report.officers += _write_officers(session, roster.officers)
-    report.procedures = _write_procedures(session, [procedure for _, procedure in loaded])
-    session.commit()
-    return report
+    return problems
 
 
-def _expand(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"})
-        else:
-            files.append(path)
-    return files
-
-
-def _load_all(paths: Sequence[Path], problems: list[str]) -> list[tuple[Path, Procedure]]:
-    """The valid procedures of `paths`; each file's problems are added to `problems`."""
-    loaded: list[tuple[Path, Procedure]] = []
-    first: dict[str, Path] = {}
-    for path in paths:
-        try:
-            procedure = load_procedure(path)
-        except CatalogueError as exc:
-            problems += exc.problems
+def _record_roster(
+    session: Session, officers: Sequence[Officer], publisher: Publisher | None
+) -> None:
+    """Each agency's part of a roster on the publication record, unless it is there already."""
+    if publisher is None:
+        return
+    for agency in sorted({officer.agency for officer in officers}):
+        own = [officer for officer in officers if officer.agency == agency]
+        digest = roster_hash(own)
+        if recorded(session, PublicationKind.roster, agency, digest):
             continue
-        if procedure.code in first:
-            problems.append(
-                f"{path}: procedure {procedure.code} is also defined in {first[procedure.code]}"
-            )
-            continue
-        first[procedure.code] = path
-        loaded.append((path, procedure))
-    return loaded
+        proof = publisher.proof_for(PublicationKind.roster, agency, agency, digest)
+        content = {"officers": [officer.model_dump(mode="json") for officer in own]}
+        record_publication(session, proof, content)
 
 
-def _write_officers(session: Session, officers: Iterable[Officer]) -> list[tuple[str, bool]]:
+def _write_officers(
+    session: Session, officers: Iterable[Officer], revoked: list[str] | None = None
+) -> list[tuple[str, bool]]:
+    """Upserts the officers; the tokens of one whose role, unit or agency changed are revoked
+    (their ids added to `revoked`)."""
     results = []
     for officer in officers:
         values = officer.model_dump(mode="json") | {"active": True}
@@ -263,6 +300,8 @@ def _write_officers(session: Session, officers: Iterable[Officer]) -> list[tuple
             results.append((officer.id, True))
             continue
         changed = any(getattr(record, key) != value for key, value in values.items())
+        if any(getattr(record, key) != values[key] for key in IDENTITY_FIELDS):
+            (revoked if revoked is not None else []).extend(_revoke_certified(session, officer.id))
         for key, value in values.items():
             setattr(record, key, value)
         session.add(record)
@@ -270,16 +309,34 @@ def _write_officers(session: Session, officers: Iterable[Officer]) -> list[tuple
     return results
 
 
-def _write_procedures(session: Session, procedures: Sequence[Procedure]) -> list[Published]:
+def _revoke_certified(session: Session, officer_id: str) -> list[str]:
+    """An officer whose role, unit or agency changes loses what their tokens certified: every
+    live token is revoked (dossiers refuse it once they reload their trust anchors)."""
+    live = session.exec(
+        select(OfficerTokenRecord).where(
+            OfficerTokenRecord.officer_id == officer_id,
+            OfficerTokenRecord.revoked_at == None,  # noqa: E711
+        )
+    )
+    return record_revocations(
+        session, list(live), by=REGISTRY, reason="the registry changed the officer's role or unit"
+    )
+
+
+def _write_procedures(
+    session: Session, procedures: Sequence[Procedure], publisher: Publisher | None
+) -> list[Published]:
     now = datetime.now(UTC)
     results = []
     for procedure in procedures:
         latest = _latest_record(session, procedure.code)
         digest = content_hash(procedure)
         if latest is not None and content_hash(Procedure.model_validate(latest.body)) == digest:
+            _record_procedure(session, procedure, latest.version, digest, publisher)
             results.append(Published(procedure.code, latest.version, False))
             continue
         version = latest.version + 1 if latest is not None else 1
+        _record_procedure(session, procedure, version, digest, publisher)
         body = procedure.model_copy(update={"version": version}).model_dump(mode="json")
         session.add(
             ProcedureRecord(
@@ -294,6 +351,20 @@ def _write_procedures(session: Session, procedures: Sequence[Procedure]) -> list
         )
         results.append(Published(procedure.code, version, True))
     return results
+
+
+def _record_procedure(
+    session: Session, procedure: Procedure, version: int, digest: str, publisher: Publisher | None
+) -> None:
+    """The version on the publication record, unless it is there already (the same content
+    published again signs for a version published before the record existed)."""
+    if publisher is None or recorded(
+        session, PublicationKind.procedure, procedure.code, digest, version
+    ):
+        return
+    proof = publisher.proof_for(PublicationKind.procedure, procedure.code, procedure.agency, digest)
+    body = procedure.model_copy(update={"version": version}).model_dump(mode="json")
+    record_publication(session, proof, body, version=version)
 
 
 # --- reading the catalogue -----------------------------------------------------------------------
@@ -319,6 +390,27 @@ def latest_procedure(session: Session, code: str) -> Procedure:
     if record is None:
         raise CatalogueError(f"unknown procedure {code}")
     return Procedure.model_validate(record.body)
+
+
+def latest_published(session: Session, code: str, issuers: dict[str, str]) -> Procedure:
+    """The newest version a valid signed publication covers with its content: what intake gives
+    new dossiers (a version written into the database behind hoso's back is passed over)."""
+    query = (
+        select(ProcedureRecord)
+        .where(ProcedureRecord.code == code)
+        .order_by(ProcedureRecord.version.desc())  # type: ignore[attr-defined]
+    )
+    records = list(session.exec(query))
+    if not records:
+        raise CatalogueError(f"unknown procedure {code}")
+    for record in records:
+        procedure = Procedure.model_validate(record.body)
+        digest = content_hash(procedure)
+        if digest == record.source_sha256 and procedure_on_record(
+            session, code, record.version, digest, issuers
+        ):
+            return procedure
+    raise CatalogueError(f"procedure {code} has no version on the signed publication record")
 
 
 def procedure_versions(session: Session, code: str) -> list[Procedure]:

@@ -38,6 +38,7 @@ from activities.keys import (
     raw_public,
     write_private,
 )
+from activities.revocations import record_revocations, revocation
 from activities.trust import revoked_token_ids
 from config import Settings
 from models.continuation import ActionReceipt
@@ -109,16 +110,29 @@ class Credential:
             raise CredentialError("the token's key does not match its certificate")
         return cls(certificate, key)
 
-    def sign(self, item: ItemT, *, dossier: str, stage: str | None, update: str) -> ItemT:
-        """A copy of `item` carrying this officer's proof for `update` on `dossier` at `stage`."""
+    def sign(
+        self,
+        item: ItemT,
+        *,
+        dossier: str,
+        stage: str | None,
+        update: str,
+        at: datetime | None = None,
+    ) -> ItemT:
+        """A copy of `item` carrying this officer's proof for `update` on `dossier` at `stage`,
+        signed now (or `at`): one attempt, good for a few minutes."""
         nonce = secrets.token_hex(16)
-        message = Proof.binding(item, dossier=dossier, stage=stage, update=update, nonce=nonce)
+        signed_at = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        message = Proof.binding(
+            item, dossier=dossier, stage=stage, update=update, nonce=nonce, signed_at=signed_at
+        )
         proof = Proof(
             certificate=self.certificate,
             dossier=dossier,
             stage=stage,
             update=update,
             nonce=nonce,
+            signed_at=signed_at,
             signature=b64(self.key.sign(message)),
         )
         return item.model_copy(update={"proof": proof})
@@ -244,8 +258,8 @@ def _still_valid(sessions: Sessions, settings: Settings, path: Path) -> bool:
 
 
 def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
-    """Revokes one token (by id) or every live token of an officer (by officer id)."""
-    now = datetime.now(UTC)
+    """Revokes one token (by id) or every live token of an officer (by officer id), on the
+    register of revocations (support/revocations.py)."""
     with sessions() as session:
         rows = list(
             session.exec(
@@ -255,15 +269,12 @@ def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
                 )
             )
         )
-        live = [row for row in rows if row.revoked_at is None]
         if not rows:
             raise CredentialError(f"no token or officer '{target}' in the token register")
-        for row in live:
-            row.revoked_at = now
-            row.revoked_by = by
-            session.add(row)
+        live = [row for row in rows if row.revoked_at is None]
+        revoked = record_revocations(session, live, by=by, reason=f"revoked by {by}")
         session.commit()
-        return [row.token_id for row in live]
+        return revoked
 
 
 def list_tokens(sessions: Sessions, officer_id: str | None = None) -> list[OfficerTokenRecord]:
@@ -311,14 +322,15 @@ def check_certificate(
         raise CredentialError("the token's certificate is forged (bad issuer signature)") from exc
     with sessions() as session:
         row = session.get(OfficerTokenRecord, cert.token_id)
+        revoked_at = revocation(session, cert.token_id)
     if (
         row is None
         or row.officer_id != cert.officer.id
         or (token_sha256 is not None and not secrets.compare_digest(row.token_sha256, token_sha256))
     ):
         raise CredentialError("unknown token: it was not issued here")
-    if row.revoked_at is not None:
-        raise CredentialError(f"token {cert.token_id} was revoked on {row.revoked_at:%Y-%m-%d}")
+    if revoked_at is not None:
+        raise CredentialError(f"token {cert.token_id} was revoked on {revoked_at:%Y-%m-%d}")
     if cert.expires_at <= (now or datetime.now(UTC)):
         raise CredentialError(
             f"token {cert.token_id} expired on {cert.expires_at:%Y-%m-%d}: ask for a new one"

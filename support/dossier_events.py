@@ -24,10 +24,12 @@ from models.activity_interfaces import (
     ACTIVITY_INPUTS,
     DELIVER_RESULT,
     ISSUE_FORM,
+    LOAD_TRUST,
     RECORD_CHANGE,
     RECORD_DOSSIER,
 )
 from models.continuation import ActionReceipt, Continuation
+from models.credentials import TrustAnchors
 from models.dossier import DossierSubmission
 from models.effects import DeliveryReceipt
 from models.state import DossierState, FormRef
@@ -101,6 +103,7 @@ class ActivityCompleted(DossierEvent):
     scheduled: ActivityScheduled | None
     form: FormRef | None  # the form issued, for issue_form
     receipt: DeliveryReceipt | None = None  # the hand-over, for deliver_result
+    trust: TrustAnchors | None = None  # the anchors loaded, for load_trust
 
 
 @dataclass(frozen=True)
@@ -277,12 +280,14 @@ class HistoryReader:
         done = event.activity_task_completed_event_attributes
         scheduled = self._scheduled.get(done.scheduled_event_id)
         name = scheduled.name if scheduled is not None else ""
-        form = receipt = None
+        form = receipt = trust = None
         if name == ISSUE_FORM.name:
             form = await self._truth(done.result.payloads, FormRef)
         elif name == DELIVER_RESULT.name:
             receipt = await self._truth(done.result.payloads, DeliveryReceipt)
-        return ActivityCompleted(at, scheduled, form, receipt)
+        elif name == LOAD_TRUST.name:
+            trust = await self._decode(done.result.payloads, TrustAnchors, lenient=True)
+        return ActivityCompleted(at, scheduled, form, receipt, trust)
 
     async def _activity_failed(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         failed = event.activity_task_failed_event_attributes

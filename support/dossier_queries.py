@@ -28,6 +28,18 @@ def _checked(value: str, kind: Any, option: str) -> str:
         raise FilterError(f"{option} '{value}' is not a valid value") from None
 
 
+# hoso has no dossier received before 2000 (as its reports say), and none due after 2999
+FILTER_DAYS = (date(2000, 1, 1), date(2999, 12, 31))
+
+
+def _day(value: date | None, option: str) -> date | None:
+    """A filter's date within the days a dossier can have."""
+    first, last = FILTER_DAYS
+    if value is not None and not first <= value <= last:
+        raise FilterError(f"{option} {value} is outside {first} … {last}")
+    return value
+
+
 def build_query(
     status: str | None = None,
     procedure: str | None = None,
@@ -64,6 +76,9 @@ def build_query(
             clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
     if voter:
         clauses.append(f"{sa.VOTERS.name} = '{_checked(voter, OfficerId, '--voter')}'")
+    due_before = _day(due_before, "--due-before")
+    received_from = _day(received_from, "--received-from")
+    received_to = _day(received_to, "--received-to")
     clauses += _time_clauses(overdue, now, at_risk, due_before, received_from, received_to)
     return " AND ".join(clauses)
 

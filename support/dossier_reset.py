@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -37,7 +38,10 @@ from temporalio.client import Client
 
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
+from models.updates import UPDATE_INPUTS
 from support.codec import failure_text
+from support.credentials import Credential
+from support.dossier_retry import retry_dossier
 from support.rebuild import rebuild
 from support.stuck_dossiers import StuckTask
 
@@ -72,10 +76,14 @@ async def reset_dossier(
     reason: str,
     identity: str,
     wait: float = 60.0,
+    operator: Credential | None = None,
+    note: str = "",
 ) -> Reset:
     """Resets the stuck dossier to `stuck.reset_point`, re-sends its later actions (each given
     `wait` seconds to be answered; after one that is not, the rest are not sent), then rewrites
-    its projection from the new run (the re-sent actions' rows take their new times)."""
+    its projection from the new run (the re-sent actions' rows take their new times). With the
+    `operator`'s credential, their signed `note` goes on the record first, naming the actions
+    re-sent, which the dossier then admits although signed longer ago than a signature lasts."""
     if not stuck.reset_point:
         raise ValueError(f"{stuck.code}: no workflow task completed yet; nothing to reset to")
     response = await client.workflow_service.reset_workflow_execution(
@@ -91,6 +99,12 @@ async def reset_dossier(
         )
     )
     run = WorkflowExecution(workflow_id=stuck.code, run_id=response.run_id)
+    if operator is not None:
+        nonces = await _nonces(client, stuck.actions)
+        namespace = client.namespace
+        await retry_dossier(
+            client, namespace, stuck.code, operator, note, readmit=nonces, wait=wait
+        )
     resent: list[Resent] = []
     halted = False  # an action gave no answer: those after it would be judged on the wrong state
     for action in stuck.actions:
@@ -149,6 +163,19 @@ async def _resend(
         applied=outcome.HasField("success"),
         detail=await _refusal(client, outcome),
     )
+
+
+async def _nonces(client: Client, actions: Sequence[UpdateRequest]) -> list[str]:
+    """The nonces of the officers' signed actions among `actions`."""
+    nonces = []
+    for action in actions:
+        kind = UPDATE_INPUTS.get(action.input.name)
+        if kind is None or not action.input.args.payloads:
+            continue
+        item = (await client.data_converter.decode(action.input.args.payloads, [kind]))[0]
+        if item.proof is not None:
+            nonces.append(item.proof.nonce)
+    return nonces
 
 
 def _unsent(action: UpdateRequest, detail: str) -> Resent:

@@ -46,11 +46,13 @@ async def retry_dossier(
     credential: Credential,
     note: str = "",
     *,
+    readmit: list[str] | None = None,
     wait: float | None = None,
 ) -> list[str]:
     """Signs and records the retry with the operator's own credential (where the operator works
-    on the machine itself: `hoso unstick`), then re-runs the failing activities."""
+    on the machine itself: `hoso unstick`), then re-runs the failing activities. `readmit`: the
+    nonces of the actions a reset is about to re-send (signed before their lifetime)."""
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
-    request = RetryRequest(officer=credential.officer, note=note)
+    request = RetryRequest(officer=credential.officer, note=note, readmit=readmit or None)
     await send(handle, DossierWorkflow.retry, request, credential, wait=wait)
     return await rerun_failing(client, namespace, code, credential.officer.id)

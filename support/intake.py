@@ -27,6 +27,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from activities.document_store import DocumentStore, Staged
+from activities.keys import load_public_keys
 from config import Settings
 from models.calendar import VIETNAM
 from models.continuation import HISTORY_LIMITS_MEMO, HistoryLimits
@@ -48,7 +49,7 @@ from models.procedure import (
 )
 from support.agencies import stored_names
 from support.calendars import calendar_for
-from support.catalogue import latest_procedure
+from support.catalogue import latest_published
 from support.document_checks import CheckedDocument, check_documents, content_problem
 from support.errors import CatalogueError, read_yaml_mapping, shown
 from support.errors import IntakeError as IntakeError
@@ -277,7 +278,8 @@ def check_dossier(
     it in the errors."""
     try:
         with sessions() as session:
-            procedure = latest_procedure(session, dossier.procedure)
+            issuers = load_public_keys(settings.resolved_keys_dir, "issuer")
+            procedure = latest_published(session, dossier.procedure, issuers)
     except CatalogueError as exc:
         raise IntakeError(f"{source}: procedure: {exc}") from None
     with sessions() as session:

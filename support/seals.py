@@ -172,6 +172,7 @@ class SealKeys:
     public: dict[str, str] = field(default_factory=dict)
     revoked: dict[str, datetime] = field(default_factory=dict)
     intake: dict[str, str] | None = None  # intake's public keys (None: starts not checked)
+    issuers: dict[str, str] = field(default_factory=dict)  # who certifies publishers
 
 
 def public_seals(settings: Settings) -> SealKeys:
@@ -182,6 +183,7 @@ def public_seals(settings: Settings) -> SealKeys:
             load_public_keys(folder, PREFIX),
             revocations(folder),
             intake=load_public_keys(folder, "intake"),
+            issuers=load_public_keys(folder, "issuer"),
         )
     except KeyFileError as exc:
         raise SealError(str(exc)) from exc

@@ -61,6 +61,7 @@ from support.verify_checks import (
 )
 from support.verify_documents import check_document_rows, check_seals, check_store
 from support.verify_history import History, check_history, read_history
+from support.verify_revocations import check_revocations
 
 CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
@@ -121,6 +122,7 @@ async def verify_dossier(
         return _verify_without_history(report, rows, store, keys)
     _check_start(report, history, sessions, keys)
     _check_end(report, history)
+    check_revocations(report, history, sessions)
     chain = check_history(report, history)
     if not chain:
         report.notes.append("its history has no record (processed before the record existed)")
@@ -150,9 +152,16 @@ def _check_start(
     check = SubmissionCheck.of(history.submission)
     refusal = seal_refusal(check, keys.intake)
     if refusal is None and not published(
-        sessions, check.procedure_code, check.procedure_version, check.procedure_sha256
+        sessions,
+        check.procedure_code,
+        check.procedure_version,
+        check.procedure_sha256,
+        keys.issuers,
     ):
-        refusal = "its procedure version was never published with this content"
+        refusal = (
+            "its procedure version was never published with this content (no valid signed"
+            " publication covers it)"
+        )
     if refusal is not None:
         report.add(f"its start was not accepted by hoso's intake: {refusal}")
 

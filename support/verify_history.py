@@ -66,6 +66,7 @@ class History:
     forms: list[FormRef] = field(default_factory=list)
     handovers: HistoryHandovers = field(default_factory=HistoryHandovers)
     ended: str | None = None  # how Temporal ended the latest run, unless it completed or continued
+    revoked: dict[str, datetime] = field(default_factory=dict)  # token id -> first seen revoked
     # each projection write's state, by its scheduling event; the projection's changes so far
     _positions: dict[int, int] = field(default_factory=dict, repr=False)
     _told: DossierChange | None = field(default=None, repr=False)
@@ -107,6 +108,9 @@ class History:
             self.projected = max(self.projected, self._positions[scheduled.event_id])
         elif event.form is not None:
             self.forms.append(event.form)
+        elif event.trust is not None:
+            for token in event.trust.revoked:
+                self.revoked.setdefault(token, event.at)
 
 
 def _ended(event: RunEnded | Submitted) -> str | None:

@@ -8,15 +8,19 @@ The rules of who sits and what the votes say are in workflows/council.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from temporalio import workflow
 
-from models.actions import OfficerAction
+from models.actions import CouncilAppointment, OfficerAction
+from models.activity_interfaces import CHECK_COUNCIL
 from models.dossier import DossierStatus
 from models.state import Council, CouncilVote, DossierState, Suspension
-from workflows import council
+from workflows import council, patches
 from workflows.context import DossierContext
+from workflows.effects import RETRY
+from workflows.rules import ActionRejected
 
 if TYPE_CHECKING:
     from workflows.chain import Chain
@@ -49,6 +53,8 @@ class CouncilTransitions:
         its members."""
         ctx, state, appointment, now = self._ctx, self._ctx.state, action.council, workflow.now()
         assert appointment is not None and state.stage is not None
+        if workflow.patched(patches.COUNCIL_REGISTRY):
+            await self._check_members(appointment)
         dissolve_sitting(state)
         state.councils.append(
             Council(
@@ -69,6 +75,19 @@ class CouncilTransitions:
             officers=state.councils[-1].members,
             stage=state.stage,
         )
+
+    async def _check_members(self, appointment: CouncilAppointment) -> None:
+        """The registry seats the council as named (its members are officers of it, its experts
+        marked as experts), or the convening is refused with the member it cannot seat."""
+        verdict = await workflow.execute_activity(
+            CHECK_COUNCIL.name,
+            appointment,
+            result_type=CHECK_COUNCIL.result,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RETRY,
+        )
+        if verdict.refusal is not None:
+            raise ActionRejected(verdict.refusal)
 
     async def vote(self, action: OfficerAction) -> None:
         sitting = council.sitting(self._ctx.state)

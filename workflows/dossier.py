@@ -90,6 +90,9 @@ class DossierWorkflow:
         self._trust_stale = False
         self._trust_loaded_at: datetime | None = None
         self._trust_reload_waiting = False
+        # nonces a reset re-sends, past their lifetime; revocations an earlier run loaded
+        self._readmitted: set[str] = set(continuation.readmitted) if continuation else set()
+        self._revoked_before = list(continuation.revoked) if continuation else []
 
     @workflow.run
     async def run(self, start: DossierSubmission | Continuation) -> DossierState:
@@ -181,6 +184,8 @@ class DossierWorkflow:
             effects=self._effects.count,
             recorded=self._effects.recorded,
             run=run,
+            revoked=list(self._trust.revoked) if self._trust else self._revoked_before,
+            readmitted=sorted(self._readmitted),
         )
         workflow.logger.info("dossier_continued", extra={"dossier": self._state.code, "run": run})
         workflow.continue_as_new(handed)
@@ -189,12 +194,19 @@ class DossierWorkflow:
         """The issuer keys and revoked tokens, from the worker (never from a caller)."""
         self._trust_loading = True
         self._trust_stale = False
-        self._trust = await workflow.execute_activity(
+        anchors: TrustAnchors = await workflow.execute_activity(
             LOAD_TRUST.name,
             result_type=LOAD_TRUST.result,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RETRY,
         )
+        # a continued run holds what its previous runs loaded before it loads anything
+        held = self._trust.revoked if self._trust is not None else self._revoked_before
+        if (self._trust is not None or held) and workflow.patched(patches.REVOCATIONS_KEPT):
+            # a revocation once loaded stays: undoing it in the database reaches no open dossier
+            kept = sorted(set(held) | set(anchors.revoked))
+            anchors = anchors.model_copy(update={"revoked": kept})
+        self._trust = anchors
         self._trust_loading = False
         self._trust_loaded_at = workflow.now()
 
@@ -205,7 +217,9 @@ class DossierWorkflow:
                 f"dossier {self._state.code} has no trust anchors yet: an operator runs"
                 " `hoso officers refresh-trust`"
             )
-        identity.check(self._state, item, self._trust)
+        proof = identity.check(self._state, item, self._trust)
+        if proof.nonce not in self._readmitted:
+            identity.check_fresh(proof, workflow.now())
 
     async def _apply(self, item: QueuedInput) -> None:
         t = self._transitions
@@ -346,6 +360,7 @@ class DossierWorkflow:
         before = len(self._state.actions), len(self._state.record)
         if request.proof is not None:
             self._state.nonces.append(request.proof.nonce)
+        self._readmitted.update(request.readmit or ())
         self._transitions.record_retry(request)
         return self._answer(ActionReceipt.after(self._state, *before))
 

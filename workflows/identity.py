@@ -18,6 +18,9 @@ from models.updates import UPDATE_OF, UpdateInput
 from workflows.rules import ActionRejected
 
 CLOCK_SKEW = timedelta(minutes=5)
+SIGNATURE_LIFETIME = timedelta(minutes=10)
+"""How long a signed action may take to reach the dossier: sent later, it is refused (a refused
+action kept by someone cannot be sent again once the dossier has moved on)."""
 
 
 def _verifies(public_key: str, signature: str, message: bytes) -> bool:
@@ -63,7 +66,12 @@ def check_signature(state: DossierState, item: UpdateInput) -> Proof:
     if proof.nonce in state.nonces:
         raise ActionRejected("this signed action was already used once (replayed)")
     message = Proof.binding(
-        item, dossier=proof.dossier, stage=proof.stage, update=proof.update, nonce=proof.nonce
+        item,
+        dossier=proof.dossier,
+        stage=proof.stage,
+        update=proof.update,
+        nonce=proof.nonce,
+        signed_at=proof.signed_at,
     )
     if not _verifies(cert.public_key, proof.signature, message):
         raise ActionRejected(f"the signature of {who.id} does not match the action (altered)")
@@ -88,6 +96,23 @@ def check_credential(proof: Proof, trust: TrustAnchors, now: datetime) -> None:
         )
     if now + CLOCK_SKEW < cert.issued_at:
         raise ActionRejected(f"the token of {cert.officer.id} is not valid yet")
+
+
+def check_fresh(proof: Proof, now: datetime) -> None:
+    """A new attempt (in a validator): signed within SIGNATURE_LIFETIME, not in the future."""
+    who = proof.certificate.officer.id
+    if proof.signed_at is None:
+        raise ActionRejected(
+            f"the action of {who} carries no signing time: sign it again (a signature is good"
+            f" for {SIGNATURE_LIFETIME.seconds // 60} minutes)"
+        )
+    if now - proof.signed_at > SIGNATURE_LIFETIME:
+        raise ActionRejected(
+            f"the action of {who} was signed at {proof.signed_at:%Y-%m-%d %H:%M} UTC, more than"
+            f" {SIGNATURE_LIFETIME.seconds // 60} minutes ago (stale or replayed): sign it again"
+        )
+    if proof.signed_at > now + CLOCK_SKEW:
+        raise ActionRejected(f"the action of {who} is signed in the future: check the clock")
 
 
 def check(state: DossierState, item: UpdateInput, trust: TrustAnchors | None) -> Proof:

@@ -42,6 +42,17 @@ TRUST_RELOAD_SPACED = "trust-reload-spaced"
 `TRUST_RELOAD_SPACING` after the last (`DossierWorkflow.refresh_trust`). Since 2026-12-10;
 before, each signal that found no reload pending asked for one."""
 
+REVOCATIONS_KEPT = "revocations-kept"
+"""A dossier keeps every revocation its trust anchors ever held: a reload adds to them, never
+removes (`DossierWorkflow._load_trust`), so a revocation undone in the database does not revive
+a token in an open dossier (issue 22, item 6). Since 2026-12-07; called at a reload only."""
+
+COUNCIL_REGISTRY = "council-registry"
+"""A council is seated only as the registry allows: its members officers of the registry, its
+experts marked as experts there (the `check_council` activity, `CouncilTransitions.convene`);
+otherwise the convening is refused naming the member (issue 22, item 13). Since 2026-12-07;
+dossiers convened before seated whom the convener named."""
+
 SMALL_ANSWERS = "small-answers"
 """An update answers a small receipt (`ActionReceipt`: status, stage, the action's row and
 record entry), not the whole state, so each action adds the same to the history however many
@@ -71,6 +82,9 @@ OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     ),
     # No recording takes this old branch: none was sent `refresh_trust`.
     TRUST_RELOAD_SPACED: (),
+    # No recording takes this old branch: none reloaded its anchors.
+    REVOCATIONS_KEPT: (),
+    COUNCIL_REGISTRY: (),
     SMALL_ANSWERS: (
         "before-credentials",
         "before-concurrent-notices",

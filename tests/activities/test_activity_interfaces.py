@@ -20,6 +20,7 @@ IMPLEMENTATIONS = [
     DeliveryActivities.deliver_result,
     TrustActivities.load_trust,
     TrustActivities.check_submission,
+    TrustActivities.check_council,
 ]
 
 

@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.database import create_schema, make_engine, session_factory
 from api.app import create_app
 from config import Settings
-from support.catalogue import publish_paths
+from support.bootstrap import publish_bundled
 from support.credentials import Credential, issue_token
 from support.intake import Sessions
 from support.request_signing import OfficerAuth
@@ -90,7 +90,7 @@ async def api(dev_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator
     create_schema(engine)
     sessions = session_factory(engine)
     with sessions() as session:
-        publish_paths(session, [PROCEDURES])
+        publish_bundled(session, settings)
     async with running_worker(dev_env, settings) as queue:
         own = settings.model_copy(update={"task_queue": queue})
         app = create_app(own, client=dev_env.client)

@@ -44,3 +44,17 @@ def test_due_before_a_day_means_due_before_its_midnight_in_vietnam() -> None:
 def test_malformed_filter_values_are_refused(field: str, value: str) -> None:
     with pytest.raises(FilterError, match=f"--{field}"):
         build_query(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("received_to", date(1, 1, 1)),  # once a 500: the year 0 reached Temporal's parser
+        ("received_to", date(9999, 12, 31)),  # the day after it does not exist
+        ("received_from", date(1999, 12, 31)),
+        ("due_before", date(3000, 1, 1)),
+    ],
+)
+def test_filter_dates_outside_any_dossiers_days_are_refused(field: str, value: date) -> None:
+    with pytest.raises(FilterError, match="--" + field.replace("_", "-")):
+        build_query(**{field: value})

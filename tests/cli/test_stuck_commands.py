@@ -107,8 +107,8 @@ def test_a_dossier_whose_history_no_longer_replays_is_reset_and_its_actions_sent
         assert "re-sent act" in done.stdout and ": applied" in done.stdout
 
         state = wait_state(runner, code, status="in_review", stage="decide")
-        assert [a["action"] for a in state["actions"]] == ["accept", "approve", "retry"]
-        recorded = state["actions"][-1]  # the reset, in the dossier's record, by the operator
+        assert [a["action"] for a in state["actions"]] == ["accept", "retry", "approve"]
+        recorded = state["actions"][1]  # the reset, in the dossier's record, by the operator
         assert recorded["actor"] == "tn.operator" and reason in recorded["comment"]
         assert (
             "no dossier's workflow task is failing"

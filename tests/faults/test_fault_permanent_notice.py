@@ -10,6 +10,7 @@ from sqlmodel import Session
 from activities.database import make_engine
 from models.dossier import DossierStatus
 from support.catalogue import publish_paths
+from support.publishers import machine_publisher
 from tests.faults.conftest import Rigging
 from tests.faults.ledger import EIA_NOTICES, read
 from tests.faults.load import Load, eia_submissions
@@ -33,7 +34,7 @@ async def test_notice_refused_for_good_is_recorded_and_the_dossier_goes_on(
         rig = await rigging.up(workers=1, notification_channel="smtp", smtp_port=mail.port)
         engine = make_engine(rig.settings.resolved_database_url)
         with Session(engine) as session:  # the officers' registry: their addresses
-            publish_paths(session, [PROCEDURES])
+            publish_paths(session, [PROCEDURES], publisher=machine_publisher(rig.settings))
         engine.dispose()
         load = Load(
             rig.client, rig.settings.task_queue, DOSSIERS, timeout=150, context=rig.workers.report

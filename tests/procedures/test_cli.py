@@ -8,12 +8,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlmodel import Session, SQLModel, create_engine
 from typer.testing import CliRunner
 
 from cli import calendar as calendar_cli
 from cli import procedures as procedures_cli
 from config import get_settings
+from models.tables import OfficerRecord
+from starter import app as root
+from support.bootstrap import publish_bundled
+from support.catalogue import publish_paths
+from support.publishers import machine_publisher
+from tests.cli.api_server import signed_in_as
 
 SAMPLES = Path(__file__).resolve().parents[2] / "procedures"
 runner = CliRunner()
@@ -50,19 +57,13 @@ def run(app, *args: str):
 
 
 def test_load_then_list_and_show(data_dir):
-    loaded = run(procedures_cli.app, "load", str(SAMPLES))
-    assert loaded.exit_code == 0, loaded.output
-    assert "officers: 19 loaded, 19 changed" in loaded.stdout
-    assert "1.010733" in loaded.stdout and "2.000635" in loaded.stdout
-    assert (data_dir / "hoso.db").exists()
-
-    again = run(procedures_cli.app, "load", "--json", *map(str, SAMPLES.glob("*.yaml")))
-    assert again.exit_code == 0, again.output
-    report = json.loads(again.stdout)
-    assert {(p["code"], p["version"], p["changed"]) for p in report["procedures"]} == {
-        ("1.009994", 1, False), ("1.010733", 1, False), ("1.010734", 1, False),
-        ("2.000635", 1, False),
+    with procedures_cli.open_session() as session:  # as `hoso up` publishes the samples
+        report = publish_paths(session, [SAMPLES], publisher=machine_publisher(get_settings()))
+    assert len(report.officers) == 23
+    assert {(p.code, p.version) for p in report.procedures} == {
+        ("1.009994", 1), ("1.010733", 1), ("1.010734", 1), ("2.000635", 1),
     }  # fmt: skip
+    assert (data_dir / "hoso.db").exists()
 
     listed = run(procedures_cli.app, "list", "--json")
     assert json.loads(listed.stdout)[1] == {
@@ -87,6 +88,54 @@ def test_load_then_list_and_show(data_dir):
     )
     body = json.loads(run(procedures_cli.app, "show", "2.000635", "--json").stdout)
     assert (body["version"], body["fee"], len(body["chain"])) == (1, 8000, 3)
+
+
+def test_an_administrator_loads_their_agencys_files_through_the_api(
+    data_dir, tmp_path, monkeypatch
+):
+    with procedures_cli.open_session() as session:
+        publish_bundled(session, get_settings())
+    eia = yaml.safe_load((SAMPLES / "eia-appraisal.yaml").read_text(encoding="utf-8"))
+    revised = tmp_path / "eia.yaml"
+    revised.write_text(yaml.safe_dump(eia | {"fee": 500000}, allow_unicode=True), "utf-8")
+    roster = tmp_path / "officers.yaml"
+    newcomer = {"id": "tnmt.specialist-2", "name": "Đinh Văn Sơn", "role": "specialist",
+                "unit": "environment-office", "agency": "so-tnmt"}  # fmt: skip
+    roster.write_text(yaml.safe_dump({"officers": [newcomer]}, allow_unicode=True), "utf-8")
+    with signed_in_as(get_settings(), "tnmt.admin", monkeypatch):
+        loaded = run(procedures_cli.app, "load", str(roster), str(revised))
+        assert loaded.exit_code == 0, loaded.output
+        assert "officers: 1 published, 1 changed" in loaded.stdout
+        assert "1.010733 │ 2       │ yes" in loaded.stdout
+
+        again = run(procedures_cli.app, "load", "--json", str(revised))
+        assert again.exit_code == 0, again.output
+        assert json.loads(again.stdout)["procedures"] == [
+            {"code": "1.010733", "version": 2, "changed": False}
+        ]
+
+        verified = run(root, "verify", "--catalogue")
+        assert verified.exit_code == 0, verified.output
+        assert verified.stdout.startswith("catalogue: publication record intact (")
+        with procedures_cli.open_session() as session:  # behind hoso's back
+            planted = session.get(OfficerRecord, "tnmt.specialist-2")
+            assert planted is not None
+            planted.role = "director"
+            session.add(planted)
+            session.commit()
+        named = run(root, "verify", "--catalogue")
+        assert named.exit_code == 1
+        assert named.stdout == (
+            "catalogue: officer tnmt.specialist-2 differs from their signed roster: role changed"
+            " in the database\n"
+        )
+
+        other = run(procedures_cli.app, "load", str(SAMPLES / "civil-status-extract.yaml"))
+        assert other.exit_code == 1
+        assert other.stderr == (
+            "error: only an administrator of ubnd-xa publishes its procedures: tnmt.admin is"
+            " administrator of so-tnmt\n"
+        )
 
 
 def test_an_error_is_one_line_and_exit_code_1(tmp_path):

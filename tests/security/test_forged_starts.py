@@ -28,6 +28,7 @@ from models.procedure import Procedure
 from models.tables import DossierCounter, DossierRecord, NotificationRecord
 from support.catalogue import latest_procedure, publish_paths
 from support.intake_seal import IntakeSealer
+from support.publishers import machine_publisher
 from support.seals import public_seals
 from support.verify import verify_dossier
 from tests.workflows.harness import (
@@ -38,6 +39,7 @@ from tests.workflows.harness import (
     credential,
     procedure,
     running_worker,
+    server_time,
     start,
     submission,
 )
@@ -54,7 +56,7 @@ def catalogue(settings: Settings) -> SessionFactory:
     create_schema(engine)
     sessions = session_factory(engine)
     with sessions() as session:
-        publish_paths(session, [PROCEDURES])
+        publish_paths(session, [PROCEDURES], publisher=machine_publisher(settings))
     return sessions
 
 
@@ -95,7 +97,10 @@ def nothing_recorded(sessions: SessionFactory, code: str) -> None:
 async def reception_cannot_act(handle: WorkflowHandle, sub: DossierSubmission) -> None:
     reception = assignee(sub.procedure, sub.procedure.chain[0].id)
     accept = OfficerAction(officer=reception, action="accept", comment="Đủ")
-    signed = credential(reception).sign(accept, dossier=sub.code, stage="reception", update="act")
+    at = await server_time(handle._client)  # judged by the server's clock
+    signed = credential(reception).sign(
+        accept, dossier=sub.code, stage="reception", update="act", at=at
+    )
     with pytest.raises((WorkflowUpdateFailedError, RPCError)):
         await handle.execute_update(DossierWorkflow.act, signed)
 

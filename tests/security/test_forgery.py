@@ -25,6 +25,7 @@ from tests.workflows.harness import (
     officer_for,
     procedure,
     running_worker,
+    server_time,
     start,
     submission,
 )
@@ -55,6 +56,11 @@ async def test_every_forgery_is_refused_by_the_dossier(
     first = proc.chain[0].id
     async with running_worker(skip_env, settings) as queue:
         handle = await start(skip_env.client, queue, sub)
+        now = await server_time(skip_env.client)
+
+        def signed(cred: Credential, item, code: str, stage: str | None, update: str = "act"):  # type: ignore[no-untyped-def]
+            return cred.sign(item, dossier=code, stage=stage, update=update, at=now)
+
         genuine = credential(reception)
         accept = OfficerAction(officer=reception, action="accept", comment="Đủ")
 

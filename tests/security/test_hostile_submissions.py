@@ -26,6 +26,7 @@ from config import Settings, get_settings
 from models.tables import DossierCounter, DossierRecord, SubmissionRecord
 from support.catalogue import publish_paths
 from support.intake import IntakeError, store_documents, submit_dossier
+from support.publishers import machine_publisher
 
 PROCEDURES = Path(__file__).resolve().parents[2] / "procedures"
 EIA = "1.010733"
@@ -50,7 +51,7 @@ class Counter:
         create_schema(engine)
         self.sessions = session_factory(engine)
         with self.sessions() as session:
-            publish_paths(session, [PROCEDURES])
+            publish_paths(session, [PROCEDURES], publisher=machine_publisher(settings))
         self.store = DocumentStore(settings.resolved_document_dir)
         self.folder = folder
         folder.mkdir(parents=True)

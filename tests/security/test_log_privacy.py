@@ -28,6 +28,7 @@ from models.dossier import Applicant, DossierStatus
 from models.effects import Notification, Recipient
 from support.catalogue import publish_paths
 from support.intake import store_documents, submit_dossier
+from support.publishers import machine_publisher
 from tests.activities.conftest import free_port
 from tests.workflows.harness import act, assignee, officers, procedure, running_worker, send
 from workflows.dossier import DossierWorkflow
@@ -109,7 +110,7 @@ async def test_a_whole_dossier_logs_no_personal_data(
     create_schema(engine)
     sessions = session_factory(engine)
     with sessions() as session:
-        publish_paths(session, [PROCEDURES])
+        publish_paths(session, [PROCEDURES], publisher=machine_publisher(settings))
     store = DocumentStore(settings.resolved_document_dir)
     folder = tmp_path / "applicant"
     _documents(folder)

@@ -25,6 +25,7 @@ from models.tables import DossierCounter, SubmissionRecord
 from support.catalogue import load_officers, publish_officers, publish_procedures
 from support.document_checks import check_documents
 from support.intake import IntakeError, store_checked, submit_dossier
+from support.publishers import machine_publisher
 from support.registration import allocate_code, compute_reference
 from workflows import search_attributes as sa
 
@@ -90,8 +91,9 @@ class Intake:
         (catalogue / "officers.yaml").write_text(yaml.safe_dump(OFFICERS, allow_unicode=True))
         (catalogue / "proc.yaml").write_text(yaml.safe_dump(PROCEDURE, allow_unicode=True))
         with self.sessions() as session:
+            publisher = machine_publisher(settings)
             publish_officers(session, load_officers(catalogue / "officers.yaml"))
-            publish_procedures(session, [catalogue / "proc.yaml"])
+            publish_procedures(session, [catalogue / "proc.yaml"], publisher=publisher)
             session.commit()
         (folder / "report.pdf").write_bytes(PDF + b"report")
         (folder / "drawings.dwg").write_bytes(DWG)
@@ -308,7 +310,9 @@ async def test_running_dossiers_keep_the_procedure_version_they_started_with(
     newer = tmp_path / "revised.yaml"
     newer.write_text(yaml.safe_dump(revised, allow_unicode=True), encoding="utf-8")
     with live.sessions() as session:
-        (published,) = publish_procedures(session, [newer])
+        (published,) = publish_procedures(
+            session, [newer], publisher=machine_publisher(live.settings)
+        )
     assert published.version == first.procedure_version + 1
     second = await live.submit(live.write(live.dossier(reference="portal-v2")), dev_env.client)
     assert second.procedure_version == published.version

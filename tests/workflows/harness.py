@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from google.protobuf.empty_pb2 import Empty
 from pydantic import BaseModel
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
@@ -26,6 +27,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.database import create_schema, make_engine, session_factory
+from activities.publications import record_publication, recorded
 from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
 from models.agency import AgencyList
@@ -34,6 +36,7 @@ from models.continuation import HISTORY_LIMITS_MEMO, ActionReceipt, HistoryLimit
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
+from models.publication import PublicationKind
 from models.state import DossierState
 from models.tables import ProcedureRecord
 from support.agencies import names_for
@@ -42,6 +45,7 @@ from support.catalogue import content_hash
 from support.client import connect
 from support.credentials import Credential, Issuer
 from support.intake_seal import IntakeSealer
+from support.publishers import machine_publisher
 from worker import build_worker
 from workflows.dossier import DossierWorkflow
 
@@ -265,11 +269,21 @@ def admitted(sub: DossierSubmission, settings: Settings) -> DossierSubmission:
 
 
 def publish(settings: Settings, proc: Procedure) -> None:
-    """`proc` as a published version of the catalogue, unless that version is there already."""
+    """`proc` as a published version of the catalogue, unless that version is there already,
+    on the publication record signed by the issuer key of `settings`."""
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
+    digest = content_hash(proc)
     try:
         with session_factory(engine)() as session:
+            if not recorded(session, PublicationKind.procedure, proc.code, digest, proc.version):
+                proof = machine_publisher(settings).proof_for(
+                    PublicationKind.procedure, proc.code, proc.agency, digest
+                )
+                record_publication(
+                    session, proof, proc.model_dump(mode="json"), version=proc.version
+                )
+                session.commit()
             if session.get(ProcedureRecord, (proc.code, proc.version)) is None:
                 session.add(
                     ProcedureRecord(
@@ -316,6 +330,23 @@ def counter_officer(procedure_code: str) -> OfficerIdentity:
     return assignee(proc, proc.chain[0].id)
 
 
+_time_skipping: dict[int, bool] = {}
+
+
+async def server_time(client: Client) -> datetime:
+    """The server's clock, which signatures are judged by: the time-skipping server's runs ahead
+    of the machine's; the dev server's is the machine's."""
+    if _time_skipping.get(id(client)) is not False:
+        try:
+            found = await client.test_service.get_current_time(Empty())
+        except RPCError:
+            _time_skipping[id(client)] = False
+        else:
+            _time_skipping[id(client)] = True
+            return found.time.ToDatetime().replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
 async def sign(handle: WorkflowHandle, update: Any, item: ItemT) -> ItemT:
     """`item` signed by its officer for the dossier's current stage; the applicant's requests
     (supplement, withdrawal) are received and signed by the one-stop officer."""
@@ -324,8 +355,9 @@ async def sign(handle: WorkflowHandle, update: Any, item: ItemT) -> ItemT:
         item = item.model_copy(update={"officer": counter_officer(state.procedure_code)})
     officer = getattr(item, "officer", None)
     assert officer is not None, "every update is signed by an officer"
+    at = await server_time(handle._client)
     return credential(officer).sign(
-        item, dossier=handle.id, stage=state.stage, update=update.__name__
+        item, dossier=handle.id, stage=state.stage, update=update.__name__, at=at
     )
 
 

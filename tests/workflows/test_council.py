@@ -10,7 +10,7 @@ from sqlmodel import Session
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from activities.database import make_engine
+from activities.database import create_schema, make_engine
 from config import Settings
 from models.actions import CouncilAppointment, CouncilMember, OfficerAction, Supplement
 from models.dossier import DossierStatus
@@ -36,6 +36,17 @@ from tests.workflows.test_rejected_actions import refused
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(autouse=True)
+def registry(settings: Settings) -> None:
+    """The sample roster in the workers' registry: a council seats its officers and experts."""
+    engine = make_engine(settings.resolved_database_url)
+    create_schema(engine)
+    with Session(engine) as session:
+        publish_officers(session, load_officers(PROCEDURES / "officers.yaml"))
+
+
 COUNCIL = procedure("council")
 CHAIR = "tnmt.deputy"
 OFFICIALS = ["tnmt.deputy", "tnmt.specialist", "xd.specialist", "huyen.officer"]

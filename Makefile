@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install up test lint format demo bench clean
+.PHONY: install up test lint format demo bench clean browser
 
 # A venv for uv; where the Python has no venv module (Debian without python3-venv), pip --target.
 $(UV):
@@ -38,8 +38,12 @@ format: install
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-test: install lint
+test: install lint browser
 	$(UV) run pytest
+
+# The browser tests drive Debian's Chromium (Playwright's own builds are not downloaded).
+browser:
+	@sh tests/web/ensure_chromium.sh
 
 clean:
 	rm -rf .venv .tools data

@@ -156,8 +156,9 @@ class Settings(BaseSettings):
     )
     api_trusted_proxies: str = Field(
         default="",
-        description="addresses of the reverse proxies whose X-Forwarded-For names the client"
-        " (comma-separated); empty: the connection's address is the client's",
+        description="addresses of the reverse (TLS) proxies in front of `hoso serve` whose"
+        " X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated; empty: the"
+        " connection's address and scheme are the client's",
     )
     province_agencies: str = Field(
         default="trung-tam-hcc",
@@ -183,6 +184,24 @@ class Settings(BaseSettings):
         default=30,
         ge=1,
         description="attempts before a delivery is given up (then listed as failing, replayable)",
+    )
+    web_idle_minutes: int = Field(
+        default=30, ge=1, le=480, description="a web session unused this long ends"
+    )
+    web_session_hours: int = Field(
+        default=10, ge=1, le=24, description="a web session ends this long after sign-in"
+    )
+    web_lockout_attempts: int = Field(
+        default=5, ge=1, le=50, description="failed sign-ins in a row before an account locks"
+    )
+    web_lockout_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="first lock-out; each failure after it doubles the wait (at most a day)",
+    )
+    web_refresh_seconds: int = Field(
+        default=30, ge=1, le=3600, description="how often an open worklist page refreshes itself"
     )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",

@@ -27,6 +27,7 @@ from temporalio import activity
 
 from activities.database import SessionFactory
 from activities.form_rendering import FORM_FORMAT
+from activities.waiting import write_waiting
 from activities.webhook_outbox import record_status_change
 from models.effects import DossierProjection
 from models.projection import DossierChange, opening_from_state, whole
@@ -92,10 +93,20 @@ def record_change(sessions: SessionFactory, change: DossierChange, *, repair: bo
         if current and not repair:  # a rebuild tells portals nothing they were not told
             record_status_change(db, change, stored, now)
         added = _add_rows(session, change, repair, now)
+        if current:
+            write_waiting(db, change, _agency(change, stored))
         if stored is not None and (changed or added):
             db.execute(_UPDATE_ROW, {**changed, "updated_at": now, "dossier": change.code})
         session.commit()
         return current
+
+
+def _agency(change: DossierChange, stored: Row[Any] | None) -> str:
+    """The dossier's agency: its opening's, or its row's (fixed at submission)."""
+    if change.opening is not None:
+        return change.opening.agency
+    assert stored is not None  # a change without an opening finds its row, or _insert_row refused
+    return str(stored.agency)
 
 
 def _insert_row(db: Connection, change: DossierChange, now: datetime) -> None:

@@ -17,6 +17,7 @@ from api import (
     forms,
     health,
     operators,
+    pages,
     procedures,
     public,
     publications,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         public,
     ):
         app.include_router(router.router)
+    pages.install(app)
     install(app)
     _contract(app)
     app.add_middleware(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.dependencies import CallerDep, ClientDep, ServicesDep
+from api.dependencies import CallerDep, ServicesDep
 from api.responses import PROBLEMS
 from operations import search
 from operations.search import DossierCount, DossierFilter, DossierPage
@@ -59,21 +60,29 @@ FilterDep = Annotated[DossierFilter, Depends(filters)]
 async def find_dossiers(
     wanted: FilterDep,
     caller: CallerDep,
-    client: ClientDep,
     services: ServicesDep,
     cursor: Annotated[str | None, Query(max_length=2000, description="from `next_cursor`")] = None,
     size: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> DossierPage:
     """The dossiers the filters match within the caller's reach (an operator's scope; an
-    officer's agency and the consultations addressed to it), soonest due first in each page."""
-    return await search.search(
-        client, services.sessions, services.settings, caller, wanted, cursor=cursor, size=size
+    officer's agency and the consultations addressed to it), soonest due first across pages."""
+    page = await asyncio.to_thread(
+        search.search,
+        services.sessions,
+        services.settings,
+        caller,
+        wanted,
+        cursor=cursor,
+        size=size,
     )
+    return await search.with_ends(await services.client(), services.settings, page)
 
 
 @router.get("/count", response_model=DossierCount, responses=PROBLEMS(400, 401, 429, 422))
 async def count_dossiers(
-    wanted: FilterDep, caller: CallerDep, client: ClientDep, services: ServicesDep
+    wanted: FilterDep, caller: CallerDep, services: ServicesDep
 ) -> DossierCount:
     """How many dossiers the filters match within the caller's reach."""
-    return await search.count(client, services.sessions, services.settings, caller, wanted)
+    return await asyncio.to_thread(
+        search.count, services.sessions, services.settings, caller, wanted
+    )

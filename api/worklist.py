@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.dependencies import CallerDep, ClientDep, ServicesDep
+from api.dependencies import CallerDep, ServicesDep
 from api.responses import PROBLEMS
 from operations.worklist import WorklistFilter, WorklistPage, worklist
 
@@ -17,7 +18,6 @@ router = APIRouter(prefix="/api/v1/worklist", tags=["worklist"])
 @router.get("", response_model=WorklistPage, responses=PROBLEMS(400, 401, 429, 422))
 async def get_worklist(
     caller: CallerDep,
-    client: ClientDep,
     services: ServicesDep,
     status: Annotated[str | None, Query(max_length=40)] = None,
     procedure: Annotated[str | None, Query(max_length=40)] = None,
@@ -32,4 +32,6 @@ async def get_worklist(
     wanted = WorklistFilter(
         status=status, procedure=procedure, overdue=overdue, at_risk=at_risk, due_before=due_before
     )
-    return await worklist(client, services.sessions, caller, wanted, cursor=cursor, size=size)
+    return await asyncio.to_thread(
+        worklist, services.sessions, caller, wanted, cursor=cursor, size=size
+    )

@@ -26,8 +26,8 @@ def serve() -> None:
         port=settings.api_port,
         log_config=None,
         access_log=False,  # paths carry dossier codes, queries may carry lookup secrets
-        # behind a reverse proxy (HOSO_API_TRUSTED_PROXIES), the client's address is the
-        # forwarded one, so that rate limits count clients and not the proxy
+        # behind a reverse proxy (HOSO_API_TRUSTED_PROXIES): the client's forwarded address (rate
+        # limits count clients, not the proxy) and scheme (https: the sign-in page needs it)
         proxy_headers=bool(settings.api_trusted_proxies),
         forwarded_allow_ips=settings.api_trusted_proxies or None,
     )

@@ -8,6 +8,7 @@ hash, its expiry and its revocation. Listing and revoking go through the API, fo
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,9 @@ from models.officer import ADMINISTRATOR_ROLE, Officer, OfficerRoster
 from models.tables import OfficerRecord
 from support.catalogue import publish_officers
 from support.client import connect
-from support.credentials import Issuer, issue_token
+from support.credentials import WEB_ISSUER_PREFIX, Issuer, issue_token
+from support.officer_accounts import AccountError
+from support.officer_accounts import set_password as set_officer_password
 from support.open_dossiers import refresh_trust as reload_trust
 from support.publishers import machine_publisher
 
@@ -123,6 +126,13 @@ async def new_issuer(
         raise CommandError(f"issuer key {key_id} exists already in {folder}")
     issuer = Issuer.create(folder, key_id)
     os.utime(folder / f"issuer-{key_id}.key")
+    if f"issuer-{key_id}".startswith(WEB_ISSUER_PREFIX):
+        render.success(
+            f"web issuer {issuer.key_id} created in {folder}: this API host certifies its browser"
+            f" sessions' keys with it. Give issuer-{key_id}.pub to every worker, then run"
+            " `hoso officers refresh-trust`"
+        )
+        return
     render.success(
         f"issuer {issuer.key_id} created in {folder}; new tokens use it. Give"
         f" issuer-{key_id}.pub to every worker, then run `hoso officers refresh-trust`"
@@ -169,3 +179,30 @@ app.command("new-issuer")(command(new_issuer))
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="officers", help="Officers' credentials: issue and revoke tokens.")
+
+
+async def set_password(
+    officer: Annotated[str, typer.Argument(help="officer id from the registry")],
+    new_totp: Annotated[
+        bool, typer.Option("--new-totp", help="enrol the second factor again at next sign-in")
+    ] = False,
+) -> None:
+    """Set an officer's password for the web pages (asked twice, never a flag); unlocks the
+    account. Runs where the database is, as issuing tokens does."""
+    ctx = open_context()
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        created = set_officer_password(
+            ctx.sessions, officer, password, now=datetime.now(UTC), new_totp=new_totp
+        )
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    then = (
+        "enrols the second factor (TOTP) at the first sign-in"
+        if created or new_totp
+        else ("signs in with their second factor as before")
+    )
+    render.success(f"password set for {officer}; the officer {then}")
+
+
+app.command("set-password")(command(set_password))

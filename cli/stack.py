@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import Generator
 
 import structlog
@@ -12,12 +13,13 @@ import uvicorn
 from temporalio.client import Client
 
 from cli import render
-from cli.context import Context, command, open_context
+from cli.context import CommandError, Context, command, open_context
 from config import Settings, get_settings
 from logs import configure_logging
 from support.bootstrap import publish_bundled
-from support.credentials import development_tokens
+from support.credentials import WEB_ISSUER_PREFIX, development_tokens
 from support.devserver import embedded_stack
+from support.open_dossiers import refresh_trust
 
 log = structlog.get_logger(__name__)
 
@@ -41,17 +43,35 @@ class EmbeddedApi:
         self.server = server
         self.task = asyncio.create_task(server.serve())
 
+    async def listening(self) -> None:
+        """Returns once the API listens; CommandError when it cannot (its port is taken)."""
+        while not self.server.started:
+            if self.task.done():
+                config = self.server.config
+                raise CommandError(
+                    f"the API cannot listen on {config.host}:{config.port} (taken by another"
+                    " program?): set HOSO_API_PORT to a free port"
+                )
+            await asyncio.sleep(0.05)
+
     async def stop(self) -> None:
         self.server.should_exit = True
         await self.task
 
 
 class _QuietServer(uvicorn.Server):
-    """`up` handles SIGINT and SIGTERM itself (it stops the worker, then the API)."""
+    """`up` handles SIGINT and SIGTERM itself (it stops the worker, then the API); a start that
+    fails (its port taken) ends the server's task instead of the process (uvicorn exits)."""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        except SystemExit:
+            self.should_exit = True
 
 
 def serve_api(settings: Settings, client: Client) -> EmbeddedApi:
@@ -102,10 +122,17 @@ async def up() -> None:
         )
         if tokens is not None:
             render.info(f"sample officers' tokens (development only): {tokens}/<officer>.token")
+        fresh_web_issuer = settings.environment == "development" and not any(
+            settings.resolved_keys_dir.glob(f"{WEB_ISSUER_PREFIX}*.key")
+        )
         api = serve_api(settings, stack.client)
-        render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
-        render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
+        if fresh_web_issuer:  # the open dossiers learn to trust the browser sessions' keys
+            await refresh_trust(stack.client, settings.task_queue)
         try:
+            await api.listening()
+            render.info(f"web pages: http://{settings.api_host}:{settings.api_port}/")
+            render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
+            render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
             await run_worker(stack.client, settings, stop)
         finally:
             await api.stop()

@@ -17,9 +17,15 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.calendar import close_of_day
-from models.dossier import Applicant, DocumentRef, DossierStatus, DossierSubmission
+from models.dossier import (
+    CLOSED_STATUSES,
+    Applicant,
+    DocumentRef,
+    DossierStatus,
+    DossierSubmission,
+)
 from models.record import RecordEntry
-from models.state import ActionEntry, DossierState, FormRef, StageVisit
+from models.state import ActionEntry, DossierState, FormRef, StageVisit, voters_awaited
 
 
 class DossierRow(BaseModel):
@@ -30,6 +36,8 @@ class DossierRow(BaseModel):
     status: str
     stage: str | None = None
     unit: str | None = None
+    role: str | None = Field(default=None, description="the role the current stage waits for")
+    stage_due_at: datetime | None = Field(default=None, description="the current stage's budget")
     received_at: datetime | None = None
     due_date: date | None = None
     original_due_date: date | None = None
@@ -87,6 +95,12 @@ class DossierChange(BaseModel):
         description="the position of the first visit sent: the earlier ones stand as told before"
         " (a visit changes only while it is the last)",
     )
+    awaiting_agencies: list[str] = Field(
+        default_factory=list, description="the agencies the consultation still waits for"
+    )
+    voters_awaited: list[str] = Field(
+        default_factory=list, description="the council members who have not voted yet"
+    )
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,8 @@ def row_of(state: DossierState) -> DossierRow:
         status=state.status.value,
         stage=state.stage,
         unit=state.stage_unit,
+        role=state.stage_role,
+        stage_due_at=state.stage_due_at,
         received_at=state.received_at,
         due_date=state.due_date,
         original_due_date=state.original_due_date,
@@ -188,6 +204,8 @@ def change_since(
         record=state.record[marks.record :],
         visits=state.visits[since:],
         visits_from=since,
+        awaiting_agencies=state.awaiting_agencies,
+        voters_awaited=voters_awaited(state),
     )
 
 
@@ -245,6 +263,7 @@ def state_told(submission: DossierSubmission, told: DossierChange) -> DossierSta
         stage_role=getattr(stage, "role", None),
         stage_unit=row.unit,
         stage_due_at=visit.due_at if visit is not None and visit.left_at is None else None,
+        awaiting_agencies=list(told.awaiting_agencies),
         documents=list(told.documents),
         actions=list(told.actions),
         visits=list(told.visits),
@@ -256,3 +275,27 @@ def state_told(submission: DossierSubmission, told: DossierChange) -> DossierSta
         overdue=row.overdue,
         record=list(told.record),
     )
+
+
+# What waits for whom (the worklist): their stage, for the officers of its role, unit and
+# agency; a consultation, for each agency not yet answered; a council, for each member yet to vote.
+STAGE, CONSULTATION, COUNCIL = "stage", "consultation", "council"
+NEVER_DUE = date.max  # the sort key of a dossier without a due date yet: after every other
+
+
+def stage_party(agency: str, unit: str, role: str) -> str:
+    """The officers a stage waits for, as one key (identifiers hold no `/`)."""
+    return f"{agency}/{unit}/{role}"
+
+
+def waiting_of(change: DossierChange, agency: str) -> set[tuple[str, str, date]]:
+    """(kind, party, due) of whatever waits on the dossier of `agency` now; none once closed."""
+    row = change.row
+    if row.status in {status.value for status in CLOSED_STATUSES}:
+        return set()
+    parties = [(CONSULTATION, a) for a in change.awaiting_agencies]
+    parties += [(COUNCIL, member) for member in change.voters_awaited]
+    if row.role and row.unit:
+        parties.append((STAGE, stage_party(agency, row.unit, row.role)))
+    due = row.due_date or NEVER_DUE
+    return {(kind, party, due) for kind, party in parties}

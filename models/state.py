@@ -152,3 +152,20 @@ class DossierState(BaseModel):
     record: list[RecordEntry] = Field(
         default_factory=list, description="the tamper-evident record: every action, document, form"
     )
+
+
+def sitting_council(state: DossierState) -> Council | None:
+    """The council convened at the dossier's current stage that has not decided yet."""
+    if state.councils and state.councils[-1].stage == state.stage:
+        council = state.councils[-1]
+        return council if council.outcome is None else None
+    return None
+
+
+def voters_awaited(state: DossierState) -> list[str]:
+    """The members of the sitting council who have not voted yet: their worklist."""
+    council = sitting_council(state)
+    if council is None:
+        return []
+    voted = {vote.member for vote in council.votes}
+    return [member for member in council.members if member not in voted]

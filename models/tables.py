@@ -90,6 +90,8 @@ class DossierRecord(SQLModel, table=True):
     status: str = Field(index=True)
     stage: str | None = Field(default=None, index=True)
     unit: str | None = Field(default=None, index=True)
+    role: str | None = Field(default=None, description="the role the current stage waits for")
+    stage_due_at: datetime | None = Field(default=None, description="the current stage's budget")
     delivery: str
     applicant_name: str
     applicant_id_number: str
@@ -111,6 +113,21 @@ class DossierRecord(SQLModel, table=True):
     on_time: bool | None = Field(default=None, description="finished by its (re-set) due date")
     closed_at: datetime | None = Field(default=None, index=True)
     updated_at: datetime
+
+
+class WaitingRecord(SQLModel, table=True):
+    """Who an open dossier waits for (the worklist): `stage` — the officers of a role, unit and
+    agency (`agency/unit/role`); `consultation` — an agency not yet answered; `council` — a member
+    yet to vote. `due` is the dossier's due date (9999-12-31 before it has one), so a worklist is
+    one range of the index, soonest due first, whatever the number of dossiers."""
+
+    __tablename__ = "dossier_waiting"
+    __table_args__ = (Index("ix_dossier_waiting_queue", "kind", "party", "due", "dossier_code"),)
+
+    dossier_code: str = Field(primary_key=True, foreign_key="dossier.code")
+    kind: str = Field(primary_key=True, description="stage | consultation | council")
+    party: str = Field(primary_key=True)
+    due: date
 
 
 class ActionRecord(SQLModel, table=True):
@@ -345,3 +362,51 @@ class WebhookAttemptRecord(SQLModel, table=True):
     status: int | None = Field(default=None, description="the receiver's HTTP status, if any")
     error: str | None = None
     delivered: bool
+
+
+class OfficerAccountRecord(SQLModel, table=True):
+    """An officer's sign-in to the web pages: a password (argon2id hash) and a TOTP second factor,
+    with the failed attempts that lock it for a while."""
+
+    __tablename__ = "officer_account"
+
+    officer_id: str = Field(primary_key=True)
+    password_hash: str = Field(description="argon2id, never the password")
+    totp_secret: str | None = Field(default=None, description="base32; None until enrolment")
+    totp_enrolled_at: datetime | None = None
+    totp_last_step: int | None = Field(default=None, description="a code is accepted once")
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    password_set_at: datetime
+
+
+class WebSessionRecord(SQLModel, table=True):
+    """A signed-in browser: its cookie's SHA-256 (never the cookie), whether the second factor
+    was given, when it began and was last used, and its end."""
+
+    __tablename__ = "web_session"
+
+    id: str = Field(primary_key=True, description="public id of the session (32 hex)")
+    secret_sha256: str = Field(unique=True)
+    officer_id: str = Field(index=True)
+    verified: bool = Field(default=False, description="password and second factor both given")
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None = None
+    ended_by: str | None = Field(default=None, description="sign-out, idle, revoked by …")
+    certificate: str | None = Field(
+        default=None,
+        description="the certificate of the browser's signing key for this session (JSON)",
+    )
+
+
+class SignInRecord(SQLModel, table=True):
+    """The record of sign-ins: each sign-in, sign-out, failure and lock-out, with its time."""
+
+    __tablename__ = "sign_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: str = Field(index=True)
+    event: str = Field(description="signed_in | signed_out | failed | locked | enrolled | …")
+    session_id: str | None = None
+    at: datetime = Field(index=True)

@@ -26,11 +26,11 @@ from models.state import (
     Opinion,
     Suspension,
 )
-from models.tables import SubmissionRecord
+from models.tables import DossierRecord, SubmissionRecord
 from operations.access import Caller, may_read
 from operations.errors import NotFound
 from support.calendars import calendar_for
-from support.dossier_time import time_fields
+from support.dossier_time import time_counts, time_fields
 from support.ended_dossiers import end_reason, ended_of
 from support.intake import Sessions
 from support.rebuild import read_dossier
@@ -104,6 +104,11 @@ class DossierView(BaseModel):
         default_factory=list,
         description="its time in working days: used, left or late, suspensions, apology, flags",
     )
+    working_days_used: int | None = Field(
+        default=None, description="working days used so far, suspensions excluded"
+    )
+    working_days_left: int | None = Field(default=None, description="before the due date")
+    working_days_late: int | None = Field(default=None, description="past the due date")
 
     @classmethod
     def of(cls, state: DossierState, settings: Settings) -> DossierView:
@@ -111,6 +116,10 @@ class DossierView(BaseModel):
         calendar = calendar_for(state.submitted_at, settings)
         rows = [TimeLine(name=name, value=value) for name, value in time_fields(state, calendar)]
         fields = state.model_dump(include=set(cls.model_fields) - {"time", "note", "ended"})
+        counted = time_counts(state, calendar)
+        if counted is not None:
+            fields["working_days_used"], fields["working_days_left"] = counted[:2]
+            fields["working_days_late"] = counted[2]
         return cls.model_validate({**fields, "time": rows})
 
 
@@ -123,6 +132,21 @@ class PublicStatus(BaseModel):
     due_date: date | None = Field(description="the appointment date on the receipt")
     missing: list[str] = Field(description="what the agency asked the applicant to supplement")
     closed_at: datetime | None
+    result_online: bool = Field(
+        default=False,
+        description="the result (or refusal) was delivered online: download it from"
+        " /api/v1/public/dossiers/{code}/result",
+    )
+
+
+RESULT_KINDS = ("result", "refusal")
+
+
+def online_result(state: DossierState) -> FormRef | None:
+    """The decision's form, once delivered online (the applicant downloads it)."""
+    if state.delivery != DeliveryChannel.online or state.status != DossierStatus.completed:
+        return None
+    return next((f for f in reversed(state.forms) if f.kind in RESULT_KINDS), None)
 
 
 async def read_state(client: Client, code: str) -> DossierState:
@@ -222,12 +246,17 @@ def _secret_matches(sessions: Sessions, code: str, secret: str) -> bool:
     return kept is not None and bool(secret) and matches
 
 
+async def public_state(client: Client, sessions: Sessions, code: str, secret: str) -> DossierState:
+    """The dossier's state for whoever holds its code and lookup secret (never shown whole)."""
+    if not _secret_matches(sessions, code, secret):
+        raise NotFound("no dossier with this code and secret")
+    return await read_state(client, code)
+
+
 async def public_status(client: Client, sessions: Sessions, code: str, secret: str) -> PublicStatus:
     """The dossier's status for whoever holds its code and lookup secret; an unknown code and a
     wrong secret are the same NotFound."""
-    if not _secret_matches(sessions, code, secret):
-        raise NotFound("no dossier with this code and secret")
-    state = await read_state(client, code)
+    state = await public_state(client, sessions, code, secret)
     return PublicStatus(
         code=state.code,
         procedure_name=state.procedure_name,
@@ -235,4 +264,34 @@ async def public_status(client: Client, sessions: Sessions, code: str, secret: s
         due_date=state.due_date,
         missing=list(state.missing),
         closed_at=state.closed_at,
+        result_online=online_result(state) is not None,
+    )
+
+
+# -- the applicant, for the officers who may read the dossier --------------------------------
+
+
+class ApplicantView(BaseModel):
+    """Who applied, as the projection keeps it (personal data: officers of the dossier only)."""
+
+    name: str
+    id_number: str
+    phone: str | None
+    address: str | None
+
+
+async def dossier_and_applicant(
+    client: Client, caller: Caller, settings: Settings, sessions: Sessions, code: str
+) -> tuple[DossierView, ApplicantView | None]:
+    """The dossier's view and its applicant (None until the projection has the dossier)."""
+    view = await dossier(client, caller, settings, code)
+    with sessions() as session:
+        record = session.get(DossierRecord, code)
+    if record is None:
+        return view, None
+    return view, ApplicantView(
+        name=record.applicant_name,
+        id_number=record.applicant_id_number,
+        phone=record.applicant_phone,
+        address=record.applicant_address,
     )

@@ -18,7 +18,7 @@ from temporalio.client import Client
 from activities.document_store import DocumentNotFound
 from models.state import DossierState
 from operations.access import Caller
-from operations.dossiers import readable_state
+from operations.dossiers import DossierView, online_result, public_state, readable_state
 from operations.errors import NotFound
 from operations.services import Services
 from support.control_sheet import render_control_sheet
@@ -50,7 +50,7 @@ class FormUnreadable(RuntimeError):
     """A form the document store lacks, or holds changed: an operator's matter (`hoso verify`)."""
 
 
-def form_entries(state: DossierState) -> list[FormEntry]:
+def form_entries(state: DossierState | DossierView) -> list[FormEntry]:
     """The dossier's forms in the order they were issued, each named for its file."""
     seen: dict[str, int] = {}
     entries = []
@@ -95,6 +95,18 @@ def read_checked(services: Services, sha256: str, file_name: str) -> bytes:
     if hashlib.sha256(content).hexdigest() != sha256:
         raise FormUnreadable(f"{file_name} in the document store differs from the record")
     return content
+
+
+async def public_result(client: Client, services: Services, code: str, secret: str) -> FormFile:
+    """The result (or refusal) delivered online, for whoever holds the code and its lookup
+    secret; NotFound otherwise, as for a wrong secret."""
+    state = await public_state(client, services.sessions, code, secret)
+    form = online_result(state)
+    entry = next((e for e in form_entries(state) if form and e.sha256 == form.sha256), None)
+    if entry is None:
+        raise NotFound(f"dossier {code} has no result delivered online")
+    content = read_checked(services, entry.sha256, entry.file_name)
+    return FormFile(entry.file_name, content, entry.sha256)
 
 
 async def control_sheet(

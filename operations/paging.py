@@ -1,17 +1,40 @@
-"""Cursors over Temporal visibility's pages: the page token, said as URL-safe base64 for a client
-to give back; a cursor this API did not give is refused (BadCursor), never passed on blindly."""
+"""Cursors over the projection's pages: the keyset (the last row's sort key: due date and code),
+said as URL-safe base64 for a client to give back; a cursor this API did not give is refused
+(BadCursor), never passed on blindly."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from datetime import date
 
-from temporalio.client import Client, WorkflowExecution
+from pydantic import TypeAdapter, ValidationError
 
 
 class BadCursor(ValueError):
     """A cursor that is not one this API gave."""
+
+
+_KEYSET = "k1"
+
+
+def keyset_cursor(due: date, code: str) -> str:
+    """The cursor of the page after the row sorted at (due, code)."""
+    return cursor_of(f"{_KEYSET} {due.isoformat()} {code}".encode()) or ""
+
+
+def keyset_after(cursor: str | None) -> tuple[date, str] | None:
+    """The (due, code) a keyset cursor names; None for the first page."""
+    token = page_token(cursor)
+    if token is None:
+        return None
+    try:
+        mark, due, code = token.decode("ascii").split(" ")
+        if mark != _KEYSET or not code.isprintable() or len(code) > 64:
+            raise ValueError(mark)
+        return TypeAdapter(date).validate_python(due), code
+    except (UnicodeDecodeError, ValueError, ValidationError):
+        raise BadCursor("the cursor is not one this API gave") from None
 
 
 def page_token(cursor: str | None) -> bytes | None:
@@ -28,17 +51,3 @@ def page_token(cursor: str | None) -> bytes | None:
 
 def cursor_of(token: bytes | None) -> str | None:
     return base64.urlsafe_b64encode(token).decode().rstrip("=") if token else None
-
-
-async def visibility_page(
-    client: Client, query: str, *, cursor: str | None, size: int
-) -> tuple[Sequence[WorkflowExecution], str | None]:
-    """One page of the dossiers the query matches, and the cursor of the next (None: the last)."""
-    pages = client.list_workflows(query, page_size=size, next_page_token=page_token(cursor))
-    try:
-        await pages.fetch_next_page()
-    except Exception as exc:  # Temporal refuses a token it did not give
-        if cursor:
-            raise BadCursor("the cursor is not one this API gave") from exc
-        raise
-    return list(pages.current_page or []), cursor_of(pages.next_page_token)

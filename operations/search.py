@@ -1,5 +1,6 @@
-"""Searching dossiers (`hoso list`): today's filters over Temporal visibility, within the caller's
-reach, in pages with a cursor, soonest due first within a page.
+"""Searching dossiers (`hoso list`): its filters over the projection's dossier rows, within the
+caller's reach, soonest due first (then by code) across pages, with a keyset cursor; dossiers
+without a due date come last.
 
 The reach is the reads' (operations/access.py): an operator of a province-wide service centre
 searches every agency; an operator of one agency and an officer search their agency's dossiers
@@ -9,22 +10,32 @@ agency) matches nothing, as a code outside it answers 404.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
-from temporalio.client import Client, WorkflowExecution
+from sqlalchemy import Select, Table, and_, func, literal, or_, select
+from temporalio.client import Client
 
 from config import Settings
-from models.dossier import CLOSED_STATUSES
+from models.calendar import VIETNAM, close_of_day
+from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.officer import OfficerId
+from models.procedure import ConsultationStage, Identifier, ProcedureCode
+from models.projection import COUNCIL, NEVER_DUE
+from models.tables import DossierRecord, WaitingRecord
 from operations.access import Caller, readable_agencies
-from operations.paging import visibility_page
-from operations.worklist import consultations_addressed_to
-from support.dossier_queries import build_query
-from support.ended_dossiers import ended_of, latest_run
+from operations.paging import keyset_after, keyset_cursor
+from operations.worklist import first_due_not_past
+from support.catalogue import list_procedures
+from support.dossier_queries import checked_day, checked_filter
+from support.ended_dossiers import ended_dossiers
 from support.intake import Sessions
-from workflows import search_attributes as sa
 
 CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
+DOSSIERS: Table = DossierRecord.__table__  # type: ignore[attr-defined]
+WAITING: Table = WaitingRecord.__table__  # type: ignore[attr-defined]
+DUE = func.coalesce(DOSSIERS.c.due_date, literal(NEVER_DUE))  # no due date yet: last
 
 
 class DossierFilter(BaseModel):
@@ -74,55 +85,115 @@ class DossierCount(BaseModel):
     count: int
 
 
-def reach(sessions: Sessions, settings: Settings, caller: Caller) -> str | None:
-    """The visibility clause of the dossiers the caller may find; None: every dossier."""
+def consultations_addressed_to(sessions: Sessions, agency: str) -> list[tuple[str, str]]:
+    """(procedure, stage) of every consultation of the catalogue addressed to the agency."""
+    with sessions() as session:
+        procedures = list_procedures(session)
+    return [
+        (p.code, stage.id)
+        for p in procedures
+        for stage in p.chain
+        if isinstance(stage, ConsultationStage) and agency in stage.agencies
+    ]
+
+
+def reach(sessions: Sessions, settings: Settings, caller: Caller) -> Any | None:
+    """The condition of the dossiers the caller may find; None: every dossier."""
     agencies = readable_agencies(caller, settings)
     if agencies is None:
         return None
-    branches = [build_query(agency=agency) for agency in sorted(agencies)]
+    branches: list[Any] = [DOSSIERS.c.agency.in_(sorted(agencies))]
     for code, stage in consultations_addressed_to(sessions, caller.officer.agency):
-        branches.append(build_query(procedure=code, stage=stage))
-    return " OR ".join(f"({branch})" for branch in branches)
+        branches.append(and_(DOSSIERS.c.procedure_code == code, DOSSIERS.c.stage == stage))
+    return or_(*branches)
 
 
-def search_query(
-    sessions: Sessions, settings: Settings, caller: Caller, wanted: DossierFilter
-) -> str:
-    """The filters' query within the caller's reach (FilterError on a malformed filter)."""
-    query = build_query(**wanted.model_dump())
+def _equal(wanted: DossierFilter) -> list[Any]:
+    """The filters on a column's value, each value checked (FilterError names the option)."""
+    found: list[Any] = []
+    for column, value, kind, option in (
+        (DOSSIERS.c.status, wanted.status, DossierStatus, "--status"),
+        (DOSSIERS.c.procedure_code, wanted.procedure, ProcedureCode, "--procedure"),
+        (DOSSIERS.c.agency, wanted.agency, Identifier, "--agency"),
+        (DOSSIERS.c.unit, wanted.unit, Identifier, "--unit"),
+        (DOSSIERS.c.stage, wanted.stage, Identifier, "--stage"),
+        (DOSSIERS.c.role, wanted.role, Identifier, "--role"),
+    ):
+        if value:
+            found.append(column == checked_filter(value, kind, option))
+    if wanted.voter:
+        voter = checked_filter(wanted.voter, OfficerId, "--voter")
+        councils = select(WAITING.c.dossier_code).where(
+            WAITING.c.kind == COUNCIL, WAITING.c.party == voter
+        )
+        found.append(DOSSIERS.c.code.in_(councils))
+    return found
+
+
+def _times(wanted: DossierFilter, now: datetime) -> list[Any]:
+    """The filters on due and receipt dates; a filter on lateness keeps to open dossiers."""
+    found: list[Any] = []
+    due_before = checked_day(wanted.due_before, "--due-before")
+    received_from = checked_day(wanted.received_from, "--received-from")
+    received_to = checked_day(wanted.received_to, "--received-to")
+    if wanted.overdue:  # flagged at the close of its due date; the clock catches a lagging flag
+        found.append(or_(DOSSIERS.c.overdue, DOSSIERS.c.due_date < first_due_not_past(now)))
+    if wanted.at_risk:
+        found.append(DOSSIERS.c.at_risk)
+    if due_before is not None:
+        found.append(DOSSIERS.c.due_date < due_before)
+    if received_from is not None:
+        start = datetime.combine(received_from, time(0, 0), VIETNAM)
+        found.append(DOSSIERS.c.received_at >= start.astimezone(UTC))
+    if received_to is not None:
+        end = datetime.combine(received_to + timedelta(days=1), time(0, 0), VIETNAM)
+        found.append(DOSSIERS.c.received_at < end.astimezone(UTC))
+    if wanted.overdue or wanted.at_risk or due_before is not None:
+        found.append(DOSSIERS.c.status.not_in(sorted(s.value for s in CLOSED_STATUSES)))
+    return found
+
+
+def search_conditions(
+    sessions: Sessions, settings: Settings, caller: Caller, wanted: DossierFilter, now: datetime
+) -> list[Any]:
+    """The filters within the caller's reach (FilterError on a malformed filter)."""
+    found = _equal(wanted) + _times(wanted, now)
     scope = reach(sessions, settings, caller)
-    return query if scope is None else f"{query} AND ({scope})"
+    return found if scope is None else [*found, scope]
 
 
-def _summary(execution: WorkflowExecution) -> DossierSummary:
-    attrs = execution.typed_search_attributes
+def _summary(row: Any) -> DossierSummary:
     return DossierSummary(
-        code=execution.id,
-        status=attrs.get(sa.STATUS),
-        procedure=attrs.get(sa.PROCEDURE),
-        agency=attrs.get(sa.AGENCY),
-        stage=attrs.get(sa.STAGE),
-        unit=attrs.get(sa.UNIT),
-        due_at=attrs.get(sa.DUE),
-        stage_due_at=attrs.get(sa.STAGE_DUE),
-        overdue=bool(attrs.get(sa.OVERDUE)),
-        at_risk=bool(attrs.get(sa.AT_RISK)),
-        started_at=execution.start_time,
-        ended=ended_of(execution.status) if attrs.get(sa.STATUS) not in CLOSED_VALUES else None,
+        code=row.code,
+        status=row.status,
+        procedure=row.procedure_code,
+        agency=row.agency,
+        stage=row.stage,
+        unit=row.unit,
+        due_at=close_of_day(row.due_date) if row.due_date else None,
+        stage_due_at=_utc(row.stage_due_at),
+        overdue=bool(row.overdue),
+        at_risk=bool(row.at_risk),
+        started_at=_utc(row.submitted_at),
     )
 
 
-async def _latest_told(client: Client, execution: WorkflowExecution) -> DossierSummary:
-    """The summary; a run Temporal ended is said to have ended only when it is the dossier's
-    latest (a reset leaves its run terminated, and the dossier goes on in the new one)."""
-    summary = _summary(execution)
-    if summary.ended is not None and await latest_run(client, execution.id) != execution.run_id:
-        return summary.model_copy(update={"ended": None})
-    return summary
+def _utc(moment: Any) -> Any:
+    """SQLite gives back naive datetimes: they were written in UTC."""
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
-async def search(
-    client: Client,
+def _page_query(conditions: list[Any], after: tuple[date, str] | None, size: int) -> Select[Any]:
+    query = select(DOSSIERS, DUE.label("sort_due")).where(*conditions)
+    if after is not None:
+        due, code = after
+        query = query.where(due <= DUE, or_(due < DUE, DOSSIERS.c.code > code))
+    return query.order_by(DUE, DOSSIERS.c.code).limit(size)
+
+
+def search(
     sessions: Sessions,
     settings: Settings,
     caller: Caller,
@@ -130,19 +201,37 @@ async def search(
     *,
     cursor: str | None = None,
     size: int = 50,
+    now: datetime | None = None,
 ) -> DossierPage:
     """One page of the dossiers the filters match within the caller's reach."""
-    query = search_query(sessions, settings, caller, wanted)
-    executions, next_cursor = await visibility_page(client, query, cursor=cursor, size=size)
-    never = datetime.max.replace(tzinfo=UTC)
-    found = [await _latest_told(client, execution) for execution in executions]
-    items = sorted(found, key=lambda i: (i.due_at or never, i.code))
-    return DossierPage(items=items, next_cursor=next_cursor)
+    after = keyset_after(cursor)
+    conditions = search_conditions(sessions, settings, caller, wanted, now or datetime.now(UTC))
+    with sessions() as session:
+        rows = session.connection().execute(_page_query(conditions, after, size + 1)).all()
+    more, rows = len(rows) > size, rows[:size]
+    last = rows[-1] if rows else None
+    return DossierPage(
+        items=[_summary(row) for row in rows],
+        next_cursor=keyset_cursor(last.sort_due, last.code) if more and last else None,
+    )
 
 
-async def count(
-    client: Client, sessions: Sessions, settings: Settings, caller: Caller, wanted: DossierFilter
+def count(
+    sessions: Sessions, settings: Settings, caller: Caller, wanted: DossierFilter
 ) -> DossierCount:
     """How many dossiers the filters match within the caller's reach."""
-    query = search_query(sessions, settings, caller, wanted)
-    return DossierCount(count=(await client.count_workflows(query)).count)
+    conditions = search_conditions(sessions, settings, caller, wanted, datetime.now(UTC))
+    query = select(func.count()).select_from(DOSSIERS).where(*conditions)
+    with sessions() as session:
+        return DossierCount(count=int(session.connection().execute(query).scalar_one()))
+
+
+async def with_ends(client: Client, settings: Settings, page: DossierPage) -> DossierPage:
+    """The page with `ended` set on each open dossier whose latest run Temporal ended (the
+    projection still shows it where it stood): one visibility query for the page's codes."""
+    codes = [item.code for item in page.items if item.status not in CLOSED_VALUES]
+    if not codes:
+        return page
+    ended = {d.code: d.ended for d in await ended_dossiers(client, settings.task_queue, codes)}
+    items = [item.model_copy(update={"ended": ended.get(item.code)}) for item in page.items]
+    return page.model_copy(update={"items": items})

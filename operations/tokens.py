@@ -10,11 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio.client import Client
 
 from activities.revocations import register
-from models.tables import OfficerRecord, OfficerTokenRecord, TokenRevocationRecord
+from models.tables import (
+    OfficerRecord,
+    OfficerTokenRecord,
+    TokenRevocationRecord,
+    WebSessionRecord,
+)
 from operations.access import Caller, readable_agencies
 from operations.errors import NotFound
 from operations.mending import require_operator
@@ -55,6 +60,18 @@ def _officers_in_reach(caller: Caller, services: Services) -> set[str] | None:
         return set(found)
 
 
+def _signed_in_in_reach(caller: Caller, services: Services, officer_id: str) -> bool:
+    """The officer is in the caller's reach and signed in to the web pages now."""
+    reach = _officers_in_reach(caller, services)
+    if reach is not None and officer_id not in reach:
+        return False
+    with services.sessions() as session:
+        live = select(WebSessionRecord.id).where(
+            WebSessionRecord.officer_id == officer_id, col(WebSessionRecord.ended_at).is_(None)
+        )
+        return session.exec(live).first() is not None
+
+
 def _view(row: OfficerTokenRecord, entry: TokenRevocationRecord | None) -> TokenView:
     """The token as the register of revocations has it (its own column only shows it)."""
     return TokenView(
@@ -89,7 +106,7 @@ async def revoke_tokens(
     every open dossier reload its trust anchors."""
     require_operator(caller)
     named = [view for view in tokens(caller, services) if target in (view.token_id, view.officer)]
-    if not named:
+    if not named and not _signed_in_in_reach(caller, services, target):
         raise NotFound(f"no token or officer '{target}' in the token register")
     revoked = revoke(services.sessions, target, by=caller.officer.id)
     reloading = await refresh_trust(client, services.settings.task_queue) if revoked else 0

@@ -1,30 +1,33 @@
-"""An officer's worklist: the dossiers waiting for them, soonest due first.
+"""An officer's worklist: the dossiers waiting for them, soonest due first across pages.
 
 Three kinds of waiting: a stage held by their role in their unit of their agency; a consultation
 addressed to their agency that it has not answered yet; a council where they have not voted yet.
-One visibility query asks Temporal for all three; its pages are the worklist's pages.
+Each is a range of the projection's `dossier_waiting` index (kind, party, due, code): a page reads
+at most one page of each, whatever the number of open dossiers, and the cursor is the last row's
+(due, code).
 """
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from temporalio.client import Client, WorkflowExecution
+from sqlalchemy import Select, Table, literal, or_, select, union_all
 
-from models.procedure import ConsultationStage
+from models.calendar import VIETNAM, close_of_day
+from models.dossier import DossierStatus
+from models.procedure import ProcedureCode
+from models.projection import CONSULTATION, COUNCIL, STAGE, stage_party
+from models.tables import DossierRecord, WaitingRecord
 from operations.access import Caller
-from operations.dossiers import read_state
-from operations.errors import NotFound
-from operations.paging import BadCursor, visibility_page
-from support.catalogue import list_procedures
-from support.dossier_queries import FilterError, build_query
+from operations.paging import BadCursor, keyset_after, keyset_cursor
+from support.dossier_queries import FilterError, checked_day, checked_filter
 from support.intake import Sessions
-from workflows import search_attributes as sa
 
 Waiting = Literal["stage", "consultation", "council"]
+DOSSIERS: Table = DossierRecord.__table__  # type: ignore[attr-defined]
+WAITING: Table = WaitingRecord.__table__  # type: ignore[attr-defined]
 
 
 class WorklistFilter(BaseModel):
@@ -57,93 +60,112 @@ class WorklistPage(BaseModel):
     next_cursor: str | None = Field(description="give it back as `cursor` for the next page")
 
 
-def consultations_addressed_to(sessions: Sessions, agency: str) -> list[tuple[str, str]]:
-    """(procedure, stage) of every consultation of the catalogue addressed to the agency."""
-    with sessions() as session:
-        procedures = list_procedures(session)
-    return [
-        (p.code, stage.id)
-        for p in procedures
-        for stage in p.chain
-        if isinstance(stage, ConsultationStage) and agency in stage.agencies
-    ]
+def first_due_not_past(now: datetime) -> date:
+    """The first due date whose office hours have not closed yet at `now`."""
+    today = now.astimezone(VIETNAM).date()
+    return today + timedelta(days=1) if close_of_day(today) <= now else today
 
 
-def worklist_query(sessions: Sessions, caller: Caller, wanted: WorklistFilter) -> str:
-    """The visibility query of the caller's worklist (FilterError on a malformed filter)."""
-    officer = caller.officer
-    filters = wanted.model_dump(exclude={"procedure"})
-    procedure = wanted.procedure
-    branches = [
-        build_query(
-            agency=officer.agency,
-            unit=officer.unit,
-            role=officer.role,
-            procedure=procedure,
-            **filters,
-        ),
-        build_query(voter=officer.id, procedure=procedure, **filters),
-    ]
-    for code, stage in consultations_addressed_to(sessions, officer.agency):
-        if procedure in (None, code):
-            branches.append(build_query(procedure=code, stage=stage, **filters))
-    waiting = " OR ".join(f"({branch})" for branch in branches)
-    return f"ExecutionStatus = 'Running' AND ({waiting})"
+def _conditions(wanted: WorklistFilter, now: datetime) -> list[Any]:
+    """The filters as conditions on the dossier row and the waiting row (FilterError when one
+    is malformed)."""
+    found: list[Any] = []
+    if wanted.status:
+        found.append(DOSSIERS.c.status == checked_filter(wanted.status, DossierStatus, "status"))
+    if wanted.procedure:
+        procedure = checked_filter(wanted.procedure, ProcedureCode, "procedure")
+        found.append(DOSSIERS.c.procedure_code == procedure)
+    if wanted.overdue:  # the workflow flags it at the close of the due date; the clock catches up
+        found.append(or_(DOSSIERS.c.overdue, WAITING.c.due < first_due_not_past(now)))
+    if wanted.at_risk:
+        found.append(DOSSIERS.c.at_risk)
+    due_before = checked_day(wanted.due_before, "due_before")
+    if due_before is not None:
+        found.append(WAITING.c.due < due_before)
+    return found
 
 
-def _item(execution: WorkflowExecution, caller: Caller) -> WorklistItem:
-    attrs = execution.typed_search_attributes
-    officer = caller.officer
-    holds = (attrs.get(sa.AGENCY), attrs.get(sa.UNIT), attrs.get(sa.ROLE)) == (
-        officer.agency,
-        officer.unit,
-        officer.role,
+def _branch(kind: str, party: str, conditions: list[Any], after: Any, size: int) -> Select[Any]:
+    """One kind of waiting for one party: a range of the index, soonest due first."""
+    query = (
+        select(WAITING.c.due, WAITING.c.dossier_code, literal(kind).label("waiting"), DOSSIERS)
+        .join(DOSSIERS, DOSSIERS.c.code == WAITING.c.dossier_code)
+        .where(WAITING.c.kind == kind, WAITING.c.party == party, *conditions)
     )
-    votes = officer.id in (attrs.get(sa.VOTERS) or [])
-    waiting: Waiting = "stage" if holds else "council" if votes else "consultation"
+    if after is not None:
+        due, code = after
+        query = query.where(
+            WAITING.c.due >= due, or_(WAITING.c.due > due, WAITING.c.dossier_code > code)
+        )
+    return query.order_by(WAITING.c.due, WAITING.c.dossier_code).limit(size)
+
+
+def worklist_query(
+    caller: Caller,
+    wanted: WorklistFilter,
+    *,
+    after: tuple[date, str] | None,
+    size: int,
+    now: datetime,
+) -> Select[Any]:
+    """The caller's three kinds of waiting, merged soonest due first: `size` rows at most."""
+    officer = caller.officer
+    conditions = _conditions(wanted, now)
+    parties = (
+        (STAGE, stage_party(officer.agency, officer.unit, officer.role)),
+        (CONSULTATION, officer.agency),
+        (COUNCIL, officer.id),
+    )
+    branches = [select(_branch(k, p, conditions, after, size).subquery()) for k, p in parties]
+    merged = union_all(*branches).subquery()
+    return select(merged).order_by(merged.c.due, merged.c.dossier_code).limit(size)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes: they were written in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _item(row: Any) -> WorklistItem:
     return WorklistItem(
-        code=execution.id,
-        waiting=waiting,
-        status=attrs.get(sa.STATUS),
-        procedure=attrs.get(sa.PROCEDURE),
-        agency=attrs.get(sa.AGENCY),
-        stage=attrs.get(sa.STAGE),
-        unit=attrs.get(sa.UNIT),
-        due_at=attrs.get(sa.DUE),
-        stage_due_at=attrs.get(sa.STAGE_DUE),
-        overdue=bool(attrs.get(sa.OVERDUE)),
-        at_risk=bool(attrs.get(sa.AT_RISK)),
+        code=row.code,
+        waiting=row.waiting,
+        status=row.status,
+        procedure=row.procedure_code,
+        agency=row.agency,
+        stage=row.stage,
+        unit=row.unit,
+        due_at=close_of_day(row.due_date) if row.due_date else None,
+        stage_due_at=_utc(row.stage_due_at),
+        overdue=bool(row.overdue),
+        at_risk=bool(row.at_risk),
     )
 
 
-async def _still_awaited(client: Client, item: WorklistItem, agency: str) -> bool:
-    """A consultation waits for the agency until it has answered."""
-    if item.waiting != "consultation":
-        return True
-    try:
-        return agency in (await read_state(client, item.code)).awaiting_agencies
-    except NotFound:
-        return False
-
-
-async def worklist(
-    client: Client,
+def worklist(
     sessions: Sessions,
     caller: Caller,
     wanted: WorklistFilter,
     *,
     cursor: str | None = None,
     size: int = 50,
+    now: datetime | None = None,
 ) -> WorklistPage:
-    """One page of the caller's worklist, soonest due first within the page."""
-    query = worklist_query(sessions, caller, wanted)
-    executions, next_cursor = await visibility_page(client, query, cursor=cursor, size=size)
-    items = [_item(e, caller) for e in executions]
-    kept = await asyncio.gather(*(_still_awaited(client, i, caller.officer.agency) for i in items))
-    items = [item for item, keep in zip(items, kept, strict=True) if keep]
-    never = datetime.max.replace(tzinfo=UTC)
-    items.sort(key=lambda item: (item.due_at or never, item.code))
-    return WorklistPage(items=items, next_cursor=next_cursor)
+    """One page of the caller's worklist, soonest due first (then by code) across pages."""
+    after = keyset_after(cursor)
+    moment = now or datetime.now(UTC)
+    query = worklist_query(caller, wanted, after=after, size=size + 1, now=moment)
+    with sessions() as session:
+        rows = session.connection().execute(query).all()
+    more, rows = len(rows) > size, rows[:size]
+    items: dict[str, WorklistItem] = {}
+    for row in rows:  # a dossier waiting for the caller twice (their stage, their vote): once
+        items.setdefault(row.code, _item(row))
+    last = rows[-1] if rows else None
+    next_cursor = keyset_cursor(last.due, last.dossier_code) if more and last else None
+    return WorklistPage(items=list(items.values()), next_cursor=next_cursor)
 
 
 __all__ = ["BadCursor", "FilterError", "WorklistFilter", "WorklistPage", "worklist"]

@@ -49,9 +49,11 @@ from models.tables import OfficerRecord, OfficerTokenRecord
 from support.catalogue import get_officer
 from support.errors import CatalogueError
 from support.intake import Sessions
+from support.web_sessions import end_officer_sessions
 
 TOKEN_PREFIX = "hoso1"  # noqa: S105 - the token format, not a secret
 DEV_ISSUER_ID = "dev"
+WEB_ISSUER_PREFIX = "issuer-web"  # the API hosts' issuer of browser sessions' keys
 ItemT = TypeVar("ItemT", bound=BaseModel)
 
 
@@ -150,6 +152,7 @@ class Issuer:
         """The newest `issuer-<id>.key` of the keys folder; in development one is created."""
         folder = settings.resolved_keys_dir
         found = sorted(folder.glob("issuer-*.key")) if folder.is_dir() else []
+        found = [path for path in found if not path.stem.startswith(WEB_ISSUER_PREFIX)]
         if not found:
             if settings.environment != "development":
                 raise CredentialError(
@@ -259,7 +262,8 @@ def _still_valid(sessions: Sessions, settings: Settings, path: Path) -> bool:
 
 def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
     """Revokes one token (by id) or every live token of an officer (by officer id), on the
-    register of revocations (support/revocations.py)."""
+    register of revocations (support/revocations.py), and ends that officer's web sessions."""
+    now = datetime.now(UTC)
     with sessions() as session:
         rows = list(
             session.exec(
@@ -269,7 +273,9 @@ def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
                 )
             )
         )
-        if not rows:
+        # An officer's web sessions end with their tokens (they act as the officer too).
+        ended = end_officer_sessions(session, target, now, f"revoked by {by}")
+        if not rows and not ended:
             raise CredentialError(f"no token or officer '{target}' in the token register")
         live = [row for row in rows if row.revoked_at is None]
         revoked = record_revocations(session, live, by=by, reason=f"revoked by {by}")

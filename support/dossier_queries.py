@@ -20,8 +20,9 @@ class FilterError(ValueError):
     """A filter value that is not well formed (named by its option)."""
 
 
-def _checked(value: str, kind: Any, option: str) -> str:
-    """Filter values go into a visibility query: only well-formed identifiers pass."""
+def checked_filter(value: str, kind: Any, option: str) -> str:
+    """Filter values go into a query: only well-formed identifiers pass (FilterError names the
+    option)."""
     try:
         return str(TypeAdapter(kind).validate_python(value))
     except ValidationError:
@@ -32,7 +33,7 @@ def _checked(value: str, kind: Any, option: str) -> str:
 FILTER_DAYS = (date(2000, 1, 1), date(2999, 12, 31))
 
 
-def _day(value: date | None, option: str) -> date | None:
+def checked_day(value: date | None, option: str) -> date | None:
     """A filter's date within the days a dossier can have."""
     first, last = FILTER_DAYS
     if value is not None and not first <= value <= last:
@@ -62,9 +63,9 @@ def build_query(
         "ExecutionStatus != 'ContinuedAsNew'",
     ]
     if status:
-        clauses.append(f"{sa.STATUS.name} = '{_checked(status, DossierStatus, '--status')}'")
+        clauses.append(f"{sa.STATUS.name} = '{checked_filter(status, DossierStatus, '--status')}'")
     if procedure:
-        code = _checked(procedure, ProcedureCode, "--procedure")
+        code = checked_filter(procedure, ProcedureCode, "--procedure")
         clauses.append(f"{sa.PROCEDURE.name} = '{code}'")
     for key, value, option in (
         (sa.AGENCY, agency, "--agency"),
@@ -73,12 +74,12 @@ def build_query(
         (sa.ROLE, role, "--role"),
     ):
         if value:
-            clauses.append(f"{key.name} = '{_checked(value, Identifier, option)}'")
+            clauses.append(f"{key.name} = '{checked_filter(value, Identifier, option)}'")
     if voter:
-        clauses.append(f"{sa.VOTERS.name} = '{_checked(voter, OfficerId, '--voter')}'")
-    due_before = _day(due_before, "--due-before")
-    received_from = _day(received_from, "--received-from")
-    received_to = _day(received_to, "--received-to")
+        clauses.append(f"{sa.VOTERS.name} = '{checked_filter(voter, OfficerId, '--voter')}'")
+    due_before = checked_day(due_before, "--due-before")
+    received_from = checked_day(received_from, "--received-from")
+    received_to = checked_day(received_to, "--received-to")
     clauses += _time_clauses(overdue, now, at_risk, due_before, received_from, received_to)
     return " AND ".join(clauses)
 

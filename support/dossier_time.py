@@ -9,21 +9,32 @@ from models.calendar import VIETNAM, WorkingCalendar
 from models.state import DossierState
 
 
-def time_fields(
+def time_counts(
     state: DossierState, calendar: WorkingCalendar, now: datetime | None = None
-) -> list[tuple[str, str]]:
-    """Rows for the status panel; empty until the dossier is received (no clock runs before)."""
+) -> tuple[int, int, int] | None:
+    """(used, left, late) in working days, suspensions excluded; None before reception."""
     if state.received_at is None or state.due_date is None:
-        return []
+        return None
     moment = state.closed_at or now or datetime.now(UTC)
     today = moment.astimezone(VIETNAM).date()
     start = calendar.receipt_day(state.received_at)
     suspended = sum(s.working_days for s in state.suspensions)
     used = max(calendar.working_days_between(start, today) - suspended, 0)
+    left = calendar.working_days_left(state.received_at, today, state.due_date)
+    late = calendar.working_days_between(state.due_date, today)
+    return used, left, late
+
+
+def time_fields(
+    state: DossierState, calendar: WorkingCalendar, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """Rows for the status panel; empty until the dossier is received (no clock runs before)."""
+    counted = time_counts(state, calendar, now)
+    if counted is None:
+        return []
+    used, left, late = counted
     fields = [("time used", f"{used} working days (suspensions excluded)")]
     if state.closed_at is None:
-        left = calendar.working_days_left(state.received_at, today, state.due_date)
-        late = calendar.working_days_between(state.due_date, today)
         fields.append(
             ("time left", f"{left} working days" if not late else f"{late} working days late")
         )

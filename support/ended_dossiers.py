@@ -6,6 +6,8 @@ say where it stood: `status`, `list`, `stuck` and `verify` say that it ended.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -18,6 +20,8 @@ from support.codec import failure_text
 from workflows import search_attributes as sa
 from workflows.dossier import DossierWorkflow
 
+DOSSIER_CODE = re.compile(r"[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}")  # as models.dossier's
+NO_CODE = "''"  # an IN list matching no dossier
 ENDED = {
     WorkflowExecutionStatus.TERMINATED: "terminated",
     WorkflowExecutionStatus.FAILED: "failed",
@@ -31,14 +35,19 @@ def ended_of(status: WorkflowExecutionStatus | None) -> str | None:
     return ENDED.get(status) if status is not None else None
 
 
-def ended_query(task_queue: str) -> str:
-    """Dossiers of the task queue whose workflow ended while their status was an open one."""
+def ended_query(task_queue: str, codes: Sequence[str] | None = None) -> str:
+    """Dossiers of the task queue (of `codes`: dossier codes, checked) whose workflow ended
+    while their status was an open one."""
     closed = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
-    return (
+    query = (
         f"WorkflowType = '{DossierWorkflow.__name__}' AND TaskQueue = '{task_queue}'"
         " AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'"
         f" AND ExecutionStatus != 'ContinuedAsNew' AND {sa.STATUS.name} NOT IN ({closed})"
     )
+    if codes is not None:
+        listed = ", ".join(f"'{code}'" for code in codes if DOSSIER_CODE.fullmatch(code))
+        query += f" AND WorkflowId IN ({listed or NO_CODE})"
+    return query
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,13 @@ class EndedDossier:
     agency: str | None
 
 
-async def ended_dossiers(client: Client, task_queue: str) -> list[EndedDossier]:
+async def ended_dossiers(
+    client: Client, task_queue: str, codes: Sequence[str] | None = None
+) -> list[EndedDossier]:
     """Every open dossier whose latest run Temporal ended, by code (a run an operator's reset
     left, terminated, is not: the dossier goes on in the new run)."""
     found = {}
-    async for execution in client.list_workflows(ended_query(task_queue)):
+    async for execution in client.list_workflows(ended_query(task_queue, codes)):
         ended = ended_of(execution.status)
         if ended is None or execution.id in found:
             continue

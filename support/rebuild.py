@@ -10,9 +10,10 @@ document and form rows (`repair_documents`), the history's hand-overs for the de
 (`repair_deliveries`), and rows the workflow never told of are removed (`remove_planted`).
 
 Every table the projection writes per dossier is rebuilt: the dossier row, its actions,
-documents and forms, record entries and deliveries. The notification outbox is not: it is
-delivery state (sent, attempts, the last error), not history — its messages were rendered from
-the templates and the roster of their day, and a row written back unsent would be sent again.
+documents and forms, record entries, deliveries and who it waits for (the worklist's rows).
+The notification outbox is not: it is delivery state (sent, attempts, the last error), not
+history — its messages were rendered from the templates and the roster of their day, and a
+row written back unsent would be sent again.
 A dossier the server no longer holds (retention) is left as it is: the database is then its only
 copy, which `hoso verify` checks against its record and seals.
 """
@@ -30,12 +31,19 @@ from temporalio.service import RPCError
 from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import as_change, record_change, register_forms
+from activities.waiting import write_waiting
 from models.activity_interfaces import RECORD_CHANGE, RECORD_DOSSIER
 from models.dossier import DossierSubmission
 from models.projection import DossierChange, fold, opening_of, state_told, whole
 from models.record import RecordEntry
 from models.state import DossierState
-from models.tables import ActionRecord, DeliveryRecord, DocumentRecord, RecordEntryRecord
+from models.tables import (
+    ActionRecord,
+    DeliveryRecord,
+    DocumentRecord,
+    DossierRecord,
+    RecordEntryRecord,
+)
 from support.dossier_events import (
     ActivityScheduled,
     Closed,
@@ -173,6 +181,7 @@ def write_projection(
         session.commit()
     record_change(sessions, projection, repair=True)
     remove_planted(sessions, projection, closed=closed)
+    repair_waiting(sessions, projection)
     repair_documents(sessions, projection.code, projection.record, closed=closed)
     handed = recorded_handovers(projection.record, handovers)
     repair_deliveries(sessions, projection.code, handed, handing_over, closed=closed)
@@ -193,6 +202,16 @@ def remove_planted(sessions: SessionFactory, projection: DossierChange, *, close
                 planted = planted.where(position <= max(known, default=0))
             session.exec(planted)
         session.commit()
+
+
+def repair_waiting(sessions: SessionFactory, projection: DossierChange) -> None:
+    """Who the dossier waits for, as the projection says (also where `record_change` found
+    planted actions and took the change for a stale one)."""
+    with sessions() as session:
+        row = session.get(DossierRecord, projection.code)
+        if row is not None:
+            write_waiting(session.connection(), projection, row.agency)
+            session.commit()
 
 
 def repair_deliveries(

@@ -15,7 +15,8 @@ rewritten without the agency's key.
 
 Every table the projection writes per dossier is covered, as `hoso rebuild` rewrites it: the
 dossier row (`dossier`), its actions (`dossier_action`), documents and forms
-(`dossier_document`), record entries (`dossier_record`) and result hand-overs (`delivery`) —
+(`dossier_document`), record entries (`dossier_record`), result hand-overs (`delivery`) and
+who it waits for (`dossier_waiting`, the worklist) —
 planted, changed and deleted rows are named. Not the notification outbox (`notification`): it
 is delivery state (sent, attempts, the last error), not history, rendered from the templates and
 roster of its day; nor the edge's own records (`submission`, which holds the lookup secret's
@@ -45,6 +46,7 @@ from models.tables import (
     DocumentRecord,
     DossierRecord,
     RecordEntryRecord,
+    WaitingRecord,
 )
 from support.dossier_failures import DossierFailure, failure_of
 from support.seals import SealKeys
@@ -62,6 +64,7 @@ from support.verify_checks import (
 from support.verify_documents import check_document_rows, check_seals, check_store
 from support.verify_history import History, check_history, read_history
 from support.verify_revocations import check_revocations
+from support.verify_waiting import check_closed_waiting, check_waiting_rows
 
 CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
@@ -79,7 +82,8 @@ def check_dossier_row(report: Report, row: DossierRecord | None, history: Histor
     candidates = history.states[max(history.projected, 0) :]
     if not candidates:
         return
-    expected = [state.row.model_dump() for state in candidates]
+    # a column added later is compared only where the history's change carried it
+    expected = [state.row.model_dump(include=state.row.model_fields_set) for state in candidates]
     if not any(all(same(getattr(row, k), v) for k, v in f.items()) for f in expected):
         base = projected.row.model_dump() if projected is not None else expected[-1]
         changed = [k for k, v in base.items() if not same(getattr(row, k), v)]
@@ -139,6 +143,8 @@ async def verify_dossier(
     check_document_rows(report, chain, rows.documents, required, agency=agency, keys=keys)
     check_delivery_rows(report, chain, rows.deliveries, history.handovers)
     check_dossier_row(report, rows.dossier, history)
+    candidates = history.states[max(history.projected, 0) :]
+    check_waiting_rows(report, rows.waiting, candidates, agency)
     _check_forms_and_store(report, chain, store, agency, keys)
     return report
 
@@ -205,6 +211,7 @@ def _verify_without_history(
         report.add("the dossier row is missing from the database (deleted)")
     check_document_rows(report, chain, rows.documents, recorded, agency=agency, keys=keys)
     check_delivery_rows(report, chain, rows.deliveries)
+    check_closed_waiting(report, rows.dossier, rows.waiting)
     _check_forms_and_store(report, chain, store, agency, keys)
     return report
 
@@ -249,6 +256,7 @@ def projected_codes(sessions: SessionFactory) -> list[str]:
         select(DocumentRecord.dossier_code),
         select(RecordEntryRecord.dossier_code),
         select(DeliveryRecord.dossier_code),
+        select(WaitingRecord.dossier_code),
     )
     with sessions() as session:
         return sorted({str(code) for (code,) in session.connection().execute(query)})

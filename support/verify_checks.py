@@ -27,6 +27,7 @@ from models.tables import (
     DocumentRecord,
     DossierRecord,
     RecordEntryRecord,
+    WaitingRecord,
 )
 from support.handovers import HistoryHandovers, pair_rows, recorded_handovers
 
@@ -75,11 +76,12 @@ class Rows:
     documents: list[DocumentRecord]
     entries: list[RecordEntryRecord]
     deliveries: list[DeliveryRecord]
+    waiting: list[WaitingRecord] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return self.dossier is None and not (
-            self.actions or self.documents or self.entries or self.deliveries
+            self.actions or self.documents or self.entries or self.deliveries or self.waiting
         )
 
 
@@ -102,6 +104,9 @@ def load_rows(sessions: SessionFactory, code: str) -> Rows:
             ),
             deliveries=list(
                 session.exec(select(DeliveryRecord).where(DeliveryRecord.dossier_code == code))
+            ),
+            waiting=list(
+                session.exec(select(WaitingRecord).where(WaitingRecord.dossier_code == code))
             ),
         )
 

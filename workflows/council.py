@@ -14,15 +14,12 @@ from math import ceil
 
 from models.actions import OfficerAction
 from models.procedure import VERDICTS, CouncilStage
-from models.state import Council, CouncilVote, DossierState
+from models.state import Council, CouncilVote, DossierState, sitting_council
 
 
 def sitting(state: DossierState) -> Council | None:
     """The council convened at the dossier's current stage that has not decided yet."""
-    if state.councils and state.councils[-1].stage == state.stage:
-        council = state.councils[-1]
-        return council if council.outcome is None else None
-    return None
+    return sitting_council(state)
 
 
 def votes_needed(stage: CouncilStage, council: Council) -> int:

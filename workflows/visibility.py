@@ -12,8 +12,8 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
 from models.calendar import close_of_day
-from models.state import DossierState
-from workflows import council, patches
+from models.state import DossierState, voters_awaited
+from workflows import patches
 from workflows import search_attributes as sa
 
 
@@ -54,9 +54,5 @@ class Visibility:
 
 def _voters(state: DossierState) -> SearchAttributeUpdate[Any]:
     """The members of the sitting council who have not voted yet: their worklist."""
-    sitting = council.sitting(state)
-    pending: list[str] = []
-    if sitting is not None:
-        voted = {vote.member for vote in sitting.votes}
-        pending = [member for member in sitting.members if member not in voted]
+    pending = voters_awaited(state)
     return sa.VOTERS.value_set(pending) if pending else sa.VOTERS.value_unset()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -162,3 +163,16 @@ def test_eia_dossier_through_the_cli_survives_a_restart_of_the_stack(
     for officer in ("tnmt.reception", "tnmt.specialist", "pccc.officer", "tnmt.director"):
         assert officer in text
     assert "Phê duyệt" in text and "receipt_issued" in text
+
+
+def test_up_says_so_and_stops_when_the_api_port_is_taken(stack: Stack) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", int(stack.env["HOSO_API_PORT"])))
+        taken.listen()
+        finished = subprocess.run(
+            [HOSO, "up"], env=stack.env, capture_output=True, text=True, timeout=120
+        )
+    assert finished.returncode == 1, finished.stdout + finished.stderr
+    assert f"cannot listen on 127.0.0.1:{stack.env['HOSO_API_PORT']}" in finished.stderr
+    assert "HOSO_API_PORT" in finished.stderr
+    assert not is_reachable(stack.env["HOSO_TEMPORAL_ADDRESS"]), "the server outlived hoso up"

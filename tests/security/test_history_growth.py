@@ -20,7 +20,7 @@ from models.dossier import DossierStatus
 from models.tables import DossierRecord, NotificationRecord
 from operations.access import Caller
 from operations.dossiers import read_noted_state
-from operations.search import DossierFilter, search
+from operations.search import DossierFilter, search, with_ends
 from operations.services import Services
 from operations.stuck import stuck_dossiers
 from tests.security.dossiers import Dossier
@@ -61,7 +61,8 @@ async def test_a_dossier_temporal_terminated_shows_as_terminated_everywhere(
 
         operator = Caller(officer=officer_for(role="operator"), token_id="t")
         services = Services.from_settings(settings, client)
-        found = await search(client, services.sessions, settings, operator, DossierFilter())
+        page = search(services.sessions, settings, operator, DossierFilter(), size=1000)
+        found = await with_ends(client, settings, page)
         listed = [item for item in found.items if item.code == sub.code]
         assert [(item.status, item.ended) for item in listed] == [
             ("awaiting_supplement", "terminated")

@@ -33,6 +33,7 @@ from models.tables import (
     DocumentRecord,
     DossierRecord,
     RecordEntryRecord,
+    WaitingRecord,
 )
 from support.rebuild import dossier_codes, rebuild
 from support.seals import AgencySeals, create_seal_key, revoke_seal_key
@@ -597,3 +598,34 @@ async def test_a_row_projected_before_the_contact_columns_is_named_and_a_rebuild
     with dossier.session() as session:
         row = session.get(DossierRecord, dossier.code)
         assert row is not None and row.applicant_address == APPLICANT.address
+
+
+async def test_a_deleted_or_planted_worklist_row_is_named_and_a_rebuild_puts_it_right(
+    env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = procedure("extract")
+    sub = submission("extract")
+    store = DocumentStore(settings.resolved_document_dir)
+    sub = sub.model_copy(update={"documents": [stored(store, d.kind, "") for d in sub.documents]})
+    async with running_worker(env, settings) as queue:
+        handle = await start(env.client, queue, sub)
+        state = await act(handle, assignee(proc, "reception"), "accept")
+        dossier = Dossier(sub.code, state, settings)
+        assert (await dossier.verify(env.client)).differences == []
+        with dossier.session() as session:
+            held = session.exec(
+                select(WaitingRecord).where(WaitingRecord.dossier_code == sub.code)
+            ).one()
+            session.delete(held)
+            session.add(
+                WaitingRecord(dossier_code=sub.code, kind="council", party="x", due=held.due)
+            )
+            session.commit()
+        report = await dossier.verify(env.client)
+        assert report.differences == [
+            "the worklist rows name waiting the history does not: council x",
+            f"the worklist rows lack waiting the history holds: stage {held.party}",
+        ]
+        sessions = session_factory(make_engine(settings.resolved_database_url))
+        assert await rebuild(env.client, sessions, dossier.store, [sub.code]) == [sub.code]
+        assert (await dossier.verify(env.client)).differences == []

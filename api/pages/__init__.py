@@ -1,0 +1,24 @@
+"""hoso's web pages, served by the API's app over the same operations and authorisation:
+officers sign in, read their worklist and dossiers; citizens follow their dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from api.pages import dossier, follow, guard, signin, worklist
+from api.pages.static import Assets
+from support.session_keys import web_issuer
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    for router in (signin, worklist, dossier, follow):
+        app.include_router(router.router)
+    app.mount("/static", Assets(directory=STATIC), name="static")
+    guard.install_handlers(app)
+    settings = app.state.services.settings
+    if settings.environment == "development":
+        web_issuer(settings)  # made now, before the dossiers that are to trust it start

@@ -1,0 +1,116 @@
+"""A dossier's page for the officers who may read it: applicant, documents, forms, timeline in
+domain words, due date and time used; and its forms as PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.forms import file_response
+from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.names import catalogue_names
+from api.pages.rendering import render
+from operations import forms
+from operations.browser_actions import act_signed, choices, prepare
+from operations.dossiers import dossier_and_applicant
+from operations.errors import NotFound
+from operations.timeline import dossier_timeline
+
+router = APIRouter(include_in_schema=False)
+Code = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$")]
+Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+NOT_FOUND = "Không có hồ sơ này, hoặc bạn không được xem hồ sơ này."
+
+
+@router.get("/dossiers/{code}")
+async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Response:
+    services = services_of(request)
+    client = await services.client()
+    try:
+        view, applicant = await dossier_and_applicant(
+            client, signed.caller, services.settings, services.sessions, code
+        )
+        entries = await dossier_timeline(client, signed.caller, services, code)
+        panel = await choices(client, signed.caller, services, code) if signed.certificate else []
+    except NotFound:
+        return render(
+            request, "error.html", {"message": NOT_FOUND}, status=404, cookie=signed.cookie
+        )
+    context = {
+        "officer": signed.caller.officer,
+        "dossier": view,
+        "applicant": applicant,
+        "timeline": entries,
+        "forms": forms.form_entries(view),
+        "names": catalogue_names(services.sessions),
+        "choices": panel,
+        "can_sign": signed.certificate is not None,
+    }
+    return render(request, "dossier.html", context, cookie=signed.cookie)
+
+
+@router.get("/dossiers/{code}/forms/{sha256}")
+async def dossier_form(
+    request: Request, code: Code, sha256: Sha256, signed: OfficerDep
+) -> Response:
+    services = services_of(request)
+    try:
+        form = await forms.form_file(await services.client(), signed.caller, services, code, sha256)
+    except NotFound:
+        return render(
+            request, "error.html", {"message": NOT_FOUND}, status=404, cookie=signed.cookie
+        )
+    response = file_response(form)
+    response.headers["Content-Disposition"] = f'inline; filename="{form.file_name}"'
+    return response
+
+
+@router.post("/dossiers/{code}/actions/prepare", dependencies=[CsrfDep])
+async def prepare_action(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    action: Annotated[str, Form(max_length=40)],
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    missing: Annotated[str, Form(max_length=20000)] = "",
+    to_stage: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """What the browser is to sign (JSON); refusals are problem details, as the API's."""
+    services = services_of(request)
+    prepared = await prepare(
+        await services.client(),
+        signed.caller,
+        services,
+        code,
+        action=action,
+        comment=comment,
+        missing=missing.splitlines(),
+        to_stage=to_stage if action == "return" else None,
+    )
+    return JSONResponse(prepared.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/dossiers/{code}/actions", dependencies=[CsrfDep])
+async def signed_action(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    message: Annotated[str, Form(max_length=40000)],
+    signature: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """The action the browser signed, to the dossier; the answer is the dossier's new state."""
+    services = services_of(request)
+    view = await act_signed(
+        await services.client(),
+        signed.caller,
+        signed.certificate,
+        services,
+        code,
+        message=message,
+        signature=signature,
+    )
+    return JSONResponse(
+        {"status": view.status.value, "stage": view.stage}, headers={"Cache-Control": "no-store"}
+    )

@@ -1,0 +1,203 @@
+"""The English catalogue of the pages, keyed by the Vietnamese text (api/pages/i18n.py)."""
+
+from __future__ import annotations
+
+ENGLISH: dict[str, str] = {
+    # layout, errors
+    "Bỏ qua, đến nội dung chính": "Skip to the main content",
+    "Điều hướng": "Navigation",
+    "Việc cần làm": "Worklist",
+    "Đăng xuất": "Sign out",
+    "Không thực hiện được": "That did not work",
+    "Về trang đầu": "Back to the start",
+    "Biểu mẫu đã hết hạn hoặc không gửi từ trang của hoso. Hãy tải lại trang và thử lại.": (
+        "The form has expired or was not sent from a hoso page. Reload the page and try again."
+    ),
+    # sign-in
+    "Đăng nhập": "Sign in",
+    "Đăng nhập cán bộ": "Officer sign-in",
+    "Mã cán bộ": "Officer id",
+    "Mật khẩu": "Password",
+    "Tiếp tục": "Continue",
+    "Mã xác thực": "Verification code",
+    "Mã 6 chữ số trong ứng dụng xác thực": "The 6-digit code of your authenticator app",
+    "Cài đặt xác thực hai lớp": "Set up two-step verification",
+    "Lần đăng nhập đầu tiên: quét mã QR bằng ứng dụng xác thực (Google Authenticator, Microsoft"
+    " Authenticator, FreeOTP…), rồi nhập mã 6 chữ số ứng dụng hiện ra.": (
+        "First sign-in: scan the QR code with an authenticator app (Google Authenticator,"
+        " Microsoft Authenticator, FreeOTP…), then enter the 6-digit code it shows."
+    ),
+    "Mã QR để cài đặt ứng dụng xác thực": "QR code to set up the authenticator app",
+    "Không quét được? Nhập khóa này vào ứng dụng:": "Cannot scan it? Enter this key in the app:",
+    "Xác nhận và đăng nhập": "Confirm and sign in",
+    "Mã cán bộ, mật khẩu hoặc mã xác thực không đúng.": (
+        "Wrong officer id, password or verification code."
+    ),
+    "Đăng nhập sai quá nhiều lần: tài khoản tạm khóa đến %(until)s.": (
+        "Too many failed sign-ins: the account is locked until %(until)s."
+    ),
+    "Phiên đăng nhập đã hết: hãy nhập lại mật khẩu.": (
+        "The sign-in expired: enter your password again."
+    ),
+    "Hãy đăng nhập qua HTTPS.": "Sign in over HTTPS.",
+    "Tra cứu hồ sơ (người dân, doanh nghiệp)": "Follow a dossier (citizens, businesses)",
+    # worklist
+    "Hồ sơ chờ tôi xử lý": "Dossiers waiting for me",
+    "Hồ sơ chờ tôi xử lý, hạn gần nhất trước": "Dossiers waiting for me, soonest due first",
+    "Thủ tục": "Procedure",
+    "Trạng thái": "Status",
+    "Thời hạn": "Due",
+    "Tất cả": "All",
+    "Sắp đến hạn": "At risk",
+    "Quá hạn": "Overdue",
+    "Lọc": "Filter",
+    "Số hồ sơ": "Counts",
+    "hồ sơ": "dossiers",
+    "quá hạn": "overdue",
+    "sắp đến hạn": "at risk",
+    "bước của tôi": "my stage",
+    "lấy ý kiến": "consultations",
+    "phiếu hội đồng": "council votes",
+    "Mã hồ sơ": "Dossier code",
+    "Bước": "Stage",
+    "Việc": "Waiting for",
+    "Hạn của bước": "Stage due",
+    "Hẹn trả kết quả": "Due date",
+    "Tình trạng": "State",
+    "Trang sau": "Next page",
+    "Không có hồ sơ nào chờ bạn.": "No dossier is waiting for you.",
+    "Bộ lọc không hợp lệ.": "The filter is not valid.",
+    # dossier
+    "Hồ sơ": "Dossier",
+    "phiên bản": "version",
+    "Cơ quan": "Agency",
+    "Bước hiện tại": "Current stage",
+    "Chờ ý kiến": "Awaiting the opinion of",
+    "Nộp lúc": "Submitted",
+    "Tiếp nhận lúc": "Received",
+    "hẹn lần đầu": "first due",
+    "Thời gian đã dùng": "Time used",
+    "Còn lại": "Time left",
+    "%(n)s ngày làm việc": "%(n)s working days",
+    "Trễ %(n)s ngày làm việc": "%(n)s working days late",
+    "Hình thức trả kết quả": "Delivery",
+    "Cần bổ sung": "To supplement",
+    "Người nộp": "Applicant",
+    "Họ và tên": "Name",
+    "Số định danh": "Personal id number",
+    "Điện thoại": "Phone",
+    "Địa chỉ": "Address",
+    "Kênh tiếp nhận": "Received via",
+    "Chưa có trong sổ.": "Not in the register yet.",
+    "Thành phần hồ sơ": "Documents",
+    "Biểu mẫu đã phát hành": "Forms issued",
+    "có dấu của cơ quan": "sealed by the agency",
+    "Chưa có biểu mẫu.": "No form yet.",
+    "Ý kiến cơ quan được hỏi": "Opinions of the consulted agencies",
+    "Quá trình xử lý": "Timeline",
+    "Không có hồ sơ này, hoặc bạn không được xem hồ sơ này.": (
+        "There is no such dossier, or you may not see it."
+    ),
+    # citizens
+    "Tra cứu hồ sơ": "Follow a dossier",
+    "Nhập mã hồ sơ và mã tra cứu in trên phiếu tiếp nhận và hẹn trả kết quả.": (
+        "Enter the dossier code and the lookup secret printed on your receipt."
+    ),
+    "Mã tra cứu": "Lookup secret",
+    "Tra cứu": "Look up",
+    "Kết thúc lúc": "Closed",
+    "Nộp phần bổ sung tại bộ phận một cửa hoặc trên cổng dịch vụ công nơi bạn đã nộp hồ sơ; thời"
+    " gian chờ bổ sung không tính vào thời hạn giải quyết.": (
+        "Bring what is missing to the one-stop counter, or send it on the public service portal"
+        " where you applied; the time waiting for it does not count against the due date."
+    ),
+    "Tải kết quả (PDF)": "Download the result (PDF)",
+    "Tra cứu hồ sơ khác": "Follow another dossier",
+    "Không tìm thấy hồ sơ với mã và mã tra cứu này. Hãy kiểm tra lại phiếu tiếp nhận.": (
+        "No dossier with this code and lookup secret. Check your receipt."
+    ),
+    # statuses, roles, waiting, delivery, events
+    "Đã nộp": "Submitted",
+    "Đã tiếp nhận": "Received",
+    "Đang giải quyết": "In review",
+    "Chờ bổ sung": "Awaiting supplement",
+    "Từ chối tiếp nhận": "Refused",
+    "Đã phê duyệt": "Approved",
+    "Không phê duyệt": "Rejected",
+    "Đang trả kết quả": "Delivering",
+    "Đã trả kết quả": "Completed",
+    "Đã rút": "Withdrawn",
+    "Đã hủy": "Cancelled",
+    "Cán bộ một cửa": "Reception officer",
+    "Chuyên viên": "Specialist",
+    "Trưởng phòng": "Head of division",
+    "Giám đốc": "Director",
+    "Phó Giám đốc": "Deputy director",
+    "Chủ tịch": "Chairman",
+    "Phó Chủ tịch": "Vice chairman",
+    "Công chức hộ tịch": "Civil status officer",
+    "Chuyên gia": "Expert",
+    "Vận hành hệ thống": "Operator",
+    "Bước của tôi": "My stage",
+    "Lấy ý kiến": "Consultation",
+    "Phiếu hội đồng": "Council vote",
+    "Trực tuyến": "Online",
+    "Bưu chính": "By post",
+    "Tại bộ phận một cửa": "At the counter",
+    "Nộp hồ sơ": "Submitted",
+    "Tiếp nhận": "Accepted",
+    "Yêu cầu bổ sung": "Supplement requested",
+    "Đồng ý, chuyển bước": "Approved, forwarded",
+    "Trả lại bước trước": "Returned",
+    "Đề nghị không phê duyệt": "Refusal proposed",
+    "Đồng ý (lấy ý kiến)": "Concurred",
+    "Không đồng ý (lấy ý kiến)": "Objected",
+    "Bổ sung hồ sơ": "Supplemented",
+    "Rút hồ sơ": "Withdrawn",
+    "Hủy hồ sơ": "Cancelled",
+    "Xác nhận đã trả kết quả": "Delivery confirmed",
+    "Xin lỗi, hẹn lại ngày trả": "Apology, new due date",
+    "Phát hành biểu mẫu": "Form issued",
+    "Chuyển kết quả": "Result handed over",
+    "Gửi thông báo": "Notified",
+    "Kết thúc": "Closed",
+    "Hết hạn bước": "Stage deadline passed",
+    "Lỗi": "Failed",
+    "Đang thử lại": "Retrying",
+    "Thời gian của bước": "Stage time",
+    "Hoàn tất": "Done",
+    "Nạp khóa tin cậy": "Trust anchors loaded",
+    "Quá thời gian chờ": "Timed out",
+    "Dừng hẳn": "Terminated",
+    "Chạy lại từ một điểm": "Reset",
+    "Tiếp tục ở lượt mới": "Continued as new",
+    "Hẹn giờ": "Timer",
+    "Thao tác của cán bộ": "Officer's action",
+    "Thông qua": "Pass",
+    "Thông qua, cần chỉnh sửa": "Pass with revisions",
+    "Không thông qua": "Fail",
+    # the action panel
+    "Xử lý hồ sơ": "Act on the dossier",
+    "Thao tác": "Action",
+    "Trả lại bước (khi trả lại)": "Return to stage (when returning)",
+    "Giấy tờ cần bổ sung (mỗi dòng một mục, khi yêu cầu bổ sung)": (
+        "What is missing (one item a line, when requesting a supplement)"
+    ),
+    "Ý kiến (bắt buộc khi từ chối, trả lại, không đồng ý)": (
+        "Comment (required to refuse, return or object)"
+    ),
+    "Ký và gửi": "Sign and send",
+    "Đang ký và gửi…": "Signing and sending…",
+    "Không gửi được thao tác. Hãy tải lại trang và thử lại.": (
+        "The action could not be sent. Reload the page and try again."
+    ),
+    "Nội dung cần ký khác với thao tác bạn chọn: không ký.": (
+        "What was to be signed differs from the action you chose: not signed."
+    ),
+    "Trình duyệt này không có khóa ký của phiên: hãy đăng nhập lại.": (
+        "This browser has no signing key for the session: sign in again."
+    ),
+    "Phiên này chỉ xem: trình duyệt không tạo được khóa ký khi đăng nhập.": (
+        "This session can only read: the browser could not make a signing key at sign-in."
+    ),
+}

@@ -1,0 +1,96 @@
+// hoso: a browser session signs its officer's actions with a key that never leaves the browser.
+// At the code step it makes an Ed25519 key pair whose private half cannot be exported (WebCrypto),
+// keeps it in IndexedDB and sends the public half, which hoso certifies for the session. An action
+// is prepared by hoso, checked here against what the officer chose, signed here, and sent back;
+// the dossier verifies the signature as it does the CLI's.
+(() => {
+  "use strict";
+  const DB = "hoso", STORE = "keys", NAME = "session";
+
+  const b64url = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const unb64url = (text) => {
+    let s = text.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) s += "=";
+    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  };
+
+  const open = () => new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const store = async (mode, use) => {
+    const db = await open();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = use(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  };
+  const keep = (key) => store("readwrite", (s) => s.put(key, NAME));
+  const recall = () => store("readonly", (s) => s.get(NAME));
+  const forget = () => store("readwrite", (s) => s.delete(NAME));
+
+  async function makeKey(form) {
+    try {
+      const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
+      await keep(pair.privateKey);
+      const raw = await crypto.subtle.exportKey("raw", pair.publicKey);
+      form.elements.public_key.value = b64url(raw);
+    } catch (error) {
+      form.elements.public_key.value = "";  // no Ed25519 here: the session reads, and cannot act
+    }
+    form.submit();
+  }
+
+  const say = (form, text) => {
+    const out = document.getElementById(form.dataset.answer);
+    out.textContent = text;
+    out.focus();
+  };
+
+  function sameAsChosen(told, form, data) {
+    const action = told.action || {};
+    return told.dossier === form.dataset.dossier && told.update === "act"
+      && action.action === data.get("action")
+      && action.comment === String(data.get("comment") || "").trim();
+  }
+
+  async function signAndSend(form) {
+    const data = new FormData(form);
+    say(form, form.dataset.working);
+    const prepared = await fetch(form.dataset.prepare, { method: "POST", body: data });
+    const bytesOf = await prepared.json().catch(() => ({}));
+    if (!prepared.ok) return say(form, bytesOf.detail || form.dataset.failed);
+    const bytes = unb64url(bytesOf.message);
+    const told = JSON.parse(new TextDecoder().decode(bytes));
+    if (!sameAsChosen(told, form, data)) return say(form, form.dataset.mismatch);
+    const key = await recall().catch(() => undefined);
+    if (!key) return say(form, form.dataset.nokey);
+    const signature = b64url(await crypto.subtle.sign({ name: "Ed25519" }, key, bytes));
+    const body = new FormData();
+    body.set("csrf", data.get("csrf"));
+    body.set("message", bytesOf.message);
+    body.set("signature", signature);
+    const sent = await fetch(form.getAttribute("action"), { method: "POST", body });
+    const answer = await sent.json().catch(() => ({}));
+    if (!sent.ok) return say(form, answer.detail || form.dataset.failed);
+    window.location.reload();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("form[data-session-key]")) {
+      event.preventDefault();
+      makeKey(form);
+    } else if (form.matches("form[data-signed-action]")) {
+      event.preventDefault();
+      signAndSend(form).catch(() => say(form, form.dataset.failed));
+    } else if (form.matches("form[data-sign-out]")) {
+      forget().catch(() => undefined);
+    }
+  });
+})();

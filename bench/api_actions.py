@@ -1,0 +1,179 @@
+"""An officer's action through the API against the same action sent straight with the Temporal
+client: p50 and p99 of each, in the same run, on the same server and worker.
+
+Straight: `support.credentials.send` — query the dossier's stage, sign, execute the update.
+Through the API: as the CLI does it (`hoso act`) — GET the dossier (its stage), sign, POST the
+signed action; each request signed (RFC 9421) on the officer's side and checked by `hoso serve`
+(uvicorn, a process of its own on loopback). The action is the reception officer's `accept` of
+a civil-status extract; the two paths alternate, one dossier each, one action at a time.
+
+    uv run python -m bench.api_actions                     # 300 actions each way
+    uv run python -m bench.api_actions --actions 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from activities.database import make_engine, session_factory
+from bench.api_server import ApiServer, api_server
+from bench.dossiers import Submitter
+from bench.results import percentiles, publish, run_benchmark, table
+from bench.stack import Stack, add_server_arguments, bench_stack, log_file, worker_logs
+from models.actions import OfficerAction
+from models.tables import DossierRecord
+from support.credentials import Credential, issue_token
+from support.request_signing import OfficerAuth
+from workflows.dossier import DossierWorkflow
+
+PROCEDURE = "extract"
+DOSSIERS = "/api/v1/dossiers"
+
+
+@dataclass
+class Paths:
+    """Seconds per action, whole and by part, for each path."""
+
+    straight: list[float] = field(default_factory=list)
+    straight_update: list[float] = field(default_factory=list)
+    api: list[float] = field(default_factory=list)
+    api_get: list[float] = field(default_factory=list)
+    api_post: list[float] = field(default_factory=list)
+
+
+async def open_dossiers(stack: Stack, n: int, batch: int = 50) -> list[str]:
+    """n dossiers waiting at reception (their rows in the projection say so)."""
+    submitter = Submitter(stack, stack.settings.task_queue)
+    procedure = stack.procedures[PROCEDURE]
+    codes: list[str] = []
+    for first in range(0, n, batch):
+        handles = await asyncio.gather(
+            *(submitter.start(procedure) for _ in range(min(batch, n - first)))
+        )
+        codes += [h.id for h in handles]
+    engine = make_engine(stack.settings.resolved_database_url)
+    try:
+        query = select(func.count()).where(DossierRecord.stage == "reception")
+        deadline = time.monotonic() + 60 + n
+        while True:
+            with Session(engine) as session:
+                if session.exec(query).one() >= n:
+                    return codes
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the {n} dossiers did not all reach reception")
+            await asyncio.sleep(0.25)
+    finally:
+        engine.dispose()
+
+
+async def straight(stack: Stack, code: str, credential: Credential, paths: Paths) -> None:
+    handle = stack.client.get_workflow_handle_for(DossierWorkflow.run, code)
+    item = OfficerAction(officer=credential.officer, action="accept", comment="Hồ sơ đầy đủ")
+    began = time.perf_counter()
+    stage = await handle.query("stage", result_type=str)
+    asked = time.perf_counter()
+    signed = credential.sign(item, dossier=code, stage=stage, update="act")
+    await handle.execute_update("act", signed)
+    done = time.perf_counter()
+    paths.straight.append(done - began)
+    paths.straight_update.append(done - asked)
+
+
+async def through_api(
+    http: httpx.AsyncClient, code: str, credential: Credential, paths: Paths
+) -> None:
+    item = OfficerAction(officer=credential.officer, action="accept", comment="Hồ sơ đầy đủ")
+    began = time.perf_counter()
+    view = (await http.get(f"{DOSSIERS}/{code}")).raise_for_status().json()
+    got = time.perf_counter()
+    signed = credential.sign(item, dossier=code, stage=view["stage"], update="act")
+    answer = await http.post(f"{DOSSIERS}/{code}/actions", json=signed.model_dump(mode="json"))
+    answer.raise_for_status()
+    done = time.perf_counter()
+    paths.api.append(done - began)
+    paths.api_get.append(got - began)
+    paths.api_post.append(done - got)
+
+
+async def benchmark(stack: Stack, server: ApiServer, actions: int) -> Paths:
+    codes = await open_dossiers(stack, 2 * actions + 10)
+    sessions = session_factory(make_engine(stack.settings.resolved_database_url))
+    officer = stack.assignee(stack.procedures[PROCEDURE], "reception")
+    credential = issue_token(sessions, stack.settings, officer.id)
+    paths, warm = Paths(), Paths()
+    timeout = httpx.Timeout(60, connect=5)
+    async with httpx.AsyncClient(
+        base_url=server.url, auth=OfficerAuth(credential), timeout=timeout
+    ) as http:
+        for _ in range(5):  # connections, caches and the worker's first tasks
+            await straight(stack, codes.pop(), credential, warm)
+            await through_api(http, codes.pop(), credential, warm)
+        for n in range(actions):
+            first, second = codes.pop(), codes.pop()
+            if n % 2:  # alternate which goes first
+                await through_api(http, first, credential, paths)
+                await straight(stack, second, credential, paths)
+            else:
+                await straight(stack, first, credential, paths)
+                await through_api(http, second, credential, paths)
+    return paths
+
+
+def report(actions: int, paths: Paths) -> str:
+    s, a = percentiles(paths.straight), percentiles(paths.api)
+    su, ag, ap = (
+        percentiles(paths.straight_update),
+        percentiles(paths.api_get),
+        percentiles(paths.api_post),
+    )
+    rows = [
+        [f"whole action {p}", f"{s[p]:.1f} ms", f"{a[p]:.1f} ms", f"{a[p] / s[p]:.2f}×"]
+        for p in ("p50", "p95", "p99")
+    ]
+    parts = [
+        [f"{p}", f"{su[p]:.1f} ms", f"{ag[p]:.1f} ms", f"{ap[p]:.1f} ms"]
+        for p in ("p50", "p95", "p99")
+    ]
+    return (
+        f"`uv run python -m bench.api_actions --actions {actions}`: {actions} `accept` actions"
+        " each way at reception of a civil-status extract, one at a time, alternating; the"
+        " straight path is `support.credentials.send` (query the stage, sign, update), the API"
+        " path is the CLI's (GET the dossier, sign, POST the action, each request signed) to"
+        " `hoso serve` under uvicorn on loopback, in a process of its own. Target: p50 and p99"
+        " at most 1.15× the straight path's.\n\n"
+        + table(["", "straight", "through the API", "API / straight"], rows)
+        + "\n\nBy part: the straight path's update (sign and `execute_update`), the API's GET"
+        " (the dossier's view: stage) and POST (the action, answered with the dossier's view).\n\n"
+        + table(["", "straight: sign + update", "API: GET", "API: POST"], parts)
+    )
+
+
+async def _main(args: argparse.Namespace) -> str:
+    async with bench_stack(args.address, server_pid=args.server_pid) as stack:
+        with worker_logs(log_file(stack, args)):
+            async with stack.hoso_worker(stack.settings.task_queue), api_server(stack) as server:
+                paths = await benchmark(stack, server, args.actions)
+    text = report(args.actions, paths)
+    return publish(args, "api_actions", "An officer's action through the API", text)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--actions", type=int, default=300, help="actions each way")
+    add_server_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> str:
+    return run_benchmark(_main, parser(), argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""Officers' actions from the browser, signed there: the actions this officer may take at the
+dossier's current stage (the workflow's own rules say which), what the browser is to sign for
+one of them, and the signed action handed to the dossier as the CLI's are.
+
+The server never signs: it prepares the bytes (`Proof.binding`), the browser's non-extractable
+key signs them, and the dossier verifies the signature against the session's certificate.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import BaseModel, Field, ValidationError
+from temporalio.client import Client
+
+from models.actions import MAX_MISSING, OfficerAction
+from models.credentials import Certificate, Proof, b64, canonical, unb64
+from models.procedure import ACTIONS, Procedure
+from models.state import DossierState
+from operations.access import Caller
+from operations.actions import perform
+from operations.dossiers import DossierView, readable_state
+from operations.errors import ActionRefused, Forbidden, NotFound
+from operations.services import Services
+from support.calendars import calendar_for
+from support.catalogue import procedure_versions
+from workflows.rules import ActionRejected, check_action
+
+UPDATE = "act"
+NOT_FROM_THE_PANEL = frozenset({"apologize", "convene", "conclude"})  # need their own forms
+NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
+
+
+class Choice(BaseModel):
+    """An action the officer may take now, and the fields it needs."""
+
+    action: str
+    needs_comment: bool
+    needs_missing: bool
+    return_targets: list[str] = Field(default_factory=list)
+
+
+class Prepared(BaseModel):
+    """What the browser signs (base64url of the canonical bytes), as `Proof.binding` makes it."""
+
+    message: str
+
+
+def _procedure(services: Services, state: DossierState) -> Procedure:
+    with services.sessions() as session:
+        versions = procedure_versions(session, state.procedure_code)
+    found = next((p for p in versions if p.version == state.procedure_version), None)
+    if found is None:
+        raise NotFound(f"procedure {state.procedure_code} v{state.procedure_version} is unknown")
+    return found
+
+
+def _sample(caller: Caller, name: str, to_stage: str | None = None) -> OfficerAction:
+    return OfficerAction(
+        officer=caller.officer,
+        action=name,
+        comment="—",
+        missing=["—"] if name == "request_supplement" else [],
+        to_stage=to_stage,
+    )
+
+
+def _allowed(
+    state: DossierState, procedure: Procedure, action: OfficerAction, services: Services
+) -> bool:
+    try:
+        check_action(state, procedure, action, calendar_for(state.submitted_at, services.settings))
+    except ActionRejected:
+        return False
+    return True
+
+
+async def choices(client: Client, caller: Caller, services: Services, code: str) -> list[Choice]:
+    """The actions the caller may take at the dossier's current stage, by the rules the
+    workflow applies (workflows/rules.py); none when the dossier waits for someone else."""
+    state = await readable_state(client, caller, services.settings, code)
+    if state.stage is None:
+        return []
+    procedure = _procedure(services, state)
+    stage = procedure.stage(state.stage)
+    earlier = [s.id for s in procedure.chain[: procedure.chain.index(stage)]]
+    found = []
+    for name in ACTIONS[stage.kind]:
+        if name in NOT_FROM_THE_PANEL or not _allowed(
+            state, procedure, _sample(caller, name), services
+        ):
+            continue
+        found.append(
+            Choice(
+                action=name,
+                needs_comment=name in NEEDS_REASON,
+                needs_missing=name == "request_supplement",
+                return_targets=list(reversed(earlier)) if name == "return" else [],
+            )
+        )
+    return found
+
+
+def _action(
+    caller: Caller, name: str, comment: str, missing: list[str], to_stage: str | None
+) -> OfficerAction:
+    try:
+        return OfficerAction(
+            officer=caller.officer,
+            action=name,
+            comment=comment.strip(),
+            missing=[m.strip() for m in missing if m.strip()][:MAX_MISSING],
+            to_stage=to_stage or None,
+        )
+    except ValidationError as exc:
+        raise ActionRefused(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+            moved_on=False,
+        ) from None
+
+
+async def prepare(
+    client: Client,
+    caller: Caller,
+    services: Services,
+    code: str,
+    *,
+    action: str,
+    comment: str = "",
+    missing: list[str] | None = None,
+    to_stage: str | None = None,
+) -> Prepared:
+    """The bytes the officer's browser signs for the action at the dossier's current stage."""
+    state = await readable_state(client, caller, services.settings, code)
+    item = _action(caller, action, comment, missing or [], to_stage)
+    message = Proof.binding(
+        item,
+        dossier=code,
+        stage=state.stage,
+        update=UPDATE,
+        nonce=secrets.token_hex(16),
+        signed_at=datetime.now(UTC).replace(microsecond=0),
+    )
+    return Prepared(message=b64(message))
+
+
+async def act_signed(
+    client: Client,
+    caller: Caller,
+    certificate: Certificate | None,
+    services: Services,
+    code: str,
+    *,
+    message: str,
+    signature: str,
+) -> DossierView:
+    """The action of a signed message, with the session's certificate as its proof, sent to the
+    dossier (which verifies it again). Forbidden when the session's browser has no certified key
+    or the message is not the caller's, for this dossier, signed by that key."""
+    if certificate is None:
+        raise Forbidden("this session's browser has no signing key: sign in again to act")
+    try:
+        raw = unb64(message)
+        bound = OfficerAction.model_validate(_json(raw)["action"])
+        parts = _json(raw)
+        proof = Proof(
+            certificate=certificate,
+            dossier=parts["dossier"],
+            stage=parts["stage"],
+            update=parts["update"],
+            nonce=parts["nonce"],
+            signed_at=datetime.fromisoformat(parts["signed_at"]),
+            signature=signature,
+        )
+    except (ValueError, KeyError, TypeError, ValidationError):
+        raise Forbidden("the signed action is malformed") from None
+    if bound.officer != caller.officer or proof.dossier != code or proof.update != UPDATE:
+        raise Forbidden("the signed action is not yours, for this dossier")
+    item = bound.model_copy(update={"proof": proof})
+    rebuilt = Proof.binding(
+        item,
+        dossier=code,
+        stage=proof.stage,
+        update=UPDATE,
+        nonce=proof.nonce,
+        signed_at=proof.signed_at,
+    )
+    if rebuilt != raw or not _verifies(certificate, signature, raw):
+        raise Forbidden("the signature does not match the action (altered, or another key)")
+    return await perform(client, caller, services, code, item)
+
+
+def _verifies(certificate: Certificate, signature: str, message: bytes) -> bool:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(unb64(certificate.public_key))
+        key.verify(unb64(signature), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    value = json.loads(raw)
+    if not isinstance(value, dict) or canonical(value) != raw:
+        raise ValueError("not a canonical message")
+    return value

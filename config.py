@@ -19,6 +19,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from models.continuation import CONTINUE_AFTER_BYTES, CONTINUE_AFTER_EVENTS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -98,6 +100,19 @@ class Settings(BaseSettings):
         gt=0,
         le=3600,
         description="how long an officer's command waits for the dossier to answer an action",
+    )
+    continue_after_events: int = Field(
+        default=CONTINUE_AFTER_EVENTS,
+        ge=100,
+        le=40_000,
+        description="a dossier's run continues as new once its history has this many events"
+        " (Temporal terminates at 51,200); set for the dossiers intake starts",
+    )
+    continue_after_bytes: int = Field(
+        default=CONTINUE_AFTER_BYTES,
+        ge=100_000,
+        le=40_000_000,
+        description="… or this many bytes (Temporal terminates at 50 MB)",
     )
     token_days: int = Field(default=90, ge=1, le=366, description="validity of officer tokens")
     token: str | None = Field(

@@ -66,7 +66,7 @@ async def find_dossiers(
 ) -> DossierPage:
     """The dossiers the filters match within the caller's reach (an operator's scope; an
     officer's agency and the consultations addressed to it), soonest due first across pages."""
-    return await asyncio.to_thread(
+    page = await asyncio.to_thread(
         search.search,
         services.sessions,
         services.settings,
@@ -75,6 +75,7 @@ async def find_dossiers(
         cursor=cursor,
         size=size,
     )
+    return await search.with_ends(await services.client(), services.settings, page)
 
 
 @router.get("/count", response_model=DossierCount, responses=PROBLEMS(400, 401, 429, 422))

@@ -21,6 +21,7 @@ from activities.document_store import DocumentStore
 from bench.stack import Stack
 from models.actions import DeliveryConfirmation, OfficerAction
 from models.calendar import WorkingCalendar
+from models.continuation import ActionReceipt
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerIdentity
 from models.procedure import DeliveryChannel, Procedure, StageKind
@@ -216,13 +217,13 @@ async def perform(
     handle: WorkflowHandle[Any, Any],
     step: Step,
     timings: Timings | None = None,
-) -> DossierState:
-    """Signs and sends one step with the officer's credential (support.credentials.send)."""
+) -> ActionReceipt:
+    """Signs and sends one step with the officer's credential (support.credentials.send); its
+    answer is the action's receipt."""
     update = getattr(DossierWorkflow, step.update)
     credential = stack.credential(step.officer)
     if timings is None:
-        result: DossierState = await send(handle, update, step.item, credential)
-        return result
+        return await send(handle, update, step.item, credential)
     began = time.perf_counter()
     timed = TimedHandle(handle, timings.updates)
     result = await send(timed, update, step.item, credential)  # type: ignore[arg-type]

@@ -47,7 +47,7 @@ def report(dossiers: int, shape: Shape, runs: list[tuple[int, Phase, Phase]]) ->
         f"`uv run python -m bench.latency --dossiers {dossiers} --concurrency {levels}`: at each "
         f"load, {dossiers} EIA dossiers ({updates} signed updates each, {dossiers * updates:,} "
         f"round trips per system), in the order {ORDER}. The update round trip is "
-        "`execute_update` from the call to the new state; the whole action adds what an "
+        "`execute_update` from the call to its answer; the whole action adds what an "
         "officer's client does before it (query the stage, sign).\n\n"
         + table(["", "hoso", "floor", "hoso / floor"], rows)
     )

@@ -29,7 +29,7 @@ from models.procedure import Procedure
 from models.state import DossierState
 from models.tables import OfficerRecord
 from support.catalogue import latest_procedure
-from support.credentials import Credential, Issuer, send
+from support.credentials import Credential, Issuer, send_and_read
 from support.devserver import embedded_stack
 from support.dossier_timeline import timeline
 from support.intake import submit_dossier
@@ -134,7 +134,9 @@ async def drive(ctx: Context, handle: WorkflowHandle) -> DossierState:  # type: 
             request = DeliveryConfirmation(
                 officer=reception.officer, note="delivered by post (demo)"
             )
-            state = await send(handle, DossierWorkflow.confirm_delivery, request, reception)
+            state = await send_and_read(
+                handle, DossierWorkflow.confirm_delivery, request, reception
+            )
             render.info(f"  {reception.officer.id}: confirm delivery → {state.status.value}")
         elif state.stage_kind == "consultation":
             for agency in list(state.awaiting_agencies):
@@ -145,7 +147,7 @@ async def drive(ctx: Context, handle: WorkflowHandle) -> DossierState:  # type: 
                 action = OfficerAction(
                     officer=officer.officer, action="concur", comment="Thống nhất."
                 )
-                state = await send(handle, DossierWorkflow.act, action, officer)
+                state = await send_and_read(handle, DossierWorkflow.act, action, officer)
                 render.info(f"  {officer.officer.id} ({agency}): concur → {state.status.value}")
         elif state.stage_kind in NEXT_ACTION and state.stage_role and state.stage_unit:
             officer = find_officer(
@@ -154,7 +156,7 @@ async def drive(ctx: Context, handle: WorkflowHandle) -> DossierState:  # type: 
             name = NEXT_ACTION[state.stage_kind]
             stage = state.stage
             action = OfficerAction(officer=officer.officer, action=name, comment="Đạt yêu cầu.")
-            state = await send(handle, DossierWorkflow.act, action, officer)
+            state = await send_and_read(handle, DossierWorkflow.act, action, officer)
             render.info(f"  {stage}: {officer.officer.id} {name} → {state.status.value}")
         else:
             before = state.model_dump()

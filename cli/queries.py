@@ -39,6 +39,8 @@ MAX_PAGE = 1000
 def _row(item: DossierSummary) -> dict[str, str | None]:
     """A found dossier as `hoso list` prints it (its times in Vietnam's)."""
     flags = [name for name, on in (("overdue", item.overdue), ("at risk", item.at_risk)) if on]
+    if item.ended:  # Temporal ended its workflow: the status is where it stood, for good
+        flags.insert(0, f"workflow {item.ended.replace('_', ' ')}")
     return {
         "code": item.code,
         "status": item.status,

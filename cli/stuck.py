@@ -91,6 +91,11 @@ async def unstick(
 
 
 def _described(task: StuckDossier) -> str:
+    if task.ended:
+        return (
+            f"{task.code}: Temporal {task.ended.replace('_', ' ')} its workflow {task.cause}\n"
+            "  it takes no action and keeps no deadline: no reset mends it"
+        )
     failing = f"{task.code}: workflow task failed {task.attempt} times: {task.cause}"
     if not task.reset_point:
         return f"{failing}\n  none of its workflow tasks completed yet: nothing to reset to"

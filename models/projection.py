@@ -1,12 +1,12 @@
 """What the projection is told after each transition: the dossier row and the rows added since.
 
 The workflow sends a `DossierChange` — the row's columns that follow the state, the actions,
-documents, forms and record entries added since the last one it sent, and the visits so far —
-rather than its whole state: a dossier's history then grows with what happened, not with the
-square of it. Folding a dossier's changes in order gives the projection as a whole (`fold`);
-`whole` turns a state (an update's result, a query's answer, a projection recorded before
-changes existed) into the same shape, so the projection, `hoso rebuild` and `hoso verify` read
-one kind of thing.
+documents, forms, record entries and stage visits added (or, for the last visit, changed) since
+the last one it sent — rather than its whole state: a dossier's history then grows with what
+happened, not with the square of it. Folding a dossier's changes in order gives the projection
+as a whole (`fold`); `whole` turns a state (a query's answer, an update's result before receipts,
+a projection recorded before changes existed) into the same shape, so the projection, `hoso
+rebuild` and `hoso verify` read one kind of thing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.calendar import close_of_day
-from models.dossier import CLOSED_STATUSES, Applicant, DocumentRef, DossierSubmission
+from models.dossier import (
+    CLOSED_STATUSES,
+    Applicant,
+    DocumentRef,
+    DossierStatus,
+    DossierSubmission,
+)
 from models.record import RecordEntry
 from models.state import ActionEntry, DossierState, FormRef, StageVisit, voters_awaited
 
@@ -80,7 +86,15 @@ class DossierChange(BaseModel):
     documents: list[DocumentRef] = Field(default_factory=list)
     forms: list[FormRef] = Field(default_factory=list)
     record: list[RecordEntry] = Field(default_factory=list)
-    visits: list[StageVisit] = Field(default_factory=list, description="all, as they stand")
+    visits: list[StageVisit] = Field(
+        default_factory=list, description="the visits from `visits_from` on, as they stand"
+    )
+    visits_from: int = Field(
+        default=0,
+        ge=0,
+        description="the position of the first visit sent: the earlier ones stand as told before"
+        " (a visit changes only while it is the last)",
+    )
     awaiting_agencies: list[str] = Field(
         default_factory=list, description="the agencies the consultation still waits for"
     )
@@ -97,10 +111,17 @@ class Marks:
     documents: int = 0
     forms: int = 0
     record: int = 0
+    visits: int = 0
 
     @classmethod
     def of(cls, state: DossierState) -> Marks:
-        return cls(len(state.actions), len(state.documents), len(state.forms), len(state.record))
+        return cls(
+            len(state.actions),
+            len(state.documents),
+            len(state.forms),
+            len(state.record),
+            len(state.visits),
+        )
 
 
 def row_of(state: DossierState) -> DossierRow:
@@ -169,7 +190,9 @@ def opening_from_state(state: DossierState, reference: str, applicant: Applicant
 def change_since(
     state: DossierState, marks: Marks, opening: DossierOpening | None = None
 ) -> DossierChange:
-    """The change to send now, the projection having been told up to `marks`."""
+    """The change to send now, the projection having been told up to `marks` (the last visit
+    told may have changed since: it is sent again)."""
+    since = max(marks.visits - 1, 0)
     return DossierChange(
         code=state.code,
         opening=opening,
@@ -179,7 +202,8 @@ def change_since(
         documents=state.documents[marks.documents :],
         forms=state.forms[marks.forms :],
         record=state.record[marks.record :],
-        visits=state.visits,
+        visits=state.visits[since:],
+        visits_from=since,
         awaiting_agencies=state.awaiting_agencies,
         voters_awaited=voters_awaited(state),
     )
@@ -197,11 +221,59 @@ def fold(base: DossierChange | None, change: DossierChange) -> DossierChange:
     return change.model_copy(
         update={
             "opening": change.opening or base.opening,
+            "visits": visits_after(base.visits, change),
+            "visits_from": 0,
             "actions": [*base.actions, *change.actions],
             "documents": [*base.documents, *change.documents],
             "forms": [*base.forms, *change.forms],
             "record": [*base.record, *change.record],
         }
+    )
+
+
+def visits_after(visits: list[StageVisit], change: DossierChange) -> list[StageVisit]:
+    """The visits told so far (`visits`), then `change`'s (which replace those from its
+    `visits_from` on)."""
+    return [*visits[: change.visits_from], *change.visits]
+
+
+def state_told(submission: DossierSubmission, told: DossierChange) -> DossierState:
+    """The dossier's state as far as its projection was told (`told`: every change folded):
+    where no whole state is at hand — no worker answers, and updates answer receipts. What the
+    projection is not told (missing items, opinions, councils, suspensions, nonces) is empty."""
+    row, procedure = told.row, submission.procedure
+    stage = procedure.stage(row.stage) if row.stage else None
+    visit = told.visits[-1] if told.visits else None
+    return DossierState(
+        code=submission.code,
+        procedure_code=procedure.code,
+        procedure_version=procedure.version,
+        procedure_name=procedure.name,
+        agency=procedure.agency,
+        status=DossierStatus(row.status),
+        delivery=submission.delivery,
+        submitted_at=submission.submitted_at,
+        received_at=row.received_at,
+        due_date=row.due_date,
+        original_due_date=row.original_due_date,
+        received_via=row.received_via,
+        received_by=submission.received_by.id if submission.received_by else None,
+        stage=row.stage,
+        stage_kind=stage.kind.value if stage else None,
+        stage_role=getattr(stage, "role", None),
+        stage_unit=row.unit,
+        stage_due_at=visit.due_at if visit is not None and visit.left_at is None else None,
+        awaiting_agencies=list(told.awaiting_agencies),
+        documents=list(told.documents),
+        actions=list(told.actions),
+        visits=list(told.visits),
+        supplement_requests=row.supplement_requests,
+        outcome=row.outcome,
+        forms=list(told.forms),
+        closed_at=row.closed_at,
+        at_risk=row.at_risk,
+        overdue=row.overdue,
+        record=list(told.record),
     )
 
 

@@ -98,7 +98,8 @@ def check_council(sessions: Sessions, item: Signed) -> None:
 async def perform(
     client: Client, caller: Caller, services: Services, code: str, item: Signed
 ) -> DossierView:
-    """Sends a signed action to the dossier and returns where it leaves it.
+    """Sends a signed action to the dossier and returns where it leaves it (its state, read
+    after the action's answer).
 
     NotFound when the caller may not see the dossier; Forbidden when the action was not signed
     by the caller; ActionRefused with the dossier's reason (moved_on when the dossier is no
@@ -120,7 +121,7 @@ async def perform(
         )
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
     try:
-        result = await asyncio.wait_for(
+        await asyncio.wait_for(
             handle.execute_update(UPDATES[type(item)], item), settings.action_wait_seconds
         )
     except WorkflowUpdateFailedError as exc:
@@ -138,4 +139,5 @@ async def perform(
             f" failing (its history shows it retrying). It was sent and may still take effect:"
             f" check `hoso status {code}` before sending it again"
         ) from None
-    return DossierView.of(result, settings)
+    # the answer is a receipt: the state it left is read as every read of a dossier is
+    return DossierView.of(await read_state(client, code), settings)

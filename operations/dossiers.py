@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
@@ -14,7 +15,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from config import Settings
-from models.dossier import DocumentRef, DossierStatus
+from models.dossier import CLOSED_STATUSES, DocumentRef, DossierStatus
 from models.procedure import DeliveryChannel
 from models.state import (
     ActionEntry,
@@ -30,6 +31,7 @@ from operations.access import Caller, may_read
 from operations.errors import NotFound
 from support.calendars import calendar_for
 from support.dossier_time import time_counts, time_fields
+from support.ended_dossiers import end_reason, ended_of
 from support.intake import Sessions
 from support.rebuild import read_dossier
 from support.stuck_dossiers import FAILING_ATTEMPTS
@@ -93,6 +95,11 @@ class DossierView(BaseModel):
         description="set when the state is the one its history last recorded, not a worker's"
         " answer: why (no worker answered, its workflow task keeps failing)",
     )
+    ended: str | None = Field(
+        default=None,
+        description="terminated | failed | timed_out | canceled: Temporal ended its workflow"
+        " while the dossier was open; it takes no action (`note` says why)",
+    )
     time: list[TimeLine] = Field(
         default_factory=list,
         description="its time in working days: used, left or late, suspensions, apology, flags",
@@ -108,7 +115,7 @@ class DossierView(BaseModel):
         """The view of `state`, its time counted on the working calendar of its year."""
         calendar = calendar_for(state.submitted_at, settings)
         rows = [TimeLine(name=name, value=value) for name, value in time_fields(state, calendar)]
-        fields = state.model_dump(include=set(cls.model_fields) - {"time", "note"})
+        fields = state.model_dump(include=set(cls.model_fields) - {"time", "note", "ended"})
         counted = time_counts(state, calendar)
         if counted is not None:
             fields["working_days_used"], fields["working_days_left"] = counted[:2]
@@ -144,36 +151,54 @@ def online_result(state: DossierState) -> FormRef | None:
 
 async def read_state(client: Client, code: str) -> DossierState:
     """The dossier's state (see `read_noted_state`). NotFound when there is no such dossier."""
-    return (await read_noted_state(client, code))[0]
+    return (await read_noted_state(client, code)).state
 
 
-async def read_noted_state(client: Client, code: str) -> tuple[DossierState, str | None]:
+@dataclass(frozen=True)
+class NotedState:
+    """A dossier's state; `note` says why it is the one its history last recorded, `ended` how
+    Temporal ended its workflow while the dossier was open (None: it was not)."""
+
+    state: DossierState
+    note: str | None = None
+    ended: str | None = None
+
+
+async def read_noted_state(client: Client, code: str) -> NotedState:
     """The dossier's state: asked of a worker while it runs; read from its history when it is
-    closed, stuck, or no worker answers — then with a note saying so when it still runs.
-    NotFound when there is no such dossier."""
+    closed, ended, stuck, or no worker answers — then with a note saying so when it is not
+    closed. NotFound when there is no such dossier."""
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
-    note = None
+    note = ended = None
     try:
         described = await handle.describe()
         failing = described.raw_description.pending_workflow_task.attempt
         running = described.status == WorkflowExecutionStatus.RUNNING
+        ended = ended_of(described.status)
         if running and failing >= FAILING_ATTEMPTS:  # a query would wait behind the failing task
             note = f"its workflow task keeps failing (attempt {failing}; see `hoso stuck`)"
         elif running:
             try:
-                return await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT), None
+                return NotedState(
+                    await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+                )
             except RPCError as exc:
                 if exc.status not in NO_ANSWER:
                     raise
                 note = f"no worker answered within {QUERY_TIMEOUT.seconds} s"
         state = (await read_dossier(client, code, live=False)).state
+        if ended is not None and state is not None and state.status not in CLOSED_STATUSES:
+            reason = await end_reason(client, code)
+            note = f"Temporal {ended.replace('_', ' ')} its workflow ({reason}): it takes no action"
+        else:
+            ended = None
     except RPCError as exc:
         if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise NotFound(f"no dossier {code}") from None
         raise
     if state is None:
         raise NotFound(f"dossier {code} has no state yet")
-    return state, note and f"{note}; the state as its history last recorded it"
+    return NotedState(state, note and f"{note}; the state as its history last recorded it", ended)
 
 
 async def readable_state(
@@ -181,21 +206,20 @@ async def readable_state(
 ) -> DossierState:
     """The dossier's state if the caller may see it; NotFound otherwise (never a 'forbidden',
     which would tell that the code exists)."""
-    return (await _readable(client, caller, settings, code))[0]
+    return (await _readable(client, caller, settings, code)).state
 
 
-async def _readable(
-    client: Client, caller: Caller, settings: Settings, code: str
-) -> tuple[DossierState, str | None]:
-    state, note = await read_noted_state(client, code)
-    if not may_read(caller, state, settings):
+async def _readable(client: Client, caller: Caller, settings: Settings, code: str) -> NotedState:
+    noted = await read_noted_state(client, code)
+    if not may_read(caller, noted.state, settings):
         raise NotFound(f"no dossier {code}")
-    return state, note
+    return noted
 
 
 async def dossier(client: Client, caller: Caller, settings: Settings, code: str) -> DossierView:
-    state, note = await _readable(client, caller, settings, code)
-    return DossierView.of(state, settings).model_copy(update={"note": note})
+    noted = await _readable(client, caller, settings, code)
+    view = DossierView.of(noted.state, settings)
+    return view.model_copy(update={"note": noted.note, "ended": noted.ended})
 
 
 # -- the applicant's lookup secret ----------------------------------------------------------

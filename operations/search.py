@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, Table, and_, func, literal, or_, select
+from temporalio.client import Client
 
 from config import Settings
 from models.calendar import VIETNAM, close_of_day
@@ -28,8 +29,10 @@ from operations.paging import keyset_after, keyset_cursor
 from operations.worklist import first_due_not_past
 from support.catalogue import list_procedures
 from support.dossier_queries import checked_day, checked_filter
+from support.ended_dossiers import ended_dossiers
 from support.intake import Sessions
 
+CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
 DOSSIERS: Table = DossierRecord.__table__  # type: ignore[attr-defined]
 WAITING: Table = WaitingRecord.__table__  # type: ignore[attr-defined]
 DUE = func.coalesce(DOSSIERS.c.due_date, literal(NEVER_DUE))  # no due date yet: last
@@ -66,6 +69,11 @@ class DossierSummary(BaseModel):
     overdue: bool
     at_risk: bool
     started_at: datetime
+    ended: str | None = Field(
+        default=None,
+        description="terminated | failed | timed_out | canceled: Temporal ended its workflow"
+        " while the dossier was open (it takes no action; `status` stays where it stood)",
+    )
 
 
 class DossierPage(BaseModel):
@@ -216,3 +224,14 @@ def count(
     query = select(func.count()).select_from(DOSSIERS).where(*conditions)
     with sessions() as session:
         return DossierCount(count=int(session.connection().execute(query).scalar_one()))
+
+
+async def with_ends(client: Client, settings: Settings, page: DossierPage) -> DossierPage:
+    """The page with `ended` set on each open dossier whose latest run Temporal ended (the
+    projection still shows it where it stood): one visibility query for the page's codes."""
+    codes = [item.code for item in page.items if item.status not in CLOSED_VALUES]
+    if not codes:
+        return page
+    ended = {d.code: d.ended for d in await ended_dossiers(client, settings.task_queue, codes)}
+    items = [item.model_copy(update={"ended": ended.get(item.code)}) for item in page.items]
+    return page.model_copy(update={"items": items})

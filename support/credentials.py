@@ -41,6 +41,7 @@ from activities.keys import (
 from activities.revocations import record_revocations, revocation
 from activities.trust import revoked_token_ids
 from config import Settings
+from models.continuation import ActionReceipt
 from models.credentials import Certificate, Proof, TrustAnchors, b64, unb64
 from models.officer import OfficerIdentity
 from models.state import DossierState
@@ -387,9 +388,11 @@ async def send(
     credential: Credential,
     *,
     wait: float | None = None,
-) -> Any:
-    """Signs `item` for the dossier's current stage and executes `update` with it. With `wait`,
-    gives up after that many seconds (the SDK itself waits for an update's outcome forever)."""
+) -> ActionReceipt:
+    """Signs `item` for the dossier's current stage and executes `update` with it; its answer
+    is the action's receipt (the whole state is the `state` query's: `send_and_read`). With
+    `wait`, gives up after that many seconds (the SDK itself waits for an update's outcome
+    forever)."""
     try:
         stage = await handle.query("stage", result_type=str)
     except WorkflowQueryFailedError:  # answered by a worker from before the `stage` query
@@ -397,7 +400,7 @@ async def send(
     name = getattr(update, "__name__", str(update))
     signed = credential.sign(item, dossier=handle.id, stage=stage, update=name)
     try:
-        return await asyncio.wait_for(handle.execute_update(update, signed), wait)
+        answer = await asyncio.wait_for(handle.execute_update(update, signed), wait)
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         # (the SDK answers the cancellation of its wait with the second)
         if wait is None:
@@ -408,3 +411,19 @@ async def send(
             f" It was sent and may still take effect: check `hoso status {handle.id}` before"
             " sending it again"
         ) from None
+    # the answer of a dossier started before receipts is its whole state: read as a receipt
+    return ActionReceipt.model_validate(answer, from_attributes=True)
+
+
+async def send_and_read(
+    handle: WorkflowHandle[Any, Any],
+    update: Any,
+    item: ItemT,
+    credential: Credential,
+    *,
+    wait: float | None = None,
+) -> DossierState:
+    """`send`, then the dossier's state as it stands after the action (its `state` query)."""
+    await send(handle, update, item, credential, wait=wait)
+    state: DossierState = await handle.query("state", result_type=DossierState)
+    return state

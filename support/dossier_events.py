@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from temporalio.api.common.v1 import Payload
+from pydantic import BaseModel, ValidationError
+from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.api.history.v1 import HistoryEvent
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client
 
 from models.activity_interfaces import (
@@ -26,6 +28,7 @@ from models.activity_interfaces import (
     RECORD_CHANGE,
     RECORD_DOSSIER,
 )
+from models.continuation import ActionReceipt, Continuation
 from models.credentials import TrustAnchors
 from models.dossier import DossierSubmission
 from models.effects import DeliveryReceipt
@@ -33,6 +36,10 @@ from models.state import DossierState, FormRef
 from models.updates import UPDATE_INPUTS
 from support.codec import EncryptionError, failure_text
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+CONTINUATION_FIELDS = frozenset(
+    {"submission", "state"}
+)  # a continued run's start, not a submission
 # What the projection was told: the payloads the record and the projection are rebuilt from.
 PROJECTION_ACTIVITIES = frozenset({RECORD_CHANGE.name, RECORD_DOSSIER.name})
 # Activities whose inputs the projection's rows are checked against and rebuilt from.
@@ -48,8 +55,12 @@ class DossierEvent:
 
 @dataclass(frozen=True)
 class Submitted(DossierEvent):
+    """A run's start: the dossier's submission; in a run that continued the one before, the
+    state it took over too (`continuation`)."""
+
     submission: DossierSubmission | None  # None: unreadable (a lenient read)
     workflow_type: str
+    continuation: Continuation | None = None
 
 
 @dataclass(frozen=True)
@@ -68,11 +79,13 @@ class UpdateAccepted(DossierEvent):
 
 @dataclass(frozen=True)
 class UpdateAnswered(DossierEvent):
-    """An update's outcome: the state it answered, or why it was overtaken (`failure`)."""
+    """An update's outcome: its receipt (the whole state it answered, for dossiers started
+    before receipts), or why it was overtaken (`failure`)."""
 
     accepted: UpdateAccepted | None
     state: DossierState | None
     failure: str | None
+    receipt: ActionReceipt | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +198,7 @@ class HistoryReader:
         reader = self._read.get(which or "")
         return await reader(event, event.event_time.ToDatetime(tzinfo=UTC)) if reader else None
 
-    async def _decode(self, payloads: Sequence[Payload], hint: type, *, lenient: bool) -> Any:
+    async def _decode(self, payloads: Sequence[Payload], hint: Any, *, lenient: bool) -> Any:
         if not payloads:
             return None
         try:
@@ -197,7 +210,7 @@ class HistoryReader:
                 return None
             raise
 
-    async def _truth(self, payloads: Sequence[Payload], hint: type) -> Any:
+    async def _truth(self, payloads: Sequence[Payload], hint: Any) -> Any:
         """A payload the record or the projection is read from."""
         return await self._decode(payloads, hint, lenient=self._lenient)
 
@@ -206,8 +219,23 @@ class HistoryReader:
 
     async def _started(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         started = event.workflow_execution_started_event_attributes
-        submission = await self._truth(started.input.payloads, DossierSubmission)
-        return Submitted(at, submission, started.workflow_type.name)
+        start = await self._truth(started.input.payloads, dict)
+        name = started.workflow_type.name
+        if isinstance(start, dict) and start.keys() >= CONTINUATION_FIELDS:
+            continued = self._validated(Continuation, start)
+            return Submitted(at, continued.submission if continued else None, name, continued)
+        return Submitted(at, self._validated(DossierSubmission, start), name)
+
+    def _validated(self, model: type[ModelT], value: Any) -> ModelT | None:
+        """`value` as `model`; None when it is none or (read leniently) does not fit."""
+        if value is None:
+            return None
+        try:
+            return model.model_validate(value)
+        except ValidationError:
+            if self._lenient:
+                return None
+            raise
 
     async def _update_accepted(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         request = event.workflow_execution_update_accepted_event_attributes.accepted_request
@@ -227,8 +255,13 @@ class HistoryReader:
         accepted = self._accepted.pop(done.meta.update_id, None)
         if done.outcome.HasField("failure"):
             return UpdateAnswered(at, accepted, None, await self._failure(done.outcome.failure))
-        state = await self._truth(done.outcome.success.payloads, DossierState)
-        return UpdateAnswered(at, accepted, state, None)
+        answer = await self._truth(done.outcome.success.payloads, dict)
+        # dossiers started before receipts answered their whole state
+        state = (
+            self._validated(DossierState, answer) if "procedure_code" in (answer or {}) else None
+        )
+        receipt = self._validated(ActionReceipt, answer)
+        return UpdateAnswered(at, accepted, state, None, receipt)
 
     async def _activity_scheduled(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         attributes = event.activity_task_scheduled_event_attributes
@@ -296,13 +329,41 @@ class HistoryReader:
         return Reset(at, task.failure.message, task.base_run_id)
 
 
+MAX_RUNS = 10_000  # far beyond what a dossier's life makes: a loop in the chain is a defect
+
+
+async def dossier_runs(client: Client, code: str) -> list[str]:
+    """The run ids of the dossier's workflow, first to latest: the latest run, then each run it
+    continued (its start names the run before), back to the dossier's start."""
+    # raw: `describe()` would parse search attributes, which some servers send as it does not
+    latest = await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=code)
+        )
+    )
+    runs = [latest.workflow_execution_info.execution.run_id]
+    while len(runs) < MAX_RUNS:
+        handle = client.get_workflow_handle(code, run_id=runs[-1])
+        before = ""
+        async for event in handle.fetch_history_events(page_size=1):
+            before = event.workflow_execution_started_event_attributes.continued_execution_run_id
+            break
+        if not before or before in runs:
+            break
+        runs.append(before)
+    return runs[::-1]
+
+
 async def dossier_events(
     client: Client, code: str, *, lenient: bool = False
 ) -> AsyncIterator[DossierEvent]:
-    """The dossier's latest run as domain events, in the history's order. Raises the server's
+    """The dossier's history as domain events: every run of its workflow in order (a dossier
+    whose history grew long continued as new), each in the history's order. Raises the server's
     RPCError when it does not hold the history."""
-    reader = HistoryReader(client, lenient=lenient)
-    async for event in client.get_workflow_handle(code).fetch_history_events():
-        found = await reader.read(event)
-        if found is not None:
-            yield found
+    for run_id in await dossier_runs(client, code):
+        reader = HistoryReader(client, lenient=lenient)  # event ids start again in each run
+        handle = client.get_workflow_handle(code, run_id=run_id)
+        async for event in handle.fetch_history_events():
+            found = await reader.read(event)
+            if found is not None:
+                yield found

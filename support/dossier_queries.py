@@ -57,7 +57,11 @@ def build_query(
     voter: str | None = None,
 ) -> str:
     """A visibility query over hoso's search attributes (values validated, so no injection)."""
-    clauses = [f"WorkflowType = '{DossierWorkflow.__name__}'"]
+    # a dossier whose history grew long has earlier runs that continued: only its latest counts
+    clauses = [
+        f"WorkflowType = '{DossierWorkflow.__name__}'",
+        "ExecutionStatus != 'ContinuedAsNew'",
+    ]
     if status:
         clauses.append(f"{sa.STATUS.name} = '{checked_filter(status, DossierStatus, '--status')}'")
     if procedure:

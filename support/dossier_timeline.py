@@ -12,9 +12,10 @@ from temporalio.converter import DataConverter
 
 from config import get_settings
 from models.calendar import VIETNAM
+from models.continuation import Continuation
 from models.dossier import DossierSubmission
 from models.effects import DossierProjection
-from models.projection import DossierChange
+from models.projection import DossierChange, visits_after
 from models.state import DossierState, StageVisit
 from support.calendars import calendar_for
 from support.codec import failure_text
@@ -60,10 +61,10 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
         elif isinstance(event, UpdateAccepted):
             rows[event.update_id] = len(entries)
         elif isinstance(event, UpdateAnswered) and event.failure is None:
-            state, accepted = event.state, event.accepted
-            if accepted is not None and isinstance(state, DossierState):
-                where = f" at {state.stage}" if state.stage else ""
-                entries[rows[accepted.update_id]].detail += f" → {state.status.value}{where}"
+            answer, accepted = event.receipt or event.state, event.accepted
+            if accepted is not None and answer is not None:
+                where = f" at {answer.stage}" if answer.stage else ""
+                entries[rows[accepted.update_id]].detail += f" → {answer.status.value}{where}"
         elif isinstance(event, ActivityScheduled):
             doing[event.activity_id] = activity_detail(event.name, event.input)
             visits = _visits_told(event.input, visits)
@@ -81,7 +82,7 @@ def _visits_told(projected: Any, visits: list[StageVisit]) -> list[StageVisit]:
     if isinstance(projected, DossierProjection):
         return projected.state.visits
     if isinstance(projected, DossierChange):
-        return projected.visits
+        return visits_after(visits, projected)
     return visits
 
 
@@ -92,6 +93,9 @@ def _told(event: DossierEvent, everything: bool) -> tuple[str, str] | None:
     if isinstance(event, RunEnded | Reset):
         return _run_told(event)
     match event:
+        case Submitted(continuation=Continuation() as handed):
+            status = handed.state.status.value
+            return "resumed", f"run {handed.run} of its workflow took the dossier over ({status})"
         case Submitted(submission=DossierSubmission() as sub):
             return "submitted", (
                 f"{sub.code}: procedure {sub.procedure.code} v{sub.procedure.version} "
@@ -138,7 +142,7 @@ def _run_told(event: RunEnded | Reset) -> tuple[str, str] | None:
         case Terminated():
             return "terminated", event.reason or "-"
         case ContinuedAsNew():
-            return "continued", "history continued in a new run"
+            return "continued", "its history grew long: a new run takes the dossier over"
         case Reset():
             return "reset", f"{event.reason} (run {event.base_run_id} left)"
     return None  # timed out or cancelled by the server: hoso sets no run timeout

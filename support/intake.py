@@ -30,6 +30,7 @@ from activities.document_store import DocumentStore, Staged
 from activities.keys import load_public_keys
 from config import Settings
 from models.calendar import VIETNAM
+from models.continuation import HISTORY_LIMITS_MEMO, HistoryLimits
 from models.dossier import (
     MAX_DOCUMENTS,
     Applicant,
@@ -189,8 +190,19 @@ def store_documents(
 CODE_ATTEMPTS = 50
 
 
-async def start_dossier(client: Client, submission: DossierSubmission, task_queue: str) -> bool:
-    """Starts the dossier's workflow; False when one with that code already exists."""
+def history_limits(settings: Settings) -> HistoryLimits:
+    """When a dossier's run continues as new (its start's memo, carried to every run)."""
+    return HistoryLimits(events=settings.continue_after_events, bytes=settings.continue_after_bytes)
+
+
+async def start_dossier(
+    client: Client,
+    submission: DossierSubmission,
+    task_queue: str,
+    limits: HistoryLimits | None = None,
+) -> bool:
+    """Starts the dossier's workflow; False when one with that code already exists. `limits`:
+    when its runs continue as new (None: the workflow's defaults)."""
     procedure = submission.procedure
     try:
         await client.start_workflow(
@@ -199,6 +211,7 @@ async def start_dossier(client: Client, submission: DossierSubmission, task_queu
             id=submission.code,
             task_queue=task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            memo={HISTORY_LIMITS_MEMO: limits} if limits is not None else None,
             search_attributes=TypedSearchAttributes(
                 [
                     SearchAttributePair(sa.STATUS, DossierStatus.submitted.value),
@@ -369,7 +382,12 @@ async def submit_checked(
             draft.model_copy(update={"code": code, "reference": reference, "documents": refs})
         )
         for _ in range(CODE_ATTEMPTS):
-            if await start_dossier(client, submission, settings.task_queue) or duplicate:
+            if (
+                await start_dossier(
+                    client, submission, settings.task_queue, history_limits(settings)
+                )
+                or duplicate
+            ):
                 break
             # Temporal already holds a dossier with this fresh code (the database was reset or
             # restored from an older backup): never merge two dossiers, take the next number.

@@ -34,7 +34,7 @@ from activities.storage import as_change, record_change, register_forms
 from activities.waiting import write_waiting
 from models.activity_interfaces import RECORD_CHANGE, RECORD_DOSSIER
 from models.dossier import DossierSubmission
-from models.projection import DossierChange, fold, opening_of, whole
+from models.projection import DossierChange, fold, opening_of, state_told, whole
 from models.record import RecordEntry
 from models.state import DossierState
 from models.tables import (
@@ -47,6 +47,7 @@ from models.tables import (
 from support.dossier_events import (
     ActivityScheduled,
     Closed,
+    ContinuedAsNew,
     DossierEvent,
     RunEnded,
     Submitted,
@@ -91,7 +92,9 @@ class _Told:
     handovers: HistoryHandovers = field(default_factory=HistoryHandovers)
 
     def see(self, event: DossierEvent) -> None:
-        self.running = self.running and not isinstance(event, RunEnded)
+        # a run that continued as new hands the dossier to the next run: it still runs
+        if isinstance(event, RunEnded) and not isinstance(event, ContinuedAsNew):
+            self.running = False
         self.handovers.see(event)
         if isinstance(event, Submitted):
             self.submission = event.submission
@@ -129,6 +132,8 @@ async def read_dossier(client: Client, code: str, *, live: bool = True) -> Dossi
         if isinstance(answer, DossierState):
             state = newest = answer
     projection = whole(newest, opening_of(submission)) if newest is not None else found.told
+    if state is None and found.told is not None:  # updates answer receipts, not states
+        state = state_told(submission, found.told)
     handed = found.handovers
     return DossierRecordSource(
         submission,

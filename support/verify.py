@@ -36,6 +36,7 @@ from activities.database import SessionFactory
 from activities.document_store import DocumentStore
 from activities.storage import same
 from activities.trust import published, seal_refusal
+from models.dossier import CLOSED_STATUSES
 from models.intake import SubmissionCheck
 from models.projection import opening_of
 from models.record import RecordEntry
@@ -65,6 +66,7 @@ from support.verify_history import History, check_history, read_history
 from support.verify_revocations import check_revocations
 from support.verify_waiting import check_closed_waiting, check_waiting_rows
 
+CLOSED_VALUES = frozenset(status.value for status in CLOSED_STATUSES)
 # Opening columns added after dossiers were projected: empty in those rows until a rebuild.
 LATER_COLUMNS = frozenset({"applicant_address", "applicant_phone"})
 
@@ -123,6 +125,7 @@ async def verify_dossier(
     if history is None:
         return _verify_without_history(report, rows, store, keys)
     _check_start(report, history, sessions, keys)
+    _check_end(report, history)
     check_revocations(report, history, sessions)
     chain = check_history(report, history)
     if not chain:
@@ -167,6 +170,17 @@ def _check_start(
         )
     if refusal is not None:
         report.add(f"its start was not accepted by hoso's intake: {refusal}")
+
+
+def _check_end(report: Report, history: History) -> None:
+    """A dossier whose workflow Temporal ended while it was open is not intact: it takes no
+    action and no deadline of it runs (its record up to then is checked all the same)."""
+    status = history.states[-1].row.status if history.states else None
+    if history.ended is not None and status not in CLOSED_VALUES:
+        report.add(
+            f"its workflow {history.ended} while the dossier was {status or 'open'}: it takes no"
+            " action and keeps no deadline"
+        )
 
 
 def _verify_without_history(

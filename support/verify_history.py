@@ -25,8 +25,12 @@ from support.dossier_events import (
     ActivityCompleted,
     ActivityScheduled,
     Closed,
+    ContinuedAsNew,
     DossierEvent,
+    RunEnded,
+    RunFailed,
     Submitted,
+    Terminated,
     UpdateAnswered,
     dossier_events,
 )
@@ -41,6 +45,7 @@ class Update:
     name: str
     item: BaseModel
     at: datetime
+    told: int = 0  # the states the history held when it was answered (projection writes …)
 
     def describe(self) -> str:
         who = getattr(self.item, "officer", None)
@@ -60,6 +65,7 @@ class History:
     updates: list[Update] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
     handovers: HistoryHandovers = field(default_factory=HistoryHandovers)
+    ended: str | None = None  # how Temporal ended the latest run, unless it completed or continued
     revoked: dict[str, datetime] = field(default_factory=dict)  # token id -> first seen revoked
     # each projection write's state, by its scheduling event; the projection's changes so far
     _positions: dict[int, int] = field(default_factory=dict, repr=False)
@@ -74,13 +80,17 @@ class History:
     def see(self, event: DossierEvent) -> None:
         """Folds in the history's next event."""
         self.handovers.see(event)
+        if isinstance(event, RunEnded | Submitted):
+            self.ended = _ended(event)
         if isinstance(event, Submitted):
             self.submission = event.submission
-        elif isinstance(event, UpdateAnswered) and event.state is not None:
+        elif isinstance(event, UpdateAnswered) and event.failure is None:
             accepted = event.accepted
             if accepted is not None and accepted.registered:
-                self.updates.append(Update(accepted.name, accepted.item, accepted.at))
-                self.states.append(whole(event.state))
+                if event.state is not None:  # answered before receipts: the whole state
+                    self.states.append(whole(event.state))
+                update = Update(accepted.name, accepted.item, accepted.at, len(self.states))
+                self.updates.append(update)
         elif isinstance(event, ActivityScheduled) and event.name in PROJECTION_ACTIVITIES:
             self._positions[event.event_id] = len(self.states)
             told = event.input
@@ -101,6 +111,18 @@ class History:
         elif event.trust is not None:
             for token in event.trust.revoked:
                 self.revoked.setdefault(token, event.at)
+
+
+def _ended(event: RunEnded | Submitted) -> str | None:
+    """How a run ended, when it is not the dossier's own end or a hand-over to the next run."""
+    match event:
+        case Terminated(reason=reason):
+            return f"terminated by Temporal ({reason or '-'})"
+        case RunFailed(failure=failure):
+            return f"failed ({failure})"
+        case Closed() | ContinuedAsNew() | Submitted():
+            return None
+    return "timed out or cancelled by Temporal"
 
 
 async def read_history(client: Client, code: str) -> History | None:
@@ -130,17 +152,28 @@ def check_history(report: Report, history: History) -> list[RecordEntry]:
         return chain
     if chain and (chain[0].kind != "submission" or chain[0].digest != input_digest(submission)):
         report.add("record entry #1 is not the submission the history received")
-    _check_updates(report, chain, history.updates)
+    _check_updates(report, chain, history.updates, len(history.states))
     _check_forms_and_actions(report, chain, history)
     return chain
 
 
-def _check_updates(report: Report, chain: list[RecordEntry], updates: list[Update]) -> None:
-    """Every update applied has its signed entry, and every signed entry its update."""
+def _check_updates(
+    report: Report, chain: list[RecordEntry], updates: list[Update], states: int
+) -> None:
+    """Every update applied has its signed entry, and every signed entry its update. An update
+    answered after the history's last state (a retry, recorded at once) has its entry in the
+    dossier's state until its next projection: the history cannot show it yet."""
     signed = {entry.digest: entry for entry in chain if entry.kind in ENTRY_KINDS}
     applied = {input_digest(update.item) for update in updates}
     for update in updates:
-        if input_digest(update.item) not in signed:
+        if input_digest(update.item) in signed:
+            continue
+        if update.told == states:
+            report.notes.append(
+                f"update {update.name} ({update.describe()}) awaits its projection: its entry"
+                " is checked once the dossier's next step is written"
+            )
+        else:
             report.add(f"update {update.name} ({update.describe()}) has no entry in the record")
     for digest, entry in signed.items():
         if digest not in applied:

@@ -2,12 +2,16 @@
 
 Officer actions arrive as updates. Validators reject what is not allowed now (nothing reaches the
 history); accepted inputs queue up and the main loop applies them one at a time, in order, running
-their side effects, so each update returns the state after its transition.
+their side effects, so each update answers after its transition, with a small receipt (the state
+is the `state` query's). A run whose history grew long hands the dossier over to a new run at a
+quiet point (workflows/continuation.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -22,11 +26,13 @@ from models.actions import (
     Withdrawal,
 )
 from models.activity_interfaces import LOAD_TRUST
+from models.continuation import ActionReceipt, Continuation
 from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.state import DossierState
 from models.updates import QueuedInput, UpdateInput
 from workflows import admission, identity, patches, rules
+from workflows import continuation as continuation_
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
 
@@ -37,42 +43,66 @@ TRUST_RELOAD_SPACING = timedelta(seconds=5)
 @workflow.defn
 class DossierWorkflow:
     @workflow.init
-    def __init__(self, submission: DossierSubmission) -> None:
+    def __init__(self, start: DossierSubmission | Continuation) -> None:
+        """`start`: the submission, or the continuation the dossier's previous run handed over
+        (believed only once the run checked it, before anything else: `run`)."""
+        continuation = start if isinstance(start, Continuation) else None
+        submission = start.submission if isinstance(start, Continuation) else start
         self._submission = submission
         self._procedure = submission.procedure
-        self._state = DossierState(
-            code=submission.code,
-            procedure_code=submission.procedure.code,
-            procedure_version=submission.procedure.version,
-            procedure_name=submission.procedure.name,
-            agency=submission.procedure.agency,
-            status=DossierStatus.submitted,
-            delivery=submission.delivery,
-            submitted_at=submission.submitted_at,
-            received_via=submission.received_via.value,
-            received_by=submission.received_by.id if submission.received_by else None,
-            documents=list(submission.documents),
+        self._continuation = continuation
+        self._state = (
+            continuation.state.model_copy(deep=True)
+            if continuation
+            else DossierState(
+                code=submission.code,
+                procedure_code=submission.procedure.code,
+                procedure_version=submission.procedure.version,
+                procedure_name=submission.procedure.name,
+                agency=submission.procedure.agency,
+                status=DossierStatus.submitted,
+                delivery=submission.delivery,
+                submitted_at=submission.submitted_at,
+                received_via=submission.received_via.value,
+                received_by=submission.received_by.id if submission.received_by else None,
+                documents=list(submission.documents),
+            )
         )
         self._inbox: list[tuple[int, QueuedInput]] = []
-        self._outcomes: dict[int, str | None] = {}
+        self._outcomes: dict[int, str | ActionReceipt] = {}
         self._tickets = 0
-        self._effects = Effects(submission, self._state)
-        self._transitions = Transitions(submission, self._state, self._effects)
-        self._transitions.open()
+        self._worked = False  # this run applied something: it may hand over to the next
+        self._limits = continuation_.limits()
+        if continuation is None:
+            self._effects = Effects(submission, self._state)
+            self._transitions = Transitions(submission, self._state, self._effects)
+            self._transitions.open()
+        else:
+            self._effects = Effects(
+                submission, self._state, continuation.effects, continuation.recorded
+            )
+            self._transitions = Transitions(
+                submission, self._state, self._effects, continuation.calendar
+            )
         self._trust: TrustAnchors | None = None
-        self._trust_loading = False
+        # a continued run loads the anchors first: actions sent meanwhile wait for them
+        self._trust_loading = continuation is not None
         self._trust_stale = False
         self._trust_loaded_at: datetime | None = None
         self._trust_reload_waiting = False
-        self._readmitted: set[str] = set()  # nonces a reset re-sends, past their lifetime
+        # nonces a reset re-sends, past their lifetime; revocations an earlier run loaded
+        self._readmitted: set[str] = set(continuation.readmitted) if continuation else set()
+        self._revoked_before = list(continuation.revoked) if continuation else []
 
     @workflow.run
-    async def run(self, submission: DossierSubmission) -> DossierState:
-        if workflow.patched(patches.INTAKE_SEAL):
-            await self._admit(submission)
-        if workflow.patched(patches.OFFICER_CREDENTIALS):
+    async def run(self, start: DossierSubmission | Continuation) -> DossierState:
+        submission = self._submission
+        if isinstance(start, Continuation):
+            await self._admit(continuation_.refusal(start))
             await self._load_trust()
-        await self._transitions.start()
+            self._transitions.resume()
+        else:
+            await self._begin(submission)
         transitions = self._transitions
         while self._state.status not in CLOSED_STATUSES:
             # a reload asked for is waited for: a revoked token's action waits for it too
@@ -81,8 +111,13 @@ class DossierWorkflow:
                     (bool(self._inbox) and not self._trust_reload_waiting)
                     or transitions.deadline_due()
                     or self._trust_stale
+                    or self._quiet_and_long()
                 )
             )
+            if self._quiet_and_long():
+                await self._continue_as_new()
+                continue
+            self._worked = True
             if self._trust_stale:
                 await self._load_trust()
                 continue
@@ -90,9 +125,10 @@ class DossierWorkflow:
                 await transitions.deadline_passed()
                 continue
             ticket, item = self._inbox.pop(0)
+            before = len(self._state.actions), len(self._state.record)
             try:
                 await self._apply(item)
-                self._outcomes[ticket] = None
+                self._outcomes[ticket] = ActionReceipt.after(self._state, *before)
             except rules.ActionRejected as rejected:
                 self._outcomes[ticket] = str(rejected)
         for ticket, _ in self._inbox:
@@ -102,11 +138,18 @@ class DossierWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
 
-    async def _admit(self, submission: DossierSubmission) -> None:
+    async def _begin(self, submission: DossierSubmission) -> None:
+        if workflow.patched(patches.INTAKE_SEAL):
+            await self._admit(admission.refusal(submission))
+        if workflow.patched(patches.OFFICER_CREDENTIALS):
+            await self._load_trust()
+        await self._transitions.start()
+
+    async def _admit(self, verdict: Awaitable[ApplicationError | None]) -> None:
         """Nothing happens before the start is admitted; actions sent meanwhile wait (as while
         the anchors load), and are refused with the start."""
         self._trust_loading = True
-        refused = await admission.refusal(submission)
+        refused = await verdict
         if refused is None:
             return
         for ticket, _ in self._inbox:
@@ -114,6 +157,38 @@ class DossierWorkflow:
         self._inbox.clear()
         await workflow.wait_condition(workflow.all_handlers_finished)
         raise refused
+
+    def _quiet_and_long(self) -> bool:
+        """The run's history is long and nothing is under way: time to hand over."""
+        return (
+            self._worked
+            and not self._inbox
+            and not self._trust_reload_waiting
+            and not self._trust_stale
+            and not self._transitions.deadline_due()
+            and workflow.all_handlers_finished()
+            and continuation_.history_long(self._limits)
+            and workflow.patched(patches.CONTINUE_AS_NEW)
+        )
+
+    async def _continue_as_new(self) -> None:
+        """Every notice sent and recorded, then (if still quiet) the next run takes over."""
+        await self._transitions.settle()
+        if not (self._quiet_and_long() and self._effects.idle()):
+            return  # an action came in meanwhile: the loop applies it first
+        run = self._continuation.run + 1 if self._continuation else 2
+        handed = Continuation(
+            submission=self._submission,
+            state=self._state,
+            calendar=self._transitions.clock.calendar,
+            effects=self._effects.count,
+            recorded=self._effects.recorded,
+            run=run,
+            revoked=list(self._trust.revoked) if self._trust else self._revoked_before,
+            readmitted=sorted(self._readmitted),
+        )
+        workflow.logger.info("dossier_continued", extra={"dossier": self._state.code, "run": run})
+        workflow.continue_as_new(handed)
 
     async def _load_trust(self) -> None:
         """The issuer keys and revoked tokens, from the worker (never from a caller)."""
@@ -125,9 +200,11 @@ class DossierWorkflow:
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RETRY,
         )
-        if self._trust is not None and workflow.patched(patches.REVOCATIONS_KEPT):
+        # a continued run holds what its previous runs loaded before it loads anything
+        held = self._trust.revoked if self._trust is not None else self._revoked_before
+        if (self._trust is not None or held) and workflow.patched(patches.REVOCATIONS_KEPT):
             # a revocation once loaded stays: undoing it in the database reaches no open dossier
-            kept = sorted(set(self._trust.revoked) | set(anchors.revoked))
+            kept = sorted(set(held) | set(anchors.revoked))
             anchors = anchors.model_copy(update={"revoked": kept})
         self._trust = anchors
         self._trust_loading = False
@@ -184,16 +261,24 @@ class DossierWorkflow:
             patches.APOLOGY_ON_WORKING_DAY
         )
 
-    async def _enqueue(self, item: QueuedInput) -> DossierState:
+    async def _enqueue(self, item: QueuedInput) -> ActionReceipt:
         self._tickets += 1
         ticket = self._tickets
         self._inbox.append((ticket, item))
         await workflow.wait_condition(lambda: ticket in self._outcomes)
-        reason = self._outcomes.pop(ticket)
-        if reason is not None:
+        outcome = self._outcomes.pop(ticket)
+        if isinstance(outcome, str):
             # Validated against an older state, then overtaken by another action.
-            raise ApplicationError(reason, type="ActionRejected", non_retryable=True)
-        return self._state  # the SDK serialises it as the handler returns: no copy is needed
+            raise ApplicationError(outcome, type="ActionRejected", non_retryable=True)
+        return self._answer(outcome)
+
+    def _answer(self, receipt: ActionReceipt) -> ActionReceipt:
+        """What an update answers: its receipt. Dossiers started before answered their whole
+        state (a caller reads it as a receipt: the receipt's fields are the state's)."""
+        if workflow.patched(patches.SMALL_ANSWERS):
+            return receipt
+        whole: Any = self._state  # the SDK serialises it as the handler returns
+        return cast(ActionReceipt, whole)
 
     @workflow.query
     def state(self) -> DossierState:
@@ -230,7 +315,7 @@ class DossierWorkflow:
         self._trust_stale = True
 
     @workflow.update
-    async def act(self, action: OfficerAction) -> DossierState:
+    async def act(self, action: OfficerAction) -> ActionReceipt:
         return await self._enqueue(action)
 
     @act.validator
@@ -239,7 +324,7 @@ class DossierWorkflow:
         rules.check_action(self._state, self._procedure, action, self._transitions.clock.calendar)
 
     @workflow.update
-    async def supplement(self, supplement: Supplement) -> DossierState:
+    async def supplement(self, supplement: Supplement) -> ActionReceipt:
         return await self._enqueue(supplement)
 
     @supplement.validator
@@ -248,7 +333,7 @@ class DossierWorkflow:
         rules.check_supplement(self._state, self._procedure, supplement)
 
     @workflow.update
-    async def withdraw(self, withdrawal: Withdrawal) -> DossierState:
+    async def withdraw(self, withdrawal: Withdrawal) -> ActionReceipt:
         return await self._enqueue(withdrawal)
 
     @withdraw.validator
@@ -257,7 +342,7 @@ class DossierWorkflow:
         rules.check_withdrawal(self._state, self._procedure, withdrawal)
 
     @workflow.update
-    async def cancel(self, cancellation: Cancellation) -> DossierState:
+    async def cancel(self, cancellation: Cancellation) -> ActionReceipt:
         return await self._enqueue(cancellation)
 
     @cancel.validator
@@ -266,17 +351,18 @@ class DossierWorkflow:
         rules.check_cancellation(self._state, cancellation)
 
     @workflow.update
-    async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> DossierState:
+    async def confirm_delivery(self, confirmation: DeliveryConfirmation) -> ActionReceipt:
         return await self._enqueue(confirmation)
 
     @workflow.update
-    def retry(self, request: RetryRequest) -> DossierState:
+    def retry(self, request: RetryRequest) -> ActionReceipt:
         """Recorded at once, not queued: the loop may be waiting on the very activity retried."""
+        before = len(self._state.actions), len(self._state.record)
         if request.proof is not None:
             self._state.nonces.append(request.proof.nonce)
         self._readmitted.update(request.readmit or ())
         self._transitions.record_retry(request)
-        return self._state
+        return self._answer(ActionReceipt.after(self._state, *before))
 
     @retry.validator
     def _validate_retry(self, request: RetryRequest) -> None:
@@ -284,7 +370,7 @@ class DossierWorkflow:
         rules.check_retry(self._state, request)
 
     @workflow.update
-    async def change_calendar(self, change: CalendarChange) -> DossierState:
+    async def change_calendar(self, change: CalendarChange) -> ActionReceipt:
         return await self._enqueue(change)
 
     @change_calendar.validator

@@ -57,13 +57,33 @@ async def run(activity: ActivityInterface[InputT, ResultT], arg: InputT) -> Resu
 class Effects:
     """Runs a dossier's activities; keys are `<code>:<n>:<what>`, `n` counting effects in order."""
 
-    def __init__(self, submission: DossierSubmission, state: DossierState) -> None:
+    def __init__(
+        self,
+        submission: DossierSubmission,
+        state: DossierState,
+        count: int = 0,
+        recorded: Marks | None = None,
+    ) -> None:
+        """`count` and `recorded`: where a previous run of the dossier left them."""
         self._submission = submission
         self._state = state
-        self._count = 0
+        self._count = count
         self._notices: list[asyncio.Task[None]] = []
         self.failed_unrecorded = False  # a notice failed since the projection last saw the state
-        self._recorded: Marks | None = None  # how far the projection was told
+        self._recorded = recorded  # how far the projection was told
+
+    @property
+    def count(self) -> int:
+        """Effects run so far: the next run's keys go on from here."""
+        return self._count
+
+    @property
+    def recorded(self) -> Marks | None:
+        return self._recorded
+
+    def idle(self) -> bool:
+        """No notice going out, none failed unrecorded: nothing would be lost by stopping."""
+        return not self.failed_unrecorded and all(task.done() for task in self._notices)
 
     def _key(self, what: str) -> str:
         self._count += 1

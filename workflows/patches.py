@@ -53,6 +53,16 @@ experts marked as experts there (the `check_council` activity, `CouncilTransitio
 otherwise the convening is refused naming the member (issue 22, item 13). Since 2026-12-07;
 dossiers convened before seated whom the convener named."""
 
+SMALL_ANSWERS = "small-answers"
+"""An update answers a small receipt (`ActionReceipt`: status, stage, the action's row and
+record entry), not the whole state, so each action adds the same to the history however many
+came before (`DossierWorkflow._answer`). Since 2026-12-07; before, the whole state."""
+
+CONTINUE_AS_NEW = "continue-as-new"
+"""A run whose history passed its limits (`HistoryLimits`: 4,000 events or 4 MB by default)
+hands the dossier over to a new run at a quiet point (`DossierWorkflow._continue_as_new`).
+Since 2026-12-07; called only once a run's history is that long, which no recording reaches."""
+
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     OFFICER_CREDENTIALS: ("before-credentials",),
     CONCURRENT_NOTICES: ("before-credentials", "before-concurrent-notices"),
@@ -75,6 +85,15 @@ OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     # No recording takes this old branch: none reloaded its anchors.
     REVOCATIONS_KEPT: (),
     COUNCIL_REGISTRY: (),
+    SMALL_ANSWERS: (
+        "before-credentials",
+        "before-concurrent-notices",
+        "before-projection-changes",
+        "before-intake-seal",
+        "before-small-answers",
+    ),
+    # No recording takes this old branch: none is long enough to continue.
+    CONTINUE_AS_NEW: (),
 }
 """For each patch, the folders of tests/histories/ recorded before it: their replays take its old
 branch."""

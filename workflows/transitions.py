@@ -11,6 +11,7 @@ clock is `workflow.now()` and working days come from the calendar snapshotted in
 from __future__ import annotations
 
 from models.actions import OfficerAction, RetryRequest
+from models.calendar import WorkingCalendar
 from models.dossier import DossierSubmission
 from models.procedure import ConsultationStage, StageKind
 from models.state import DossierState
@@ -28,9 +29,14 @@ from workflows.reception import Reception
 
 class Transitions:
     def __init__(
-        self, submission: DossierSubmission, state: DossierState, effects: Effects
+        self,
+        submission: DossierSubmission,
+        state: DossierState,
+        effects: Effects,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
-        clock = Clock(submission.procedure, state, submission.calendar)
+        """`calendar`: the one in force when a previous run handed the dossier over."""
+        clock = Clock(submission.procedure, state, calendar or submission.calendar)
         self._ctx = ctx = DossierContext(submission, state, effects, clock)
         self.lateness = Lateness(ctx)
         self.chain = Chain(ctx, self.lateness)
@@ -59,6 +65,11 @@ class Transitions:
         await self._ctx.sync()
         await self._ctx.effects.notify_applicant("dossier_submitted")
         await self.chain.notify_assignees()
+
+    def resume(self) -> None:
+        """A continued run: the alarm points at the next deadline again (the record, the
+        projection and the notices are where the previous run left them)."""
+        self._ctx.clock.reschedule()
 
     async def act(self, action: OfficerAction) -> None:
         """An officer's action, on the control sheet and the record, then its transition."""

@@ -13,7 +13,8 @@ from support.dossier_queries import FilterError, build_query
 def test_filters_become_search_attribute_clauses() -> None:
     query = build_query(status="in_review", procedure="1.010733", unit="environment-office")
     assert query == (
-        "WorkflowType = 'DossierWorkflow' AND HosoStatus = 'in_review' AND "
+        "WorkflowType = 'DossierWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND "
+        "HosoStatus = 'in_review' AND "
         "HosoProcedure = '1.010733' AND HosoUnit = 'environment-office'"
     )
 

@@ -132,10 +132,11 @@ async def test_every_forgery_is_refused_by_the_dossier(
         assert "expired on 2020-01-02" in reason
 
         # The genuine action goes through; sent again (replayed), it is refused.
-        state = await handle.execute_update(DossierWorkflow.act, good)
-        assert state.status.value == "in_review"
+        receipt = await handle.execute_update(DossierWorkflow.act, good)
+        assert receipt.status.value == "in_review"
         reason = await refused(handle, DossierWorkflow.act, good)
         assert "signed for stage" in reason or "already used" in reason
+        state = await handle.query(DossierWorkflow.state)
         assert [a.actor for a in state.actions if a.action == "accept"] == [reception.id]
 
 
@@ -165,13 +166,14 @@ async def test_a_revoked_token_stops_working_in_running_dossiers(
 
         # A new token for the same officer works.
         fresh = issue_token(sessions, settings, reception.id)
-        state = await handle.execute_update(
+        receipt = await handle.execute_update(
             DossierWorkflow.act, signed(fresh, accept, sub.code, first)
         )
-        assert state.status.value == "in_review"
+        assert receipt.status.value == "in_review"
         retry = RetryRequest(officer=operator, note="x")
         ops = credential(operator)
-        state = await handle.execute_update(
-            DossierWorkflow.retry, signed(ops, retry, sub.code, state.stage, "retry")
+        receipt = await handle.execute_update(
+            DossierWorkflow.retry, signed(ops, retry, sub.code, receipt.stage, "retry")
         )
-        assert state.actions[-1].actor == operator.id
+        state = await handle.query(DossierWorkflow.state)
+        assert state.actions[-1].actor == operator.id and state.actions[-1].seq == receipt.seq

@@ -32,6 +32,7 @@ from config import Settings, get_settings
 from models.actions import OfficerAction, OfficerIdentity, Supplement, Withdrawal
 from models.agency import AgencyList
 from models.calendar import WorkingCalendar
+from models.continuation import HISTORY_LIMITS_MEMO, ActionReceipt, HistoryLimits
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
 from models.procedure import DeliveryChannel, Procedure
@@ -234,10 +235,14 @@ async def _quiet(handle: WorkflowHandle[Any, Any], seconds: float = 60.0) -> Non
 
 
 async def start(
-    client: Client, queue: str, sub: DossierSubmission
+    client: Client, queue: str, sub: DossierSubmission, limits: HistoryLimits | None = None
 ) -> WorkflowHandle[DossierWorkflow, DossierState]:
+    """Starts `sub` as intake would (sealed); `limits`: when its runs continue as new."""
     sub = sealed_for(queue, sub)
-    handle = await client.start_workflow(DossierWorkflow.run, sub, id=sub.code, task_queue=queue)
+    memo = {HISTORY_LIMITS_MEMO: limits} if limits is not None else None
+    handle = await client.start_workflow(
+        DossierWorkflow.run, sub, id=sub.code, task_queue=queue, memo=memo
+    )
     _started.setdefault(queue, []).append(handle)
     return handle
 
@@ -357,9 +362,11 @@ async def sign(handle: WorkflowHandle, update: Any, item: ItemT) -> ItemT:
 
 
 async def send(handle: WorkflowHandle, update: Any, item: BaseModel) -> DossierState:
-    """Executes `update` with `item`, signed by its officer."""
-    result: DossierState = await handle.execute_update(update, await sign(handle, update, item))
-    return result
+    """Executes `update` with `item`, signed by its officer; the state after it (the update
+    answers a receipt, the `state` query the whole state)."""
+    receipt: ActionReceipt = await handle.execute_update(update, await sign(handle, update, item))
+    assert receipt.code == handle.id
+    return await handle.query(DossierWorkflow.state)
 
 
 async def act(

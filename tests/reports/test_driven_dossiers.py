@@ -21,7 +21,7 @@ from cli.context import open_context
 from config import Settings
 from models.calendar import VIETNAM
 from models.dossier import DossierStatus
-from models.tables import ActionRecord, DocumentRecord, DossierRecord
+from models.tables import ActionRecord, DocumentRecord, DossierRecord, WaitingRecord
 from support.calendars import resolve_calendar
 from support.control_sheet import render_control_sheet
 from support.rebuild import read_dossier, rebuild
@@ -151,6 +151,9 @@ def snapshot(settings: Settings, codes: list[str]) -> dict[str, list[dict[str, A
                 col(DocumentRecord.sha256),
             )
         )
+        waiting = session.exec(
+            select(WaitingRecord).where(col(WaitingRecord.dossier_code).in_(codes))
+        )
         return {
             "dossier": sorted(
                 (r.model_dump(exclude={"updated_at"}) for r in dossiers), key=lambda r: r["code"]
@@ -161,6 +164,10 @@ def snapshot(settings: Settings, codes: list[str]) -> dict[str, list[dict[str, A
                 r.model_dump(exclude={"id"} if r.source == "form" else {"id", "added_at"})
                 for r in documents
             ],
+            "dossier_waiting": sorted(
+                (r.model_dump() for r in waiting),
+                key=lambda r: (r["dossier_code"], r["kind"], r["party"]),
+            ),
         }
 
 
@@ -172,7 +179,7 @@ async def test_rebuild_recreates_the_projection_row_by_row(
         before = snapshot(settings, codes)
         assert len(before["dossier"]) == 3 and before["dossier_action"]
         with Session(make_engine(settings.resolved_database_url)) as session:
-            for table in (ActionRecord, DocumentRecord, DossierRecord):
+            for table in (ActionRecord, DocumentRecord, WaitingRecord, DossierRecord):
                 session.execute(delete(table))
             session.commit()
         assert snapshot(settings, codes)["dossier"] == []

@@ -1,0 +1,100 @@
+"""Officers sign in through single sign-on against a real OpenID Connect provider on loopback
+(panva's oidc-provider): the code flow with PKCE, the ID token checked, its login mapped to an
+officer of the registry; a stranger, a forged state and a replayed code are refused."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlmodel import col, select
+
+from models.tables import SignInRecord, WebSessionRecord
+from tests.web.conftest import Site
+from tests.web.sso import Provider, provider, through_provider
+from tests.web.test_signin import csrf_of
+
+__all__ = ["provider"]  # the fixture
+
+PUBLIC_KEY = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"  # RFC 8032's first test key
+
+
+def browser(site: Site) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=site.url, timeout=60, follow_redirects=True)
+
+
+def events(site: Site) -> list[tuple[str, str]]:
+    with site.api.sessions() as session:
+        rows = session.exec(select(SignInRecord).order_by(col(SignInRecord.id)))
+        return [(r.officer_id, r.event) for r in rows]
+
+
+def sessions_of(site: Site, officer: str) -> list[WebSessionRecord]:
+    with site.api.sessions() as session:
+        query = select(WebSessionRecord).where(WebSessionRecord.officer_id == officer)
+        return list(session.exec(query))
+
+
+async def test_an_officer_signs_in_through_sso_makes_a_key_and_reaches_the_worklist(
+    site: Site, provider: Provider
+) -> None:
+    async with browser(site) as http:
+        page = await http.get("/signin")
+        assert "Đăng nhập bằng tài khoản một lần (SSO)" in page.text
+        key_page = await through_provider(http, provider, "xa.reception")
+        assert key_page.status_code == 200, key_page.text
+        assert "data-session-key" in key_page.text
+        worklist = await http.post(
+            "/signin/key", data={"public_key": PUBLIC_KEY, "csrf": csrf_of(key_page.text)}
+        )
+        assert worklist.url.path == "/worklist"
+        assert "Hồ sơ chờ tôi xử lý" in worklist.text
+        assert "Phiên này chỉ xem" not in worklist.text
+    (record,) = sessions_of(site, "xa.reception")
+    assert record.verified and record.certificate is not None
+    assert events(site) == [("xa.reception", "signed_in_sso")]
+
+
+async def test_a_login_that_is_no_officer_is_refused_and_nothing_is_opened(
+    site: Site, provider: Provider
+) -> None:
+    async with browser(site) as http:
+        refused = await through_provider(http, provider, "someone.else")
+        assert refused.status_code == 403
+        assert "không phải của cán bộ nào đang làm việc" in refused.text
+        assert (await http.get("/worklist")).url.path == "/signin"
+    assert sessions_of(site, "someone.else") == []
+    assert events(site) == [("someone.else", "sso_refused")]
+
+
+async def test_a_callback_whose_state_is_not_this_browsers_is_refused(
+    site: Site, provider: Provider
+) -> None:
+    async with browser(site) as victim, browser(site) as attacker:
+        back = await through_provider(attacker, provider, "xa.reception", follow=False)
+        callback = back.headers["location"]
+        # The attacker's code and state, planted in the victim's browser (login CSRF): the
+        # victim's own binding cookie, from starting a sign-in, does not match.
+        await victim.get("/signin/sso", follow_redirects=False)
+        refused = await victim.get(callback)
+        assert refused.status_code == 400
+        assert "không khớp hoặc đã hết hạn" in refused.text
+        forged = re.sub(r"state=[^&]+", "state=forged", callback)
+        assert (await attacker.get(forged)).status_code == 400
+        assert (await victim.get("/worklist")).url.path == "/signin"
+    assert sessions_of(site, "xa.reception") == []
+
+
+async def test_a_replayed_code_is_refused(site: Site, provider: Provider) -> None:
+    async with browser(site) as http:
+        back = await through_provider(http, provider, "xa.reception", follow=False)
+        callback = back.headers["location"]
+        binding = {c.name: c.value for c in http.cookies.jar if "sso" in c.name and c.value}
+        first = await http.get(callback)
+        assert first.status_code == 200
+        assert binding
+        http.cookies.update(binding)  # the binding cookie kept, as a thief would
+        again = await http.get(callback)
+        assert again.status_code == 401
+        assert "không xác nhận việc đăng nhập này" in again.text
+    assert len(sessions_of(site, "xa.reception")) == 1

@@ -44,7 +44,7 @@ def _node() -> str:
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         npm = shutil.which("npm")
         if npm is None:
-            pytest.skip("no npm to install the test OIDC provider (npm ci in tests/web/oidc_provider)")
+            pytest.skip("no npm to install the test OIDC provider (tests/web/oidc_provider)")
         subprocess.run([npm, "ci", "--prefix", str(PROVIDER_DIR)], check=True, timeout=300)
     return node
 

@@ -5,12 +5,14 @@ officer of the registry; a stranger, a forged state and a replayed code are refu
 from __future__ import annotations
 
 import re
+import socket
 
 import httpx
+from pydantic import SecretStr
 from sqlmodel import col, select
 
 from models.tables import SignInRecord, WebSessionRecord
-from tests.web.conftest import Site
+from tests.web.conftest import PASSWORD, Site
 from tests.web.sso import Provider, provider, through_provider
 from tests.web.test_signin import csrf_of
 
@@ -98,3 +100,51 @@ async def test_a_replayed_code_is_refused(site: Site, provider: Provider) -> Non
         assert again.status_code == 401
         assert "không xác nhận việc đăng nhập này" in again.text
     assert len(sessions_of(site, "xa.reception")) == 1
+
+
+async def test_without_sso_configured_the_page_offers_no_sso_and_the_route_says_so(
+    site: Site,
+) -> None:
+    async with browser(site) as http:
+        page = await http.get("/signin")
+        assert "Đăng nhập bằng tài khoản một lần" not in page.text
+        assert 'name="password"' in page.text
+        off = await http.get("/signin/sso")
+        assert off.status_code == 404
+        assert "chưa được cấu hình" in off.text
+
+
+async def test_a_provider_that_does_not_answer_is_said_so(site: Site) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    settings = site.settings
+    settings.oidc_issuer, settings.oidc_client_id = f"http://127.0.0.1:{closed}", "hoso"
+    settings.oidc_client_secret = SecretStr("a client secret")
+    try:
+        async with browser(site) as http:
+            down = await http.get("/signin/sso")
+            assert down.status_code == 502
+            assert "Không kết nối được với hệ thống đăng nhập một lần" in down.text
+    finally:
+        settings.oidc_issuer = settings.oidc_client_id = settings.oidc_client_secret = None
+
+
+async def test_password_sign_in_can_be_turned_off_when_sso_is_on(
+    site: Site, provider: Provider
+) -> None:
+    site.set_password("xa.reception")
+    site.settings.oidc_password_sign_in = False
+    try:
+        async with browser(site) as http:
+            page = await http.get("/signin")
+            assert 'name="password"' not in page.text
+            assert "Đăng nhập bằng tài khoản một lần (SSO)" in page.text
+            token = csrf_of((await http.get("/follow")).text)  # a form this browser holds
+            form = {"officer": "xa.reception", "password": PASSWORD, "csrf": token}
+            refused = await http.post("/signin", data=form)
+            assert refused.status_code == 403
+            assert "Đăng nhập bằng mật khẩu đã tắt" in refused.text
+            assert (await http.get("/worklist")).url.path == "/signin"
+    finally:
+        site.settings.oidc_password_sign_in = True

@@ -77,5 +77,14 @@ def certify_browser_key(services: Services, cookie: str, public_key: str) -> Non
     )
     if record is None or not record.verified:
         raise SignInExpired("sign in again")
-    if public_key and _fresh(record, now):
+    if not _fresh(record, now):
+        return
+    if public_key:
         certify_key(services, record, public_key, now)
+        return
+    with services.sessions() as session:  # no key made here: the session reads, for good
+        found = session.get(WebSessionRecord, record.id)
+        if found is not None and found.certificate is None:
+            found.certificate = ""
+            session.add(found)
+            session.commit()

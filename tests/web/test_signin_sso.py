@@ -19,6 +19,7 @@ from tests.web.test_signin import csrf_of
 __all__ = ["provider"]  # the fixture
 
 PUBLIC_KEY = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"  # RFC 8032's first test key
+OTHER_KEY = "PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw"  # RFC 8032's second
 
 
 def browser(site: Site) -> httpx.AsyncClient:
@@ -52,8 +53,15 @@ async def test_an_officer_signs_in_through_sso_makes_a_key_and_reaches_the_workl
         assert worklist.url.path == "/worklist"
         assert "Hồ sơ chờ tôi xử lý" in worklist.text
         assert "Phiên này chỉ xem" not in worklist.text
-    (record,) = sessions_of(site, "xa.reception")
-    assert record.verified and record.certificate is not None
+        (record,) = sessions_of(site, "xa.reception")
+        assert record.verified and record.certificate
+        # the session's cookie cannot bring a key of its own afterwards
+        other = await http.post(
+            "/signin/key", data={"public_key": OTHER_KEY, "csrf": csrf_of(worklist.text)}
+        )
+        assert other.url.path == "/worklist"
+    (after,) = sessions_of(site, "xa.reception")
+    assert after.certificate == record.certificate
     assert events(site) == [("xa.reception", "signed_in_sso")]
 
 

@@ -98,7 +98,7 @@ async def from_provider(
     if not settings.single_sign_on:
         return render(request, "error.html", {"message": SSO_OFF}, status=404)
     binding = request.cookies.get(cookie_name(SSO_COOKIE, is_secure(request)))
-    if not oidc.state_matches(settings, binding, state) or binding is None:
+    if binding is None or not oidc.state_matches(settings, binding, state):
         log.info("sso_sign_in_refused", reason="state does not match this browser")
         return _failed(request, SSO_STATE, 400)
     if not code or len(code) > 2048:  # the provider refused (error=…) or sent nothing

@@ -155,9 +155,10 @@ async def _exchange(
     return id_token, jwks
 
 
-def _validated(
+def checked_claims(
     settings: Settings, provider: Provider, binding: str, id_token: str, jwks: dict[str, Any]
 ) -> dict[str, Any]:
+    """The ID token's claims, once its signature, issuer, audience, times and nonce hold."""
     client_id = settings.oidc_client_id or ""
     try:
         token = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=ALGORITHMS)  # type: ignore[arg-type]
@@ -187,4 +188,4 @@ async def signed_in_claims(
     TokenRefused."""
     provider = await discover(settings)
     id_token, jwks = await _exchange(settings, provider, binding, code, redirect_uri)
-    return _validated(settings, provider, binding, id_token, jwks)
+    return checked_claims(settings, provider, binding, id_token, jwks)

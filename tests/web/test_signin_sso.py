@@ -156,3 +156,17 @@ async def test_password_sign_in_can_be_turned_off_when_sso_is_on(
             assert (await http.get("/worklist")).url.path == "/signin"
     finally:
         site.settings.oidc_password_sign_in = True
+
+
+async def test_a_sign_in_the_officer_cancels_at_the_provider_is_refused(
+    site: Site, provider: Provider
+) -> None:
+    async with browser(site) as http:
+        to_provider = await http.get("/signin/sso", follow_redirects=False)
+        state = re.search(r"state=([^&]+)", to_provider.headers["location"])
+        assert state
+        cancelled = await http.get(
+            "/signin/sso/callback", params={"error": "access_denied", "state": state.group(1)}
+        )
+        assert cancelled.status_code == 401
+        assert (await http.get("/worklist")).url.path == "/signin"

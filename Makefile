@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install up test lint format demo bench clean browser
+.PHONY: install up test lint format demo bench clean browser oidc-provider
 
 # A venv for uv; where the Python has no venv module (Debian without python3-venv), pip --target.
 $(UV):
@@ -38,12 +38,16 @@ format: install
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-test: install lint browser
+test: install lint browser oidc-provider
 	$(UV) run pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own builds are not downloaded).
 browser:
 	@sh tests/web/ensure_chromium.sh
+
+# The single sign-on tests run panva's oidc-provider on loopback (Node.js, from the lock file).
+oidc-provider:
+	@sh tests/web/ensure_oidc_provider.sh
 
 clean:
 	rm -rf .venv .tools data

@@ -216,6 +216,27 @@ class Settings(BaseSettings):
     web_refresh_seconds: int = Field(
         default=30, ge=1, le=3600, description="how often an open worklist page refreshes itself"
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="the agency's single sign-on (OpenID Connect) issuer URL; unset: no SSO",
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="hoso's client id at the single sign-on provider"
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="hoso's client secret at the provider (best as the secret file "
+        "hoso_oidc_client_secret); it also keys the PKCE verifiers hoso derives",
+    )
+    oidc_officer_claim: str = Field(
+        default="preferred_username",
+        pattern=r"^[A-Za-z0-9_:.-]{1,100}$",
+        description="the ID token's claim that holds the officer id of the registry",
+    )
+    oidc_password_sign_in: bool = Field(
+        default=True,
+        description="with single sign-on configured, officers may still sign in with a password",
+    )
     codec_server_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
         description="Web UI origins allowed to call the codec server (CORS), comma-separated",
@@ -249,6 +270,31 @@ class Settings(BaseSettings):
                 "keep one of them (the password file, so that it is in no environment)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _single_sign_on(self) -> Settings:
+        given = [self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret]
+        if not any(given):
+            return self
+        if not all(given):
+            raise ValueError(
+                "single sign-on needs HOSO_OIDC_ISSUER, HOSO_OIDC_CLIENT_ID and the client "
+                "secret (the file hoso_oidc_client_secret) together"
+            )
+        issuer = self.oidc_issuer or ""
+        if not issuer.startswith("https://") and self.environment != "development":
+            raise ValueError("HOSO_OIDC_ISSUER must be an https:// URL outside development")
+        return self
+
+    @property
+    def single_sign_on(self) -> bool:
+        """Whether officers may sign in through the agency's OpenID Connect provider."""
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    @property
+    def password_sign_in(self) -> bool:
+        """Whether officers may sign in with a password and TOTP (always, without SSO)."""
+        return self.oidc_password_sign_in or not self.single_sign_on
 
     @property
     def resolved_database_url(self) -> str:
@@ -286,6 +332,7 @@ NEVER_FROM_ENV_FILE = (
     "HOSO_TOKEN_FILE",
     "HOSO_DATABASE_PASSWORD",
     "HOSO_DATABASE_URL",
+    "HOSO_OIDC_CLIENT_SECRET",
     SECRETS_DIR_VARIABLE,
 )
 

@@ -148,12 +148,12 @@ def check_code(services: Services, secret: str, code: str, public_key: str | Non
         session.commit()
         session.refresh(record)
     if public_key:
-        _certified(services, record, public_key, now)
+        certify_key(services, record, public_key, now)
     log.info("officer_signed_in", officer=record.officer_id, session=record.id)
     return cookie
 
 
-def _certified(
+def certify_key(
     services: Services, record: WebSessionRecord, public_key: str, now: datetime
 ) -> None:
     """The browser's key certified for the session; if it cannot be, the session reads only."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api.pages import dossier, follow, guard, signin, worklist
+from api.pages import dossier, follow, guard, signin, signin_sso, worklist
 from api.pages.static import Assets
 from support.session_keys import web_issuer
 
@@ -15,7 +15,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for router in (signin, worklist, dossier, follow):
+    for router in (signin, signin_sso, worklist, dossier, follow):
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")
     guard.install_handlers(app)

@@ -200,4 +200,27 @@ ENGLISH: dict[str, str] = {
     "Phiên này chỉ xem: trình duyệt không tạo được khóa ký khi đăng nhập.": (
         "This session can only read: the browser could not make a signing key at sign-in."
     ),
+    # single sign-on
+    "Đăng nhập bằng tài khoản một lần (SSO)": "Sign in with single sign-on (SSO)",
+    "Khóa ký của phiên": "The session's signing key",
+    "Trình duyệt tạo khóa ký cho các thao tác của bạn; khóa không rời khỏi máy.": (
+        "The browser makes a signing key for your actions; it never leaves the device."
+    ),
+    "Đăng nhập một lần (SSO) chưa được cấu hình.": "Single sign-on (SSO) is not configured.",
+    "Không kết nối được với hệ thống đăng nhập một lần (SSO): hãy thử lại sau.": (
+        "The single sign-on (SSO) service cannot be reached: try again later."
+    ),
+    "Phiên đăng nhập một lần không khớp hoặc đã hết hạn: hãy đăng nhập lại từ đầu.": (
+        "This single sign-on does not match this browser or has expired: sign in again."
+    ),
+    "Hệ thống đăng nhập một lần không xác nhận việc đăng nhập này: hãy đăng nhập lại.": (
+        "The single sign-on service did not confirm this sign-in: sign in again."
+    ),
+    "Tài khoản đăng nhập một lần này không phải của cán bộ nào đang làm việc.": (
+        "This single sign-on account is not that of any active officer."
+    ),
+    "Phiên đăng nhập đã hết: hãy đăng nhập lại.": "The sign-in has expired: sign in again.",
+    "Đăng nhập bằng mật khẩu đã tắt: hãy đăng nhập bằng tài khoản một lần (SSO).": (
+        "Password sign-in is off: sign in with single sign-on (SSO)."
+    ),
 }

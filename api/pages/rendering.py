@@ -13,10 +13,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.pages import i18n
 from api.pages.cookies import FORM_COOKIE, cookie_name, is_secure
+from config import Settings
 from support.web_sessions import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_VERSION = "4"  # bump with any change of api/static: the files are cached for a day
+STATIC_VERSION = "5"  # bump with any change of api/static: the files are cached for a day
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -53,6 +54,7 @@ def render(
     lang = i18n.language(request.headers.get("accept-language"))
     gettext = i18n.translator(lang)
     secure = is_secure(request)
+    settings: Settings = request.app.state.services.settings
     form_cookie = None
     if cookie is None:
         cookie = request.cookies.get(cookie_name(FORM_COOKIE, secure))
@@ -66,6 +68,8 @@ def render(
         "ngettext": lambda s, p, n: gettext(s if n == 1 else p),
         "csrf": csrf_token(cookie),
         "static_version": STATIC_VERSION,
+        "sso": settings.single_sign_on,
+        "password_sign_in": settings.password_sign_in,
         "status_label": lambda s: gettext(i18n.STATUSES.get(s or "", s or "")),
         "role_label": lambda r: gettext(i18n.ROLES.get(r or "", r or "")),
         "waiting_label": lambda w: gettext(i18n.WAITING.get(w, w)),

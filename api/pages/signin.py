@@ -26,6 +26,7 @@ WRONG = "Mã cán bộ, mật khẩu hoặc mã xác thực không đúng."
 LOCKED = "Đăng nhập sai quá nhiều lần: tài khoản tạm khóa đến %(until)s."
 EXPIRED = "Phiên đăng nhập đã hết: hãy nhập lại mật khẩu."
 HTTPS = "Hãy đăng nhập qua HTTPS."
+PASSWORDS_OFF = "Đăng nhập bằng mật khẩu đã tắt: hãy đăng nhập bằng tài khoản một lần (SSO)."
 
 
 def _refused(request: Request, template: str, exc: signin.SignInRefused, status: int) -> Response:
@@ -50,6 +51,8 @@ async def signin_password(
 ) -> Response:
     if plain_http_refused(request):
         return render(request, "error.html", {"message": HTTPS}, status=403)
+    if not services_of(request).settings.password_sign_in:
+        return render(request, "signin.html", {"error": PASSWORDS_OFF}, status=403)
     try:
         pending = signin.check_password(services_of(request), officer, password)
     except signin.SignInRefused as exc:

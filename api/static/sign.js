@@ -81,6 +81,11 @@
     window.location.reload();
   }
 
+  // After a single sign-on there is no field to fill: the key is made as soon as the page is read.
+  const auto = () => document.querySelectorAll("form[data-session-key][data-auto]").forEach(makeKey);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", auto);
+  else auto();
+
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.matches("form[data-session-key]")) {

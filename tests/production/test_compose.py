@@ -38,6 +38,7 @@ NOT_IN_COMPOSE = {
     "api_url",  # where a CLI host finds the API: no setting of the services themselves
     "encryption_keys",
     "database_password",
+    "oidc_client_secret",  # a secret file too, mounted only where the agency uses SSO
 }
 NOT_SETTINGS = {"secrets_dir"}  # HOSO_SECRETS_DIR: where the settings' files are
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from config import SettingsFolderError, get_settings
 
@@ -76,4 +77,43 @@ def test_an_env_file_that_is_not_there_is_named(
 ) -> None:
     monkeypatch.setenv("HOSO_ENV_FILE", str(tmp_path / "missing.env"))
     with pytest.raises(SettingsFolderError, match="missing.env: no such file"):
+        get_settings()
+
+
+def test_the_sso_client_secret_comes_from_the_secrets_folder_and_is_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: None
+) -> None:
+    (tmp_path / "hoso_oidc_client_secret").write_text("the-client-secret", encoding="utf-8")
+    monkeypatch.setenv("HOSO_SECRETS_DIR", str(tmp_path))
+    monkeypatch.setenv("HOSO_OIDC_ISSUER", "https://sso.example.gov.vn/realms/agency")
+    monkeypatch.setenv("HOSO_OIDC_CLIENT_ID", "hoso")
+    settings = get_settings()
+    assert settings.single_sign_on and settings.password_sign_in
+    assert settings.oidc_client_secret is not None
+    assert settings.oidc_client_secret.get_secret_value() == "the-client-secret"
+    assert "the-client-secret" not in repr(settings)
+
+
+def test_an_sso_setting_alone_or_over_plain_http_in_production_is_refused(
+    monkeypatch: pytest.MonkeyPatch, fresh: None
+) -> None:
+    monkeypatch.setenv("HOSO_OIDC_ISSUER", "https://sso.example.gov.vn")
+    with pytest.raises(ValidationError, match="HOSO_OIDC_CLIENT_ID"):
+        get_settings()
+    get_settings.cache_clear()
+    monkeypatch.setenv("HOSO_OIDC_ISSUER", "http://sso.example.gov.vn")
+    monkeypatch.setenv("HOSO_OIDC_CLIENT_ID", "hoso")
+    monkeypatch.setenv("HOSO_OIDC_CLIENT_SECRET", "s")
+    monkeypatch.setenv("HOSO_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match="https"):
+        get_settings()
+
+
+def test_an_env_file_may_not_give_the_sso_client_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: None
+) -> None:
+    env_file = tmp_path / "hoso.env"
+    env_file.write_text("HOSO_OIDC_CLIENT_SECRET=planted\n", encoding="utf-8")
+    monkeypatch.setenv("HOSO_ENV_FILE", str(env_file))
+    with pytest.raises(SettingsFolderError, match="HOSO_OIDC_CLIENT_SECRET"):
         get_settings()

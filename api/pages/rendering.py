@@ -16,7 +16,7 @@ from api.pages.cookies import FORM_COOKIE, cookie_name, is_secure
 from support.web_sessions import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_VERSION = "4"  # bump with any change of api/static: the files are cached for a day
+STATIC_VERSION = "5"  # bump with any change of api/static: the files are cached for a day
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from models.procedure import ConsultationStage, CouncilStage, Procedure
+from models.procedure import ConsultationStage, Procedure
 
 BAR_WIDTH = 360
 ROW = 30
 LABEL = 230
 BOX_W = 560
 BOX_H = 78
+LINE_H = 20
 GAP = 28
 INK = "#1b1f24"
 MUTED = "#4a5560"
@@ -74,7 +75,7 @@ class StageBox:
     """A stage as the diagram draws it: its name, who holds it, its working days."""
 
     heading: str
-    holder: str
+    holders: list[str]  # a role and unit; or each agency a consultation asks, a line each
     days: str
 
 
@@ -89,13 +90,11 @@ def stage_boxes(
     found = []
     for number, stage in enumerate(procedure.chain, start=1):
         if isinstance(stage, ConsultationStage):
-            who = ", ".join(agency(a) for a in stage.agencies)
-        elif isinstance(stage, CouncilStage):
-            who = holder(stage.role, stage.unit)
+            who = [agency(a) for a in stage.agencies]
         else:
-            who = holder(stage.role, stage.unit)
+            who = [holder(stage.role, stage.unit)]
         heading = f"{number}. {stage_name(stage.id)}"
-        found.append(StageBox(heading=heading, holder=who, days=days(stage.working_days)))
+        found.append(StageBox(heading=heading, holders=who, days=days(stage.working_days)))
     return found
 
 
@@ -103,30 +102,37 @@ def _clip(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+def _box_height(box: StageBox) -> int:
+    return BOX_H + LINE_H * (len(box.holders) - 1)
+
+
 def chain_diagram(ident: str, title: str, boxes: Sequence[StageBox]) -> str:
     """The stages top to bottom, each a box, joined by arrows in the order a dossier takes."""
-    height = len(boxes) * (BOX_H + GAP) - GAP + 4
-    desc = "; ".join(f"{b.heading} — {b.holder} — {b.days}" for b in boxes)
+    height = sum(_box_height(b) + GAP for b in boxes) - GAP + 4
+    desc = "; ".join(f"{b.heading} — {', '.join(b.holders)} — {b.days}" for b in boxes)
     parts = [
         _open(ident, BOX_W + 4, height, title, desc),
         f'<defs><marker id="{ident}-a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
         f' markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker>'
         "</defs>",
     ]
+    y = 2
     for row, box in enumerate(boxes):
-        y = 2 + row * (BOX_H + GAP)
+        tall = _box_height(box)
         parts.append(
-            f'<rect x="2" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="#fff"'
+            f'<rect x="2" y="{y}" width="{BOX_W}" height="{tall}" rx="6" fill="#fff"'
             f' stroke="{ACCENT}" stroke-width="2"/>'
         )
         parts.append(_text(14, y + 24, _clip(box.heading, 64), font_weight="700"))
-        parts.append(_text(14, y + 46, _clip(box.holder, 72), fill=MUTED))
-        parts.append(_text(14, y + 67, box.days))
+        for line, holder in enumerate(box.holders):
+            parts.append(_text(14, y + 46 + LINE_H * line, _clip(holder, 72), fill=MUTED))
+        parts.append(_text(14, y + tall - 11, box.days))
         if row < len(boxes) - 1:
             x = 2 + BOX_W / 2
             parts.append(
-                f'<line x1="{x:g}" y1="{y + BOX_H}" x2="{x:g}" y2="{y + BOX_H + GAP - 2}"'
+                f'<line x1="{x:g}" y1="{y + tall}" x2="{x:g}" y2="{y + tall + GAP - 2}"'
                 f' stroke="{LINE}" stroke-width="2" marker-end="url(#{ident}-a)"/>'
             )
+        y += tall + GAP
     parts.append("</svg>")
     return "".join(parts)

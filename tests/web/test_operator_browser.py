@@ -4,6 +4,7 @@ a procedure's chain."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.api.helpers import action, signed_action, wait_for_stage
+from tests.api.test_search import until_found
 from tests.web.browsing import chromium, look, new_page, weight
 from tests.web.conftest import PASSWORD, Site, next_code
 from tests.web.test_browser import sign_in_with_password
@@ -32,6 +34,19 @@ async def open_at(page: Page, stage: str) -> int:
     return int(await rows.first.get_by_role("cell").nth(2).inner_text())
 
 
+async def until_counts(page: Page, wanted: dict[str, int], seconds: float = 20) -> None:
+    """Reloads the dashboard until its counts are the wanted ones (the projection follows the
+    dossier's workflow a moment later)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        seen = {stage: await open_at(page, stage) for stage in wanted}
+        if seen == wanted:
+            return
+        assert asyncio.get_running_loop().time() < deadline, seen
+        await asyncio.sleep(0.5)
+        await page.reload()
+
+
 async def accepted(site: Site, code: str) -> None:
     api = site.api
     body = signed_action(
@@ -49,6 +64,7 @@ async def test_an_operators_dashboard_changes_when_a_dossier_moves_on(
 ) -> None:
     site.set_password(OPERATOR)
     code = await submitted(site)
+    await until_found(site.api, OPERATOR, {code}, agency="ubnd-xa", stage="reception", size=1000)
     weights: dict[str, dict[str, int]] = {}
     async with chromium() as browser, new_page(browser) as page:
         await sign_in_with_password(page, site, OPERATOR, PASSWORD)
@@ -71,9 +87,9 @@ async def test_an_operators_dashboard_changes_when_a_dossier_moves_on(
         weights["dashboard"] = await weight(page)
 
         await accepted(site, code)
-        await page.reload()
-        assert await open_at(page, "Tiếp nhận hồ sơ") == at_reception - 1
-        assert await open_at(page, "Thẩm định hồ sơ") == in_review + 1
+        await until_counts(
+            page, {"Tiếp nhận hồ sơ": at_reception - 1, "Thẩm định hồ sơ": in_review + 1}
+        )
 
         await page.get_by_label("Từ ngày").fill("32/13/2026")
         await page.get_by_role("button", name="Xem chỉ số").click()

@@ -5,6 +5,7 @@ agency, and an officer who is no operator is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -28,6 +29,17 @@ async def submitted(site: Site) -> str:
     code: str = response.json()["code"]
     await wait_for_stage(site.api, code, "reception")
     return code
+
+
+async def until_listed(http: httpx.AsyncClient, code: str, seconds: float = 20) -> None:
+    """Waits until the projection (what the pages read) lists the dossier."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        found = await http.get("/operations/search", params={"agency": "ubnd-xa"})
+        if f'href="/dossiers/{code}"' in found.text:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "the dossier is never listed"
+        await asyncio.sleep(0.3)
 
 
 def open_at(page: str, agency: str, stage: str) -> int:
@@ -56,6 +68,7 @@ async def test_the_dashboard_counts_the_scopes_open_dossiers_and_draws_the_indic
 ) -> None:
     code = await submitted(site)
     async with signed_in(site, OPERATOR) as http:
+        await until_listed(http, code)
         page = await http.get("/operations")
         assert page.status_code == 200, page.text
         html = page.text
@@ -111,6 +124,7 @@ async def test_the_catalogue_draws_each_procedures_chain(site: Site) -> None:
 async def test_an_operator_of_one_agency_sees_only_that_agency(site: Site) -> None:
     code = await submitted(site)
     async with signed_in(site, OPERATOR) as http, as_one_agencys_operator(site, http) as narrow:
+        await until_listed(http, code)  # the province-wide operator finds it: it is there
         page = await narrow.get("/operations")
         assert page.status_code == 200, page.text
         assert "Ủy ban nhân dân xã" not in page.text

@@ -201,6 +201,10 @@ ENGLISH: dict[str, str] = {
         "This session can only read: the browser could not make a signing key at sign-in."
     ),
     # the operators' pages
+    "Máy chủ Temporal chưa trả lời: chưa biết hồ sơ nào bị kẹt. Hãy tải lại trang sau.": (
+        "The Temporal server has not answered: the stuck dossiers are not known yet. Reload the"
+        " page later."
+    ),
     "Bảng điều hành": "Dashboard",
     "Chỉ số theo Quyết định 766 của toàn phạm vi": "Decision 766 indicators of the whole scope",
     "Chỉ số theo Quyết định 766/QĐ-TTg": "Indicators of Decision 766/QĐ-TTg",

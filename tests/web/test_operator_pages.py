@@ -15,6 +15,8 @@ import httpx
 
 from api.app import create_app
 from tests.api.helpers import wait_for_stage
+from tests.api.test_webhooks import _failing_until, relays, subscribe
+from tests.api.webhook_receiver import receiving
 from tests.web.conftest import Site
 from tests.web.test_pages import signed_in
 
@@ -87,6 +89,26 @@ async def test_the_dashboard_counts_the_scopes_open_dossiers_and_draws_the_indic
 
         english = await http.get("/operations", headers={"Accept-Language": "en"})
         assert "Open dossiers by stage" in english.text
+
+
+async def test_the_dashboard_lists_the_deliveries_to_a_portal_that_is_down(site: Site) -> None:
+    name = f"cong-{uuid.uuid4().hex[:8]}"
+    async with receiving() as receiver, relays(site.api):
+        await subscribe(site.api, receiver, name=name)
+        await receiver.stop()
+        try:
+            code = await submitted(site)
+            await _failing_until(site.api, code)
+            async with signed_in(site, OPERATOR) as http:
+                page = await http.get("/operations")
+        finally:
+            removed = await site.api.http.delete(
+                f"/api/v1/webhooks/{name}", auth=site.api.auth(OPERATOR)
+            )
+            assert removed.status_code == 200, removed.text
+    row = re.search(rf"<tr>\s*<td>{name}</td>(.*?)</tr>", page.text, re.S)
+    assert row, "the failing delivery is listed"
+    assert f'href="/dossiers/{code}"' in row.group(1) and "ConnectError" in row.group(1)
 
 
 async def test_a_date_that_is_not_one_is_said_beside_its_field_in_vietnamese(site: Site) -> None:

@@ -201,6 +201,7 @@ ENGLISH: dict[str, str] = {
         "This session can only read: the browser could not make a signing key at sign-in."
     ),
     # the operators' pages
+    "MÃ": "CODE",
     "Máy chủ Temporal chưa trả lời: chưa biết hồ sơ nào bị kẹt. Hãy tải lại trang sau.": (
         "The Temporal server has not answered: the stuck dossiers are not known yet. Reload the"
         " page later."

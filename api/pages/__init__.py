@@ -1,5 +1,6 @@
 """hoso's web pages, served by the API's app over the same operations and authorisation:
-officers sign in, read their worklist and dossiers; citizens follow their dossier."""
+officers sign in, read their worklist and dossiers; operators their dashboard, search and the
+catalogue; citizens follow their dossier."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api.pages import dossier, follow, guard, signin, signin_sso, worklist
+from api.pages import (
+    catalogue,
+    dashboard,
+    dossier,
+    follow,
+    guard,
+    operator_search,
+    signin,
+    signin_sso,
+    worklist,
+)
 from api.pages.static import Assets
 from support.session_keys import web_issuer
 
@@ -15,7 +26,16 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for router in (signin, signin_sso, worklist, dossier, follow):
+    for router in (
+        signin,
+        signin_sso,
+        worklist,
+        dossier,
+        follow,
+        dashboard,
+        operator_search,
+        catalogue,
+    ):
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")
     guard.install_handlers(app)

@@ -223,4 +223,105 @@ ENGLISH: dict[str, str] = {
     "Đăng nhập bằng mật khẩu đã tắt: hãy đăng nhập bằng tài khoản một lần (SSO).": (
         "Password sign-in is off: sign in with single sign-on (SSO)."
     ),
+    # the operators' pages
+    "MÃ": "CODE",
+    "Máy chủ Temporal chưa trả lời: chưa biết hồ sơ nào bị kẹt. Hãy tải lại trang sau.": (
+        "The Temporal server has not answered: the stuck dossiers are not known yet. Reload the"
+        " page later."
+    ),
+    "Bảng điều hành": "Dashboard",
+    "Chỉ số theo Quyết định 766 của toàn phạm vi": "Decision 766 indicators of the whole scope",
+    "Chỉ số theo Quyết định 766/QĐ-TTg": "Indicators of Decision 766/QĐ-TTg",
+    "Chỉ số theo cơ quan (%; thời gian giải quyết: ngày làm việc)": (
+        "Indicators by agency (%; resolution time: working days)"
+    ),
+    "Các bước của quy trình": "The stages of the chain",
+    "Cơ quan tiếp nhận": "Receiving agency",
+    "Cổng nhận": "Subscriber",
+    "Danh mục thủ tục": "Procedure catalogue",
+    "Giữa các bước": "Between stages",
+    "Gửi lại lúc": "Next attempt",
+    "Hẹn trả trước ngày": "Due before",
+    "Hồ sơ bị kẹt": "Stuck dossiers",
+    "Hồ sơ quá hạn": "Overdue dossiers",
+    "Hồ sơ sắp đến hạn": "Dossiers at risk",
+    "Hồ sơ tìm thấy, hạn gần nhất trước": "Dossiers found, soonest due first",
+    "Hồ sơ đang giải quyết": "Open dossiers",
+    "Hồ sơ đang giải quyết theo bước": "Open dossiers by stage",
+    "Hồ sơ đang giải quyết theo cơ quan": "Open dossiers by agency",
+    "Khoảng thời gian phải từ năm 2000, dài không quá 10 năm và không quá hết năm sau.": (
+        "The period must start in 2000 or later, last at most 10 years and end no later "
+        "than the end of next year."
+    ),
+    "Không có hồ sơ nào bị kẹt.": "No dossier is stuck.",
+    "Không có hồ sơ nào đang giải quyết.": "No dossier is open.",
+    "Không có hồ sơ nào.": "No dossier.",
+    "Không có lần gửi nào bị lỗi.": "No delivery is failing.",
+    "Không có thủ tục này trong danh mục.": "The catalogue has no such procedure.",
+    "Không tìm thấy hồ sơ nào.": "No dossier found.",
+    "Kết quả điện tử (4.1)": "Electronic result (4.1)",
+    "Lấy ý kiến:": "Consultation:",
+    "Lệ phí": "Fee",
+    "Lỗi gần nhất": "Last error",
+    "Mã bước": "Stage id",
+    "Mã thủ tục": "Procedure code",
+    "Mã vai trò": "Role id",
+    "Mã đơn vị": "Unit id",
+    "Mức độ hài lòng (5.4)": "Satisfaction (5.4)",
+    "Nguyên nhân": "Cause",
+    "Ngày không hợp lệ: hãy viết theo dạng dd/mm/yyyy, ví dụ 08/12/2026.": (
+        "Not a date: write it as dd/mm/yyyy, for example 08/12/2026."
+    ),
+    "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.": "The last day must be on or after the first.",
+    "Ngày làm việc": "Working days",
+    "Người xử lý": "Held by",
+    "Nộp trực tuyến (3.3)": "Received online (3.3)",
+    "Phiên bản": "Version",
+    "Phạm vi:": "Scope:",
+    "Phạm vi: mọi cơ quan": "Scope: every agency",
+    "Quy trình xử lý": "Review chain",
+    "Quy trình xử lý của thủ tục %(code)s": "Review chain of procedure %(code)s",
+    "Số hóa (4.2)": "Digitised (4.2)",
+    "Số liệu lúc": "Figures as of",
+    "Số lần gửi": "Attempts",
+    "Số lần lỗi": "Failures",
+    "Sự kiện": "Event",
+    "Thời gian giải quyết bình quân (2.2)": "Average resolution time (2.2)",
+    "Thời hạn (ngày làm việc)": "Time limit (working days)",
+    "Thời hạn giải quyết": "Time limit",
+    "Tiếp nhận từ ngày": "Received from",
+    "Tiếp nhận đến ngày": "Received until",
+    "Trang này dành cho cán bộ vận hành hệ thống.": "This page is for system operators.",
+    (
+        "Trang web chưa gỡ kẹt được: lệnh này phải được ký bằng khóa của cán bộ vận hành, "
+        "mà chữ ký của trình duyệt chỉ dùng cho thao tác xử lý hồ sơ. Trên máy có khóa, "
+        "chạy:"
+    ): (
+        "The pages cannot unstick a dossier yet: the command must be signed with the "
+        "operator's key, and the browser's signature carries only officers' actions on "
+        "dossiers. On the machine holding the key, run:"
+    ),
+    "Trả kết quả": "Result delivery",
+    "Tên thủ tục": "Procedure name",
+    "Tìm": "Search",
+    "Tổng": "Total",
+    "Từ": "From",
+    "Từ ngày": "From",
+    "Webhook gửi lỗi": "Failing webhook deliveries",
+    "Xem chỉ số": "Show indicators",
+    "chưa có số liệu": "no data yet",
+    "hiệu lực từ": "in force from",
+    "hồ sơ bị kẹt": "stuck dossiers",
+    "hồ sơ tiếp nhận": "dossiers received",
+    "hồ sơ đang giải quyết": "open dossiers",
+    "không bắt buộc": "optional",
+    "lần gửi webhook lỗi": "failing webhook deliveries",
+    "một tác vụ lỗi đã sửa nguyên nhân:": "an activity failing after its cause was fixed:",
+    "Đã dừng: gửi lại bằng": "Given up: send again with",
+    "Đã giải quyết": "Finished",
+    "Đúng hạn (2.1)": "On time (2.1)",
+    "Đến ngày": "To",
+    "đang giải quyết": "in progress",
+    "đã giải quyết": "finished",
+    "đến": "to",
 }

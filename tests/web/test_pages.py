@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from api.pages import i18n
+from api.pages.dashboard import INDICATORS
 from api.pages.messages_en import ENGLISH
 from tests.api.helpers import action, signed_action, wait_for_stage
 from tests.web.conftest import Site, next_code, secret_on
@@ -100,10 +101,11 @@ def test_every_string_of_the_pages_has_its_english() -> None:
     written = set()
     for path in [*PAGES.glob("templates/*.html"), *PAGES.glob("pages/*.py")]:
         text = path.read_text(encoding="utf-8")
-        written |= set(re.findall(r'_\("([^"]+)"', text))
+        written |= set(re.findall(r'(?:_|gettext)\("([^"]+)"', text))
         written |= set(re.findall(r"_\('([^']+)'", text))
         written |= set(re.findall(r'^[A-Z_]+ = "([^"]*[^\x00-\x7f][^"]*)"$', text, re.M))
     for labels in (i18n.STATUSES, i18n.ROLES, i18n.WAITING, i18n.DELIVERY, i18n.EVENTS):
         written |= set(labels.values())
+    written |= {label for _, label in INDICATORS}
     missing = sorted(written - set(ENGLISH))
     assert missing == []

@@ -5,13 +5,19 @@ fail the next requests (as a gateway in an outage does)."""
 from __future__ import annotations
 
 import json
+import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from activities.sms import masked_phone
+from config import Settings
 
 
 @dataclass
@@ -88,3 +94,18 @@ def _handler(inbox: SmsInbox) -> type[BaseHTTPRequestHandler]:
             pass  # the request line is not personal, but the receiver stays quiet
 
     return Handler
+
+
+@contextmanager
+def development_gateway(settings: Settings) -> Iterator[tuple[Settings, Path | None]]:
+    """In development with no gateway configured, a local receiver the worker sends the SMS to
+    (its messages appended to <data>/sms.jsonl, phones masked): the settings that use it, and
+    that file. Elsewhere, the settings as they are."""
+    if settings.environment != "development" or settings.sms_gateway_url:
+        yield settings, None
+        return
+    log_file = settings.data_dir / "sms.jsonl"
+    token = secrets.token_urlsafe(24)
+    with SmsReceiver(SmsInbox(token=token, log_file=log_file)) as receiver:
+        update = {"sms_gateway_url": receiver.url, "sms_gateway_token": SecretStr(token)}
+        yield settings.model_copy(update=update), log_file

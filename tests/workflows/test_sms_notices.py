@@ -16,8 +16,9 @@ from activities.sms import GSM7, GSM7_LIMIT
 from config import Settings, get_settings
 from models.actions import Supplement, Withdrawal
 from models.dossier import DocumentRef
+from operations.access import Caller
 from operations.services import Services
-from operations.timeline import sms_entries
+from operations.timeline import dossier_timeline
 from support.sms_receiver import SmsInbox, SmsReceiver
 from tests.workflows.harness import (
     APPLICANT,
@@ -56,7 +57,7 @@ def sms_settings(
 
 
 async def test_supplement_request_and_receipt_reach_the_phone_once_through_an_outage(
-    skip_env: WorkflowEnvironment,
+    dev_env: WorkflowEnvironment,
     sms_settings: Settings,
     receiver: SmsReceiver,
     caplog: pytest.LogCaptureFixture,
@@ -66,8 +67,8 @@ async def test_supplement_request_and_receipt_reach_the_phone_once_through_an_ou
     receiver.inbox.fail_next = 2  # the gateway is down for the first two requests
     caplog.set_level(logging.DEBUG)
     with capture_logs() as events:
-        async with running_worker(skip_env, sms_settings) as queue:
-            handle = await start(skip_env.client, queue, sub)
+        async with running_worker(dev_env, sms_settings) as queue:
+            handle = await start(dev_env.client, queue, sub)
             await act(handle, assignee(proc, "reception"), "request_supplement", missing=["Bản vẽ"])
             added = DocumentRef(
                 kind="drawings", file_name="ban-ve.pdf", sha256="ab" * 32, size=10, format="pdf"
@@ -88,7 +89,10 @@ async def test_supplement_request_and_receipt_reach_the_phone_once_through_an_ou
     assert receiver.inbox.requests == 4  # two refused in the outage, then one per notice
     assert len({m["reference"] for m in messages}) == 2
 
-    told = [entry.detail for entry in sms_entries(Services.from_settings(sms_settings), sub.code)]
+    reader = Caller(officer=assignee(proc, "reception"), token_id="test")
+    services = Services.from_settings(sms_settings)
+    entries = await dossier_timeline(dev_env.client, reader, services, sub.code)
+    told = [entry.detail for entry in entries if entry.event == "SMS"]
     # The outage's two failures fell on one notice or on both (they go out concurrently).
     assert sorted(re.sub(r" \(after \d failed attempts?\)", "", line) for line in told) == [
         "receipt_issued to 09xx…xx78: delivered",

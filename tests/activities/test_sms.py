@@ -17,7 +17,7 @@ from activities.database import SessionFactory
 from activities.notify import LogChannel, NotificationActivities
 from activities.sms import GSM7, GSM7_LIMIT, UCS2_LIMIT, SmsGateway, masked_phone, sms_text
 from activities.sms_outbox import SmsNotices
-from config import Settings
+from config import Settings, SettingsFolderError, get_settings
 from models.booking import BookingReminder
 from models.effects import Notification, Recipient
 from models.tables import BookingRecord, NotificationRecord
@@ -215,3 +215,17 @@ async def test_development_sends_to_a_local_gateway_that_logs_masked_messages(
         none,
     ):
         assert production.sms_gateway_url is None and none is None
+
+
+def test_a_gateway_needs_its_token_and_the_token_no_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ValueError, match="HOSO_SMS_GATEWAY_TOKEN is not"):
+        Settings(sms_gateway_url="https://sms.example.vn/messages")
+    env_file = tmp_path / "hoso.env"
+    env_file.write_text("HOSO_SMS_GATEWAY_TOKEN=leaked\n", encoding="utf-8")
+    monkeypatch.setenv("HOSO_ENV_FILE", str(env_file))
+    get_settings.cache_clear()
+    with pytest.raises(SettingsFolderError, match="HOSO_SMS_GATEWAY_TOKEN"):
+        get_settings()
+    get_settings.cache_clear()

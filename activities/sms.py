@@ -72,8 +72,8 @@ def sms_text(notification: Notification, *, unicode: bool) -> str | None:
     except jinja2.TemplateNotFound:
         return None
     text = " ".join(template.render(**notification.context).split())
-    if not unicode:
-        text = without_diacritics(text)
+    # NFC: each Vietnamese letter one UCS-2 unit, as the length limit counts them
+    text = unicodedata.normalize("NFC", text) if unicode else without_diacritics(text)
     limit = UCS2_LIMIT if unicode else GSM7_LIMIT
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 

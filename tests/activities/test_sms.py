@@ -229,3 +229,20 @@ def test_a_gateway_needs_its_token_and_the_token_no_env_file(
     with pytest.raises(SettingsFolderError, match="HOSO_SMS_GATEWAY_TOKEN"):
         get_settings()
     get_settings.cache_clear()
+
+
+async def test_a_send_whose_record_was_lost_is_dropped_by_the_gateway_by_its_reference(
+    sessions: SessionFactory, receiver: SmsReceiver
+) -> None:
+    activities = notifier(sessions, receiver.url)
+    await activities.send_notification(notice())
+    with sessions() as session:  # the worker died between the gateway's answer and the record
+        [row] = [r for r in session.exec(select(NotificationRecord)).all() if r.channel == "sms"]
+        row.sent_at = None
+        session.add(row)
+        session.commit()
+    await activities.send_notification(notice())
+
+    assert receiver.inbox.requests == 2 and len(receiver.inbox.messages) == 1  # 409: a repeat
+    [sms] = rows(sessions, "sms")
+    assert sms.sent_at is not None

@@ -56,6 +56,21 @@ class Settings(BaseSettings):
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server host")
     smtp_port: int = Field(default=25, description="SMTP server port")
     smtp_sender: str = Field(default="hoso@localhost", description="From address of emails")
+    sms_gateway_url: str | None = Field(
+        default=None,
+        description="HTTP SMS gateway the applicants' notices also go through (POST JSON "
+        "{to, text, reference}, bearer token); unset: no SMS",
+    )
+    sms_gateway_token: SecretStr | None = Field(
+        default=None,
+        description="bearer token of the SMS gateway (best as the secret file "
+        "hoso_sms_gateway_token)",
+    )
+    sms_unicode: bool = Field(
+        default=False,
+        description="the gateway takes UCS-2: texts keep their diacritics (at most 2 parts of 67 "
+        "characters); else they go without, in one 160-character GSM-7 part",
+    )
     worker_max_concurrent_workflow_tasks: int = Field(
         default=100,
         ge=1,
@@ -257,6 +272,17 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _sms_gateway_token(self) -> Settings:
+        if self.sms_gateway_url and not (
+            self.sms_gateway_token and self.sms_gateway_token.get_secret_value().strip()
+        ):
+            raise ValueError(
+                "HOSO_SMS_GATEWAY_URL is set but HOSO_SMS_GATEWAY_TOKEN is not (the secret file "
+                "hoso_sms_gateway_token?)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _one_database_password(self) -> Settings:
         if self.database_password is None:
             return self
@@ -333,6 +359,7 @@ NEVER_FROM_ENV_FILE = (
     "HOSO_DATABASE_PASSWORD",
     "HOSO_DATABASE_URL",
     "HOSO_OIDC_CLIENT_SECRET",
+    "HOSO_SMS_GATEWAY_TOKEN",
     SECRETS_DIR_VARIABLE,
 )
 

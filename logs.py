@@ -42,6 +42,8 @@ def configure_logging(level: str | int = logging.INFO) -> None:
     if isinstance(level, str):
         level = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     logging.getLogger().setLevel(level)
+    # httpx logs each request's URL at INFO: a gateway's or a portal's URL may carry a key.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     if _configured:
         return
     _configured = True

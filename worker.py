@@ -11,13 +11,21 @@ from temporalio.client import Client
 from temporalio.worker import Interceptor, UnsandboxedWorkflowRunner, Worker
 
 from activities.bookings import BookingActivities
-from activities.database import DatabaseErrors, create_schema, make_engine, session_factory
+from activities.database import (
+    DatabaseErrors,
+    SessionFactory,
+    create_schema,
+    make_engine,
+    session_factory,
+)
 from activities.delivery import DeliveryActivities
 from activities.document_store import DocumentStore
 from activities.form_rendering import stop_renderers
 from activities.forms import FormActivities
 from activities.notify import LogChannel, NotificationActivities, SmtpChannel
 from activities.refusal_log import RefusalLog
+from activities.sms import SmsGateway
+from activities.sms_outbox import SmsNotices
 from activities.storage import ProjectionActivities
 from activities.trust import TrustActivities
 from config import Settings
@@ -36,6 +44,16 @@ log = structlog.get_logger()
 # checked instead where it reaches all of that code: lint bans (workflows/ruff.toml,
 # models/ruff.toml) and the recorded histories replayed in a strict sandbox (tests/workflows).
 WORKFLOW_RUNNER = UnsandboxedWorkflowRunner()
+
+
+def sms_notices(settings: Settings, sessions: SessionFactory) -> SmsNotices | None:
+    """The applicants' SMS, when the operator configured a gateway."""
+    if not settings.sms_gateway_url or settings.sms_gateway_token is None:
+        return None
+    gateway = SmsGateway(
+        settings.sms_gateway_url, settings.sms_gateway_token, unicode=settings.sms_unicode
+    )
+    return SmsNotices(sessions, gateway)
 
 
 def build_worker(
@@ -59,7 +77,7 @@ def build_worker(
         else LogChannel()
     )
     projection = ProjectionActivities(sessions)
-    notifications = NotificationActivities(sessions, channel)
+    notifications = NotificationActivities(sessions, channel, sms_notices(settings, sessions))
     forms = FormActivities(
         sessions,
         store,

@@ -43,8 +43,8 @@ class BookingActivities:
                 return "not sent: the booking is no longer held"
             if booking.slot_start != reminder.slot_start:
                 return "not sent: the booking moved to another slot"
-            if booking.email is None:
-                return "not sent: the booking gave no email address"
+            if booking.email is None and not self._notifications.sends_sms:
+                return "not sent: the booking gave no email address (and no SMS gateway)"
             counters = session.get(CounterSetRecord, (booking.agency, booking.unit))
             agency = session.get(AgencyRecord, booking.agency)
             named = select(ProcedureRecord.name).where(

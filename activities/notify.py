@@ -12,7 +12,7 @@ from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiosmtplib
 import jinja2
@@ -24,6 +24,9 @@ from temporalio.exceptions import ApplicationError
 from activities.database import SessionFactory
 from models.effects import Notification
 from models.tables import NotificationRecord, OfficerRecord
+
+if TYPE_CHECKING:
+    from activities.sms_outbox import SmsNotices
 
 log = structlog.get_logger()
 TEMPLATES = jinja2.Environment(
@@ -127,9 +130,17 @@ class SmtpChannel:
 
 
 class NotificationActivities:
-    def __init__(self, session_factory: SessionFactory, channel: Channel) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, channel: Channel, sms: SmsNotices | None = None
+    ) -> None:
         self._sessions = session_factory
         self._channel = channel
+        self._sms = sms
+
+    @property
+    def sends_sms(self) -> bool:
+        """The applicants' notices also go by SMS."""
+        return self._sms is not None
 
     @activity.defn
     async def send_notification(self, notification: Notification) -> str | None:
@@ -137,8 +148,22 @@ class NotificationActivities:
         refuses for good fails without retrying (the workflow records it and carries on). A
         message some of its recipients were refused is sent: what they missed is returned (and
         kept on the outbox row) for the workflow to record, and not retried — the others have it.
+        With an SMS gateway, the applicant's notices also go by SMS, each channel once: a
+        gateway outage retries the activity, whose email is then a no-op.
         """
         structlog.contextvars.bind_contextvars(dossier=notification.dossier_code)
+        failure: ApplicationError | None = None
+        try:
+            missed = await self._send_email(notification)
+        except ApplicationError as err:
+            failure, missed = err, None
+        if self._sms is not None:
+            await self._sms.send(notification)
+        if failure is not None:
+            raise failure
+        return missed
+
+    async def _send_email(self, notification: Notification) -> str | None:
         subject, body = _render(notification)
         sent = self._channel.in_outbox  # written and sent in one transaction
         row, sent_before = await asyncio.to_thread(self._outbox, notification, subject, body, sent)

@@ -20,6 +20,7 @@ from support.bootstrap import publish_bundled
 from support.credentials import WEB_ISSUER_PREFIX, development_tokens
 from support.devserver import embedded_stack
 from support.open_dossiers import refresh_trust
+from support.sms_receiver import development_gateway
 
 log = structlog.get_logger(__name__)
 
@@ -132,8 +133,14 @@ async def up() -> None:
             await api.listening()
             render.info(f"web pages: http://{settings.api_host}:{settings.api_port}/")
             render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
-            render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
-            await run_worker(stack.client, settings, stop)
+            with development_gateway(settings) as (worker_settings, sms_log):
+                if sms_log is not None:
+                    render.info(
+                        f"SMS (development): a local gateway at"
+                        f" {worker_settings.sms_gateway_url}, messages in {sms_log}"
+                    )
+                render.info(f"worker on task queue '{settings.task_queue}' — Ctrl-C to stop")
+                await run_worker(stack.client, worker_settings, stop)
         finally:
             await api.stop()
     render.info("stopped")

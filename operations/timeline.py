@@ -5,20 +5,23 @@ on a portal)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from temporalio.client import Client
 
-from models.tables import WebhookAttemptRecord, WebhookDeliveryRecord
+from activities.sms import masked_phone
+from models.tables import NotificationRecord, WebhookAttemptRecord, WebhookDeliveryRecord
 from operations.access import Caller
 from operations.dossiers import readable_state
 from operations.services import Services
 from support.dossier_timeline import Entry, timeline
 
-__all__ = ["Entry", "dossier_timeline", "webhook_entries"]
+__all__ = ["Entry", "dossier_timeline", "sms_entries", "webhook_entries"]
 ATTEMPTS: Any = WebhookAttemptRecord.__table__  # type: ignore[attr-defined]
 DELIVERIES: Any = WebhookDeliveryRecord.__table__  # type: ignore[attr-defined]
+OUTBOX: Any = NotificationRecord.__table__  # type: ignore[attr-defined]
 
 
 async def dossier_timeline(
@@ -28,7 +31,7 @@ async def dossier_timeline(
     projection writes and timers)."""
     await readable_state(client, caller, services.settings, code)
     entries = await timeline(client, code, everything=everything)
-    posted = webhook_entries(services, code)
+    posted = webhook_entries(services, code) + sms_entries(services, code)
     return sorted([*entries, *posted], key=lambda entry: entry.at) if posted else entries
 
 
@@ -62,3 +65,33 @@ def _entry(
     again = ", replayed" if replay else ""
     outcome = f"delivered (HTTP {status})" if delivered else f"failed: {error}"
     return Entry(at=at, event="webhook", detail=f"{told} → {subscriber}{again}: {outcome}")
+
+
+def sms_entries(services: Services, code: str) -> list[Entry]:
+    """Each SMS of the dossier's notices (not in the history: the notice's activity sends it
+    beside the email), with the phone masked."""
+    query = (
+        select(OUTBOX)
+        .where(OUTBOX.c.dossier_code == code, OUTBOX.c.channel == "sms")
+        .order_by(OUTBOX.c.created_at)
+    )
+    with services.sessions() as session:
+        rows: list[Any] = list(session.connection().execute(query))
+    return [_sms_entry(row) for row in rows]
+
+
+def _sms_entry(row: Any) -> Entry:
+    to = f"{row.template} to {masked_phone(row.recipient)}"
+    if row.sent_at is not None:
+        failed = row.attempts - 1
+        retried = f" (after {failed} failed attempt{'s' if failed > 1 else ''})" if failed else ""
+        return Entry(at=_utc(row.sent_at), event="SMS", detail=f"{to}: delivered{retried}")
+    if row.last_error is None:
+        return Entry(at=_utc(row.created_at), event="SMS", detail=f"{to}: sending")
+    failed = f"{to}: failed ({row.last_error}, attempt {row.attempts})"
+    return Entry(at=_utc(row.created_at), event="SMS", detail=failed)
+
+
+def _utc(at: datetime) -> datetime:
+    """A time as the history gives it (SQLite gives back naive UTC times)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -39,6 +39,7 @@ NOT_IN_COMPOSE = {
     "encryption_keys",
     "database_password",
     "oidc_client_secret",  # a secret file too, mounted only where the agency uses SSO
+    "sms_gateway_token",  # a secret file, the SMS gateway's token
 }
 NOT_SETTINGS = {"secrets_dir"}  # HOSO_SECRETS_DIR: where the settings' files are
 

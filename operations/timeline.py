@@ -64,7 +64,7 @@ def _entry(
     told = f"{event_type} ({json.loads(body)['data'].get('status', '?')})"
     again = ", replayed" if replay else ""
     outcome = f"delivered (HTTP {status})" if delivered else f"failed: {error}"
-    return Entry(at=at, event="webhook", detail=f"{told} → {subscriber}{again}: {outcome}")
+    return Entry(at=_utc(at), event="webhook", detail=f"{told} → {subscriber}{again}: {outcome}")
 
 
 def sms_entries(services: Services, code: str) -> list[Entry]:

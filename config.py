@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     )
     temporal_tls_server_name: str | None = Field(
         default=None,
-        description="name the frontend's certificate is checked against; default the address's host",
+        description="name the frontend's certificate is checked against; default its host",
     )
     temporal_insecure_plaintext: bool = Field(
         default=False,
@@ -324,7 +324,8 @@ class Settings(BaseSettings):
                 "Temporal's client certificate (HOSO_TEMPORAL_TLS_CERT_FILE) and its key"
                 " (HOSO_TEMPORAL_TLS_KEY_FILE or the secret hoso_temporal_tls_key) go together"
             )
-        if self.environment == "development" or self.temporal_tls or self.temporal_insecure_plaintext:
+        trusted = self.temporal_tls or self.temporal_insecure_plaintext
+        if self.environment == "development" or trusted:
             return self
         if not loopback_address(self.temporal_address):
             raise ValueError(

@@ -65,9 +65,9 @@ def test_the_mounted_files_are_those_the_command_writes(
     assert certs and {Path(host).name for host in certs} <= written
     assert not [host for host in every if host.endswith("ca.key")], "the CA's key is mounted"
     holders = {
-        name for name, service in services.items() if any(
-            host.endswith("frontend.key") for host in mounts(service).values()
-        )
+        name
+        for name, service in services.items()
+        if any(host.endswith("frontend.key") for host in mounts(service).values())
     }
     assert holders == {"temporal"}
 

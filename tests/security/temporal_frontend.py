@@ -58,7 +58,7 @@ async def tls_frontend(certs: Path, upstream: str) -> AsyncIterator[TlsFrontend]
         task.add_done_callback(frontend._tasks.discard)
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_context(certs))
-    frontend.address = "127.0.0.1:{}".format(server.sockets[0].getsockname()[1])
+    frontend.address = f"127.0.0.1:{server.sockets[0].getsockname()[1]}"
     try:
         yield frontend
     finally:

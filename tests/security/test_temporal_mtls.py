@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 from temporalio.testing import WorkflowEnvironment
@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from config import Settings
 from support.client import TemporalUnreachable, connect
 from support.temporal_certs import make_certificates
-from support.temporal_tls import tls_config
+from support.temporal_tls import TemporalTlsError, tls_config
 from tests.security.temporal_frontend import tls_frontend
 from tests.support.test_intake import Intake
 from worker import build_worker
@@ -155,3 +155,19 @@ def test_the_certificate_command_refuses_to_overwrite(certs: Path) -> None:
         make_certificates(certs)
     assert {path.name: path.read_bytes() for path in certs.iterdir()} == before
     assert {oct(path.stat().st_mode & 0o777) for path in certs.iterdir()} == {"0o600"}
+
+
+async def test_an_unreadable_certificate_or_key_is_named_and_its_content_never_shown(
+    settings: Settings, certs: Path, tmp_path: Path
+) -> None:
+    missing = mtls(settings, "127.0.0.1:1", certs).model_copy(
+        update={"temporal_tls_ca_file": tmp_path / "absent.pem"}
+    )
+    with pytest.raises(TemporalTlsError, match="HOSO_TEMPORAL_TLS_CA_FILE=.*absent.pem"):
+        await connect(missing, attempts=1)
+    bad = mtls(settings, "127.0.0.1:1", certs).model_copy(
+        update={"temporal_tls_key_file": None, "temporal_tls_key": SecretStr("hunter2 is no key")}
+    )
+    with pytest.raises(TemporalTlsError) as refused:
+        await connect(bad, attempts=1)
+    assert "hoso_temporal_tls_key" in str(refused.value) and "hunter2" not in str(refused.value)

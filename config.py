@@ -9,6 +9,7 @@ for keys, tokens or passwords: a file planted in the current folder changes noth
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,30 @@ class Settings(BaseSettings):
         default="127.0.0.1:7233", description="Temporal frontend host:port"
     )
     temporal_namespace: str = Field(default="default", description="Temporal namespace")
+    temporal_tls_ca_file: Path | None = Field(
+        default=None,
+        description="CA certificate (PEM) that signed the Temporal frontend's; unset: the system's",
+    )
+    temporal_tls_cert_file: Path | None = Field(
+        default=None, description="hoso's client certificate (PEM) for Temporal's frontend (mTLS)"
+    )
+    temporal_tls_key_file: Path | None = Field(
+        default=None, description="its private key (PEM); or the secret file hoso_temporal_tls_key"
+    )
+    temporal_tls_key: SecretStr | None = Field(
+        default=None,
+        description="the client certificate's private key itself (best as the secret file "
+        "hoso_temporal_tls_key: then it is in no process's environment)",
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None,
+        description="name the frontend's certificate is checked against; default its host",
+    )
+    temporal_insecure_plaintext: bool = Field(
+        default=False,
+        description="RISK: talk to a Temporal frontend off this machine without TLS (only on a"
+        " network where nobody else can reach it)",
+    )
     temporal_ui_port: int = Field(default=8233, description="Web UI port of the embedded server")
     task_queue: str = Field(
         default="hoso",
@@ -312,6 +337,36 @@ class Settings(BaseSettings):
             raise ValueError("HOSO_OIDC_ISSUER must be an https:// URL outside development")
         return self
 
+    @model_validator(mode="after")
+    def _temporal_tls(self) -> Settings:
+        keys = [self.temporal_tls_key_file, self.temporal_tls_key]
+        if all(keys):
+            raise ValueError(
+                "HOSO_TEMPORAL_TLS_KEY_FILE and the secret hoso_temporal_tls_key both give the"
+                " Temporal client key: keep one"
+            )
+        if bool(self.temporal_tls_cert_file) != any(keys):
+            raise ValueError(
+                "Temporal's client certificate (HOSO_TEMPORAL_TLS_CERT_FILE) and its key"
+                " (HOSO_TEMPORAL_TLS_KEY_FILE or the secret hoso_temporal_tls_key) go together"
+            )
+        trusted = self.temporal_tls or self.temporal_insecure_plaintext
+        if self.environment == "development" or trusted:
+            return self
+        if not loopback_address(self.temporal_address):
+            raise ValueError(
+                f"HOSO_TEMPORAL_ADDRESS={self.temporal_address} is off this machine and has no"
+                " TLS: set HOSO_TEMPORAL_TLS_CA_FILE, HOSO_TEMPORAL_TLS_CERT_FILE and the key"
+                " (docs/operations.md), or HOSO_TEMPORAL_INSECURE_PLAINTEXT=true on a network"
+                " nobody else reaches"
+            )
+        return self
+
+    @property
+    def temporal_tls(self) -> bool:
+        """Whether hoso's Temporal client speaks TLS (with a client certificate: mTLS)."""
+        return bool(self.temporal_tls_ca_file or self.temporal_tls_cert_file)
+
     @property
     def single_sign_on(self) -> bool:
         """Whether officers may sign in through the agency's OpenID Connect provider."""
@@ -346,6 +401,17 @@ class Settings(BaseSettings):
         return self.data_dir / "temporal.db"
 
 
+def loopback_address(address: str) -> bool:
+    """Whether host:port names this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = address.rpartition(":")[0].strip("[]").lower()
+    if host in ("", "localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 SECRETS_DIR_VARIABLE = "HOSO_SECRETS_DIR"
 ENV_FILE_VARIABLE = "HOSO_ENV_FILE"
 # Secrets an env file may not give: keys, tokens and passwords come from the environment or the
@@ -360,6 +426,9 @@ NEVER_FROM_ENV_FILE = (
     "HOSO_DATABASE_URL",
     "HOSO_OIDC_CLIENT_SECRET",
     "HOSO_SMS_GATEWAY_TOKEN",
+    "HOSO_TEMPORAL_TLS_KEY",
+    "HOSO_TEMPORAL_TLS_KEY_FILE",
+    "HOSO_TEMPORAL_INSECURE_PLAINTEXT",
     SECRETS_DIR_VARIABLE,
 )
 

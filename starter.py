@@ -28,6 +28,7 @@ from cli import (
     seals,
     stack,
     stuck,
+    temporal_certs,
     verify,
     webhooks,
     worker,
@@ -83,6 +84,7 @@ db.register(app)
 worker.register(app)
 codec_server.register(app)
 seals.register(app)
+temporal_certs.register(app)
 verify.register(app)
 webhooks.register(app)
 api.register(app)

@@ -35,6 +35,7 @@ from support.devserver import DevServerError
 from support.errors import CatalogueError
 from support.intake import IntakeError, Sessions, describe_validation_error
 from support.private_files import PrivateFileError, private_folder
+from support.temporal_tls import TemporalTlsError
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -81,6 +82,7 @@ EXPECTED = (
     CredentialError,
     ActionUnanswered,
     TemporalUnreachable,
+    TemporalTlsError,
     EncryptionError,
     PrivateFileError,
     ApiError,

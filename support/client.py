@@ -1,6 +1,7 @@
 """The Temporal client every entry point uses: pydantic payloads encrypted with the configured
 keyring (so the worker, which takes its client's converter, encrypts too), a clear error when
-the server is unreachable, and Temporal Core's own log lines in hoso's logs.
+the server is unreachable, TLS with a client certificate where the settings give one
+(support/temporal_tls.py), and Temporal Core's own log lines in hoso's logs.
 
 Its gRPC messages go uncompressed (the SDK gzips them by default, and the server then gzips its
 answers): most of their bytes are hoso's payloads, AES-GCM ciphertext, which does not compress,
@@ -25,6 +26,7 @@ from temporalio.service import GrpcCompression
 
 from config import Settings
 from support.codec import data_converter
+from support.temporal_tls import tls_config
 
 CORE_LOGGER = "temporalio.core"
 
@@ -47,9 +49,10 @@ def core_runtime() -> Runtime:
 class TemporalUnreachable(RuntimeError):
     """The Temporal frontend did not answer."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, tls: bool = False) -> None:
         self.address = address
-        super().__init__(f"cannot reach the Temporal server at {address}")
+        hint = " over TLS (are the CA, the client certificate and the server name right?)"
+        super().__init__(f"cannot reach the Temporal server at {address}{hint if tls else ''}")
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -77,6 +80,7 @@ async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) 
     is not.
     """
     converter = data_converter(settings)  # a missing keyring fails here, before any network
+    tls = tls_config(settings)  # so does an unreadable certificate
     address = settings.temporal_address
     for attempt in range(1, attempts + 1):
         if await port_open(address):
@@ -91,6 +95,7 @@ async def connect(settings: Settings, *, attempts: int = 3, delay: float = 0.5) 
             data_converter=converter,
             runtime=core_runtime(),
             grpc_compression=GrpcCompression.NONE,
+            tls=tls or False,
         )
     except RuntimeError as exc:
-        raise TemporalUnreachable(address) from exc
+        raise TemporalUnreachable(address, tls=tls is not None) from exc

@@ -23,6 +23,7 @@ import jsonschema
 import pytest
 
 from config import Settings
+from support.temporal_certs import make_certificates
 from tests.production import compose
 
 PASSWORDS = {"TEMPORAL_DB_PASSWORD": "t-secret"}
@@ -40,6 +41,7 @@ NOT_IN_COMPOSE = {
     "database_password",
     "oidc_client_secret",  # a secret file too, mounted only where the agency uses SSO
     "sms_gateway_token",  # a secret file, the SMS gateway's token
+    "temporal_tls_key",  # the secret file hoso_temporal_tls_key
 }
 NOT_SETTINGS = {"secrets_dir"}  # HOSO_SECRETS_DIR: where the settings' files are
 
@@ -196,6 +198,8 @@ def test_image_entry_point_runs_the_services_with_the_compose_environment(
     secrets.mkdir()
     keyring = f"k1:{base64.b64encode(os.urandom(32)).decode()}"
     (secrets / "hoso_encryption_keys").write_text(keyring + "\n", encoding="utf-8")
+    make_certificates(tmp_path / "certs")  # Temporal's client key, a secret file as Compose's
+    (secrets / "hoso_temporal_tls_key").write_bytes((tmp_path / "certs" / "hoso.key").read_bytes())
     environment = dict(resolved["services"]["migrate"]["environment"])
     environment |= {
         "HOSO_DATABASE_URL": database_url,

@@ -25,6 +25,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.document_store import DocumentStore, Staged
 from activities.keys import load_public_keys
@@ -188,11 +189,40 @@ def store_documents(
 
 
 CODE_ATTEMPTS = 50
+MAX_CODE_NUMBER = 9999  # <unit>-<YYMMDD>-<NNNN>
 
 
 def history_limits(settings: Settings) -> HistoryLimits:
     """When a dossier's run continues as new (its start's memo, carried to every run)."""
     return HistoryLimits(events=settings.continue_after_events, bytes=settings.continue_after_bytes)
+
+
+async def first_free_number(client: Client, taken: str) -> int:
+    """The first sequence number after the taken code `taken` whose code Temporal holds no
+    dossier of. Codes are handed out in order, so the taken ones run from 1 up: probe ahead by
+    doubling steps, then bisect between the last taken and the first free."""
+    prefix, number = taken.rsplit("-", 1)
+    first = int(number)
+
+    async def held(n: int) -> bool:
+        handle = client.get_workflow_handle(f"{prefix}-{n:04d}")
+        try:
+            await handle.describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
+    low, step = first, 1
+    high = min(first + step, MAX_CODE_NUMBER)
+    while high < MAX_CODE_NUMBER and await held(high):
+        low, step = high, step * 2
+        high = min(first + step, MAX_CODE_NUMBER)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if await held(middle) else (low, middle)
+    return high
 
 
 async def start_dossier(
@@ -390,9 +420,11 @@ async def submit_checked(
             ):
                 break
             # Temporal already holds a dossier with this fresh code (the database was reset or
-            # restored from an older backup): never merge two dossiers, take the next number.
+            # restored from an older backup): never merge two dossiers, take the first number
+            # Temporal does not hold (found in a few lookups, however many were taken since).
             log.warning("dossier_code_taken", dossier=submission.code)
-            code = reallocate(sessions, reference, procedure.agency, now)
+            free = await first_free_number(client, submission.code)
+            code = reallocate(sessions, reference, procedure.agency, now, at_least=free)
             submission = sealer.seal(submission.model_copy(update={"code": code}))
         else:
             raise IntakeError(f"could not find a free dossier code for unit {procedure.agency}")

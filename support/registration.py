@@ -138,12 +138,26 @@ def _renew(session: Session, existing: SubmissionRecord, code: str, now: datetim
     return bool(moved.rowcount)  # type: ignore[attr-defined]
 
 
-def reallocate(sessions: Sessions, reference: str, unit: str, now: datetime) -> str:
-    """Moves a submission to the next code of the day, its own being taken in Temporal."""
+def reallocate(
+    sessions: Sessions, reference: str, unit: str, now: datetime, *, at_least: int = 0
+) -> str:
+    """Moves a submission to the next code of the day, its own being taken in Temporal; with
+    `at_least`, the day's counter first skips to it (the codes before it are taken)."""
+    day = now.astimezone(VIETNAM).date()
     with sessions() as session:
         record = session.get(SubmissionRecord, reference)
         assert record is not None
-        record.code = allocate_code(session, unit, now.astimezone(VIETNAM).date())
+        if at_least:
+            session.execute(
+                update(DossierCounter)
+                .where(
+                    col(DossierCounter.unit) == unit,
+                    col(DossierCounter.day) == day,
+                    col(DossierCounter.last) < at_least - 1,
+                )
+                .values(last=at_least - 1)
+            )
+        record.code = allocate_code(session, unit, day)
         session.add(record)
         session.commit()
         return record.code

@@ -222,11 +222,13 @@ async def perform(
     answer is the action's receipt."""
     update = getattr(DossierWorkflow, step.update)
     credential = stack.credential(step.officer)
+    # signed at the server's clock: a time-skipping server's runs ahead of the machine's
+    at = await stack.env.get_current_time() if stack.env is not None else None
     if timings is None:
-        return await send(handle, update, step.item, credential)
+        return await send(handle, update, step.item, credential, at=at)
     began = time.perf_counter()
     timed = TimedHandle(handle, timings.updates)
-    result = await send(timed, update, step.item, credential)  # type: ignore[arg-type]
+    result = await send(timed, update, step.item, credential, at=at)  # type: ignore[arg-type]
     timings.actions.append(time.perf_counter() - began)
     return result
 

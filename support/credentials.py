@@ -388,17 +388,19 @@ async def send(
     credential: Credential,
     *,
     wait: float | None = None,
+    at: datetime | None = None,
 ) -> ActionReceipt:
     """Signs `item` for the dossier's current stage and executes `update` with it; its answer
     is the action's receipt (the whole state is the `state` query's: `send_and_read`). With
     `wait`, gives up after that many seconds (the SDK itself waits for an update's outcome
-    forever)."""
+    forever); `at`: the signing time (the server's clock where it is not the machine's: a
+    time-skipping server)."""
     try:
         stage = await handle.query("stage", result_type=str)
     except WorkflowQueryFailedError:  # answered by a worker from before the `stage` query
         stage = (await handle.query("state", result_type=DossierState)).stage
     name = getattr(update, "__name__", str(update))
-    signed = credential.sign(item, dossier=handle.id, stage=stage, update=name)
+    signed = credential.sign(item, dossier=handle.id, stage=stage, update=name, at=at)
     try:
         answer = await asyncio.wait_for(handle.execute_update(update, signed), wait)
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlmodel import Session, select
 
@@ -32,7 +32,7 @@ from support.catalogue_files import load_procedure as load_procedure
 from support.catalogue_files import read_files as read_files
 from support.counters import check_counters, publish_counters
 from support.errors import CatalogueError as CatalogueError
-from support.separation import separation_problems
+from support.separation import Holder, separation_problems
 
 if TYPE_CHECKING:
     from activities.publications import Publisher
@@ -42,19 +42,6 @@ class Published(NamedTuple):
     code: str
     version: int
     changed: bool
-
-
-class Holder(Protocol):
-    """An officer as the registry check sees them: an Officer or an OfficerRecord."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def unit(self) -> str: ...
-    @property
-    def agency(self) -> str: ...
 
 
 IDENTITY_FIELDS = ("role", "unit", "agency")  # what a token certifies of its officer

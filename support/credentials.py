@@ -150,16 +150,25 @@ class Issuer:
     @classmethod
     def from_settings(cls, settings: Settings) -> Issuer:
         """The newest `issuer-<id>.key` of the keys folder; in development one is created."""
+        return cls.newest(
+            settings,
+            web=False,
+            dev_id=DEV_ISSUER_ID,
+            missing="no issuer key in {folder}: run `hoso officers new-issuer` on the host that"
+            " issues tokens (refusing to create one outside development)",
+        )
+
+    @classmethod
+    def newest(cls, settings: Settings, *, web: bool, dev_id: str, missing: str) -> Issuer:
+        """The newest issuer key of the keys folder, of the web pages' (`issuer-web-…`) or the
+        tokens'; in development one is created, elsewhere CredentialError(`missing`)."""
         folder = settings.resolved_keys_dir
         found = sorted(folder.glob("issuer-*.key")) if folder.is_dir() else []
-        found = [path for path in found if not path.stem.startswith(WEB_ISSUER_PREFIX)]
+        found = [path for path in found if path.stem.startswith(WEB_ISSUER_PREFIX) == web]
         if not found:
             if settings.environment != "development":
-                raise CredentialError(
-                    f"no issuer key in {folder}: run `hoso officers new-issuer` on the host"
-                    " that issues tokens (refusing to create one outside development)"
-                )
-            return cls.create(folder, DEV_ISSUER_ID)
+                raise CredentialError(missing.format(folder=folder))
+            return cls.create(folder, dev_id)
         path = max(found, key=lambda p: p.stat().st_mtime)
         try:
             return cls(path.stem.removeprefix("issuer-"), load_private_key(path))

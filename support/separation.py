@@ -18,6 +18,8 @@ SEPARATED = ((ReceptionStage, DecisionStage),)
 
 
 class Holder(Protocol):
+    """An officer as the registry checks see them: an Officer or an OfficerRecord."""
+
     @property
     def id(self) -> str: ...
     @property

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from activities.keys import KeyFileError, load_private_key
 from config import Settings
 from models.credentials import Certificate, b64, unb64
 from models.officer import OfficerIdentity
@@ -24,20 +23,13 @@ DEV_WEB_ISSUER = "web-dev"
 def web_issuer(settings: Settings) -> Issuer:
     """The newest `issuer-web-<host>.key` of the keys folder; in development one is made (its
     `.pub` beside it, which the workers of the same folder trust)."""
-    folder = settings.resolved_keys_dir
-    found = sorted(folder.glob(f"{WEB_ISSUER_PREFIX}*.key")) if folder.is_dir() else []
-    if not found:
-        if settings.environment != "development":
-            raise CredentialError(
-                f"no web issuer key ({WEB_ISSUER_PREFIX}-<host>.key) in {folder}: browser"
-                " sessions read, and cannot sign actions"
-            )
-        return Issuer.create(folder, DEV_WEB_ISSUER)
-    path = max(found, key=lambda p: p.stat().st_mtime)
-    try:
-        return Issuer(path.stem.removeprefix("issuer-"), load_private_key(path))
-    except KeyFileError as exc:
-        raise CredentialError(str(exc)) from exc
+    return Issuer.newest(
+        settings,
+        web=True,
+        dev_id=DEV_WEB_ISSUER,
+        missing=f"no web issuer key ({WEB_ISSUER_PREFIX}-<host>.key) in {{folder}}: browser"
+        " sessions read, and cannot sign actions",
+    )
 
 
 def browser_key(public_key: str) -> str:

@@ -96,6 +96,31 @@ class Settings(BaseSettings):
         description="the gateway takes UCS-2: texts keep their diacritics (at most 2 parts of 67 "
         "characters); else they go without, in one 160-character GSM-7 part",
     )
+    payment_gateway_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="the payment gateway's page applicants are sent to (VNPAY 2.1.0 redirect, "
+        "e.g. https://pay.vnpay.vn/vpcpay.html); unset: fees are paid at the counter only",
+    )
+    payment_query_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="the gateway's transaction query API (querydr), asked about payments whose "
+        "IPN did not come",
+    )
+    payment_merchant: str | None = Field(
+        default=None, description="hoso's merchant code at the gateway (vnp_TmnCode)"
+    )
+    payment_hash_secret: SecretStr | None = Field(
+        default=None,
+        description="the merchant's hash secret the gateway signs with (best as the secret file "
+        "hoso_payment_hash_secret)",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^\s]+$",
+        description="hoso's public address: where the gateway sends applicants back and its IPN",
+    )
     worker_max_concurrent_workflow_tasks: int = Field(
         default=100,
         ge=1,
@@ -304,6 +329,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HOSO_SMS_GATEWAY_URL is set but HOSO_SMS_GATEWAY_TOKEN is not (the secret file "
                 "hoso_sms_gateway_token?)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _payment_gateway_whole(self) -> Settings:
+        if self.payment_gateway_url and not (
+            self.payment_merchant
+            and self.payment_hash_secret
+            and self.payment_hash_secret.get_secret_value().strip()
+        ):
+            raise ValueError(
+                "HOSO_PAYMENT_GATEWAY_URL is set but HOSO_PAYMENT_MERCHANT or "
+                "HOSO_PAYMENT_HASH_SECRET is not (the secret file hoso_payment_hash_secret?)"
             )
         return self
 

@@ -42,6 +42,7 @@ NOT_IN_COMPOSE = {
     "oidc_client_secret",  # a secret file too, mounted only where the agency uses SSO
     "sms_gateway_token",  # a secret file, the SMS gateway's token
     "temporal_tls_key",  # the secret file hoso_temporal_tls_key
+    "payment_hash_secret",  # the secret file hoso_payment_hash_secret, where fees are paid online
 }
 NOT_SETTINGS = {"secrets_dir"}  # HOSO_SECRETS_DIR: where the settings' files are
 

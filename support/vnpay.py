@@ -191,3 +191,126 @@ def read_answer(params: Mapping[str, str], secret: str) -> GatewayAnswer:
         bank=params.get("vnp_BankCode", ""),
         paid_at=paid_at,
     )
+
+
+# The transaction query (querydr): the merchant asks the gateway, in a JSON POST, what became of a
+# payment whose IPN did not come. Unlike the redirect, both the request and the answer are signed
+# over a fixed list of fields joined with "|" (an absent field is empty), with HMAC-SHA512.
+
+QUERY_COMMAND = "querydr"
+PAYMENT_TRANSACTION = "01"
+"""`vnp_TransactionType` of a payment (02 and 03 are full and partial refunds)."""
+QUERY_REQUEST_FIELDS = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_TransactionDate",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+QUERY_ANSWER_FIELDS = (
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+    "vnp_PromotionCode",
+    "vnp_PromotionAmount",
+)
+
+
+class QueryCode(StrEnum):
+    """The `vnp_ResponseCode` of a querydr answer: whether the query itself was answered (the
+    payment's own outcome is in `vnp_TransactionStatus`)."""
+
+    answered = "00"
+    unknown_merchant = "02"
+    malformed = "03"
+    not_found = "91"
+    duplicate_request = "94"
+    invalid_signature = "97"
+    other_error = "99"
+
+
+def fields_signature(body: Mapping[str, object], fields: tuple[str, ...], secret: str) -> str:
+    """The HMAC-SHA512, in hexadecimal, of `fields`' values in `body` joined with "|"."""
+    text = "|".join("" if body.get(name) is None else str(body.get(name)) for name in fields)
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha512).hexdigest()
+
+
+def _signed_fields(body: Mapping[str, object], fields: tuple[str, ...], secret: str) -> bool:
+    given = str(body.get(SIGNATURE) or "")
+    expected = fields_signature(body, fields, secret)
+    return bool(given) and hmac.compare_digest(given.lower(), expected)
+
+
+def query_request(
+    merchant: str,
+    secret: str,
+    *,
+    request_id: str,
+    reference: str,
+    order_created_at: datetime,
+    asked_at: datetime,
+    requester_address: str,
+    description: str,
+) -> dict[str, str]:
+    """The signed JSON body that asks the gateway about the payment `reference`, ordered at
+    `order_created_at` (its `vnp_CreateDate`, which the gateway finds it by)."""
+    body = {
+        "vnp_RequestId": request_id,
+        "vnp_Version": VERSION,
+        "vnp_Command": QUERY_COMMAND,
+        "vnp_TmnCode": merchant,
+        "vnp_TxnRef": reference,
+        "vnp_OrderInfo": description,
+        "vnp_TransactionDate": gateway_time(order_created_at),
+        "vnp_CreateDate": gateway_time(asked_at),
+        "vnp_IpAddr": requester_address,
+    }
+    return body | {SIGNATURE: fields_signature(body, QUERY_REQUEST_FIELDS, secret)}
+
+
+def is_signed_query_request(body: Mapping[str, object], secret: str) -> bool:
+    """Whether a querydr request carries its signature under `secret` (as the gateway checks)."""
+    return _signed_fields(body, QUERY_REQUEST_FIELDS, secret)
+
+
+def signed_query_answer(answer: Mapping[str, str], secret: str) -> dict[str, str]:
+    """A querydr answer with its signature (as the gateway sends it)."""
+    return dict(answer) | {SIGNATURE: fields_signature(answer, QUERY_ANSWER_FIELDS, secret)}
+
+
+def read_query_answer(body: Mapping[str, object], secret: str) -> GatewayAnswer:
+    """A querydr answer, read after checking its signature (`UnsignedAnswer` otherwise): its
+    `response_code` says whether the query was answered (`QueryCode`), `paid` whether the payment
+    went through."""
+    if not _signed_fields(body, QUERY_ANSWER_FIELDS, secret):
+        raise UnsignedAnswer("the gateway's query answer is not signed with this merchant's secret")
+    text = {name: "" if value is None else str(value) for name, value in body.items()}
+    pay_date = text.get("vnp_PayDate", "")
+    try:
+        paid_at = parse_gateway_time(pay_date) if pay_date else None
+    except ValueError:
+        paid_at = None
+    return GatewayAnswer(
+        reference=text.get("vnp_TxnRef", ""),
+        amount=from_gateway_amount(text.get("vnp_Amount", "")),
+        currency=text.get("vnp_CurrCode") or None,
+        response_code=text.get("vnp_ResponseCode", ""),
+        transaction_status=text.get("vnp_TransactionStatus", ""),
+        transaction_number=text.get("vnp_TransactionNo", ""),
+        bank=text.get("vnp_BankCode", ""),
+        paid_at=paid_at,
+    )

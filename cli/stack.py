@@ -20,6 +20,9 @@ from support.bootstrap import publish_bundled
 from support.credentials import WEB_ISSUER_PREFIX, development_tokens
 from support.devserver import embedded_stack
 from support.open_dossiers import refresh_trust
+from support.payment_gateway import PaymentGateway
+from support.payment_gateway.development import development_gateway as development_payments
+from support.payment_gateway.development import secret_file
 from support.sms_receiver import development_gateway
 
 log = structlog.get_logger(__name__)
@@ -112,7 +115,10 @@ async def up() -> None:
     )
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    async with embedded_stack(settings) as stack:
+    async with (
+        embedded_stack(settings) as stack,
+        development_payments(settings) as (app_settings, payments),
+    ):
         started = "started" if stack.server else "already running"
         render.info(f"Temporal server at {settings.temporal_address} ({started})")
         render.info(f"Web UI: http://127.0.0.1:{settings.temporal_ui_port}")
@@ -126,14 +132,15 @@ async def up() -> None:
         fresh_web_issuer = settings.environment == "development" and not any(
             settings.resolved_keys_dir.glob(f"{WEB_ISSUER_PREFIX}*.key")
         )
-        api = serve_api(settings, stack.client)
+        api = serve_api(app_settings, stack.client)
         if fresh_web_issuer:  # the open dossiers learn to trust the browser sessions' keys
             await refresh_trust(stack.client, settings.task_queue)
         try:
             await api.listening()
             render.info(f"web pages: http://{settings.api_host}:{settings.api_port}/")
             render.info(f"API: http://{settings.api_host}:{settings.api_port}/api/v1")
-            with development_gateway(settings) as (worker_settings, sms_log):
+            _show_payment_gateway(settings, app_settings, payments)
+            with development_gateway(app_settings) as (worker_settings, sms_log):
                 if sms_log is not None:
                     render.info(
                         f"SMS (development): a local gateway at"
@@ -144,6 +151,22 @@ async def up() -> None:
         finally:
             await api.stop()
     render.info("stopped")
+
+
+def _show_payment_gateway(
+    configured: Settings, settings: Settings, gateway: PaymentGateway | None
+) -> None:
+    """Where applicants pay; never the merchant's secret, only where it is kept."""
+    if gateway is not None:
+        kept = (
+            "HOSO_PAYMENT_HASH_SECRET" if configured.payment_hash_secret else secret_file(settings)
+        )
+        render.info(
+            f"payments (development): a sandbox gateway at {gateway.payment_url}, merchant"
+            f" {settings.payment_merchant}, its secret in {kept}"
+        )
+    elif settings.payment_gateway_url:
+        render.info(f"payments: the gateway at {settings.payment_gateway_url}")
 
 
 def register(app) -> None:  # type: ignore[no-untyped-def]

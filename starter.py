@@ -21,6 +21,7 @@ from cli import (
     history,
     mending,
     officers,
+    payment_gateway,
     queries,
     rebuild,
     refusals,
@@ -89,6 +90,7 @@ verify.register(app)
 webhooks.register(app)
 api.register(app)
 counter.register(app)
+payment_gateway.register(app)
 
 
 def _mount_catalogue_commands() -> None:

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from cli.demo import write_sample_dossier
+from support import vnpay
 from support.devserver import free_port, is_reachable
 from tests.workflows.harness import procedure
 
@@ -71,6 +75,17 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
+    def payment_gateway(self) -> str:
+        """The sandbox gateway's page that the last start printed."""
+        printed = re.findall(
+            r"payments \(development\): a sandbox gateway at (\S+), merchant (\w+)",
+            self.log.read_text(encoding="utf-8"),
+        )
+        assert printed, self.log.read_text(encoding="utf-8")
+        url, merchant = printed[-1]
+        assert url.startswith("http://127.0.0.1:") and merchant == "HOSODEV1"
+        return str(url)
+
     def token(self, officer: str) -> Path:
         """The officer's token, issued once through `hoso officers issue-token --out`."""
         path = Path(self.env["HOSO_DATA_DIR"]) / "tokens" / f"{officer}.token"
@@ -105,6 +120,21 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     running.kill()
 
 
+def _opens_a_payment_page(gateway: str, secret: str) -> bool:
+    now = datetime.now(UTC)
+    order = vnpay.PaymentOrder(
+        reference=f"e2e-{now.timestamp()}",
+        amount=8_000,
+        description="Le phi trich luc",
+        return_url="http://127.0.0.1:9/ket-qua",
+        payer_address="127.0.0.1",
+        created_at=now,
+        expires_at=now + timedelta(minutes=15),
+    )
+    page = httpx.get(vnpay.payment_url(gateway, "HOSODEV1", secret, order), timeout=10)
+    return page.status_code == 200 and "8.000 đ" in page.text
+
+
 def test_eia_dossier_through_the_cli_survives_a_restart_of_the_stack(
     stack: Stack, tmp_path: Path
 ) -> None:
@@ -113,6 +143,12 @@ def test_eia_dossier_through_the_cli_survives_a_restart_of_the_stack(
     folder.mkdir()
     dossier = write_sample_dossier(folder, eia)
     stack.up()
+    gateway = stack.payment_gateway()
+    secret_file = Path(stack.env["HOSO_DATA_DIR"]) / "payment-gateway.secret"
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    secret = secret_file.read_text().strip()
+    assert secret not in stack.log.read_text(encoding="utf-8")
+    assert _opens_a_payment_page(gateway, secret)
 
     code = stack.hoso("submit", str(dossier)).stdout.strip()
     assert code.startswith("so-tnmt-")
@@ -131,7 +167,9 @@ def test_eia_dossier_through_the_cli_survives_a_restart_of_the_stack(
     assert state["stage"] == "consult"
 
     stack.down()
+    assert not is_reachable(gateway.split("/")[2]), "the payment gateway outlived hoso up"
     stack.up()  # the same data folder: the dossier carries on where it was
+    assert _opens_a_payment_page(stack.payment_gateway(), secret)  # the same merchant secret
 
     state = stack.state(code)
     assert state["stage"] == "consult" and state["due_date"] == due_date

@@ -246,3 +246,19 @@ async def test_the_drop_switch_sends_no_ipn_and_the_merchant_must_ask(sandbox: S
     assert sandbox.merchant.received == []
     answer = await sandbox.query(order["vnp_TxnRef"], order["vnp_CreateDate"])
     assert vnpay.read_query_answer(answer, SECRET).paid
+
+
+async def test_a_merchant_server_that_is_down_gets_the_ipn_again_when_it_is_back(
+    sandbox: Sandbox,
+) -> None:
+    await sandbox.merchant.__aexit__()  # hoso's API is down when the payer pays
+    url = sandbox.order_url()
+    reference = vnpay.query_params(url)["vnp_TxnRef"]
+    returned = await sandbox.decide(url, "pay")
+    assert vnpay.read_answer(returned, SECRET).paid
+    await sandbox.merchant.__aenter__()  # back on the same port, before the attempts run out
+    await sandbox.gateway.deliveries_done()
+    transaction = sandbox.gateway.ledger.find(MERCHANT, reference)
+    assert transaction is not None
+    assert transaction.ipn[0].status is None and transaction.ipn[-1].recorded
+    assert sandbox.merchant.recorded[reference].paid

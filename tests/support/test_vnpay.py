@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -76,3 +78,50 @@ def test_an_ipn_reply_names_its_code() -> None:
         "RspCode": "97",
         "Message": "Invalid signature",
     }
+
+
+def test_a_querydr_request_signs_its_fields_joined_with_pipes_in_the_protocols_order() -> None:
+    created = datetime(2026, 1, 5, 9, 30, tzinfo=vnpay.VIETNAM)  # a fixed text, not a day to run
+    body = vnpay.query_request(
+        "HOSO0001",
+        SECRET,
+        request_id="r1",
+        reference="G01-1",
+        order_created_at=created,
+        asked_at=created + timedelta(hours=1),
+        requester_address="127.0.0.1",
+        description="Tra cuu G01-1",
+    )
+    text = "r1|2.1.0|querydr|HOSO0001|G01-1|20260105093000|20260105103000|127.0.0.1|Tra cuu G01-1"
+    expected = hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).hexdigest()
+    assert body["vnp_SecureHash"] == expected
+    assert vnpay.is_signed_query_request(body, SECRET)
+    assert not vnpay.is_signed_query_request(body | {"vnp_TxnRef": "G01-2"}, SECRET)
+
+
+def test_a_querydr_answer_is_read_only_when_its_pipe_signature_matches() -> None:
+    answer = {
+        "vnp_ResponseId": "a1",
+        "vnp_Command": "querydr",
+        "vnp_ResponseCode": "00",
+        "vnp_Message": "Yêu cầu thành công",
+        "vnp_TmnCode": "HOSO0001",
+        "vnp_TxnRef": "G01-1",
+        "vnp_Amount": "800000",
+        "vnp_BankCode": "NCB",
+        "vnp_PayDate": "20260105093512",
+        "vnp_TransactionNo": "14226112",
+        "vnp_TransactionType": "01",
+        "vnp_TransactionStatus": "00",
+        "vnp_OrderInfo": "Le phi",
+    }
+    signed = vnpay.signed_query_answer(answer, SECRET)
+    text = "|".join(answer.get(name, "") for name in vnpay.QUERY_ANSWER_FIELDS)
+    assert (
+        signed["vnp_SecureHash"]
+        == hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).hexdigest()
+    )
+    read = vnpay.read_query_answer(signed, SECRET)
+    assert read.paid and read.amount == 8_000 and read.transaction_number == "14226112"
+    with pytest.raises(vnpay.UnsignedAnswer):
+        vnpay.read_query_answer(signed | {"vnp_Amount": "100"}, SECRET)

@@ -63,6 +63,7 @@ async def payment_gateway(
             render.info(f"payment page: {gateway.payment_url}")
             render.info(f"transaction query (querydr): {gateway.query_url}")
             render.info(f"fault switches (GET/PUT JSON): {gateway.faults_url}")
+            render.info(f"port closed for a while (POST ?seconds=N): {gateway.outage_url}")
             render.info(
                 f"merchant {merchant.code}, its secret in {kept}; IPNs to {merchant.ipn_url}"
             )

@@ -4,6 +4,7 @@ runs one alone)."""
 
 from support.payment_gateway.ipn import IpnAttempt, IpnPolicy
 from support.payment_gateway.orders import Merchant, Transaction
-from support.payment_gateway.server import Faults, PaymentGateway
+from support.payment_gateway.server import PaymentGateway
+from support.payment_gateway.switches import Faults
 
 __all__ = ["Faults", "IpnAttempt", "IpnPolicy", "Merchant", "PaymentGateway", "Transaction"]

@@ -5,7 +5,7 @@
   `/paymentv2/transactions/<token>`, which records it, sends the IPN and sends the browser back to
   the order's `vnp_ReturnUrl` with the signed answer (00 paid, 24 cancelled, 11 too late).
 - `POST /merchant_webapi/api/transaction` answers querydr.
-- `GET`/`PUT /sandbox/faults` read and set the fault switches (`Faults`) for tests and demos.
+- `/sandbox/faults` and `/sandbox/outage` are the fault switches (`switches.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -36,34 +35,14 @@ from support.payment_gateway.orders import (
     check_order,
 )
 from support.payment_gateway.query import QueryDesk
+from support.payment_gateway.switches import FAULTS_PATH, OUTAGE_PATH, Faults, Switches
 
 log = structlog.get_logger(__name__)
 
 PAY_PATH = "/paymentv2/vpcpay.html"
 DECISION_PATH = "/paymentv2/transactions/{token}"
 QUERY_PATH = "/merchant_webapi/api/transaction"
-FAULTS_PATH = "/sandbox/faults"
 HOST = "127.0.0.1"
-
-
-@dataclass
-class Faults:
-    """What the sandbox gets wrong on purpose."""
-
-    unavailable: bool = False  # pages and querydr answer 503, as a gateway under maintenance
-    drop_ipn: bool = False  # no IPN at all: the merchant must ask with querydr
-    duplicate_ipn: bool = False  # each IPN, once recorded, is sent once more
-
-    def update(self, changes: Any) -> None:
-        """Sets the switches a JSON object names (ValueError for anything else)."""
-        names = {f.name for f in fields(self)}
-        if not isinstance(changes, dict) or not changes:
-            raise ValueError(f"send a JSON object with some of {sorted(names)}")
-        for name, value in changes.items():
-            if name not in names or not isinstance(value, bool):
-                raise ValueError(f"{name!r} is not a switch (true or false): {sorted(names)}")
-        for name, value in changes.items():
-            setattr(self, name, value)
 
 
 class PaymentGateway:
@@ -89,6 +68,7 @@ class PaymentGateway:
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
+        self._switches = Switches(self.faults, self.stop_listening, self.listen_again)
 
     @property
     def url(self) -> str:
@@ -106,6 +86,10 @@ class PaymentGateway:
     def faults_url(self) -> str:
         return self.url + FAULTS_PATH
 
+    @property
+    def outage_url(self) -> str:
+        return self.url + OUTAGE_PATH
+
     async def __aenter__(self) -> PaymentGateway:
         self._session = aiohttp.ClientSession()
         try:
@@ -118,6 +102,7 @@ class PaymentGateway:
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        await self._switches.cancel()
         for task in self._deliveries:
             task.cancel()
         await asyncio.gather(*self._deliveries, return_exceptions=True)
@@ -155,15 +140,14 @@ class PaymentGateway:
         app.router.add_get(PAY_PATH, self._show_order)
         app.router.add_post(DECISION_PATH, self._decide)
         app.router.add_post(QUERY_PATH, self._query)
-        app.router.add_get(FAULTS_PATH, self._read_faults)
-        app.router.add_put(FAULTS_PATH, self._set_faults)
+        self._switches.add_to(app)
         return app
 
     @web.middleware
     async def _outage(
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
-        if self.faults.unavailable and request.path != FAULTS_PATH:
+        if self.faults.unavailable and request.path not in (FAULTS_PATH, OUTAGE_PATH):
             return _page(pages.unavailable_page(), 503)
         response: web.StreamResponse = await handler(request)
         return response
@@ -255,17 +239,6 @@ class PaymentGateway:
         except ValueError:
             body = None
         return web.json_response(self._query_desk.answer(body))
-
-    async def _read_faults(self, request: web.Request) -> web.Response:
-        return web.json_response(asdict(self.faults))
-
-    async def _set_faults(self, request: web.Request) -> web.Response:
-        try:
-            self.faults.update(await request.json())
-        except ValueError as exc:
-            return web.json_response({"detail": str(exc)}, status=400)
-        log.info("payment_gateway_faults_set", **asdict(self.faults))
-        return web.json_response(asdict(self.faults))
 
 
 def _page(text: str, status: int) -> web.Response:

@@ -4,6 +4,7 @@ endpoint that is a real HTTP server too."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from support import vnpay
+from support.devserver import is_reachable
 from support.payment_gateway import IpnPolicy, Merchant, PaymentGateway
 from tests.payments.merchant_server import MerchantServer
 
@@ -262,3 +264,48 @@ async def test_a_merchant_server_that_is_down_gets_the_ipn_again_when_it_is_back
     assert transaction is not None
     assert transaction.ipn[0].status is None and transaction.ipn[-1].recorded
     assert sandbox.merchant.recorded[reference].paid
+
+
+async def test_the_outage_switch_closes_the_port_for_a_while(sandbox: Sandbox) -> None:
+    url = sandbox.order_url()
+    async with sandbox.browser.post(sandbox.gateway.outage_url, params={"seconds": "0"}) as bad:
+        assert bad.status == 400
+    async with sandbox.browser.post(sandbox.gateway.outage_url, params={"seconds": "1"}) as ok:
+        assert ok.status == 202
+    deadline = asyncio.get_running_loop().time() + 5
+    while is_reachable(sandbox.gateway.url.removeprefix("http://"), timeout=0.2):
+        assert asyncio.get_running_loop().time() < deadline, "the port stayed open"
+        await asyncio.sleep(0.02)
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await sandbox.open_page(url)
+    while not is_reachable(sandbox.gateway.url.removeprefix("http://"), timeout=0.2):
+        assert asyncio.get_running_loop().time() < deadline, "the port stayed closed"
+        await asyncio.sleep(0.05)
+    assert (await sandbox.open_page(url))[0] == 200
+
+
+async def test_paying_after_the_order_expired_returns_11_and_nothing_is_paid() -> None:
+    late = timedelta()
+    async with MerchantServer(SECRET) as merchant:
+        shop = Merchant(MERCHANT, SECRET, merchant.ipn_url)
+        async with (
+            PaymentGateway([shop], ipn=QUICK, clock=lambda: datetime.now(UTC) + late) as gateway,
+            aiohttp.ClientSession() as browser,
+        ):
+            sandbox = Sandbox(gateway, merchant, browser)
+            url = sandbox.order_url(minutes=15)
+            status, page = await sandbox.open_page(url)
+            assert status == 200
+            late = timedelta(minutes=16)  # the payer left the page open past its expiry
+            action = re.search(r'action="([^"]+)"', page)
+            assert action is not None
+            async with browser.post(
+                gateway.url + action.group(1),
+                data={"decision": "pay", "bank": "NCB"},
+                allow_redirects=False,
+            ) as answer:
+                returned = vnpay.query_params(answer.headers["Location"])
+            assert returned["vnp_ResponseCode"] == "11"
+            assert not vnpay.read_answer(returned, SECRET).paid
+            ipns = await merchant.wait_for(1)
+            assert ipns[0]["vnp_TransactionStatus"] == "02"

@@ -87,7 +87,8 @@ def is_signed(params: Mapping[str, str], secret: str) -> bool:
 
 def query_params(url_or_query: str) -> dict[str, str]:
     """The parameters of a URL or a query string, as the gateway sent them (one value each)."""
-    query = urlsplit(url_or_query).query if "?" in url_or_query else url_or_query
+    is_url = url_or_query.startswith(("http://", "https://", "/"))
+    query = urlsplit(url_or_query).query if is_url else url_or_query
     return dict(parse_qsl(query, keep_blank_values=True))
 
 

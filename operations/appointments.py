@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import segno
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from models.calendar import VIETNAM
 from models.dossier import CitizenId, Email, Name, Phone, phone_number
@@ -20,6 +20,7 @@ from models.tables import BookingRecord
 from operations.access import utc_now
 from operations.errors import Conflict, NotFound
 from operations.services import Services
+from support.booking_holders import ensure_holder, held
 from support.calendars import calendar_for
 from support.counters import unit_counters
 from support.slots import (
@@ -39,7 +40,12 @@ BookingCode = str
 
 class BookingRefused(ValueError):
     """A booking that cannot be made as asked: no such slot (a day off, outside the hours, past,
-    too far ahead), or more future bookings than one person may hold."""
+    too far ahead), or more future bookings than one person may hold. `reason` names which, for
+    the pages' messages: past, too_far, no_slot, per_person."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class SlotFull(Conflict):
@@ -158,26 +164,20 @@ def _bookable(services: Services, found: ProcedureCounters, start: datetime) -> 
     calendar = calendar_for(now, services.settings)
     ahead = services.settings.appointments_days_ahead
     if start <= now:
-        raise BookingRefused("start: this slot has begun or is past")
+        raise BookingRefused("start: this slot has begun or is past", reason="past")
     if start - now > timedelta(days=ahead + 1) or (
         start.astimezone(VIETNAM).date() > now.astimezone(VIETNAM).date() + timedelta(days=ahead)
     ):
-        raise BookingRefused(f"start: slots are booked at most {ahead} days ahead")
+        raise BookingRefused(
+            f"start: slots are booked at most {ahead} days ahead", reason="too_far"
+        )
     if not is_slot(found, calendar, start):
         raise BookingRefused(
             "start: no slot begins then (a day off, outside the counters' hours, or not at the"
-            " start of a slot): choose one of the slot list"
+            " start of a slot): choose one of the slot list",
+            reason="no_slot",
         )
     return start.astimezone(VIETNAM)
-
-
-def _held(session: Session, id_number: str, now: datetime) -> int:
-    query = select(func.count()).where(
-        BookingRecord.id_number == id_number,
-        col(BookingRecord.status).in_(("booked", "checked_in")),
-        col(BookingRecord.slot_start) > now,
-    )
-    return int(session.exec(query).one())
 
 
 def book(services: Services, request: BookingRequest) -> Booking:
@@ -185,12 +185,7 @@ def book(services: Services, request: BookingRequest) -> Booking:
     found = _found(services, request.procedure)
     start = _bookable(services, found, request.start)
     limit = services.settings.appointments_per_person
-    with services.sessions() as session:
-        if _held(session, request.id_number, utc_now()) >= limit:
-            raise BookingRefused(
-                f"id_number: this person holds {limit} future bookings already (the most one may"
-                " hold): cancel one first"
-            )
+    ensure_holder(services.sessions, request.id_number)
     code = new_code()
     fields = request.model_dump(exclude={"procedure", "start"}) | {
         "code": code,
@@ -203,6 +198,12 @@ def book(services: Services, request: BookingRequest) -> Booking:
     }
 
     def place_at(session: Session, counter: str, place: int) -> None:
+        if held(session, request.id_number, utc_now()) >= limit:
+            raise BookingRefused(
+                f"id_number: this person holds {limit} future bookings already (the most one may"
+                " hold): cancel one first",
+                reason="per_person",
+            )
         session.add(BookingRecord(**fields, counter=counter, place=place))
 
     if take_place(services.sessions, found, place_at) is None:

@@ -22,7 +22,7 @@ from operations.errors import Conflict, NotFound
 from operations.services import Services
 from support.booking_holders import ensure_holder, held
 from support.calendars import calendar_for
-from support.counters import unit_counters
+from support.counters import all_counters, unit_counters
 from support.slots import (
     NoCounter,
     ProcedureCounters,
@@ -105,6 +105,27 @@ class Booking(BaseModel):
     name: str
     qr: str = Field(description="what the QR code holds; the counter scans it to check in")
     dossier_code: str | None = None
+
+
+class BookableProcedure(BaseModel):
+    """A procedure that takes appointments, with the one-stop unit whose counters receive it."""
+
+    procedure: str
+    agency: str
+    unit: str
+
+
+def bookable(services: Services) -> list[BookableProcedure]:
+    """Every procedure some counter receives, by code."""
+    with services.sessions() as session:
+        units = all_counters(session)
+    found = {
+        code: BookableProcedure(procedure=code, agency=unit.agency, unit=unit.unit)
+        for unit in units
+        for counter in unit.counters
+        for code in counter.procedures
+    }
+    return [found[code] for code in sorted(found)]
 
 
 def new_code() -> BookingCode:
@@ -235,10 +256,13 @@ def read(services: Services, code: str, phone: str) -> Booking:
         return booking_view(record, slot_minutes(session, record))
 
 
-def qr_svg(services: Services, code: str, phone: str) -> str:
+def qr_of(booking: Booking) -> str:
     """The booking's QR code (SVG) holding `hoso:booking:<code>`, as the counter scans it."""
-    booking = read(services, code, phone)
     return str(segno.make(booking.qr, error="m").svg_inline(scale=6, title=booking.code))
+
+
+def qr_svg(services: Services, code: str, phone: str) -> str:
+    return qr_of(read(services, code, phone))
 
 
 def cancel(services: Services, code: str, phone: str) -> Booking:

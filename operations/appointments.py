@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from models.calendar import VIETNAM
+from models.counters import UnitCounters
 from models.dossier import CitizenId, Email, Name, Phone, phone_number
 from models.procedure import ProcedureCode
 from models.tables import BookingRecord
@@ -100,6 +101,7 @@ class Booking(BaseModel):
     agency: str
     unit: str
     counter: str
+    counter_name: str = Field(default="", description="the counter as the unit names it")
     start: datetime
     end: datetime
     name: str
@@ -133,8 +135,11 @@ def new_code() -> BookingCode:
     return f"{letters[:4]}-{letters[4:]}"
 
 
-def booking_view(record: BookingRecord, slot_minutes: int) -> Booking:
+def booking_view(record: BookingRecord, unit: UnitCounters | None) -> Booking:
+    """The booking with its end and its counter's name as the unit publishes its counters now."""
     start = record.slot_start.astimezone(VIETNAM)
+    minutes = unit.slot_minutes if unit is not None else 0
+    names = {c.id: c.name for c in unit.counters} if unit is not None else {}
     return Booking(
         code=record.code,
         status=record.status,
@@ -142,8 +147,9 @@ def booking_view(record: BookingRecord, slot_minutes: int) -> Booking:
         agency=record.agency,
         unit=record.unit,
         counter=record.counter,
+        counter_name=names.get(record.counter, record.counter),
         start=start,
-        end=start + timedelta(minutes=slot_minutes),
+        end=start + timedelta(minutes=minutes),
         name=record.name,
         qr=QR_PREFIX + record.code,
         dossier_code=record.dossier_code,
@@ -244,16 +250,15 @@ def _own(session: Session, code: str, phone: str) -> BookingRecord:
     return record
 
 
-def slot_minutes(session: Session, record: BookingRecord) -> int:
-    """The slot length of the booking's unit as its counters are published now."""
-    unit = unit_counters(session, record.agency, record.unit)
-    return unit.slot_minutes if unit is not None else 0
+def unit_of(session: Session, record: BookingRecord) -> UnitCounters | None:
+    """The booking's unit as its counters are published now."""
+    return unit_counters(session, record.agency, record.unit)
 
 
 def read(services: Services, code: str, phone: str) -> Booking:
     with services.sessions() as session:
         record = _own(session, code, phone)
-        return booking_view(record, slot_minutes(session, record))
+        return booking_view(record, unit_of(session, record))
 
 
 def qr_of(booking: Booking) -> str:

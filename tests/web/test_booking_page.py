@@ -127,6 +127,25 @@ async def test_a_full_slot_on_the_page_books_nothing(site: Site) -> None:
     assert bookings(site) == 2
 
 
+async def test_a_fourth_booking_of_one_person_is_said_beside_the_identity_number(
+    site: Site,
+) -> None:
+    async with httpx.AsyncClient(base_url=site.url, timeout=60) as http:
+        token, slots = await form(http)
+        for start in slots[:3]:
+            held = await http.post(
+                "/api/v1/public/appointments", json={"procedure": EXTRACT, "start": start, **PERSON}
+            )
+            assert held.status_code == 201, held.text
+        fourth = await http.post(
+            "/appointments", data={"csrf": token, "procedure": EXTRACT, "start": slots[3], **PERSON}
+        )
+        assert fourth.status_code == 422
+        beside = re.search(r'<p class="error" id="id_number-error">([^<]+)</p>', fourth.text)
+        assert beside and "đã giữ đủ số lịch hẹn sắp tới" in beside.group(1)
+    assert bookings(site) == 3
+
+
 async def test_a_booking_is_moved_and_cancelled_with_its_code_and_phone(site: Site) -> None:
     async with httpx.AsyncClient(base_url=site.url, timeout=60) as http:
         token, slots = await form(http)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Annotated, Any
 
@@ -22,6 +22,7 @@ from api.pages.names import catalogue_names
 from api.pages.rendering import render
 from models.calendar import VIETNAM
 from operations import appointments
+from operations.access import utc_now
 from operations.appointments import BookingRefused, BookingRequest, OpenSlot, SlotFull
 from operations.booking_reminders import schedule_reminder
 from operations.errors import NotFound
@@ -43,8 +44,17 @@ def slot_days(slots: Iterable[OpenSlot]) -> list[tuple[date, list[OpenSlot]]]:
 
 async def slot_context(services: Services, procedure: str, first: date | None) -> dict[str, Any]:
     found = await asyncio.to_thread(appointments.slots, services, procedure, first, DAYS)
-    last = found.slots[-1].start.astimezone(VIETNAM).date() if found.slots else first
-    return {"slot_list": found, "days": slot_days(found.slots), "last": last}
+    shown_from = max(first or date.min, utc_now().astimezone(VIETNAM).date())
+    following = shown_from + timedelta(days=DAYS)
+    return {"slot_list": found, "days": slot_days(found.slots), "following": following}
+
+
+def day_of(text: str) -> date | None:
+    """The `from` of the address, if it is a date (else the coming days)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 async def _page(
@@ -75,9 +85,9 @@ async def _page(
 async def booking_page(
     request: Request,
     procedure: Annotated[str | None, Query(max_length=20)] = None,
-    first: Annotated[date | None, Query(alias="from")] = None,
+    first: Annotated[str, Query(alias="from", max_length=10)] = "",
 ) -> Response:
-    return await _page(request, procedure, first)
+    return await _page(request, procedure, day_of(first))
 
 
 @router.post("/appointments", dependencies=[CsrfDep])
@@ -118,5 +128,7 @@ async def _again(
     request: Request, procedure: str, values: dict[str, str], errors: dict[str, str], status: int
 ) -> Response:
     """The form again with what was typed and a message beside each refused field."""
+    if "procedure" in errors:
+        return await _page(request, None, extra={"error": say.NO_PROCEDURE}, status=status)
     extra = {"values": values, "errors": errors}
     return await _page(request, procedure, extra=extra, status=status)

@@ -97,7 +97,7 @@ async def move(request: Request, code: Code = "", phone: Short = "", start: Shor
     except SlotFull:
         return await _refused(request, code, phone, {"start": say.FULL}, 409)
     except Conflict:
-        return await _refused(request, code, phone, {"start": say.UNUSED}, 409)
+        return await _refused(request, code, phone, {}, 409)
     await schedule_reminder(services, await services.client(), booking)
     return await _shown(request, booking, phone, {"done": say.MOVED})
 
@@ -105,9 +105,11 @@ async def move(request: Request, code: Code = "", phone: Short = "", start: Shor
 async def _refused(
     request: Request, code: str, phone: str, errors: dict[str, str], status: int
 ) -> Response:
-    """The booking as it still is, with the reason beside the slots."""
+    """The booking as it still is, with the reason beside the slots (or above, for a booking
+    that can no longer change: no errors given)."""
     try:
         booking = await asyncio.to_thread(appointments.read, services_of(request), code, phone)
     except NotFound:
         return _form(request, code, {"code": say.NOT_FOUND}, 404)
-    return await _shown(request, booking, phone, {"errors": errors}, status)
+    extra = {"errors": errors} if errors else {"error": say.UNUSED}
+    return await _shown(request, booking, phone, extra, status)

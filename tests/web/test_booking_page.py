@@ -68,6 +68,16 @@ async def test_a_booking_on_the_page_shows_its_code_and_qr_code(site: Site) -> N
         assert api.json()["status"] == "booked"
         assert datetime.fromisoformat(api.json()["start"]) == start
 
+        page = await http.get("/appointments", params={"procedure": EXTRACT})
+        later = re.search(r'&amp;from=([0-9-]+)">Xem những ngày sau', page.text)
+        assert later, "no link to the following days"
+        shown = await http.get(
+            "/appointments", params={"procedure": EXTRACT, "from": later.group(1)}
+        )
+        assert all(s > slots[-1] for s in free_slots(shown.text))
+        odd = await http.get("/appointments", params={"procedure": EXTRACT, "from": "tomorrow"})
+        assert odd.status_code == 200 and free_slots(odd.text)
+
         english = await http.get(
             "/appointments", params={"procedure": EXTRACT}, headers={"Accept-Language": "en"}
         )
@@ -189,6 +199,14 @@ async def test_a_booking_is_moved_and_cancelled_with_its_code_and_phone(site: Si
         assert "Đã hủy" in cancelled.text and "Đổi lịch" not in cancelled.text
         again = await http.post("/appointments/cancel", data={**key, "phone": "0987654321"})
         assert again.status_code == 409 and "đã hủy hoặc đã dùng" in again.text
+        late = await http.post(
+            "/appointments/move", data={**key, "phone": "0987654321", "start": slots[3]}
+        )
+        assert late.status_code == 409 and "đã hủy hoặc đã dùng" in late.text
+        with site.api.sessions() as session:
+            record = session.get(BookingRecord, code)
+            assert record is not None and record.status == "cancelled"
+            assert record.slot_start == datetime.fromisoformat(slots[1])
 
 
 async def test_the_page_counts_against_the_address_booking_limit(site: Site) -> None:

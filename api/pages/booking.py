@@ -50,11 +50,12 @@ async def slot_context(services: Services, procedure: str, first: date | None) -
 
 
 def day_of(text: str) -> date | None:
-    """The `from` of the address, if it is a date (else the coming days)."""
+    """The `from` of the address, if it is a plausible date (else the coming days)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2999 else None
 
 
 async def _page(

@@ -457,3 +457,14 @@ class BookingRecord(SQLModel, table=True):
     )
     dossier_code: str | None = Field(default=None, index=True)
     checked_in_by: str | None = None
+
+
+class BookingHolderRecord(SQLModel, table=True):
+    """One row per identity number that has booked: a booking's transaction locks it before it
+    counts that person's future bookings and adds its own, so that a person's requests at once
+    are counted one after the other and never hold more than the limit together."""
+
+    __tablename__ = "booking_holder"
+
+    id_number: str = Field(primary_key=True)
+    locked_at: datetime | None = None

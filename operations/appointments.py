@@ -11,17 +11,19 @@ from datetime import date, datetime, timedelta
 import segno
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from models.calendar import VIETNAM
+from models.counters import UnitCounters
 from models.dossier import CitizenId, Email, Name, Phone, phone_number
 from models.procedure import ProcedureCode
 from models.tables import BookingRecord
 from operations.access import utc_now
 from operations.errors import Conflict, NotFound
 from operations.services import Services
+from support.booking_holders import ensure_holder, held
 from support.calendars import calendar_for
-from support.counters import unit_counters
+from support.counters import all_counters, unit_counters
 from support.slots import (
     NoCounter,
     ProcedureCounters,
@@ -39,7 +41,12 @@ BookingCode = str
 
 class BookingRefused(ValueError):
     """A booking that cannot be made as asked: no such slot (a day off, outside the hours, past,
-    too far ahead), or more future bookings than one person may hold."""
+    too far ahead), or more future bookings than one person may hold. `reason` names which, for
+    the pages' messages: past, too_far, no_slot, per_person."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class SlotFull(Conflict):
@@ -94,6 +101,7 @@ class Booking(BaseModel):
     agency: str
     unit: str
     counter: str
+    counter_name: str = Field(default="", description="the counter as the unit names it")
     start: datetime
     end: datetime
     name: str
@@ -101,13 +109,37 @@ class Booking(BaseModel):
     dossier_code: str | None = None
 
 
+class BookableProcedure(BaseModel):
+    """A procedure that takes appointments, with the one-stop unit whose counters receive it."""
+
+    procedure: str
+    agency: str
+    unit: str
+
+
+def bookable(services: Services) -> list[BookableProcedure]:
+    """Every procedure some counter receives, by code."""
+    with services.sessions() as session:
+        units = all_counters(session)
+    found = {
+        code: BookableProcedure(procedure=code, agency=unit.agency, unit=unit.unit)
+        for unit in units
+        for counter in unit.counters
+        for code in counter.procedures
+    }
+    return [found[code] for code in sorted(found)]
+
+
 def new_code() -> BookingCode:
     letters = "".join(secrets.choice(CODE_LETTERS) for _ in range(8))
     return f"{letters[:4]}-{letters[4:]}"
 
 
-def booking_view(record: BookingRecord, slot_minutes: int) -> Booking:
+def booking_view(record: BookingRecord, unit: UnitCounters | None) -> Booking:
+    """The booking with its end and its counter's name as the unit publishes its counters now."""
     start = record.slot_start.astimezone(VIETNAM)
+    minutes = unit.slot_minutes if unit is not None else 0
+    names = {c.id: c.name for c in unit.counters} if unit is not None else {}
     return Booking(
         code=record.code,
         status=record.status,
@@ -115,8 +147,9 @@ def booking_view(record: BookingRecord, slot_minutes: int) -> Booking:
         agency=record.agency,
         unit=record.unit,
         counter=record.counter,
+        counter_name=names.get(record.counter, record.counter),
         start=start,
-        end=start + timedelta(minutes=slot_minutes),
+        end=start + timedelta(minutes=minutes),
         name=record.name,
         qr=QR_PREFIX + record.code,
         dossier_code=record.dossier_code,
@@ -158,26 +191,20 @@ def _bookable(services: Services, found: ProcedureCounters, start: datetime) -> 
     calendar = calendar_for(now, services.settings)
     ahead = services.settings.appointments_days_ahead
     if start <= now:
-        raise BookingRefused("start: this slot has begun or is past")
+        raise BookingRefused("start: this slot has begun or is past", reason="past")
     if start - now > timedelta(days=ahead + 1) or (
         start.astimezone(VIETNAM).date() > now.astimezone(VIETNAM).date() + timedelta(days=ahead)
     ):
-        raise BookingRefused(f"start: slots are booked at most {ahead} days ahead")
+        raise BookingRefused(
+            f"start: slots are booked at most {ahead} days ahead", reason="too_far"
+        )
     if not is_slot(found, calendar, start):
         raise BookingRefused(
             "start: no slot begins then (a day off, outside the counters' hours, or not at the"
-            " start of a slot): choose one of the slot list"
+            " start of a slot): choose one of the slot list",
+            reason="no_slot",
         )
     return start.astimezone(VIETNAM)
-
-
-def _held(session: Session, id_number: str, now: datetime) -> int:
-    query = select(func.count()).where(
-        BookingRecord.id_number == id_number,
-        col(BookingRecord.status).in_(("booked", "checked_in")),
-        col(BookingRecord.slot_start) > now,
-    )
-    return int(session.exec(query).one())
 
 
 def book(services: Services, request: BookingRequest) -> Booking:
@@ -185,12 +212,7 @@ def book(services: Services, request: BookingRequest) -> Booking:
     found = _found(services, request.procedure)
     start = _bookable(services, found, request.start)
     limit = services.settings.appointments_per_person
-    with services.sessions() as session:
-        if _held(session, request.id_number, utc_now()) >= limit:
-            raise BookingRefused(
-                f"id_number: this person holds {limit} future bookings already (the most one may"
-                " hold): cancel one first"
-            )
+    ensure_holder(services.sessions, request.id_number)
     code = new_code()
     fields = request.model_dump(exclude={"procedure", "start"}) | {
         "code": code,
@@ -203,6 +225,12 @@ def book(services: Services, request: BookingRequest) -> Booking:
     }
 
     def place_at(session: Session, counter: str, place: int) -> None:
+        if held(session, request.id_number, utc_now()) >= limit:
+            raise BookingRefused(
+                f"id_number: this person holds {limit} future bookings already (the most one may"
+                " hold): cancel one first",
+                reason="per_person",
+            )
         session.add(BookingRecord(**fields, counter=counter, place=place))
 
     if take_place(services.sessions, found, place_at) is None:
@@ -222,22 +250,24 @@ def _own(session: Session, code: str, phone: str) -> BookingRecord:
     return record
 
 
-def slot_minutes(session: Session, record: BookingRecord) -> int:
-    """The slot length of the booking's unit as its counters are published now."""
-    unit = unit_counters(session, record.agency, record.unit)
-    return unit.slot_minutes if unit is not None else 0
+def unit_of(session: Session, record: BookingRecord) -> UnitCounters | None:
+    """The booking's unit as its counters are published now."""
+    return unit_counters(session, record.agency, record.unit)
 
 
 def read(services: Services, code: str, phone: str) -> Booking:
     with services.sessions() as session:
         record = _own(session, code, phone)
-        return booking_view(record, slot_minutes(session, record))
+        return booking_view(record, unit_of(session, record))
+
+
+def qr_of(booking: Booking) -> str:
+    """The booking's QR code (SVG) holding `hoso:booking:<code>`, as the counter scans it."""
+    return str(segno.make(booking.qr, error="m").svg_inline(scale=6, title=booking.code))
 
 
 def qr_svg(services: Services, code: str, phone: str) -> str:
-    """The booking's QR code (SVG) holding `hoso:booking:<code>`, as the counter scans it."""
-    booking = read(services, code, phone)
-    return str(segno.make(booking.qr, error="m").svg_inline(scale=6, title=booking.code))
+    return qr_of(read(services, code, phone))
 
 
 def cancel(services: Services, code: str, phone: str) -> Booking:

@@ -16,7 +16,7 @@ from models.calendar import VIETNAM
 from models.officer import OfficerIdentity
 from models.tables import BookingRecord
 from operations.access import Caller, utc_now
-from operations.appointments import QR_PREFIX, Booking, booking_view, slot_minutes
+from operations.appointments import QR_PREFIX, Booking, booking_view, unit_of
 from operations.errors import Conflict, Forbidden, InvalidPeriod, NotFound
 from operations.services import Services
 from operations.submission import SubmissionReceipt, submit
@@ -51,7 +51,7 @@ def _counter_officer(caller: Caller) -> OfficerIdentity:
 
 
 def _entry(session: Session, record: BookingRecord) -> QueueEntry:
-    view = booking_view(record, slot_minutes(session, record))
+    view = booking_view(record, unit_of(session, record))
     return QueueEntry(
         **view.model_dump(),
         phone=record.phone,

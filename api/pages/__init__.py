@@ -1,6 +1,6 @@
 """hoso's web pages, served by the API's app over the same operations and authorisation:
 officers sign in, read their worklist and dossiers; operators their dashboard, search and the
-catalogue; citizens follow their dossier."""
+catalogue; citizens follow their dossier and book a time at the counter."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api.pages import (
+    booking,
+    booking_manage,
     catalogue,
     dashboard,
     dossier,
@@ -32,6 +34,8 @@ def install(app: FastAPI) -> None:
         worklist,
         dossier,
         follow,
+        booking,
+        booking_manage,
         dashboard,
         operator_search,
         catalogue,

@@ -10,6 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.pages.cookies import form_cookie, session_cookie
 from api.pages.rendering import render
+from api.problems import RateLimited
+from api.rate_limits import RateLimits
 from operations.services import Services
 from operations.signin import WebCaller, signed_in
 from support.web_sessions import csrf_matches
@@ -59,6 +61,26 @@ async def csrf_checked(request: Request) -> None:
 CsrfDep = Depends(csrf_checked)
 
 
+class TooManyRequests(Exception):
+    """A public page asked too often from one address: 429 with Retry-After, nothing done."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+async def booking_limited(request: Request) -> None:
+    """The booking pages count against the address's limit of booking requests, as the API's."""
+    limits: RateLimits = request.app.state.rate_limits
+    try:
+        await limits.booking(request)
+    except RateLimited as exc:
+        raise TooManyRequests(exc.retry_after) from None
+
+
+BookingLimitDep = Depends(booking_limited)
+
+
 async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": "/signin"})
@@ -70,6 +92,14 @@ async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
     return render(request, "error.html", {"message": message}, status=403)
 
 
+async def _too_many(request: Request, exc: TooManyRequests) -> Response:
+    message = "Quá nhiều yêu cầu từ địa chỉ này. Hãy thử lại sau ít phút."
+    response = render(request, "error.html", {"message": message}, status=429)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_required)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRefused, _csrf_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(TooManyRequests, _too_many)  # type: ignore[arg-type]

@@ -80,6 +80,13 @@ EVENTS = {
     "pass_with_revisions": "Thông qua, cần chỉnh sửa",
     "fail": "Không thông qua",
 }
+BOOKINGS = {
+    "booked": "Đã đặt",
+    "checked_in": "Đã vào lượt tại quầy",
+    "no_show": "Không đến",
+    "started": "Đã nộp hồ sơ tại quầy",
+    "cancelled": "Đã hủy",
+}
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 
 
@@ -125,3 +132,8 @@ def vietnamese_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def clock(value: datetime) -> str:
+    """hh:mm, in Vietnam's time."""
+    return value.astimezone(VIETNAM).strftime("%H:%M")

@@ -324,4 +324,106 @@ ENGLISH: dict[str, str] = {
     "đang giải quyết": "in progress",
     "đã giải quyết": "finished",
     "đến": "to",
+    # booking a time at the counter
+    "Đặt lịch hẹn tại bộ phận một cửa": "Book a time at the one-stop counter",
+    "Chọn thủ tục và một khung giờ còn chỗ, rồi đến quầy đúng giờ với mã lịch hẹn.": (
+        "Choose a procedure and a time with a free place, then come to the counter on time with"
+        " your booking code."
+    ),
+    "Đổi hoặc hủy lịch đã đặt": "Move or cancel a booking",
+    "Thủ tục và nơi tiếp nhận": "Procedure and where it is received",
+    "— Chọn thủ tục —": "— Choose a procedure —",
+    "Xem khung giờ trống": "See the free times",
+    "mỗi khung giờ %(minutes)s phút": "%(minutes)s minutes a slot",
+    "Chưa đặt được lịch: hãy sửa các mục được ghi chú bên dưới.": (
+        "Not booked yet: correct the fields marked below."
+    ),
+    "Thứ Hai": "Monday",
+    "Thứ Ba": "Tuesday",
+    "Thứ Tư": "Wednesday",
+    "Thứ Năm": "Thursday",
+    "Thứ Sáu": "Friday",
+    "Thứ Bảy": "Saturday",
+    "Chủ nhật": "Sunday",
+    "ngày làm việc bù": "a working day in exchange",
+    "còn %(free)s chỗ": "%(free)s places left",
+    "hết chỗ": "full",
+    "Không còn khung giờ nào trong những ngày này.": "No time is left on these days.",
+    "Xem những ngày sau": "See the following days",
+    "Số điện thoại": "Phone number",
+    "Số định danh cá nhân (12 chữ số)": "Personal identification number (12 digits)",
+    "Email (không bắt buộc, để nhận lời nhắc trước một ngày làm việc)": (
+        "Email (optional, for a reminder one working day before)"
+    ),
+    "Đặt lịch": "Book",
+    "Đã đặt lịch hẹn": "Booked",
+    "Hãy giữ mã lịch hẹn và số điện thoại đã đăng ký: đưa mã QR tại quầy để vào lượt, hoặc dùng"
+    " chúng để đổi, hủy lịch.": (
+        "Keep the booking code and the phone number you gave: show the QR code at the counter to"
+        " take your turn, or use them to move or cancel the booking."
+    ),
+    "Mã lịch hẹn": "Booking code",
+    "Mã QR của lịch hẹn %(code)s": "QR code of booking %(code)s",
+    "Nơi tiếp nhận": "Received at",
+    "Quầy": "Counter",
+    "Thời gian": "Time",
+    "Người đặt": "Booked by",
+    "Đã đặt": "Booked",
+    "Đã vào lượt tại quầy": "Checked in at the counter",
+    "Không đến": "Did not come",
+    "Đã nộp hồ sơ tại quầy": "Dossier submitted at the counter",
+    "Đổi hoặc hủy lịch hẹn": "Move or cancel a booking",
+    "Đổi sang khung giờ khác": "Move to another time",
+    "Khung giờ mới": "New time",
+    "— Chọn khung giờ —": "— Choose a time —",
+    "Đổi lịch": "Move",
+    "Hủy lịch hẹn": "Cancel the booking",
+    "Chỗ của bạn sẽ được nhường cho người khác ngay.": "Your place goes to someone else at once.",
+    "Đặt lịch hẹn khác": "Book another time",
+    "Đặt lịch hẹn mới": "Book a new time",
+    "Nhập mã lịch hẹn và số điện thoại đã dùng khi đặt.": (
+        "Enter the booking code and the phone number you booked with."
+    ),
+    "Xem lịch hẹn": "See the booking",
+    "Đã hủy lịch hẹn.": "The booking is cancelled.",
+    "Đã đổi lịch hẹn.": "The booking is moved.",
+    "Hãy nhập họ và tên trên một dòng (tối đa 200 ký tự).": (
+        "Enter the full name on one line (at most 200 characters)."
+    ),
+    "Số điện thoại không hợp lệ: số di động 0xxxxxxxxx hoặc số cố định 02xxxxxxxxx.": (
+        "Not a valid phone number: a mobile 0xxxxxxxxx or a landline 02xxxxxxxxx."
+    ),
+    "Số định danh cá nhân (số căn cước) gồm 12 chữ số.": (
+        "The personal identification number (identity card number) has 12 digits."
+    ),
+    "Địa chỉ email không hợp lệ.": "Not a valid email address.",
+    "Hãy chọn một khung giờ trong danh sách.": "Choose a time from the list.",
+    "Mã lịch hẹn gồm chữ và số, ví dụ 7KQ2-M9XA.": (
+        "A booking code has letters and digits, e.g. 7KQ2-M9XA."
+    ),
+    "Khung giờ này đã qua: hãy chọn khung giờ khác.": "This time has passed: choose another.",
+    "Khung giờ này quá xa: chỉ đặt được trong những ngày sắp tới của danh sách.": (
+        "This time is too far ahead: only the coming days of the list can be booked."
+    ),
+    "Không có khung giờ này (ngày nghỉ hoặc ngoài giờ làm việc): hãy chọn trong danh sách.": (
+        "There is no such time (a day off or outside the hours): choose one from the list."
+    ),
+    "Số định danh này đã giữ đủ số lịch hẹn sắp tới cho phép: hãy hủy một lịch trước.": (
+        "This identification number holds as many future bookings as allowed: cancel one first."
+    ),
+    "Khung giờ này vừa hết chỗ: hãy chọn khung giờ khác.": (
+        "This time has just filled up: choose another."
+    ),
+    "Không tìm thấy lịch hẹn với mã và số điện thoại này.": (
+        "No booking with this code and phone number."
+    ),
+    "Lịch hẹn này đã hủy hoặc đã dùng: không thể thay đổi.": (
+        "This booking is cancelled or used: it cannot change."
+    ),
+    "Thủ tục này không nhận đặt lịch hẹn tại quầy.": (
+        "This procedure takes no appointments at the counter."
+    ),
+    "Quá nhiều yêu cầu từ địa chỉ này. Hãy thử lại sau ít phút.": (
+        "Too many requests from this address. Try again in a few minutes."
+    ),
 }

@@ -17,7 +17,7 @@ from config import Settings
 from support.web_sessions import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_VERSION = "5"  # bump with any change of api/static: the files are cached for a day
+STATIC_VERSION = "6"  # bump with any change of api/static: the files are cached for a day
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -28,6 +28,7 @@ environment = Environment(
 )
 environment.filters["vndate"] = i18n.vietnamese_date
 environment.filters["vntime"] = i18n.vietnamese_time
+environment.filters["clock"] = i18n.clock
 
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -75,6 +76,7 @@ def render(
         "waiting_label": lambda w: gettext(i18n.WAITING.get(w, w)),
         "event_label": lambda e: gettext(i18n.EVENTS.get(e, e)),
         "delivery_label": lambda d: gettext(i18n.DELIVERY.get(d, d)),
+        "booking_status": lambda b: gettext(i18n.BOOKINGS.get(b, b)),
         **(context or {}),
     }
     body = environment.get_template(template).render(values)

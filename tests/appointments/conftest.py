@@ -89,12 +89,19 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
     controller.stop()
 
 
+@pytest.fixture
+def days_ahead() -> int:
+    """How many days ahead a citizen may book (a module that needs more overrides it)."""
+    return 60
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def counters(
     dev_env: WorkflowEnvironment,
     settings: Settings,
     smtp: tuple[Inbox, int],
     monkeypatch: pytest.MonkeyPatch,
+    days_ahead: int,
 ) -> AsyncIterator[Counters]:
     inbox, port = smtp
     for name, value in {
@@ -103,7 +110,7 @@ async def counters(
         "HOSO_NOTIFICATION_CHANNEL": "smtp",
         "HOSO_SMTP_PORT": str(port),
         "HOSO_API_RATE_BOOKINGS": "1000/minute",
-        "HOSO_APPOINTMENTS_DAYS_AHEAD": "60",
+        "HOSO_APPOINTMENTS_DAYS_AHEAD": str(days_ahead),
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()

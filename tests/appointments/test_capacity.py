@@ -59,3 +59,28 @@ async def test_a_full_slot_takes_a_move_no_more(counters: Counters) -> None:
         f"/api/v1/public/appointments/{code}", headers={"Hoso-Phone": "0912345678"}
     )
     assert kept.json()["start"] == datetime.fromisoformat(second["start"]).isoformat()
+
+
+async def test_one_person_asking_for_many_slots_at_once_holds_no_more_than_the_limit(
+    counters: Counters,
+) -> None:
+    slots = (await counters.slots(days=14))[:40]
+    limit = counters.settings.appointments_per_person
+
+    async def one(start: str) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=str(counters.http.base_url), timeout=60) as http:
+            return await http.post(
+                "/api/v1/public/appointments",
+                json={"procedure": "2.000635", "start": start, **citizen(7)},
+            )
+
+    answers = await asyncio.gather(*(one(slot["start"]) for slot in slots))
+    statuses = Counter(answer.status_code for answer in answers)
+    assert statuses == {201: limit, 422: len(slots) - limit}, statuses
+    refused = [a.json() for a in answers if a.status_code == 422]
+    assert all(r["type"].endswith("/booking-refused") for r in refused)
+    with counters.sessions() as session:
+        held = session.exec(
+            select(BookingRecord).where(BookingRecord.id_number == citizen(7)["id_number"])
+        ).all()
+    assert len(held) == limit

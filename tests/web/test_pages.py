@@ -104,7 +104,14 @@ def test_every_string_of_the_pages_has_its_english() -> None:
         written |= set(re.findall(r'(?:_|gettext)\("([^"]+)"', text))
         written |= set(re.findall(r"_\('([^']+)'", text))
         written |= set(re.findall(r'^[A-Z_]+ = "([^"]*[^\x00-\x7f][^"]*)"$', text, re.M))
-    for labels in (i18n.STATUSES, i18n.ROLES, i18n.WAITING, i18n.DELIVERY, i18n.EVENTS):
+    for labels in (
+        i18n.STATUSES,
+        i18n.ROLES,
+        i18n.WAITING,
+        i18n.DELIVERY,
+        i18n.EVENTS,
+        i18n.BOOKINGS,
+    ):
         written |= set(labels.values())
     written |= {label for _, label in INDICATORS}
     missing = sorted(written - set(ENGLISH))

@@ -1,6 +1,6 @@
 """hoso's web pages, served by the API's app over the same operations and authorisation:
-officers sign in, read their worklist and dossiers; operators their dashboard, search and the
-catalogue; citizens follow their dossier."""
+officers sign in, read their worklist and dossiers, work at the counter; operators their
+dashboard, search and the catalogue; citizens follow their dossier."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 from api.pages import (
     catalogue,
+    counter,
     dashboard,
+    desk,
     dossier,
     follow,
     guard,
@@ -31,6 +33,8 @@ def install(app: FastAPI) -> None:
         signin_sso,
         worklist,
         dossier,
+        desk,
+        counter,
         follow,
         dashboard,
         operator_search,

@@ -12,8 +12,9 @@ from api.forms import file_response
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
-from operations import forms
+from operations import documents, forms
 from operations.browser_actions import act_signed, choices, prepare
+from operations.counter_actions import DeskChoices, desk_choices
 from operations.dossiers import dossier_and_applicant
 from operations.errors import NotFound
 from operations.timeline import dossier_timeline
@@ -34,6 +35,12 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         )
         entries = await dossier_timeline(client, signed.caller, services, code)
         panel = await choices(client, signed.caller, services, code) if signed.certificate else []
+        desk = (
+            await desk_choices(client, signed.caller, services, code)
+            if signed.certificate
+            else DeskChoices()
+        )
+        files = await documents.dossier_documents(client, signed.caller, services, code)
     except NotFound:
         return render(
             request, "error.html", {"message": NOT_FOUND}, status=404, cookie=signed.cookie
@@ -46,6 +53,8 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "forms": forms.form_entries(view),
         "names": catalogue_names(services.sessions),
         "choices": panel,
+        "desk": desk,
+        "documents": files,
         "can_sign": signed.certificate is not None,
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)

@@ -14,6 +14,7 @@ from temporalio.client import Client
 from models.actions import DeliveryConfirmation, Supplement
 from models.dossier import CLOSED_STATUSES
 from models.procedure import DocumentSpec
+from models.state import DossierState
 from operations.access import Caller
 from operations.action_documents import store_documents
 from operations.browser_actions import Prepared, bind, procedure_of
@@ -43,10 +44,8 @@ def _passes(check: Callable[[], None]) -> bool:
     return True
 
 
-async def desk_choices(
-    client: Client, caller: Caller, services: Services, code: str
-) -> DeskChoices:
-    state = await readable_state(client, caller, services.settings, code)
+def desk_for(state: DossierState, caller: Caller, services: Services) -> DeskChoices:
+    """The counter's actions the caller may take on the dossier as it is (a state they read)."""
     if state.status in CLOSED_STATUSES:
         return DeskChoices()
     procedure = procedure_of(services, state)

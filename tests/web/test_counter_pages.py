@@ -113,6 +113,16 @@ async def test_a_bad_entry_is_said_beside_its_field_and_records_nothing(site: Si
         assert 'id="doc-id_card-problem"' in wrong.text
         assert "không đúng định dạng: nhận PDF, JPG, PNG" in wrong.text
 
+        english = await http.post(
+            "/counter/dossiers",
+            data={**entry(), "csrf": csrf},
+            files=scans(id_card=("can-cuoc.exe", b"MZ\x90\x00")),
+            headers={"Accept-Language": "en"},
+        )
+        assert (
+            "The file “can-cuoc.exe” is not in an accepted format: PDF, JPG, PNG." in english.text
+        )
+
         disguised = await enter(http, csrf, entry(), scans(id_card=("can-cuoc.pdf", JPG)))
         assert disguised.status_code == 422 and "không đúng định dạng" in disguised.text
 

@@ -35,6 +35,7 @@ NOT_YET = (
     " “Tiếp nhận” trên trang hồ sơ)."
 )
 KEY_PREFIX = "counter:"
+NO_PROCEDURE = "Hãy chọn một thủ tục mà bộ phận của bạn tiếp nhận."
 
 
 def _refused(request: Request, signed: WebCaller) -> Response:
@@ -126,7 +127,10 @@ async def _receive(
     chosen = _chosen(procedures, values["procedure"] or None)
     problems = Problems()
     if chosen is None:
-        return _page(request, signed, procedures, None, values=values, status=422)
+        problems.add("procedure", NO_PROCEDURE)
+        return _page(
+            request, signed, procedures, None, values=values, problems=problems, status=422
+        )
     applicant = counter_form.applicant_of(form, problems)
     delivery = values["delivery"]
     if delivery not in {channel.value for channel in chosen.delivery}:

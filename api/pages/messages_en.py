@@ -331,6 +331,7 @@ ENGLISH: dict[str, str] = {
         "The counter's pages are for the reception officers of a one-stop unit."
     ),
     "Chọn thủ tục": "Choose the procedure",
+    "Hãy chọn một thủ tục mà bộ phận của bạn tiếp nhận.": "Choose a procedure your unit receives.",
     "bắt buộc": "required",
     "Số định danh cá nhân": "Personal identification number",
     "Thư điện tử": "Email",

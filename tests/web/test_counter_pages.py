@@ -6,7 +6,10 @@ nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import uuid
+from pathlib import Path
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from models.credentials import b64, unb64
 from tests.api.conftest import JPG, PDF
 from tests.api.helpers import state_of, wait_for_stage
+from tests.api.test_documents import id_cards_confidential
 from tests.web.conftest import Site
 from tests.web.counter_steps import (
     ENTRY,
@@ -232,3 +236,23 @@ async def test_a_delivery_handed_over_at_the_counter_is_confirmed(site: Site) ->
         )
         assert sent.status_code == 200, sent.text
         assert sent.json()["status"] == "completed"
+
+
+async def test_a_confidential_document_opens_only_for_those_who_may_read_it(
+    site: Site, tmp_path: Path
+) -> None:
+    id_cards_confidential(site.api, tmp_path)
+    response = await site.api.submit(headers={"Idempotency-Key": uuid.uuid4().hex})
+    code = response.json()["code"]
+    await wait_for_stage(site.api, code, "reception")
+    card = f"/dossiers/{code}/documents/{hashlib.sha256(JPG).hexdigest()}"
+    async with signed_in(site, "xa.civil-status") as colleague:
+        page = await colleague.get(f"/dossiers/{code}")
+        assert "Bảo mật" in page.text and card not in page.text
+        refused = await colleague.get(card)
+        assert refused.status_code == 403 and refused.content != JPG
+        assert "được bảo mật" in refused.text
+    async with signed_in(site, "xa.reception") as holder:
+        assert card in (await holder.get(f"/dossiers/{code}")).text
+        opened = await holder.get(card)
+        assert opened.status_code == 200 and opened.content == JPG

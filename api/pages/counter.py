@@ -17,8 +17,6 @@ from api.pages.dossier import NOT_FOUND, Code
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
-from api.uploads import MAX_JSON_PART
-from models.dossier import MAX_DOCUMENTS
 from models.procedure import DeliveryChannel, Procedure
 from operations import forms
 from operations.counter_intake import counter_procedures, receive_at_counter
@@ -110,9 +108,7 @@ async def enter_dossier(request: Request, signed: OfficerDep) -> Response:
         procedures = counter_procedures(services, signed.caller)
     except Forbidden:
         return _refused(request, signed)
-    form = await request.form(
-        max_files=MAX_DOCUMENTS, max_fields=MAX_DOCUMENTS + 20, max_part_size=MAX_JSON_PART
-    )
+    form = await request.form()  # as the CSRF check read it, with its limits
     try:
         return await _receive(request, signed, procedures, form)
     finally:

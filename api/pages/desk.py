@@ -16,9 +16,7 @@ from api.pages.counter_form import Problems, upload
 from api.pages.dossier import NOT_FOUND, Code, Sha256
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.rendering import render
-from api.uploads import MAX_JSON_PART
 from models.actions import DeliveryConfirmation, Supplement
-from models.dossier import MAX_DOCUMENTS
 from operations import documents
 from operations.browser_actions import BrowserSigned, Prepared, act_signed
 from operations.counter_actions import prepare_delivery, prepare_supplement
@@ -40,9 +38,7 @@ def _prepared(prepared: Prepared) -> JSONResponse:
 async def prepare_supplement_page(request: Request, code: Code, signed: OfficerDep) -> Response:
     """The supplement's files (`doc-<kind>`) stored, then what the browser is to sign (JSON)."""
     services = services_of(request)
-    form = await request.form(
-        max_files=MAX_DOCUMENTS, max_fields=MAX_DOCUMENTS + 10, max_part_size=MAX_JSON_PART
-    )
+    form = await request.form()  # as the CSRF check read it, with its limits
     files: dict[str, list[UploadFile]] = {}
     for name, value in form.multi_items():
         if name.startswith("doc-") and isinstance(value, UploadFile) and value.filename:

@@ -3,11 +3,16 @@ refused at once (413), a body that grows past it while streaming is cut off (413
 
 from __future__ import annotations
 
+import re
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import RequestTooLarge, problem
 
-SUBMISSIONS = "/api/v1/dossiers"
+# a dossier with its documents: the API's submission, and the counter pages' entry and supplement
+SUBMISSIONS = re.compile(
+    r"^(/api/v1/dossiers|/counter/dossiers|/dossiers/[a-z0-9-]+/supplement/prepare)/?$"
+)
 
 
 class BodyLimit:
@@ -20,7 +25,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        submission = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMISSIONS
+        submission = scope["method"] == "POST" and SUBMISSIONS.match(scope["path"]) is not None
         limit = self.max_dossier if submission else self.max_request
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

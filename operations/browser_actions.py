@@ -1,6 +1,8 @@
 """Officers' actions from the browser, signed there: the actions this officer may take at the
 dossier's current stage (the workflow's own rules say which), what the browser is to sign for
-one of them, and the signed action handed to the dossier as the CLI's are.
+one of them, and the signed action handed to the dossier as the CLI's are. Besides the stage's
+actions (`OfficerAction`, update `act`), the counter's: a supplement received (`Supplement`)
+and a delivery confirmed (`DeliveryConfirmation`), each bound to its own update.
 
 The server never signs: it prepares the bytes (`Proof.binding`), the browser's non-extractable
 key signs them, and the dossier verifies the signature against the session's certificate.
@@ -18,10 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, Field, ValidationError
 from temporalio.client import Client
 
-from models.actions import MAX_MISSING, OfficerAction
+from models.actions import MAX_MISSING, DeliveryConfirmation, OfficerAction, Supplement
 from models.credentials import Certificate, Proof, b64, canonical, unb64
 from models.procedure import ACTIONS, Procedure
 from models.state import DossierState
+from models.updates import UPDATE_OF
 from operations.access import Caller
 from operations.actions import perform
 from operations.dossiers import DossierView, readable_state
@@ -31,7 +34,7 @@ from support.calendars import calendar_for
 from support.catalogue import procedure_versions
 from workflows.rules import ActionRejected, check_action
 
-UPDATE = "act"
+BrowserSigned = OfficerAction | Supplement | DeliveryConfirmation
 NOT_FROM_THE_PANEL = frozenset({"apologize", "convene", "conclude"})  # need their own forms
 NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
 
@@ -51,7 +54,7 @@ class Prepared(BaseModel):
     message: str
 
 
-def _procedure(services: Services, state: DossierState) -> Procedure:
+def procedure_of(services: Services, state: DossierState) -> Procedure:
     with services.sessions() as session:
         versions = procedure_versions(session, state.procedure_code)
     found = next((p for p in versions if p.version == state.procedure_version), None)
@@ -86,7 +89,7 @@ async def choices(client: Client, caller: Caller, services: Services, code: str)
     state = await readable_state(client, caller, services.settings, code)
     if state.stage is None:
         return []
-    procedure = _procedure(services, state)
+    procedure = procedure_of(services, state)
     stage = procedure.stage(state.stage)
     earlier = [s.id for s in procedure.chain[: procedure.chain.index(stage)]]
     found = []
@@ -138,11 +141,16 @@ async def prepare(
     """The bytes the officer's browser signs for the action at the dossier's current stage."""
     state = await readable_state(client, caller, services.settings, code)
     item = _action(caller, action, comment, missing or [], to_stage)
+    return bind(item, code, state.stage)
+
+
+def bind(item: BrowserSigned, code: str, stage: str | None) -> Prepared:
+    """The bytes that sign `item` for the dossier at `stage`, under the update it is sent by."""
     message = Proof.binding(
         item,
         dossier=code,
-        stage=state.stage,
-        update=UPDATE,
+        stage=stage,
+        update=UPDATE_OF[type(item)].name,
         nonce=secrets.token_hex(16),
         signed_at=datetime.now(UTC).replace(microsecond=0),
     )
@@ -158,15 +166,18 @@ async def act_signed(
     *,
     message: str,
     signature: str,
+    kind: type[BrowserSigned] = OfficerAction,
 ) -> DossierView:
-    """The action of a signed message, with the session's certificate as its proof, sent to the
-    dossier (which verifies it again). Forbidden when the session's browser has no certified key
-    or the message is not the caller's, for this dossier, signed by that key."""
+    """The `kind` of a signed message (an officer's action, a supplement, a delivery), with the
+    session's certificate as its proof, sent to the dossier (which verifies it again). Forbidden
+    when the session's browser has no certified key or the message is not the caller's, of this
+    kind, for this dossier, signed by that key."""
     if certificate is None:
         raise Forbidden("this session's browser has no signing key: sign in again to act")
+    update = UPDATE_OF[kind].name
     try:
         raw = unb64(message)
-        bound = OfficerAction.model_validate(_json(raw)["action"])
+        bound = kind.model_validate(_json(raw)["action"])
         parts = _json(raw)
         proof = Proof(
             certificate=certificate,
@@ -179,14 +190,14 @@ async def act_signed(
         )
     except (ValueError, KeyError, TypeError, ValidationError):
         raise Forbidden("the signed action is malformed") from None
-    if bound.officer != caller.officer or proof.dossier != code or proof.update != UPDATE:
+    if bound.officer != caller.officer or proof.dossier != code or proof.update != update:
         raise Forbidden("the signed action is not yours, for this dossier")
     item = bound.model_copy(update={"proof": proof})
     rebuilt = Proof.binding(
         item,
         dossier=code,
         stage=proof.stage,
-        update=UPDATE,
+        update=update,
         nonce=proof.nonce,
         signed_at=proof.signed_at,
     )

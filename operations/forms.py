@@ -86,6 +86,20 @@ async def form_file(
     return FormFile(entry.file_name, read_checked(services, sha256, entry.file_name), sha256)
 
 
+async def latest_form(
+    client: Client, caller: Caller, services: Services, code: str, kind: str
+) -> FormFile:
+    """The dossier's latest form of `kind` (the receipt: the one with the current due date);
+    NotFound when none was issued yet."""
+    state = await readable_state(client, caller, services.settings, code)
+    entry = next((e for e in reversed(form_entries(state)) if e.kind == kind), None)
+    if entry is None:
+        raise NotFound(f"dossier {code} has no {kind} yet")
+    return FormFile(
+        entry.file_name, read_checked(services, entry.sha256, entry.file_name), entry.sha256
+    )
+
+
 def read_checked(services: Services, sha256: str, file_name: str) -> bytes:
     """A file of the document store, checked against the hash the record names."""
     try:

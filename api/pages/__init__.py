@@ -1,6 +1,7 @@
 """hoso's web pages, served by the API's app over the same operations and authorisation:
-officers sign in, read their worklist and dossiers; operators their dashboard, search and the
-catalogue; citizens follow their dossier and book a time at the counter."""
+officers sign in, read their worklist and dossiers, work at the counter; operators their
+dashboard, search and the catalogue; citizens follow their dossier and book a
+time at the counter."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from api.pages import (
     booking,
     booking_manage,
     catalogue,
+    counter,
     dashboard,
+    desk,
     dossier,
     follow,
     guard,
@@ -33,6 +36,8 @@ def install(app: FastAPI) -> None:
         signin_sso,
         worklist,
         dossier,
+        desk,
+        counter,
         follow,
         booking,
         booking_manage,

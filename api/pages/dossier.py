@@ -13,8 +13,10 @@ from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
 from operations import forms
-from operations.browser_actions import act_signed, choices, prepare
-from operations.dossiers import dossier_and_applicant
+from operations.browser_actions import act_signed, choices, prepare, procedure_of
+from operations.counter_actions import DeskChoices, desk_for
+from operations.documents import document_entries
+from operations.dossiers import dossier_and_applicant, readable_state
 from operations.errors import NotFound
 from operations.timeline import dossier_timeline
 
@@ -34,6 +36,9 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         )
         entries = await dossier_timeline(client, signed.caller, services, code)
         panel = await choices(client, signed.caller, services, code) if signed.certificate else []
+        state = await readable_state(client, signed.caller, services.settings, code)
+        desk = desk_for(state, signed.caller, services) if signed.certificate else DeskChoices()
+        files = document_entries(state, procedure_of(services, state), signed.caller)
     except NotFound:
         return render(
             request, "error.html", {"message": NOT_FOUND}, status=404, cookie=signed.cookie
@@ -46,6 +51,8 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "forms": forms.form_entries(view),
         "names": catalogue_names(services.sessions),
         "choices": panel,
+        "desk": desk,
+        "documents": files,
         "can_sign": signed.certificate is not None,
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)

@@ -12,10 +12,13 @@ from api.pages.cookies import form_cookie, session_cookie
 from api.pages.rendering import render
 from api.problems import RateLimited
 from api.rate_limits import RateLimits
+from api.uploads import MAX_JSON_PART
+from models.dossier import MAX_DOCUMENTS
 from operations.services import Services
 from operations.signin import WebCaller, signed_in
 from support.web_sessions import csrf_matches
 
+MAX_FORM_FIELDS = MAX_DOCUMENTS + 20  # the counter's entry: a field a kind, and the applicant's
 POLL_HEADER = "hoso-poll"  # a page refreshing itself: not the officer's activity
 
 
@@ -49,7 +52,9 @@ OfficerDep = Annotated[WebCaller, Depends(officer)]
 async def csrf_checked(request: Request) -> None:
     """The form's `csrf` field (or the X-CSRF-Token header of an htmx request) must be the
     token of this browser's session cookie, or of its form cookie before sign-in."""
-    form = await request.form()
+    form = await request.form(
+        max_files=MAX_DOCUMENTS, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_JSON_PART
+    )  # read once: the page that follows gets this form, with these limits
     given = request.headers.get("x-csrf-token") or form.get("csrf")
     token = given if isinstance(given, str) else None
     if not (

@@ -426,4 +426,84 @@ ENGLISH: dict[str, str] = {
     "Quá nhiều yêu cầu từ địa chỉ này. Hãy thử lại sau ít phút.": (
         "Too many requests from this address. Try again in a few minutes."
     ),
+    # the counter
+    "Quầy tiếp nhận": "Counter",
+    "Quầy tiếp nhận: nhập hồ sơ nộp trực tiếp": "Counter: enter a dossier brought in person",
+    "Trang quầy tiếp nhận dành cho cán bộ tiếp nhận của bộ phận một cửa.": (
+        "The counter's pages are for the reception officers of a one-stop unit."
+    ),
+    "Chọn thủ tục": "Choose the procedure",
+    "Hãy chọn một thủ tục mà bộ phận của bạn tiếp nhận.": "Choose a procedure your unit receives.",
+    "bắt buộc": "required",
+    "Số định danh cá nhân": "Personal identification number",
+    "Thư điện tử": "Email",
+    "Thành phần hồ sơ (bản quét)": "Documents (scans)",
+    "Tiếp nhận hồ sơ": "Receive the dossier",
+    "Hãy điền mục này.": "Fill in this field.",
+    "Họ và tên không hợp lệ (một dòng, tối đa 200 ký tự).": (
+        "The full name is not valid (one line, at most 200 characters)."
+    ),
+    "Số định danh cá nhân gồm 12 chữ số (căn cước công dân).": (
+        "A personal identification number has 12 digits (citizen identity card)."
+    ),
+    "Số điện thoại không hợp lệ (ví dụ 0912345678).": (
+        "The phone number is not valid (for example 0912345678)."
+    ),
+    "Địa chỉ thư điện tử không hợp lệ.": "The email address is not valid.",
+    "Địa chỉ không hợp lệ (một dòng, tối đa 500 ký tự).": (
+        "The address is not valid (one line, at most 500 characters)."
+    ),
+    "Thiếu giấy tờ bắt buộc này: hãy tải lên bản quét.": (
+        "This required document is missing: upload its scan."
+    ),
+    "Tệp “%(file)s” không đúng định dạng: nhận %(formats)s.": (
+        "The file “%(file)s” is not in an accepted format: %(formats)s."
+    ),
+    "Tệp “%(file)s” rỗng.": "The file “%(file)s” is empty.",
+    "Tệp “%(file)s” vượt quá giới hạn %(mb)s MB.": (
+        "The file “%(file)s” is over the %(mb)s MB limit."
+    ),
+    "Tệp “%(file)s” không nhận được: hãy kiểm tra lại tệp.": (
+        "The file “%(file)s” was not accepted: check the file."
+    ),
+    "Hãy chọn hình thức trả kết quả.": "Choose how the result is delivered.",
+    "Hồ sơ chưa được tiếp nhận: hãy kiểm tra lại các mục được đánh dấu.": (
+        "The dossier was not received: check the fields marked."
+    ),
+    "Đã nhập hồ sơ": "Dossier entered",
+    "Số giấy tờ": "Documents",
+    "Mã tra cứu chỉ hiện một lần: hãy đưa cho người nộp (in trên phiếu tiếp nhận hoặc ghi lại).": (
+        "The lookup secret is shown only once: give it to the applicant (printed on the receipt"
+        " or written down)."
+    ),
+    "Hồ sơ này đã được nhập trước đó: mã tra cứu đã được đưa ở lần nhập đầu.": (
+        "This dossier was entered before: its lookup secret was given the first time."
+    ),
+    "Kiểm tra và tiếp nhận hồ sơ trên trang hồ sơ; phiếu tiếp nhận và hẹn trả kết quả được lập"
+    " khi hồ sơ được tiếp nhận.": (
+        "Check and receive the dossier on its page; the receipt with the appointment date is"
+        " issued when the dossier is received."
+    ),
+    "Mở hồ sơ để tiếp nhận": "Open the dossier to receive it",
+    "In phiếu tiếp nhận (mẫu 01)": "Print the receipt (form 01)",
+    "Nhập hồ sơ khác": "Enter another dossier",
+    "Hồ sơ chưa có phiếu tiếp nhận: phiếu được lập khi hồ sơ được tiếp nhận (thao tác"
+    " “Tiếp nhận” trên trang hồ sơ).": (
+        "The dossier has no receipt yet: it is issued when the dossier is received (the action"
+        " “Receive” on the dossier's page)."
+    ),
+    "Nhận hồ sơ bổ sung tại quầy": "Receive a supplement at the counter",
+    "Ghi chú của người nộp": "The applicant's note",
+    "Ký và nhận bổ sung": "Sign and receive the supplement",
+    "Tài liệu bổ sung không nhận được: hãy kiểm tra loại và định dạng tệp.": (
+        "The supplement's documents were not accepted: check their kinds and formats."
+    ),
+    "Ghi chú (người nhận, giấy tờ xuất trình)": "Note (who collected it, the papers shown)",
+    "Ký xác nhận đã trả kết quả": "Sign: the result was handed over",
+    "Bảo mật": "Confidential",
+    "tải về": "download",
+    "Tài liệu này được bảo mật: chỉ cán bộ đã giữ hồ sơ và lãnh đạo cơ quan được đọc.": (
+        "This document is confidential: only the officers who held the dossier and the leaders"
+        " of its agency read it."
+    ),
 }

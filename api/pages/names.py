@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
+from models.officer import OfficerIdentity
+from models.procedure import ReceptionStage
 from models.tables import AgencyRecord
 from support.catalogue import list_procedures
 from support.intake import Sessions
@@ -22,6 +24,7 @@ class CatalogueNames:
     procedures: dict[str, str] = field(default_factory=dict)
     stages: dict[tuple[str, str], str] = field(default_factory=dict)
     documents: dict[tuple[str, str], str] = field(default_factory=dict)
+    receptions: frozenset[tuple[str, str, str]] = frozenset()  # (agency, unit, role) receiving
 
     def agency(self, agency_id: str | None) -> str:
         return self.agencies.get(agency_id or "", agency_id or "")
@@ -34,6 +37,11 @@ class CatalogueNames:
 
     def document(self, procedure: str | None, kind: str) -> str:
         return self.documents.get((procedure or "", kind), kind)
+
+    def at_counter(self, officer: OfficerIdentity) -> bool:
+        """The officer receives dossiers at a one-stop unit's counter (for the navigation; the
+        counter's pages ask `operations.counter_intake` themselves)."""
+        return (officer.agency, officer.unit, officer.role) in self.receptions
 
     def stage(self, procedure: str | None, stage_id: str | None) -> str:
         return self.stages.get((procedure or "", stage_id or ""), stage_id or "")
@@ -57,6 +65,11 @@ def catalogue_names(sessions: Sessions) -> CatalogueNames:
         procedures={p.code: p.name for p in procedures},
         stages={(p.code, s.id): s.name or s.id for p in procedures for s in p.chain},
         documents={(p.code, d.kind): d.name for p in procedures for d in p.documents},
+        receptions=frozenset(
+            (p.agency, stage.unit, stage.role)
+            for p in procedures
+            if isinstance(stage := p.chain[0], ReceptionStage)
+        ),
     )
     _kept[id(sessions)] = (now, names)
     return names

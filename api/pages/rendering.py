@@ -13,11 +13,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.pages import i18n
 from api.pages.cookies import FORM_COOKIE, cookie_name, is_secure
+from api.pages.names import catalogue_names
 from config import Settings
 from support.web_sessions import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_VERSION = "6"  # bump with any change of api/static: the files are cached for a day
+STATIC_VERSION = "7"  # bump with any change of api/static: the files are cached for a day
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -77,6 +78,7 @@ def render(
         "event_label": lambda e: gettext(i18n.EVENTS.get(e, e)),
         "delivery_label": lambda d: gettext(i18n.DELIVERY.get(d, d)),
         "booking_status": lambda b: gettext(i18n.BOOKINGS.get(b, b)),
+        "at_counter": lambda o: catalogue_names(request.app.state.services.sessions).at_counter(o),
         **(context or {}),
     }
     body = environment.get_template(template).render(values)

@@ -2,7 +2,8 @@
 // At the code step it makes an Ed25519 key pair whose private half cannot be exported (WebCrypto),
 // keeps it in IndexedDB and sends the public half, which hoso certifies for the session. An action
 // is prepared by hoso, checked here against what the officer chose, signed here, and sent back;
-// the dossier verifies the signature as it does the CLI's.
+// the dossier verifies the signature as it does the CLI's. The same for the counter's supplement
+// (its files go with the preparation, which stores them) and delivery confirmation.
 (() => {
   "use strict";
   const DB = "hoso", STORE = "keys", NAME = "session";
@@ -52,11 +53,22 @@
     out.focus();
   };
 
+  // What hoso prepared must be what the officer chose: the same update, and for it the same
+  // action and comment, or the same note and as many documents as files were chosen.
   function sameAsChosen(told, form, data) {
     const action = told.action || {};
-    return told.dossier === form.dataset.dossier && told.update === "act"
-      && action.action === data.get("action")
-      && action.comment === String(data.get("comment") || "").trim();
+    const update = form.dataset.update || "act";
+    const text = (name) => String(data.get(name) || "").trim();
+    if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
+    if (update === "act") {
+      return action.action === data.get("action") && action.comment === text("comment");
+    }
+    if (update === "supplement") {
+      const files = [...data.entries()].filter(([name, value]) =>
+        name.startsWith("doc-") && value instanceof File && value.name).length;
+      return action.note === text("note") && (action.documents || []).length === files;
+    }
+    return update === "confirm_delivery" && action.note === text("note");
   }
 
   async function signAndSend(form) {

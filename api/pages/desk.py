@@ -1,0 +1,150 @@
+"""A dossier's counter actions from its page, each prepared here and signed in the browser as
+the stage's actions are: the supplement the applicant brought (its documents uploaded with it)
+and the result handed over; and a dossier's documents opened in the browser (PDF inline, any
+other format downloaded), authorised as the API's document download is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile
+
+from api.forms import file_response
+from api.pages.counter_form import Problems, upload
+from api.pages.dossier import NOT_FOUND, Code, Sha256
+from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.rendering import render
+from models.actions import DeliveryConfirmation, Supplement
+from operations import documents
+from operations.browser_actions import BrowserSigned, Prepared, act_signed
+from operations.counter_actions import prepare_delivery, prepare_supplement
+from operations.errors import Forbidden, NotFound
+from operations.uploads import UploadFolder
+from support.errors import IntakeError
+
+router = APIRouter(include_in_schema=False)
+CONFIDENTIAL = "Tài liệu này được bảo mật: chỉ cán bộ đã giữ hồ sơ và lãnh đạo cơ quan được đọc."
+BAD_DOCUMENTS = "Tài liệu bổ sung không nhận được: hãy kiểm tra loại và định dạng tệp."
+INLINE = frozenset({"application/pdf"})
+
+
+def _prepared(prepared: Prepared) -> JSONResponse:
+    return JSONResponse(prepared.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/dossiers/{code}/supplement/prepare", dependencies=[CsrfDep])
+async def prepare_supplement_page(request: Request, code: Code, signed: OfficerDep) -> Response:
+    """The supplement's files (`doc-<kind>`) stored, then what the browser is to sign (JSON)."""
+    services = services_of(request)
+    form = await request.form()  # as the CSRF check read it, with its limits
+    files: dict[str, list[UploadFile]] = {}
+    for name, value in form.multi_items():
+        if name.startswith("doc-") and isinstance(value, UploadFile) and value.filename:
+            files.setdefault(name.removeprefix("doc-"), []).append(value)
+    try:
+        with UploadFolder(services.store, services.settings.max_document_bytes) as uploads:
+            problems = Problems()
+            entries = await upload(uploads, files, problems)
+            if problems:
+                raise IntakeError("uploads refused")
+            prepared = await prepare_supplement(
+                await services.client(),
+                signed.caller,
+                services,
+                code,
+                uploads,
+                entries,
+                str(form.get("note") or "")[:4000],
+            )
+    except IntakeError:
+        return JSONResponse({"detail": BAD_DOCUMENTS}, status_code=422)
+    finally:
+        await form.close()
+    return _prepared(prepared)
+
+
+@router.post("/dossiers/{code}/delivery/prepare", dependencies=[CsrfDep])
+async def prepare_delivery_page(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    services = services_of(request)
+    return _prepared(
+        await prepare_delivery(await services.client(), signed.caller, services, code, note)
+    )
+
+
+async def _send(
+    request: Request,
+    signed: OfficerDep,
+    code: str,
+    message: str,
+    signature: str,
+    kind: type[BrowserSigned],
+) -> Response:
+    services = services_of(request)
+    view = await act_signed(
+        await services.client(),
+        signed.caller,
+        signed.certificate,
+        services,
+        code,
+        message=message,
+        signature=signature,
+        kind=kind,
+    )
+    return JSONResponse(
+        {"status": view.status.value, "stage": view.stage}, headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.post("/dossiers/{code}/supplement", dependencies=[CsrfDep])
+async def signed_supplement(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    message: Annotated[str, Form(max_length=40000)],
+    signature: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """The supplement the browser signed, to the dossier (which verifies it)."""
+    return await _send(request, signed, code, message, signature, Supplement)
+
+
+@router.post("/dossiers/{code}/delivery", dependencies=[CsrfDep])
+async def signed_delivery(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    message: Annotated[str, Form(max_length=40000)],
+    signature: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """The delivery confirmation the browser signed, to the dossier (which verifies it)."""
+    return await _send(request, signed, code, message, signature, DeliveryConfirmation)
+
+
+@router.get("/dossiers/{code}/documents/{sha256}")
+async def dossier_document(
+    request: Request, code: Code, sha256: Sha256, signed: OfficerDep
+) -> Response:
+    """A document of the dossier: a PDF shown in the browser, any other format downloaded."""
+    services = services_of(request)
+    try:
+        found = await documents.document_file(
+            await services.client(), signed.caller, services, code, sha256
+        )
+    except NotFound:
+        context = {"officer": signed.caller.officer, "message": NOT_FOUND}
+        return render(request, "error.html", context, status=404, cookie=signed.cookie)
+    except Forbidden:
+        context = {"officer": signed.caller.officer, "message": CONFIDENTIAL}
+        return render(request, "error.html", context, status=403, cookie=signed.cookie)
+    if found.media_type in INLINE:
+        response = file_response(found, found.media_type)
+        disposition = response.headers["Content-Disposition"]
+        response.headers["Content-Disposition"] = disposition.replace("attachment", "inline", 1)
+        return response
+    return file_response(found, "application/octet-stream")

@@ -59,10 +59,18 @@
       && action.comment === String(data.get("comment") || "").trim();
   }
 
+  // A session past its time-out is sent to the sign-in page: nothing was done.
+  function signedOut(response) {
+    if (!response.redirected || new URL(response.url).pathname !== "/signin") return false;
+    window.location.assign("/signin");
+    return true;
+  }
+
   async function signAndSend(form) {
     const data = new FormData(form);
     say(form, form.dataset.working);
     const prepared = await fetch(form.dataset.prepare, { method: "POST", body: data });
+    if (signedOut(prepared)) return;
     const bytesOf = await prepared.json().catch(() => ({}));
     if (!prepared.ok) return say(form, bytesOf.detail || form.dataset.failed);
     const bytes = unb64url(bytesOf.message);
@@ -76,6 +84,7 @@
     body.set("message", bytesOf.message);
     body.set("signature", signature);
     const sent = await fetch(form.getAttribute("action"), { method: "POST", body });
+    if (signedOut(sent)) return;
     const answer = await sent.json().catch(() => ({}));
     if (!sent.ok) return say(form, answer.detail || form.dataset.failed);
     window.location.reload();

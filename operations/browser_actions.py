@@ -1,6 +1,7 @@
 """Officers' actions from the browser, signed there: the actions this officer may take at the
 dossier's current stage (the workflow's own rules say which), what the browser is to sign for
-one of them, and the signed action handed to the dossier as the CLI's are.
+one of them, and the signed action handed to the dossier as the CLI's are; and an operator's
+retry (`RetryRequest`), signed and handed over the same way.
 
 The server never signs: it prepares the bytes (`Proof.binding`), the browser's non-extractable
 key signs them, and the dossier verifies the signature against the session's certificate.
@@ -11,27 +12,32 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, Field, ValidationError
 from temporalio.client import Client
 
-from models.actions import MAX_MISSING, OfficerAction
+from models.actions import MAX_MISSING, OfficerAction, RetryRequest
 from models.credentials import Certificate, Proof, b64, canonical, unb64
 from models.procedure import ACTIONS, Procedure
 from models.state import DossierState
+from operations import mending
 from operations.access import Caller
 from operations.actions import perform
 from operations.dossiers import DossierView, readable_state
 from operations.errors import ActionRefused, Forbidden, NotFound
+from operations.mending import RetryOutcome, require_operator
 from operations.services import Services
 from support.calendars import calendar_for
 from support.catalogue import procedure_versions
 from workflows.rules import ActionRejected, check_action
 
 UPDATE = "act"
+RETRY = "retry"
+Signed = TypeVar("Signed", OfficerAction, RetryRequest)
+SIGNED_UPDATES: dict[type[BaseModel], str] = {OfficerAction: UPDATE, RetryRequest: RETRY}
 NOT_FROM_THE_PANEL = frozenset({"apologize", "convene", "conclude"})  # need their own forms
 NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
 
@@ -118,10 +124,19 @@ def _action(
             to_stage=to_stage or None,
         )
     except ValidationError as exc:
-        raise ActionRefused(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
-            moved_on=False,
-        ) from None
+        raise ActionRefused(_said(exc), moved_on=False) from None
+
+
+def _message(item: BaseModel, code: str, stage: str | None, update: str) -> Prepared:
+    message = Proof.binding(
+        item,
+        dossier=code,
+        stage=stage,
+        update=update,
+        nonce=secrets.token_hex(16),
+        signed_at=datetime.now(UTC).replace(microsecond=0),
+    )
+    return Prepared(message=b64(message))
 
 
 async def prepare(
@@ -138,15 +153,66 @@ async def prepare(
     """The bytes the officer's browser signs for the action at the dossier's current stage."""
     state = await readable_state(client, caller, services.settings, code)
     item = _action(caller, action, comment, missing or [], to_stage)
-    message = Proof.binding(
+    return _message(item, code, state.stage, UPDATE)
+
+
+async def prepare_retry(
+    client: Client, caller: Caller, services: Services, code: str, *, note: str = ""
+) -> Prepared:
+    """The bytes an operator's browser signs to have the dossier's failing activities run again
+    (a `RetryRequest`, as `hoso retry` signs it)."""
+    require_operator(caller)
+    state = await readable_state(client, caller, services.settings, code)
+    try:
+        item = RetryRequest(officer=caller.officer, note=note.strip())
+    except ValidationError as exc:
+        raise ActionRefused(_said(exc), moved_on=False) from None
+    return _message(item, code, state.stage, RETRY)
+
+
+def signed_item(
+    kind: type[Signed],
+    caller: Caller,
+    certificate: Certificate | None,
+    code: str,
+    message: str,
+    signature: str,
+) -> Signed:
+    """The item of a message the session's browser signed, with its proof: Forbidden when the
+    session's browser has no certified key, or the message is not the caller's `kind` of item
+    for this dossier, signed by that key. The dossier verifies the proof again."""
+    update = SIGNED_UPDATES[kind]
+    if certificate is None:
+        raise Forbidden("this session's browser has no signing key: sign in again to act")
+    try:
+        raw = unb64(message)
+        parts = _json(raw)
+        bound = kind.model_validate(parts["action"])
+        proof = Proof(
+            certificate=certificate,
+            dossier=parts["dossier"],
+            stage=parts["stage"],
+            update=parts["update"],
+            nonce=parts["nonce"],
+            signed_at=datetime.fromisoformat(parts["signed_at"]),
+            signature=signature,
+        )
+    except (ValueError, KeyError, TypeError, ValidationError):
+        raise Forbidden("the signed action is malformed") from None
+    if bound.officer != caller.officer or proof.dossier != code or proof.update != update:
+        raise Forbidden("the signed action is not yours, for this dossier")
+    item = bound.model_copy(update={"proof": proof})
+    rebuilt = Proof.binding(
         item,
         dossier=code,
-        stage=state.stage,
-        update=UPDATE,
-        nonce=secrets.token_hex(16),
-        signed_at=datetime.now(UTC).replace(microsecond=0),
+        stage=proof.stage,
+        update=update,
+        nonce=proof.nonce,
+        signed_at=proof.signed_at,
     )
-    return Prepared(message=b64(message))
+    if rebuilt != raw or not _verifies(certificate, signature, raw):
+        raise Forbidden("the signature does not match the action (altered, or another key)")
+    return item
 
 
 async def act_signed(
@@ -160,39 +226,30 @@ async def act_signed(
     signature: str,
 ) -> DossierView:
     """The action of a signed message, with the session's certificate as its proof, sent to the
-    dossier (which verifies it again). Forbidden when the session's browser has no certified key
-    or the message is not the caller's, for this dossier, signed by that key."""
-    if certificate is None:
-        raise Forbidden("this session's browser has no signing key: sign in again to act")
-    try:
-        raw = unb64(message)
-        bound = OfficerAction.model_validate(_json(raw)["action"])
-        parts = _json(raw)
-        proof = Proof(
-            certificate=certificate,
-            dossier=parts["dossier"],
-            stage=parts["stage"],
-            update=parts["update"],
-            nonce=parts["nonce"],
-            signed_at=datetime.fromisoformat(parts["signed_at"]),
-            signature=signature,
-        )
-    except (ValueError, KeyError, TypeError, ValidationError):
-        raise Forbidden("the signed action is malformed") from None
-    if bound.officer != caller.officer or proof.dossier != code or proof.update != UPDATE:
-        raise Forbidden("the signed action is not yours, for this dossier")
-    item = bound.model_copy(update={"proof": proof})
-    rebuilt = Proof.binding(
-        item,
-        dossier=code,
-        stage=proof.stage,
-        update=UPDATE,
-        nonce=proof.nonce,
-        signed_at=proof.signed_at,
-    )
-    if rebuilt != raw or not _verifies(certificate, signature, raw):
-        raise Forbidden("the signature does not match the action (altered, or another key)")
+    dossier (which verifies it again)."""
+    item = signed_item(OfficerAction, caller, certificate, code, message, signature)
     return await perform(client, caller, services, code, item)
+
+
+async def retry_signed(
+    client: Client,
+    caller: Caller,
+    certificate: Certificate | None,
+    services: Services,
+    code: str,
+    *,
+    message: str,
+    signature: str,
+) -> RetryOutcome:
+    """An operator's retry signed in their browser: recorded in the dossier's history (which
+    verifies the signature as it does `hoso retry`'s), then its failing activities run again."""
+    require_operator(caller)
+    item = signed_item(RetryRequest, caller, certificate, code, message, signature)
+    return await mending.retry(client, caller, services, code, item)
+
+
+def _said(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
 def _verifies(certificate: Certificate, signature: str, message: bytes) -> bool:

@@ -11,11 +11,13 @@ from fastapi.responses import JSONResponse, Response
 from api.forms import file_response
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
+from api.pages.operator_guard import is_operator
 from api.pages.rendering import render
 from operations import forms
 from operations.browser_actions import act_signed, choices, prepare
-from operations.dossiers import dossier_and_applicant
+from operations.dossiers import DossierView, dossier_and_applicant
 from operations.errors import NotFound
+from operations.signin import WebCaller
 from operations.timeline import dossier_timeline
 
 router = APIRouter(include_in_schema=False)
@@ -47,8 +49,15 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "names": catalogue_names(services.sessions),
         "choices": panel,
         "can_sign": signed.certificate is not None,
+        "may_retry": _may_retry(signed, view),
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)
+
+
+def _may_retry(signed: WebCaller, view: DossierView) -> bool:
+    """An operator whose browser signs may have an open dossier's failing activities run again
+    (the workflow checks the role again)."""
+    return is_operator(signed) and signed.certificate is not None and view.closed_at is None
 
 
 @router.get("/dossiers/{code}/forms/{sha256}")

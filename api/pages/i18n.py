@@ -79,6 +79,7 @@ EVENTS = {
     "pass": "Thông qua",
     "pass_with_revisions": "Thông qua, cần chỉnh sửa",
     "fail": "Không thông qua",
+    "retry": "Yêu cầu chạy lại tác vụ lỗi",
 }
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 

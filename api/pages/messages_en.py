@@ -292,15 +292,6 @@ ENGLISH: dict[str, str] = {
     "Tiếp nhận từ ngày": "Received from",
     "Tiếp nhận đến ngày": "Received until",
     "Trang này dành cho cán bộ vận hành hệ thống.": "This page is for system operators.",
-    (
-        "Trang web chưa gỡ kẹt được: lệnh này phải được ký bằng khóa của cán bộ vận hành, "
-        "mà chữ ký của trình duyệt chỉ dùng cho thao tác xử lý hồ sơ. Trên máy có khóa, "
-        "chạy:"
-    ): (
-        "The pages cannot unstick a dossier yet: the command must be signed with the "
-        "operator's key, and the browser's signature carries only officers' actions on "
-        "dossiers. On the machine holding the key, run:"
-    ),
     "Trả kết quả": "Result delivery",
     "Tên thủ tục": "Procedure name",
     "Tìm": "Search",
@@ -316,7 +307,6 @@ ENGLISH: dict[str, str] = {
     "hồ sơ đang giải quyết": "open dossiers",
     "không bắt buộc": "optional",
     "lần gửi webhook lỗi": "failing webhook deliveries",
-    "một tác vụ lỗi đã sửa nguyên nhân:": "an activity failing after its cause was fixed:",
     "Đã dừng: gửi lại bằng": "Given up: send again with",
     "Đã giải quyết": "Finished",
     "Đúng hạn (2.1)": "On time (2.1)",
@@ -324,4 +314,37 @@ ENGLISH: dict[str, str] = {
     "đang giải quyết": "in progress",
     "đã giải quyết": "finished",
     "đến": "to",
+    # an operator's retry, signed in the browser
+    "Thử lại": "Retry",
+    "Yêu cầu chạy lại tác vụ lỗi": "Failing activities run again",
+    "Thử lại các tác vụ lỗi": "Run the failing activities again",
+    "Ký và thử lại": "Sign and retry",
+    "Đã sửa gì (ghi vào hồ sơ)": "What was fixed (kept in the dossier's record)",
+    "Phiên này chỉ xem.": "This session only reads.",
+    "Temporal đã dừng quy trình: không thử lại được.": (
+        "Temporal ended its workflow: a retry cannot mend it."
+    ),
+    "Đã ghi vào hồ sơ; chạy lại ngay: %(what)s": (
+        "Recorded in the dossier; running again now: %(what)s"
+    ),
+    "Đã ghi vào hồ sơ; không có tác vụ nào đang lỗi.": (
+        "Recorded in the dossier; no activity is failing."
+    ),
+    (
+        "Khi nguyên nhân đã được sửa (máy chủ thư trở lại, ổ đĩa còn chỗ…): yêu cầu của bạn, "
+        "ký bằng khóa của phiên, được ghi vào hồ sơ, rồi các tác vụ đang lỗi chạy lại ngay."
+    ): (
+        "Once the cause is fixed (the mail server back, disk space freed…): your request, signed "
+        "with the session's key, is recorded in the dossier, then its failing activities run "
+        "again at once."
+    ),
+    (
+        "Thử lại: khi nguyên nhân đã được sửa, yêu cầu của bạn (ký bằng khóa của phiên) được ghi "
+        "vào hồ sơ và các tác vụ đang lỗi chạy lại ngay. Hồ sơ có bước xử lý của quy trình hỏng "
+        "(không chạy lại được) cần chạy lại từ một điểm, trên máy có khóa:"
+    ): (
+        "Retry: once the cause is fixed, your request (signed with the session's key) is recorded "
+        "in the dossier and its failing activities run again at once. A dossier whose workflow "
+        "task itself fails (it does not replay) needs a reset, on the machine holding the key:"
+    ),
 }

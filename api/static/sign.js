@@ -52,11 +52,14 @@
     out.focus();
   };
 
+  // What hoso prepared is what the officer chose: an action and its comment, or a retry's note.
   function sameAsChosen(told, form, data) {
     const action = told.action || {};
-    return told.dossier === form.dataset.dossier && told.update === "act"
-      && action.action === data.get("action")
-      && action.comment === String(data.get("comment") || "").trim();
+    const update = form.dataset.update || "act";
+    const said = (name) => String(data.get(name) || "").trim();
+    if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
+    if (update === "retry") return action.note === said("note");
+    return action.action === data.get("action") && action.comment === said("comment");
   }
 
   // A session past its time-out is sent to the sign-in page: nothing was done.
@@ -87,6 +90,7 @@
     if (signedOut(sent)) return;
     const answer = await sent.json().catch(() => ({}));
     if (!sent.ok) return say(form, answer.detail || form.dataset.failed);
+    if (answer.said) return say(form, answer.said);
     window.location.reload();
   }
 

@@ -152,3 +152,21 @@ async def test_another_officers_session_and_a_form_without_csrf_are_refused(
         assert forged.status == 403, "a form with another token"
         assert "Biểu mẫu đã hết hạn" in await forged.text()
     assert (await state_of(site.api, code)).stage == "reception", "nothing was done"
+
+
+async def test_an_operator_signs_a_retry_in_the_browser(site: Site, shots: Path) -> None:
+    code, _ = await submit(site)
+    async with chromium() as browser, new_page(browser) as page:
+        await enrolled(page, site, "ops.operator")
+        await page.goto(f"{site.url}/dossiers/{code}")
+        retry = page.get_by_role("region", name="Thử lại các tác vụ lỗi")
+        await retry.get_by_label("Đã sửa gì (ghi vào hồ sơ)").fill("máy chủ thư đã chạy lại")
+        await retry.get_by_role("button", name="Ký và thử lại").click()
+        await expect(retry.get_by_role("status")).to_have_text(
+            "Đã ghi vào hồ sơ; không có tác vụ nào đang lỗi."
+        )
+        await look(page, shots, "1-retry-signed")
+        await page.reload()
+        timeline = page.get_by_role("region", name="Quá trình xử lý")
+        await expect(timeline).to_contain_text("Yêu cầu chạy lại tác vụ lỗi")
+        await expect(timeline).to_contain_text("máy chủ thư đã chạy lại")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
@@ -19,12 +19,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, Field, ValidationError
 from temporalio.client import Client
 
-from models.actions import MAX_MISSING, OfficerAction, RetryRequest
+from models.actions import MAX_MISSING, CouncilAppointment, OfficerAction, RetryRequest
+from models.calendar import VIETNAM, WorkingCalendar
 from models.credentials import Certificate, Proof, b64, canonical, unb64
-from models.procedure import ACTIONS, Procedure
+from models.procedure import ACTIONS, CouncilStage, Procedure, Stage
 from models.state import DossierState
 from operations import mending
 from operations.access import Caller
+from operations.action_fields import first_new_date, sample_council
 from operations.actions import perform
 from operations.dossiers import DossierView, readable_state
 from operations.errors import ActionRefused, Forbidden, NotFound
@@ -38,7 +40,7 @@ UPDATE = "act"
 RETRY = "retry"
 Signed = TypeVar("Signed", OfficerAction, RetryRequest)
 SIGNED_UPDATES: dict[type[BaseModel], str] = {OfficerAction: UPDATE, RetryRequest: RETRY}
-NOT_FROM_THE_PANEL = frozenset({"apologize", "convene", "conclude"})  # need their own forms
+NOT_FROM_THE_PANEL = frozenset({"conclude"})
 NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
 
 
@@ -49,6 +51,18 @@ class Choice(BaseModel):
     needs_comment: bool
     needs_missing: bool
     return_targets: list[str] = Field(default_factory=list)
+    needs_new_date: bool = False
+    earliest_date: date | None = Field(default=None, description="apologize: the first date")
+    needs_council: bool = False
+
+
+class ActionFields(BaseModel):
+    """What an action carries besides its comment and missing items: the stage a `return` goes
+    to, an apology's new appointment date, the council a `convene` seats."""
+
+    to_stage: str | None = None
+    new_due_date: date | None = None
+    council: CouncilAppointment | None = None
 
 
 class Prepared(BaseModel):
@@ -66,21 +80,28 @@ def _procedure(services: Services, state: DossierState) -> Procedure:
     return found
 
 
-def _sample(caller: Caller, name: str, to_stage: str | None = None) -> OfficerAction:
+def _sample(
+    caller: Caller, name: str, stage: Stage, state: DossierState, calendar: WorkingCalendar
+) -> OfficerAction:
+    """The action with fields the rules accept, to ask them whether the caller may take it."""
     return OfficerAction(
         officer=caller.officer,
         action=name,
         comment="—",
         missing=["—"] if name == "request_supplement" else [],
-        to_stage=to_stage,
+        new_due_date=first_new_date(state, calendar) if name == "apologize" else None,
+        council=sample_council(stage)
+        if name == "convene" and isinstance(stage, CouncilStage)
+        else None,
     )
 
 
 def _allowed(
-    state: DossierState, procedure: Procedure, action: OfficerAction, services: Services
+    state: DossierState, procedure: Procedure, action: OfficerAction, calendar: WorkingCalendar
 ) -> bool:
+    today = datetime.now(VIETNAM).date()
     try:
-        check_action(state, procedure, action, calendar_for(state.submitted_at, services.settings))
+        check_action(state, procedure, action, calendar, today=today)
     except ActionRejected:
         return False
     return True
@@ -88,32 +109,36 @@ def _allowed(
 
 async def choices(client: Client, caller: Caller, services: Services, code: str) -> list[Choice]:
     """The actions the caller may take at the dossier's current stage, by the rules the
-    workflow applies (workflows/rules.py); none when the dossier waits for someone else."""
+    workflow applies (workflows/rules.py); none when the dossier waits for someone else. An
+    apology (form 04) is offered at any stage to the officer holding the dossier."""
     state = await readable_state(client, caller, services.settings, code)
     if state.stage is None:
         return []
     procedure = _procedure(services, state)
     stage = procedure.stage(state.stage)
+    calendar = calendar_for(state.submitted_at, services.settings)
     earlier = [s.id for s in procedure.chain[: procedure.chain.index(stage)]]
     found = []
-    for name in ACTIONS[stage.kind]:
-        if name in NOT_FROM_THE_PANEL or not _allowed(
-            state, procedure, _sample(caller, name), services
-        ):
+    for name in (*ACTIONS[stage.kind], "apologize"):
+        sample = _sample(caller, name, stage, state, calendar)
+        if name in NOT_FROM_THE_PANEL or not _allowed(state, procedure, sample, calendar):
             continue
         found.append(
             Choice(
                 action=name,
-                needs_comment=name in NEEDS_REASON,
+                needs_comment=name in NEEDS_REASON or name == "apologize",
                 needs_missing=name == "request_supplement",
                 return_targets=list(reversed(earlier)) if name == "return" else [],
+                needs_new_date=name == "apologize",
+                earliest_date=sample.new_due_date,
+                needs_council=name == "convene",
             )
         )
     return found
 
 
 def _action(
-    caller: Caller, name: str, comment: str, missing: list[str], to_stage: str | None
+    caller: Caller, name: str, comment: str, missing: list[str], fields: ActionFields
 ) -> OfficerAction:
     try:
         return OfficerAction(
@@ -121,7 +146,9 @@ def _action(
             action=name,
             comment=comment.strip(),
             missing=[m.strip() for m in missing if m.strip()][:MAX_MISSING],
-            to_stage=to_stage or None,
+            to_stage=fields.to_stage or None,
+            new_due_date=fields.new_due_date,
+            council=fields.council,
         )
     except ValidationError as exc:
         raise ActionRefused(_said(exc), moved_on=False) from None
@@ -148,11 +175,11 @@ async def prepare(
     action: str,
     comment: str = "",
     missing: list[str] | None = None,
-    to_stage: str | None = None,
+    fields: ActionFields | None = None,
 ) -> Prepared:
     """The bytes the officer's browser signs for the action at the dossier's current stage."""
     state = await readable_state(client, caller, services.settings, code)
-    item = _action(caller, action, comment, missing or [], to_stage)
+    item = _action(caller, action, comment, missing or [], fields or ActionFields())
     return _message(item, code, state.stage, UPDATE)
 
 

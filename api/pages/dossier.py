@@ -9,12 +9,14 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.forms import file_response
+from api.pages.action_words import date_problem_text, field_problem
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.operator_guard import is_operator
 from api.pages.rendering import render
 from operations import forms
-from operations.browser_actions import act_signed, choices, prepare
+from operations.action_fields import apology_date, appointment, council_candidates
+from operations.browser_actions import ActionFields, act_signed, choices, prepare
 from operations.dossiers import DossierView, dossier_and_applicant
 from operations.errors import NotFound
 from operations.signin import WebCaller
@@ -50,6 +52,9 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "choices": panel,
         "can_sign": signed.certificate is not None,
         "may_retry": _may_retry(signed, view),
+        "candidates": council_candidates(services, view.agency)
+        if any(choice.needs_council for choice in panel)
+        else [],
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)
 
@@ -85,18 +90,31 @@ async def prepare_action(
     comment: Annotated[str, Form(max_length=4000)] = "",
     missing: Annotated[str, Form(max_length=20000)] = "",
     to_stage: Annotated[str, Form(max_length=64)] = "",
+    new_due_date: Annotated[str, Form(max_length=20)] = "",
+    members: Annotated[list[str] | None, Form()] = None,
+    chair: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """What the browser is to sign (JSON); refusals are problem details, as the API's."""
+    """What the browser is to sign (JSON); refusals are problem details, as the API's, and a
+    field's own problem names the field (`field`) with its words for the page."""
     services = services_of(request)
+    client = await services.client()
+    fields = ActionFields(to_stage=to_stage if action == "return" else None)
+    if action == "apologize":
+        day, problem = await apology_date(client, signed.caller, services, code, new_due_date)
+        if problem is not None:
+            return field_problem(request, "new_due_date", date_problem_text(request, problem))
+        fields.new_due_date = day
+    if action == "convene":
+        fields.council = appointment(services, members or [], chair)
     prepared = await prepare(
-        await services.client(),
+        client,
         signed.caller,
         services,
         code,
         action=action,
         comment=comment,
         missing=missing.splitlines(),
-        to_stage=to_stage if action == "return" else None,
+        fields=fields,
     )
     return JSONResponse(prepared.model_dump(), headers={"Cache-Control": "no-store"})
 

@@ -80,6 +80,8 @@ EVENTS = {
     "pass_with_revisions": "Thông qua, cần chỉnh sửa",
     "fail": "Không thông qua",
     "retry": "Yêu cầu chạy lại tác vụ lỗi",
+    "convene": "Thành lập hội đồng thẩm định",
+    "conclude": "Kết luận của hội đồng",
 }
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 

@@ -347,4 +347,28 @@ ENGLISH: dict[str, str] = {
         "in the dossier and its failing activities run again at once. A dossier whose workflow "
         "task itself fails (it does not replay) needs a reset, on the machine holding the key:"
     ),
+    # an apology's new date, a council convened, from the action panel
+    "Thành lập hội đồng thẩm định": "Convene the appraisal council",
+    "Kết luận của hội đồng": "The council's conclusion",
+    "Ngày hẹn trả mới (khi xin lỗi): một ngày làm việc": (
+        "New appointment date (for an apology): a working day"
+    ),
+    "Hội đồng thẩm định (khi thành lập hội đồng): thành viên và chủ tịch": (
+        "Appraisal council (when convening it): members and chair"
+    ),
+    "Thành viên": "Member",
+    "Chủ tịch hội đồng": "Chair of the council",
+    "Chủ tịch hội đồng:": "Chair of the council:",
+    "Chức danh": "Position",
+    "chuyên gia": "expert",
+    "cuối tuần": "a weekend",
+    "Ngày hẹn mới phải sau ngày hẹn trả %(due)s.": (
+        "The new appointment date must come after the due date %(due)s."
+    ),
+    "Ngày %(day)s là ngày nghỉ (%(why)s): hãy chọn một ngày làm việc, ví dụ %(next)s.": (
+        "%(day)s is a day off (%(why)s): choose a working day, for example %(next)s."
+    ),
+    "Ngày hẹn mới không hợp lệ: nhập một ngày theo dạng dd/mm/yyyy.": (
+        "The new appointment date is not a date: type one as dd/mm/yyyy."
+    ),
 }

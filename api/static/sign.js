@@ -59,7 +59,29 @@
     const said = (name) => String(data.get(name) || "").trim();
     if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
     if (update === "retry") return action.note === said("note");
-    return action.action === data.get("action") && action.comment === said("comment");
+    const chosen = data.get("action");
+    if (action.action !== chosen || action.comment !== said("comment")) return false;
+    if (chosen === "apologize") return action.new_due_date === said("new_due_date");
+    if (chosen === "convene") {
+      const seated = ((action.council || {}).members || []).map((m) => m.id).sort();
+      const ticked = data.getAll("members").map(String).sort();
+      return (action.council || {}).chair === said("chair")
+        && seated.join(" ") === ticked.join(" ");
+    }
+    return true;
+  }
+
+  // A field's own problem is said beside it (the answer names the field), the rest below.
+  function fieldSaid(form, answer) {
+    form.querySelectorAll(".error[id$='-error']").forEach((p) => { p.hidden = true; });
+    const field = answer.field && form.elements[answer.field];
+    const beside = answer.field && document.getElementById(answer.field + "-error");
+    if (!field || !beside) return false;
+    beside.textContent = answer.detail;
+    beside.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+    return true;
   }
 
   // A session past its time-out is sent to the sign-in page: nothing was done.
@@ -75,6 +97,10 @@
     const prepared = await fetch(form.dataset.prepare, { method: "POST", body: data });
     if (signedOut(prepared)) return;
     const bytesOf = await prepared.json().catch(() => ({}));
+    if (!prepared.ok && fieldSaid(form, bytesOf)) {
+      document.getElementById(form.dataset.answer).textContent = "";
+      return undefined;
+    }
     if (!prepared.ok) return say(form, bytesOf.detail || form.dataset.failed);
     const bytes = unb64url(bytesOf.message);
     const told = JSON.parse(new TextDecoder().decode(bytes));

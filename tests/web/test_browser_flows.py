@@ -13,9 +13,11 @@ from playwright.async_api import Page, expect
 from sqlmodel import select
 
 from models.tables import WebSessionRecord
+from support.calendars import calendar_for
 from tests.api.helpers import state_of, wait_for_stage
 from tests.web.browsing import chromium, look, new_page
 from tests.web.conftest import PASSWORD, Site, next_code
+from tests.web.test_apology_council_pages import COUNCIL, at_council
 from tests.web.test_browser import sign_in_with_password, submit
 from tests.workflows import harness
 
@@ -170,3 +172,67 @@ async def test_an_operator_signs_a_retry_in_the_browser(site: Site, shots: Path)
         timeline = page.get_by_role("region", name="Quá trình xử lý")
         await expect(timeline).to_contain_text("Yêu cầu chạy lại tác vụ lỗi")
         await expect(timeline).to_contain_text("máy chủ thư đã chạy lại")
+
+
+async def test_an_apology_refuses_a_day_off_beside_the_date_and_sets_a_working_day(
+    site: Site, shots: Path
+) -> None:
+    code = await at_review(site)
+    state = await state_of(site.api, code)
+    assert state.due_date is not None
+    calendar = calendar_for(state.submitted_at, site.settings)
+    day_off = calendar.next_working_day(state.due_date + timedelta(days=1))  # the picker's min
+    while calendar.is_working_day(day_off):
+        day_off += timedelta(days=1)
+    working = calendar.next_working_day(day_off)
+    async with chromium() as browser, new_page(browser) as page:
+        await enrolled(page, site, "xa.civil-status")
+        await page.goto(f"{site.url}/dossiers/{code}")
+        await page.get_by_role("radio", name="Xin lỗi, hẹn lại ngày trả").check()
+        date_field = page.get_by_label("Ngày hẹn trả mới (khi xin lỗi): một ngày làm việc")
+        await date_field.fill(day_off.isoformat())
+        await page.locator("#comment").fill("Chờ xác minh thông tin tại xã khác")
+        await page.get_by_role("button", name="Ký và gửi").click()
+        beside = page.locator("#new_due_date-error")
+        await expect(beside).to_contain_text("là ngày nghỉ")
+        await expect(beside).to_contain_text(working.strftime("%d/%m/%Y"))
+        await expect(date_field).to_have_attribute("aria-invalid", "true")
+        await look(page, shots, "1-day-off-refused")
+        assert (await state_of(site.api, code)).apology is None, "nothing recorded"
+
+        await date_field.fill(working.isoformat())
+        await page.get_by_role("button", name="Ký và gửi").click()
+        await expect(page.get_by_text("hẹn lần đầu")).to_be_visible()
+        await look(page, shots, "2-apology-signed")
+    assert (await state_of(site.api, code)).due_date == working
+
+
+async def test_a_council_is_convened_and_a_member_votes_in_the_browser(
+    site: Site, shots: Path
+) -> None:
+    code = await at_council(site)
+    async with chromium() as browser:
+        async with new_page(browser) as page:
+            await enrolled(page, site, "tnmt.head")
+            await page.goto(f"{site.url}/dossiers/{code}")
+            await page.get_by_role("radio", name="Thành lập hội đồng thẩm định").check()
+            council = page.get_by_role("group", name="Hội đồng thẩm định", exact=False)
+            for member in COUNCIL:
+                await council.locator(f"input[name=members][value='{member}']").check()
+            await council.locator("input[name=chair][value='tnmt.director']").check()
+            await look(page, shots, "1-convening")
+            await page.get_by_role("button", name="Ký và gửi").click()
+            timeline = page.get_by_role("region", name="Quá trình xử lý")
+            await expect(timeline).to_contain_text("convene")
+        async with new_page(browser) as page:
+            await enrolled(page, site, "hd.expert-2")
+            await expect(page.get_by_role("link", name=code)).to_be_visible()
+            await page.get_by_role("link", name=code).click()
+            await sign_and_send(
+                page, "Thông qua, cần chỉnh sửa", "Bổ sung phương án xử lý nước thải"
+            )
+            timeline = page.get_by_role("region", name="Quá trình xử lý")
+            await expect(timeline).to_contain_text("pass_with_revisions")
+            await look(page, shots, "2-voted")
+    votes = (await state_of(site.api, code)).councils[-1].votes
+    assert [(v.member, v.verdict) for v in votes] == [("hd.expert-2", "pass_with_revisions")]

@@ -11,14 +11,17 @@ from fastapi.responses import JSONResponse, Response
 from api.forms import file_response
 from api.pages.action_words import date_problem_text, field_problem
 from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.i18n import language, translator
 from api.pages.names import catalogue_names
 from api.pages.operator_guard import is_operator
 from api.pages.rendering import render
+from api.pages.timeline_words import Words
 from operations import forms
 from operations.action_fields import apology_date, appointment, council_candidates
 from operations.browser_actions import ActionFields, act_signed, choices, prepare
 from operations.dossiers import DossierView, dossier_and_applicant
 from operations.errors import NotFound
+from operations.services import Services
 from operations.signin import WebCaller
 from operations.timeline import dossier_timeline
 
@@ -47,6 +50,7 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "dossier": view,
         "applicant": applicant,
         "timeline": entries,
+        "told": _words(request, services, view).told,
         "forms": forms.form_entries(view),
         "names": catalogue_names(services.sessions),
         "choices": panel,
@@ -57,6 +61,13 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         else [],
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)
+
+
+def _words(request: Request, services: Services, view: DossierView) -> Words:
+    """The timeline told in the request's language with the catalogue's names."""
+    gettext = translator(language(request.headers.get("accept-language")))
+    names = catalogue_names(services.sessions)
+    return Words(gettext, names, view.procedure_code, view.agency)
 
 
 def _may_retry(signed: WebCaller, view: DossierView) -> bool:

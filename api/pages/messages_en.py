@@ -371,4 +371,59 @@ ENGLISH: dict[str, str] = {
     "Ngày hẹn mới không hợp lệ: nhập một ngày theo dạng dd/mm/yyyy.": (
         "The new appointment date is not a date: type one as dd/mm/yyyy."
     ),
+    # the dossier's timeline (api/pages/timeline_words.py)
+    "(cán bộ nhận: %(who)s)": "(received by %(who)s)",
+    "(đến nay)": "(so far)",
+    "Bước quá hạn": "A stage is overdue",
+    "Cần xin lỗi, hẹn lại ngày trả": "An apology with a new date is due",
+    "Hồ sơ bị từ chối": "Dossier refused",
+    "Hồ sơ chuyển đến bước mới": "Dossier arrived at a new stage",
+    "Hồ sơ đã hoàn thành": "Dossier completed",
+    "Hồ sơ đã hủy": "Dossier cancelled",
+    "Hồ sơ đã rút": "Dossier withdrawn",
+    "Kiểm tra hồ sơ nộp": "Submission checked",
+    "Kết quả chờ nhận tại bộ phận một cửa": "Result waiting at the one-stop counter",
+    "Kết quả giải quyết": "Result",
+    "Kết quả sẵn sàng tải về": "Result ready to download",
+    "Kết quả trả qua: %(channel)s": "Result delivered: %(channel)s",
+    "Kết quả đã gửi qua bưu chính": "Result sent by post",
+    "Một bước đã hết thời hạn": "A stage ran out of time",
+    "Ngày hẹn trả đã dời": "Appointment date moved",
+    "Người nộp bổ sung: %(documents)s": "The applicant supplemented: %(documents)s",
+    "Người nộp rút hồ sơ": "The applicant withdrew the dossier",
+    "Nhắc cơ quan chưa cho ý kiến": "Reminder to agencies that have not answered",
+    "Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)": "Control sheet (form 05)",
+    "Phiếu tiếp nhận và hẹn trả kết quả (mẫu 01)": "Receipt with appointment date (form 01)",
+    "Phiếu từ chối giải quyết hồ sơ (mẫu 03)": "Refusal notice (form 03)",
+    "Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)": (
+        "Apology with a new appointment date (form 04)"
+    ),
+    "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)": "Supplement request notice (form 02)",
+    "Phiếu yêu cầu chỉnh sửa theo kết luận hội đồng": (
+        "Revision request after the council's conclusion"
+    ),
+    "Thư xin lỗi, hẹn lại ngày trả": "Apology with a new appointment date",
+    "Yêu cầu bổ sung hồ sơ": "Supplement requested",
+    "Yêu cầu chỉnh sửa theo kết luận hội đồng": "Revisions requested by the council",
+    "[đã ký, khóa %(token)s]": "[signed, token %(token)s]",
+    "cán bộ": "officers",
+    "cần bổ sung: %(items)s": "missing: %(items)s",
+    "không có giấy tờ": "no documents",
+    "kèm: %(documents)s": "with: %(documents)s",
+    "ngày hẹn trả mới %(day)s": "new appointment date %(day)s",
+    "người nộp": "the applicant",
+    "trễ hạn": "late",
+    "Đã nhận hồ sơ bổ sung": "Supplement received",
+    "Đã nhận hồ sơ nộp": "Submission received",
+    "Đã tiếp nhận, hẹn ngày trả": "Received, appointment date set",
+    "Đề nghị cho ý kiến": "Opinion requested",
+    "Đối chiếu hội đồng với danh sách cán bộ": "Council checked against the officers' registry",
+    "hội đồng %(n)s thành viên, chủ tịch %(chair)s": (
+        "a council of %(n)s members, chaired by %(chair)s"
+    ),
+    "%(who)s cập nhật lịch làm việc %(years)s": "%(who)s updated the working calendar %(years)s",
+    "%(code)s: %(procedure)s, trả kết quả %(delivery)s; giấy tờ: %(documents)s": (
+        "%(code)s: %(procedure)s, result by %(delivery)s; documents: %(documents)s"
+    ),
+    "trả về bước %(stage)s": "back to %(stage)s",
 }

@@ -223,7 +223,7 @@ async def test_a_council_is_convened_and_a_member_votes_in_the_browser(
             await look(page, shots, "1-convening")
             await page.get_by_role("button", name="Ký và gửi").click()
             timeline = page.get_by_role("region", name="Quá trình xử lý")
-            await expect(timeline).to_contain_text("convene")
+            await expect(timeline).to_contain_text("Thành lập hội đồng thẩm định")
         async with new_page(browser) as page:
             await enrolled(page, site, "hd.expert-2")
             await expect(page.get_by_role("link", name=code)).to_be_visible()
@@ -232,7 +232,7 @@ async def test_a_council_is_convened_and_a_member_votes_in_the_browser(
                 page, "Thông qua, cần chỉnh sửa", "Bổ sung phương án xử lý nước thải"
             )
             timeline = page.get_by_role("region", name="Quá trình xử lý")
-            await expect(timeline).to_contain_text("pass_with_revisions")
+            await expect(timeline).to_contain_text("Thông qua, cần chỉnh sửa")
             await look(page, shots, "2-voted")
     votes = (await state_of(site.api, code)).councils[-1].votes
     assert [(v.member, v.verdict) for v in votes] == [("hd.expert-2", "pass_with_revisions")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from api.pages import i18n
+from api.pages import i18n, timeline_words
 from api.pages.dashboard import INDICATORS
 from api.pages.messages_en import ENGLISH
 from tests.api.helpers import action, signed_action, wait_for_stage
@@ -107,5 +107,7 @@ def test_every_string_of_the_pages_has_its_english() -> None:
     for labels in (i18n.STATUSES, i18n.ROLES, i18n.WAITING, i18n.DELIVERY, i18n.EVENTS):
         written |= set(labels.values())
     written |= {label for _, label in INDICATORS}
+    for words in (timeline_words.FORMS, timeline_words.NOTICES, timeline_words.ACTIVITIES):
+        written |= set(words.values())
     missing = sorted(written - set(ENGLISH))
     assert missing == []

@@ -52,7 +52,7 @@ async def test_an_operators_browser_signs_a_retry_and_the_dossier_keeps_it(site:
         timeline = (await http.get(f"/dossiers/{code}")).text
         assert timeline.count(NOTE) == 1, "the retry is on the record once"
         entry = timeline.split(NOTE)[1].split("</li>")[0]
-        assert "[signed, token" in entry, "on the record as signed by the session's key"
+        assert "[đã ký, khóa" in entry, "on the record as signed by the session's key"
 
 
 async def test_a_retry_is_an_operators_and_an_action_is_no_retry(site: Site) -> None:

@@ -82,6 +82,9 @@ EVENTS = {
     "retry": "Yêu cầu chạy lại tác vụ lỗi",
     "convene": "Thành lập hội đồng thẩm định",
     "conclude": "Kết luận của hội đồng",
+    "webhook": "Gửi sự kiện đến cổng dịch vụ công",
+    "SMS": "Tin nhắn SMS",
+    "resumed": "Lượt mới tiếp nhận hồ sơ",
 }
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 

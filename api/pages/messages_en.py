@@ -350,6 +350,9 @@ ENGLISH: dict[str, str] = {
     # an apology's new date, a council convened, from the action panel
     "Thành lập hội đồng thẩm định": "Convene the appraisal council",
     "Kết luận của hội đồng": "The council's conclusion",
+    "Gửi sự kiện đến cổng dịch vụ công": "Event posted to a portal",
+    "Tin nhắn SMS": "SMS",
+    "Lượt mới tiếp nhận hồ sơ": "A new run took the dossier over",
     "Ngày hẹn trả mới (khi xin lỗi): một ngày làm việc": (
         "New appointment date (for an apology): a working day"
     ),

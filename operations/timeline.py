@@ -16,9 +16,9 @@ from models.tables import NotificationRecord, WebhookAttemptRecord, WebhookDeliv
 from operations.access import Caller
 from operations.dossiers import readable_state
 from operations.services import Services
-from support.dossier_timeline import Entry, timeline
+from support.dossier_timeline import Entry, StageTime, timeline
 
-__all__ = ["Entry", "dossier_timeline", "sms_entries", "webhook_entries"]
+__all__ = ["Entry", "StageTime", "dossier_timeline", "sms_entries", "webhook_entries"]
 ATTEMPTS: Any = WebhookAttemptRecord.__table__  # type: ignore[attr-defined]
 DELIVERIES: Any = WebhookDeliveryRecord.__table__  # type: ignore[attr-defined]
 OUTBOX: Any = NotificationRecord.__table__  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 
@@ -46,6 +46,33 @@ class Entry(BaseModel):
     at: datetime
     event: str
     detail: str
+    # What the line tells, for those who tell it in other words (the web pages, in Vietnamese):
+    # the update's input, the activity's input, the submission, the state closed, a stage's
+    # time; and the status and stage an update left. Not part of the API's entry.
+    _subject: Any = PrivateAttr(default=None)
+    _answer: tuple[str, str | None] | None = PrivateAttr(default=None)
+
+    def about(self, subject: Any) -> Entry:
+        self._subject = subject
+        return self
+
+    @property
+    def subject(self) -> Any:
+        return self._subject
+
+    @property
+    def answer(self) -> tuple[str, str | None] | None:
+        """The status and stage the update left the dossier at."""
+        return self._answer
+
+
+class StageTime(BaseModel):
+    """The working days a stage took (or has taken so far)."""
+
+    stage: str
+    days: int
+    still: bool
+    late: bool
 
 
 async def timeline(client: Client, code: str, *, everything: bool = False) -> list[Entry]:
@@ -64,17 +91,34 @@ async def timeline(client: Client, code: str, *, everything: bool = False) -> li
             answer, accepted = event.receipt or event.state, event.accepted
             if accepted is not None and answer is not None:
                 where = f" at {answer.stage}" if answer.stage else ""
-                entries[rows[accepted.update_id]].detail += f" → {answer.status.value}{where}"
+                row = entries[rows[accepted.update_id]]
+                row.detail += f" → {answer.status.value}{where}"
+                row._answer = (answer.status.value, answer.stage)
         elif isinstance(event, ActivityScheduled):
             doing[event.activity_id] = activity_detail(event.name, event.input)
             visits = _visits_told(event.input, visits)
         told = _told(event, everything)
         if told is not None:
-            entries.append(Entry(at=event.at, event=told[0], detail=told[1]))
+            entry = Entry(at=event.at, event=told[0], detail=told[1])
+            entries.append(entry.about(_subject(event)))
     if visits:  # each stage's time, told when it ended
         entries = sorted([*entries, *stage_times(visits, submitted)], key=lambda entry: entry.at)
     entries.extend(await _retrying(client.get_workflow_handle(code), doing, client.data_converter))
     return entries
+
+
+def _subject(event: DossierEvent) -> Any:
+    """What an event's line is about, in the history's own models."""
+    match event:
+        case UpdateAccepted():
+            return event.item
+        case ActivityCompleted() | ActivityFailed() | ActivityTimedOut() if event.scheduled:
+            return event.scheduled.input
+        case Submitted(submission=DossierSubmission() as sub):
+            return sub
+        case Closed(state=DossierState() as state):
+            return state
+    return None
 
 
 def _visits_told(projected: Any, visits: list[StageVisit]) -> list[StageVisit]:
@@ -166,13 +210,11 @@ def stage_times(visits: list[StageVisit], submitted_at: datetime) -> list[Entry]
         )
         late = ", late" if visit.late else ""
         still = "" if visit.left_at else " so far"
-        rows.append(
-            Entry(
-                at=left,
-                event="stage time",
-                detail=f"{visit.stage}: {days} working days{still}{late}",
-            )
+        entry = Entry(
+            at=left, event="stage time", detail=f"{visit.stage}: {days} working days{still}{late}"
         )
+        told = StageTime(stage=visit.stage, days=days, still=bool(still), late=visit.late)
+        rows.append(entry.about(told))
     return rows
 
 

@@ -65,8 +65,10 @@ def check_action(
     calendar: WorkingCalendar,
     *,
     day_off_allowed: bool = False,
+    today: date | None = None,
 ) -> None:
-    """Raises ActionRejected unless `action` is allowed on the dossier's current stage."""
+    """Raises ActionRejected unless `action` is allowed on the dossier's current stage (`today`:
+    the day in Vietnam, given by a caller outside the workflow; the workflow's clock otherwise)."""
     check_open(state)
     if state.status == DossierStatus.awaiting_supplement:
         what = "revisions" if state.suspensions[-1].reason == "revisions" else "supplement"
@@ -77,7 +79,9 @@ def check_action(
         )
     stage = procedure.stage(state.stage)
     if action.action == "apologize":
-        check_apology(state, procedure, action, calendar, day_off_allowed=day_off_allowed)
+        check_apology(
+            state, procedure, action, calendar, day_off_allowed=day_off_allowed, today=today
+        )
         return
     allowed = ACTIONS[stage.kind]
     if action.action not in allowed:
@@ -156,6 +160,7 @@ def check_apology(
     calendar: WorkingCalendar,
     *,
     day_off_allowed: bool = False,
+    today: date | None = None,
 ) -> None:
     """Form 04: by the officer holding the dossier, once, a working day ahead, a later date that
     is a working day (`day_off_allowed`: as accepted before they were refused, on replay)."""
@@ -181,7 +186,8 @@ def check_apology(
             f" date {state.due_date.isoformat()}, e.g."
             f" {calendar.next_working_day(action.new_due_date).isoformat()}"
         )
-    today = workflow.now().astimezone(VIETNAM).date()
+    if today is None:
+        today = workflow.now().astimezone(VIETNAM).date()
     if calendar.working_days_between(today, state.due_date) < 1:
         raise ActionRejected(
             "too late: an apology must come at least one working day before the due date"

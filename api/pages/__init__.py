@@ -20,6 +20,7 @@ from api.pages import (
     follow,
     guard,
     operator_search,
+    retry,
     signin,
     signin_sso,
     worklist,
@@ -44,6 +45,7 @@ def install(app: FastAPI) -> None:
         dashboard,
         operator_search,
         catalogue,
+        retry,
     ):
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")

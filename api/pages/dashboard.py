@@ -105,6 +105,7 @@ async def dashboard_page(
         "report": figures["report"],
         "chart": _chart(request, figures["report"]) if figures["report"] else None,
         "indicators": INDICATORS,
+        "can_sign": signed.certificate is not None,
     }
     status = 422 if period.errors else 200
     return render(request, "dashboard.html", context, status=status, cookie=signed.cookie)

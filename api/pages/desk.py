@@ -18,7 +18,7 @@ from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.rendering import render
 from models.actions import DeliveryConfirmation, Supplement
 from operations import documents
-from operations.browser_actions import BrowserSigned, Prepared, act_signed
+from operations.browser_actions import Prepared, act_signed
 from operations.counter_actions import prepare_delivery, prepare_supplement
 from operations.errors import Forbidden, NotFound
 from operations.uploads import UploadFolder
@@ -84,7 +84,7 @@ async def _send(
     code: str,
     message: str,
     signature: str,
-    kind: type[BrowserSigned],
+    kind: type[Supplement] | type[DeliveryConfirmation],
 ) -> Response:
     services = services_of(request)
     view = await act_signed(

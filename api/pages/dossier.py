@@ -9,15 +9,22 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.forms import file_response
+from api.pages.action_words import date_problem_text, field_problem
 from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.i18n import language, translator
 from api.pages.names import catalogue_names
+from api.pages.operator_guard import is_operator
 from api.pages.rendering import render
+from api.pages.timeline_words import Words
 from operations import forms
-from operations.browser_actions import act_signed, choices, prepare, procedure_of
+from operations.action_fields import apology_date, appointment, council_candidates
+from operations.browser_actions import ActionFields, act_signed, choices, prepare, procedure_of
 from operations.counter_actions import DeskChoices, desk_for
 from operations.documents import document_entries
-from operations.dossiers import dossier_and_applicant, readable_state
+from operations.dossiers import DossierView, dossier_and_applicant, readable_state
 from operations.errors import NotFound
+from operations.services import Services
+from operations.signin import WebCaller
 from operations.timeline import dossier_timeline
 
 router = APIRouter(include_in_schema=False)
@@ -48,14 +55,32 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "dossier": view,
         "applicant": applicant,
         "timeline": entries,
+        "told": _words(request, services, view).told,
         "forms": forms.form_entries(view),
         "names": catalogue_names(services.sessions),
         "choices": panel,
         "desk": desk,
         "documents": files,
         "can_sign": signed.certificate is not None,
+        "may_retry": _may_retry(signed, view),
+        "candidates": council_candidates(services, view.agency)
+        if any(choice.needs_council for choice in panel)
+        else [],
     }
     return render(request, "dossier.html", context, cookie=signed.cookie)
+
+
+def _words(request: Request, services: Services, view: DossierView) -> Words:
+    """The timeline told in the request's language with the catalogue's names."""
+    gettext = translator(language(request.headers.get("accept-language")))
+    names = catalogue_names(services.sessions)
+    return Words(gettext, names, view.procedure_code, view.agency)
+
+
+def _may_retry(signed: WebCaller, view: DossierView) -> bool:
+    """An operator whose browser signs may have an open dossier's failing activities run again
+    (the workflow checks the role again)."""
+    return is_operator(signed) and signed.certificate is not None and view.closed_at is None
 
 
 @router.get("/dossiers/{code}/forms/{sha256}")
@@ -83,18 +108,31 @@ async def prepare_action(
     comment: Annotated[str, Form(max_length=4000)] = "",
     missing: Annotated[str, Form(max_length=20000)] = "",
     to_stage: Annotated[str, Form(max_length=64)] = "",
+    new_due_date: Annotated[str, Form(max_length=20)] = "",
+    members: Annotated[list[str] | None, Form()] = None,
+    chair: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """What the browser is to sign (JSON); refusals are problem details, as the API's."""
+    """What the browser is to sign (JSON); refusals are problem details, as the API's, and a
+    field's own problem names the field (`field`) with its words for the page."""
     services = services_of(request)
+    client = await services.client()
+    fields = ActionFields(to_stage=to_stage if action == "return" else None)
+    if action == "apologize":
+        day, problem = await apology_date(client, signed.caller, services, code, new_due_date)
+        if problem is not None:
+            return field_problem(request, "new_due_date", date_problem_text(request, problem))
+        fields.new_due_date = day
+    if action == "convene":
+        fields.council = appointment(services, members or [], chair)
     prepared = await prepare(
-        await services.client(),
+        client,
         signed.caller,
         services,
         code,
         action=action,
         comment=comment,
         missing=missing.splitlines(),
-        to_stage=to_stage if action == "return" else None,
+        fields=fields,
     )
     return JSONResponse(prepared.model_dump(), headers={"Cache-Control": "no-store"})
 

@@ -79,6 +79,12 @@ EVENTS = {
     "pass": "Thông qua",
     "pass_with_revisions": "Thông qua, cần chỉnh sửa",
     "fail": "Không thông qua",
+    "retry": "Yêu cầu chạy lại tác vụ lỗi",
+    "convene": "Thành lập hội đồng thẩm định",
+    "conclude": "Kết luận của hội đồng",
+    "webhook": "Gửi sự kiện đến cổng dịch vụ công",
+    "SMS": "Tin nhắn SMS",
+    "resumed": "Lượt mới tiếp nhận hồ sơ",
 }
 BOOKINGS = {
     "booked": "Đã đặt",

@@ -292,15 +292,6 @@ ENGLISH: dict[str, str] = {
     "Tiếp nhận từ ngày": "Received from",
     "Tiếp nhận đến ngày": "Received until",
     "Trang này dành cho cán bộ vận hành hệ thống.": "This page is for system operators.",
-    (
-        "Trang web chưa gỡ kẹt được: lệnh này phải được ký bằng khóa của cán bộ vận hành, "
-        "mà chữ ký của trình duyệt chỉ dùng cho thao tác xử lý hồ sơ. Trên máy có khóa, "
-        "chạy:"
-    ): (
-        "The pages cannot unstick a dossier yet: the command must be signed with the "
-        "operator's key, and the browser's signature carries only officers' actions on "
-        "dossiers. On the machine holding the key, run:"
-    ),
     "Trả kết quả": "Result delivery",
     "Tên thủ tục": "Procedure name",
     "Tìm": "Search",
@@ -316,7 +307,6 @@ ENGLISH: dict[str, str] = {
     "hồ sơ đang giải quyết": "open dossiers",
     "không bắt buộc": "optional",
     "lần gửi webhook lỗi": "failing webhook deliveries",
-    "một tác vụ lỗi đã sửa nguyên nhân:": "an activity failing after its cause was fixed:",
     "Đã dừng: gửi lại bằng": "Given up: send again with",
     "Đã giải quyết": "Finished",
     "Đúng hạn (2.1)": "On time (2.1)",
@@ -506,4 +496,119 @@ ENGLISH: dict[str, str] = {
         "This document is confidential: only the officers who held the dossier and the leaders"
         " of its agency read it."
     ),
+    # an operator's retry, signed in the browser
+    "Thử lại": "Retry",
+    "Yêu cầu chạy lại tác vụ lỗi": "Failing activities run again",
+    "Thử lại các tác vụ lỗi": "Run the failing activities again",
+    "Ký và thử lại": "Sign and retry",
+    "Đã sửa gì (ghi vào hồ sơ)": "What was fixed (kept in the dossier's record)",
+    "Phiên này chỉ xem.": "This session only reads.",
+    "Temporal đã dừng quy trình: không thử lại được.": (
+        "Temporal ended its workflow: a retry cannot mend it."
+    ),
+    "Đã ghi vào hồ sơ; chạy lại ngay: %(what)s": (
+        "Recorded in the dossier; running again now: %(what)s"
+    ),
+    "Đã ghi vào hồ sơ; không có tác vụ nào đang lỗi.": (
+        "Recorded in the dossier; no activity is failing."
+    ),
+    (
+        "Khi nguyên nhân đã được sửa (máy chủ thư trở lại, ổ đĩa còn chỗ…): yêu cầu của bạn, "
+        "ký bằng khóa của phiên, được ghi vào hồ sơ, rồi các tác vụ đang lỗi chạy lại ngay."
+    ): (
+        "Once the cause is fixed (the mail server back, disk space freed…): your request, signed "
+        "with the session's key, is recorded in the dossier, then its failing activities run "
+        "again at once."
+    ),
+    (
+        "Thử lại: khi nguyên nhân đã được sửa, yêu cầu của bạn (ký bằng khóa của phiên) được ghi "
+        "vào hồ sơ và các tác vụ đang lỗi chạy lại ngay. Hồ sơ có bước xử lý của quy trình hỏng "
+        "(không chạy lại được) cần chạy lại từ một điểm, trên máy có khóa:"
+    ): (
+        "Retry: once the cause is fixed, your request (signed with the session's key) is recorded "
+        "in the dossier and its failing activities run again at once. A dossier whose workflow "
+        "task itself fails (it does not replay) needs a reset, on the machine holding the key:"
+    ),
+    # an apology's new date, a council convened, from the action panel
+    "Thành lập hội đồng thẩm định": "Convene the appraisal council",
+    "Kết luận của hội đồng": "The council's conclusion",
+    "Gửi sự kiện đến cổng dịch vụ công": "Event posted to a portal",
+    "Tin nhắn SMS": "SMS",
+    "Lượt mới tiếp nhận hồ sơ": "A new run took the dossier over",
+    "Ngày hẹn trả mới (khi xin lỗi): một ngày làm việc": (
+        "New appointment date (for an apology): a working day"
+    ),
+    "Hội đồng thẩm định (khi thành lập hội đồng): thành viên và chủ tịch": (
+        "Appraisal council (when convening it): members and chair"
+    ),
+    "Thành viên": "Member",
+    "Chủ tịch hội đồng": "Chair of the council",
+    "Chủ tịch hội đồng:": "Chair of the council:",
+    "Chức danh": "Position",
+    "chuyên gia": "expert",
+    "cuối tuần": "a weekend",
+    "Ngày hẹn mới phải sau ngày hẹn trả %(due)s.": (
+        "The new appointment date must come after the due date %(due)s."
+    ),
+    "Ngày %(day)s là ngày nghỉ (%(why)s): hãy chọn một ngày làm việc, ví dụ %(next)s.": (
+        "%(day)s is a day off (%(why)s): choose a working day, for example %(next)s."
+    ),
+    "Ngày hẹn mới không hợp lệ: nhập một ngày theo dạng dd/mm/yyyy.": (
+        "The new appointment date is not a date: type one as dd/mm/yyyy."
+    ),
+    # the dossier's timeline (api/pages/timeline_words.py)
+    "(cán bộ nhận: %(who)s)": "(received by %(who)s)",
+    "(đến nay)": "(so far)",
+    "Bước quá hạn": "A stage is overdue",
+    "Cần xin lỗi, hẹn lại ngày trả": "An apology with a new date is due",
+    "Hồ sơ bị từ chối": "Dossier refused",
+    "Hồ sơ chuyển đến bước mới": "Dossier arrived at a new stage",
+    "Hồ sơ đã hoàn thành": "Dossier completed",
+    "Hồ sơ đã hủy": "Dossier cancelled",
+    "Hồ sơ đã rút": "Dossier withdrawn",
+    "Kiểm tra hồ sơ nộp": "Submission checked",
+    "Kết quả chờ nhận tại bộ phận một cửa": "Result waiting at the one-stop counter",
+    "Kết quả giải quyết": "Result",
+    "Kết quả sẵn sàng tải về": "Result ready to download",
+    "Kết quả trả qua: %(channel)s": "Result delivered: %(channel)s",
+    "Kết quả đã gửi qua bưu chính": "Result sent by post",
+    "Một bước đã hết thời hạn": "A stage ran out of time",
+    "Ngày hẹn trả đã dời": "Appointment date moved",
+    "Người nộp bổ sung: %(documents)s": "The applicant supplemented: %(documents)s",
+    "Người nộp rút hồ sơ": "The applicant withdrew the dossier",
+    "Nhắc cơ quan chưa cho ý kiến": "Reminder to agencies that have not answered",
+    "Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)": "Control sheet (form 05)",
+    "Phiếu tiếp nhận và hẹn trả kết quả (mẫu 01)": "Receipt with appointment date (form 01)",
+    "Phiếu từ chối giải quyết hồ sơ (mẫu 03)": "Refusal notice (form 03)",
+    "Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)": (
+        "Apology with a new appointment date (form 04)"
+    ),
+    "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)": "Supplement request notice (form 02)",
+    "Phiếu yêu cầu chỉnh sửa theo kết luận hội đồng": (
+        "Revision request after the council's conclusion"
+    ),
+    "Thư xin lỗi, hẹn lại ngày trả": "Apology with a new appointment date",
+    "Yêu cầu bổ sung hồ sơ": "Supplement requested",
+    "Yêu cầu chỉnh sửa theo kết luận hội đồng": "Revisions requested by the council",
+    "[đã ký, khóa %(token)s]": "[signed, token %(token)s]",
+    "cán bộ": "officers",
+    "cần bổ sung: %(items)s": "missing: %(items)s",
+    "không có giấy tờ": "no documents",
+    "kèm: %(documents)s": "with: %(documents)s",
+    "ngày hẹn trả mới %(day)s": "new appointment date %(day)s",
+    "người nộp": "the applicant",
+    "trễ hạn": "late",
+    "Đã nhận hồ sơ bổ sung": "Supplement received",
+    "Đã nhận hồ sơ nộp": "Submission received",
+    "Đã tiếp nhận, hẹn ngày trả": "Received, appointment date set",
+    "Đề nghị cho ý kiến": "Opinion requested",
+    "Đối chiếu hội đồng với danh sách cán bộ": "Council checked against the officers' registry",
+    "hội đồng %(n)s thành viên, chủ tịch %(chair)s": (
+        "a council of %(n)s members, chaired by %(chair)s"
+    ),
+    "%(who)s cập nhật lịch làm việc %(years)s": "%(who)s updated the working calendar %(years)s",
+    "%(code)s: %(procedure)s, trả kết quả %(delivery)s; giấy tờ: %(documents)s": (
+        "%(code)s: %(procedure)s, result by %(delivery)s; documents: %(documents)s"
+    ),
+    "trả về bước %(stage)s": "back to %(stage)s",
 }

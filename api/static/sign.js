@@ -53,29 +53,61 @@
     out.focus();
   };
 
-  // What hoso prepared must be what the officer chose: the same update, and for it the same
-  // action and comment, or the same note and as many documents as files were chosen.
+  // What hoso prepared is what the officer chose: the same update, and for it the same action
+  // and comment (and date, council), a retry's or a delivery's note, or a supplement's files.
   function sameAsChosen(told, form, data) {
     const action = told.action || {};
     const update = form.dataset.update || "act";
-    const text = (name) => String(data.get(name) || "").trim();
+    const said = (name) => String(data.get(name) || "").trim();
     if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
-    if (update === "act") {
-      return action.action === data.get("action") && action.comment === text("comment");
-    }
+    if (update === "retry" || update === "confirm_delivery") return action.note === said("note");
     if (update === "supplement") {
       const files = [...data.entries()].filter(([name, value]) =>
         name.startsWith("doc-") && value instanceof File && value.name).length;
-      return action.note === text("note") && (action.documents || []).length === files;
+      return action.note === said("note") && (action.documents || []).length === files;
     }
-    return update === "confirm_delivery" && action.note === text("note");
+    const chosen = data.get("action");
+    if (action.action !== chosen || action.comment !== said("comment")) return false;
+    if (chosen === "apologize") return action.new_due_date === said("new_due_date");
+    if (chosen === "convene") {
+      const seated = ((action.council || {}).members || []).map((m) => m.id).sort();
+      const ticked = data.getAll("members").map(String).sort();
+      return (action.council || {}).chair === said("chair")
+        && seated.join(" ") === ticked.join(" ");
+    }
+    return true;
+  }
+
+  // A field's own problem is said beside it (the answer names the field), the rest below.
+  function fieldSaid(form, answer) {
+    form.querySelectorAll(".error[id$='-error']").forEach((p) => { p.hidden = true; });
+    const field = answer.field && form.elements[answer.field];
+    const beside = answer.field && document.getElementById(answer.field + "-error");
+    if (!field || !beside) return false;
+    beside.textContent = answer.detail;
+    beside.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+    return true;
+  }
+
+  // A session past its time-out is sent to the sign-in page: nothing was done.
+  function signedOut(response) {
+    if (!response.redirected || new URL(response.url).pathname !== "/signin") return false;
+    window.location.assign("/signin");
+    return true;
   }
 
   async function signAndSend(form) {
     const data = new FormData(form);
     say(form, form.dataset.working);
     const prepared = await fetch(form.dataset.prepare, { method: "POST", body: data });
+    if (signedOut(prepared)) return;
     const bytesOf = await prepared.json().catch(() => ({}));
+    if (!prepared.ok && fieldSaid(form, bytesOf)) {
+      document.getElementById(form.dataset.answer).textContent = "";
+      return undefined;
+    }
     if (!prepared.ok) return say(form, bytesOf.detail || form.dataset.failed);
     const bytes = unb64url(bytesOf.message);
     const told = JSON.parse(new TextDecoder().decode(bytes));
@@ -88,8 +120,10 @@
     body.set("message", bytesOf.message);
     body.set("signature", signature);
     const sent = await fetch(form.getAttribute("action"), { method: "POST", body });
+    if (signedOut(sent)) return;
     const answer = await sent.json().catch(() => ({}));
     if (!sent.ok) return say(form, answer.detail || form.dataset.failed);
+    if (answer.said) return say(form, answer.said);
     window.location.reload();
   }
 

@@ -1,4 +1,5 @@
-"""The API and worklist benchmarks still run (tiny sizes) and each writes its own section."""
+"""The API, worklist and web pages benchmarks still run (tiny sizes) and each writes its own
+section."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import api_actions, api_submissions, worklist
+from bench import api_actions, api_submissions, web_pages, worklist
 from tests.bench.helpers import section
 
 pytestmark = pytest.mark.timeout(180)
@@ -38,3 +39,13 @@ async def test_a_worklist_page_at_two_sizes_with_its_query_plans(tmp_path: Path)
     body = section(results, "worklist")
     assert "| first page, p95 |" in body and "200 open" in body and "400 open" in body
     assert "ix_dossier_waiting_queue" in body.split("At 400 open dossiers", 1)[1]
+
+
+async def test_the_web_pages_at_two_sizes(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    args = ["--dossiers", "200,400", "--samples", "3", "--results", str(results)]
+    await web_pages._main(web_pages.parser().parse_args(args + ["--no-worker-log"]))
+
+    body = section(results, "web_pages")
+    assert "| worklist page, p95 |" in body and "| dossier page, p95 |" in body
+    assert "200 open" in body and "400 open" in body

@@ -84,7 +84,10 @@ async def test_the_browsers_key_signs_and_the_dossier_verifies(site: Site) -> No
         assert replayed.status_code in (409, 422)
 
         timeline = (await http.get(f"/dossiers/{code}")).text
-        session_token = re.search(r"accept \[signed, token ([0-9a-f]{8})\]", timeline)
+        session_token = re.search(
+            r"<strong>Tiếp nhận</strong> <span>xa.reception [^<]*\[đã ký, khóa ([0-9a-f]{8})\]",
+            timeline,
+        )
         assert session_token, "the action is on the record as signed by the session's key"
 
         await http.post("/signout", data={"csrf": csrf})

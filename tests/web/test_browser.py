@@ -72,8 +72,8 @@ async def test_an_officer_enrols_totp_signs_in_sees_the_worklist_and_opens_a_dos
         # the officer acts: the browser's own key signs, the dossier verifies it
         await page.get_by_role("radio", name="Tiếp nhận", exact=True).check()
         await page.get_by_role("button", name="Ký và gửi").click()
-        await expect(page.get_by_text("Đang giải quyết")).to_be_visible()
-        await expect(page.get_by_text("[signed, token")).to_be_visible()
+        await expect(page.get_by_text("Đang giải quyết", exact=True)).to_be_visible(timeout=20_000)
+        await expect(page.get_by_text("[đã ký, khóa")).to_be_visible()
         await look(page, shots, "4b-dossier-accepted")
 
         await page.get_by_role("button", name="Đăng xuất").click()

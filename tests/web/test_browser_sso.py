@@ -41,6 +41,6 @@ async def test_an_officer_signs_in_through_sso_and_signs_an_action(
         await expect(page.get_by_role("heading", name=f"Hồ sơ {code}")).to_be_visible()
         await page.get_by_role("radio", name="Tiếp nhận", exact=True).check()
         await page.get_by_role("button", name="Ký và gửi").click()
-        await expect(page.get_by_text("Đang giải quyết")).to_be_visible()
-        await expect(page.get_by_text("[signed, token")).to_be_visible()
+        await expect(page.get_by_text("Đang giải quyết", exact=True)).to_be_visible(timeout=20_000)
+        await expect(page.get_by_text("[đã ký, khóa")).to_be_visible()
         await look(page, shots, "3-dossier-accepted")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from api.pages import i18n
+from api.pages import i18n, timeline_words
 from api.pages.dashboard import INDICATORS
 from api.pages.messages_en import ENGLISH
 from tests.api.helpers import action, signed_action, wait_for_stage
@@ -114,5 +114,7 @@ def test_every_string_of_the_pages_has_its_english() -> None:
     ):
         written |= set(labels.values())
     written |= {label for _, label in INDICATORS}
+    for words in (timeline_words.FORMS, timeline_words.NOTICES, timeline_words.ACTIVITIES):
+        written |= set(words.values())
     missing = sorted(written - set(ENGLISH))
     assert missing == []

@@ -1,0 +1,137 @@
+"""An apology with a new appointment date and an appraisal council, from the dossier's page:
+the date is a working day after the due date (a day off is said beside the field, nothing
+prepared), the council's members are the registry's, its members vote; each signed by the
+session's key and verified by the dossier."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from models.credentials import unb64
+from support.calendars import calendar_for
+from tests.api.helpers import state_of, wait_for_stage
+from tests.web.conftest import Site
+from tests.web.test_actions import at_reception, send, session_with_key
+from tests.workflows import harness
+
+COUNCIL = [
+    "tnmt.specialist",
+    "tnmt.head",
+    "tnmt.director",
+    "tnmt.deputy",
+    "hd.expert-1",
+    "hd.expert-2",
+    "hd.expert-3",
+]
+
+
+async def prepare(
+    http: httpx.AsyncClient, csrf: str, code: str, **fields: str | list[str]
+) -> httpx.Response:
+    return await http.post(f"/dossiers/{code}/actions/prepare", data={"csrf": csrf, **fields})
+
+
+async def signed_and_sent(
+    http: httpx.AsyncClient, csrf: str, code: str, key: Ed25519PrivateKey, answer: httpx.Response
+) -> httpx.Response:
+    assert answer.status_code == 200, answer.text
+    message = unb64(answer.json()["message"])
+    return await send(http, csrf, code, message, key.sign(message))
+
+
+async def test_an_apology_sets_a_working_day_after_the_due_date_once(site: Site) -> None:
+    code = await at_reception(site)
+    handle = site.api.env.client.get_workflow_handle(code)
+    await harness.act(handle, harness.officers()["xa.reception"], "accept")
+    state = await wait_for_stage(site.api, code, "review")
+    assert state.due_date is not None
+    calendar = calendar_for(state.submitted_at, site.settings)
+    day_off = state.due_date + timedelta(days=1)
+    while calendar.is_working_day(day_off):
+        day_off += timedelta(days=1)
+    working = calendar.next_working_day(day_off)
+    key = Ed25519PrivateKey.generate()
+    async with session_with_key(site, "xa.civil-status", key) as (http, csrf):
+        page = await http.get(f"/dossiers/{code}")
+        assert 'value="apologize"' in page.text and 'type="date" id="new_due_date"' in page.text
+        reason = "Chờ xác minh thông tin hộ tịch tại xã khác"
+        refused = await prepare(
+            http, csrf, code, action="apologize", comment=reason, new_due_date=day_off.isoformat()
+        )
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "new_due_date"
+        assert "là ngày nghỉ" in refused.json()["detail"]
+        assert working.strftime("%d/%m/%Y") in refused.json()["detail"], "a working day suggested"
+        too_soon = await prepare(
+            http,
+            csrf,
+            code,
+            action="apologize",
+            comment=reason,
+            new_due_date=state.due_date.strftime("%d/%m/%Y"),
+        )
+        assert too_soon.status_code == 422 and "phải sau ngày hẹn trả" in too_soon.json()["detail"]
+        assert (await state_of(site.api, code)).apology is None, "nothing recorded"
+
+        answer = await prepare(
+            http, csrf, code, action="apologize", comment=reason, new_due_date=working.isoformat()
+        )
+        done = await signed_and_sent(http, csrf, code, key, answer)
+        assert done.status_code == 200, done.text
+        after = await state_of(site.api, code)
+        assert after.due_date == working and after.apology is not None
+        page = await http.get(f"/dossiers/{code}")
+        assert "hẹn lần đầu" in page.text and working.strftime("%d/%m/%Y") in page.text
+        assert 'value="apologize"' not in page.text, "the new date is set once"
+
+
+async def at_council(site: Site) -> str:
+    procedure = harness.procedure("council")
+    handle = await harness.start(site.api.env.client, site.api.queue, harness.submission("council"))
+    for stage in ("reception", "specialist"):
+        await wait_for_stage(site.api, handle.id, stage)
+        await harness.act(
+            handle,
+            harness.assignee(procedure, stage),
+            "accept" if stage == "reception" else "approve",
+        )
+    await wait_for_stage(site.api, handle.id, "council")
+    return handle.id
+
+
+async def test_the_council_is_convened_from_the_registry_and_its_members_vote(site: Site) -> None:
+    code = await at_council(site)
+    key = Ed25519PrivateKey.generate()
+    async with session_with_key(site, "tnmt.head", key) as (http, csrf):
+        page = await http.get(f"/dossiers/{code}")
+        assert 'value="convene"' in page.text
+        for member in COUNCIL:
+            assert f'name="members" value="{member}"' in page.text
+        unknown = await prepare(
+            http, csrf, code, action="convene", members=[*COUNCIL, "no.such"], chair="tnmt.director"
+        )
+        assert unknown.status_code in (409, 422) and "no.such" in unknown.text
+        answer = await prepare(
+            http, csrf, code, action="convene", members=COUNCIL, chair="tnmt.director"
+        )
+        message = unb64(answer.json()["message"])
+        assert b'"expert":true' in message, "experts as the registry names them"
+        done = await send(http, csrf, code, message, key.sign(message))
+        assert done.status_code == 200, done.text
+    state = await state_of(site.api, code)
+    assert state.councils and state.councils[-1].chair == "tnmt.director"
+
+    async with session_with_key(site, "hd.expert-1", key) as (http, csrf):
+        page = await http.get(f"/dossiers/{code}")
+        for vote in ("pass", "pass_with_revisions", "fail"):
+            assert f'value="{vote}"' in page.text
+        answer = await prepare(http, csrf, code, action="pass", comment="Đạt yêu cầu")
+        done = await signed_and_sent(http, csrf, code, key, answer)
+        assert done.status_code == 200, done.text
+        page = await http.get(f"/dossiers/{code}")
+        assert 'value="pass"' not in page.text, "a member votes once"
+    state = await state_of(site.api, code)
+    assert [v.member for v in state.councils[-1].votes] == ["hd.expert-1"]

@@ -20,6 +20,7 @@ STATUSES = {
     "received": "Đã tiếp nhận",
     "in_review": "Đang giải quyết",
     "awaiting_supplement": "Chờ bổ sung",
+    "awaiting_payment": "Chờ thanh toán phí",
     "refused": "Từ chối tiếp nhận",
     "approved": "Đã phê duyệt",
     "rejected": "Không phê duyệt",

@@ -80,6 +80,13 @@ EVENTS = {
     "pass": "Thông qua",
     "pass_with_revisions": "Thông qua, cần chỉnh sửa",
     "fail": "Không thông qua",
+    "payment_requested": "Chờ thanh toán phí",
+    "payment_started": "Bắt đầu thanh toán trực tuyến",
+    "fee_paid": "Đã thanh toán phí",
+    "payment_expired": "Quá hạn thanh toán phí",
+    "refund_owed": "Phải hoàn trả phí",
+    "pay": "Thanh toán phí",
+    "open_payment": "Bắt đầu thanh toán trực tuyến",
 }
 DELIVERY = {"online": "Trực tuyến", "post": "Bưu chính", "counter": "Tại bộ phận một cửa"}
 

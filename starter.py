@@ -21,6 +21,7 @@ from cli import (
     history,
     mending,
     officers,
+    payments,
     queries,
     rebuild,
     refusals,
@@ -73,6 +74,7 @@ history.register(app)
 mending.register(app)
 stuck.register(app)
 refusals.register(app)
+payments.register(app)
 officers.register(app)
 demo.register(app)
 reports.register(app)

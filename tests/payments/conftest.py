@@ -115,7 +115,7 @@ class Payments:
     async def awaiting_payment(self) -> tuple[str, str]:
         """A dossier of the extract accepted, reviewed and approved: it waits for its fee."""
         code, secret = await self.submit()
-        await self._until_stage(code, "reception")
+        await self.until_stage(code, "reception")
         for officer, stage in EXTRACT_CHAIN:
             view = await self.act(
                 officer, stage, code, "accept" if stage == "reception" else "approve"
@@ -123,7 +123,7 @@ class Payments:
         assert view["status"] == "awaiting_payment", view
         return code, secret
 
-    async def _until_stage(self, code: str, stage: str) -> None:
+    async def until_stage(self, code: str, stage: str) -> None:
         for _ in range(150):
             with contextlib.suppress(RPCError):  # not started yet
                 if (await self.state(code)).stage == stage:

@@ -325,6 +325,7 @@ ENGLISH: dict[str, str] = {
     "đã giải quyết": "finished",
     "đến": "to",
     # payments
+    "Thanh toán trực tuyến (3.6)": "Paid online (3.6)",
     "Chờ thanh toán phí": "Awaiting the fee",
     "Bắt đầu thanh toán trực tuyến": "Online payment started",
     "Đã thanh toán phí": "Fee paid",

@@ -17,6 +17,8 @@ from operations.errors import NotFound
 from operations.forms import public_payment_receipt
 from operations.payments import PaymentStarted
 from operations.refunds import IpnRefusal, PaymentView, RefundMade
+from support.client import TemporalUnreachable
+from support.vnpay import IpnAnswer, ipn_reply
 
 router = APIRouter(tags=["payments"])
 SecretHeader = Annotated[str | None, Header(max_length=100)]
@@ -79,7 +81,10 @@ async def receive_ipn(request: Request, services: ServicesDep) -> dict[str, str]
     unknown error (the gateway asks again)."""
     params = dict(request.query_params)
     remote = request.client.host if request.client else None
-    client = await services.client()
+    try:
+        client = await services.client()
+    except TemporalUnreachable:
+        return ipn_reply(IpnAnswer.unknown_error)  # the gateway asks again later
     return await payments.receive_ipn(client, services.sessions, services.settings, params, remote)
 
 

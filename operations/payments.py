@@ -23,12 +23,12 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from config import Settings
-from models.dossier import DossierStatus
+from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.payment import PaymentConfirmation, PaymentOpening
 from models.payment_records import PaymentRecord, PaymentRefusalRecord
 from operations.actions import _reason
 from operations.dossiers import public_state, read_state
-from operations.errors import Conflict
+from operations.errors import Conflict, NotFound
 from support import vnpay
 from support.intake import Sessions
 from support.vnpay import IpnAnswer
@@ -223,11 +223,22 @@ async def _hand_to_dossier(
             IpnAnswer.already_confirmed, f"the dossier refused it ({_reason(exc)}): refund owed"
         ) from None
     except RPCError:
-        # the dossier's workflow ended (or Temporal is down): the gateway asks again later
-        raise _Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
+        if not await _closed(client, row.dossier_code):
+            # Temporal is down: the gateway asks again later
+            raise _Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
+        # paid after the dossier ended (unpaid past its time, cancelled): the fee is owed back
+        await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
+        raise _Refused(IpnAnswer.already_confirmed, "the dossier had ended: refund owed") from None
     await asyncio.to_thread(_close, sessions, row.reference, "paid", answer)
     log.info("payment_recorded", dossier=row.dossier_code, reference=row.reference)
     return IpnAnswer.recorded
+
+
+async def _closed(client: Client, code: str) -> bool:
+    try:
+        return (await read_state(client, code)).status in CLOSED_STATUSES
+    except (RPCError, NotFound):
+        return False
 
 
 def _plain(text: str) -> str:

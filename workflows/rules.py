@@ -309,7 +309,8 @@ def check_documents_room(state: DossierState, added: Sequence[object]) -> None:
 def check_withdrawal(state: DossierState, procedure: Procedure, withdrawal: Withdrawal) -> None:
     check_open(state)
     check_receiver(procedure, withdrawal.officer)
-    if state.status not in WITHDRAWABLE:
+    before_reception = state.status == DossierStatus.awaiting_payment and not state.received_at
+    if state.status not in WITHDRAWABLE and not before_reception:
         raise ActionRejected(
             f"dossier {state.code} can no longer be withdrawn: the decision is made"
         )

@@ -67,6 +67,12 @@ async def test_a_fee_paid_online_delivers_the_result_and_its_sealed_receipt(
         f"/api/v1/public/dossiers/{code}/payment-receipt", headers={"Hoso-Lookup-Secret": "x"}
     )
     assert wrong.status_code == 404
+    timeline = await payments.http.get(
+        f"/api/v1/dossiers/{code}/timeline", auth=payments.auth("xa.reception")
+    )
+    assert timeline.status_code == 200, timeline.text
+    details = [entry["detail"] for entry in timeline.json()]
+    assert any("the gateway confirmed 8000 đồng paid" in d for d in details), details
 
 
 async def test_a_duplicate_ipn_answers_02_and_changes_nothing(payments: Payments) -> None:

@@ -7,11 +7,13 @@ import asyncio
 import pytest
 from sqlmodel import select
 
+from models.actions import Cancellation
 from models.dossier import DossierStatus
 from models.tables import DossierRecord
 from support import vnpay
+from support.vnpay import IpnAnswer, ipn_reply
 from tests.payments.conftest import Payments
-from tests.payments.gateway import pay_online
+from tests.payments.gateway import answer, ipn, pay_online, signed, start
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -79,3 +81,31 @@ async def test_a_paid_dossier_that_owes_no_refund_cannot_record_one(payments: Pa
         auth=payments.auth("ops.operator"),
     )
     assert made.status_code == 409
+
+
+async def test_a_payment_after_the_dossier_ended_is_not_believed_and_owes_a_refund(
+    payments: Payments,
+) -> None:
+    code, secret = await payments.awaiting_payment()
+    started = await start(payments, code, secret)
+    url = started.json()["gateway_url"]
+    operator = payments.credential("ops.operator")
+    cancellation = Cancellation(officer=operator.officer, reason="Người nộp đề nghị dừng")  # type: ignore[arg-type]
+    signed_cancel = operator.sign(cancellation, dossier=code, stage=None, update="cancel")
+    cancelled = await payments.http.post(
+        f"/api/v1/dossiers/{code}/cancel",
+        json=signed_cancel.model_dump(mode="json"),
+        auth=payments.auth("ops.operator"),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    reply = await ipn(payments, signed(answer(url)))
+    assert reply == ipn_reply(IpnAnswer.already_confirmed)  # the gateway stops asking
+    assert (await payments.state(code)).status == DossierStatus.cancelled
+    owed = await payments.http.get(
+        "/api/v1/payments?refund_owed=true", auth=payments.auth("ops.operator")
+    )
+    assert [p["dossier_code"] for p in owed.json()] == [code]
+    listed = await payments.http.get(
+        "/api/v1/payments/refusals", auth=payments.auth("ops.operator")
+    )
+    assert "refund owed" in listed.json()[0]["reason"]

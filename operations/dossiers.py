@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from config import Settings
 from models.dossier import CLOSED_STATUSES, DocumentRef, DossierStatus
+from models.payment import PaymentState
 from models.procedure import DeliveryChannel
 from models.state import (
     ActionEntry,
@@ -88,6 +89,9 @@ class DossierView(BaseModel):
     tracking: str | None = Field(default=None, description="the post's tracking number")
     suspensions: list[Suspension] = Field(default_factory=list)
     apology: Apology | None = None
+    payment: PaymentState | None = Field(
+        default=None, description="the fee, when its procedure's is paid through hoso"
+    )
     failures: list[str] = Field(
         default_factory=list, description="side effects that failed for good (e.g. a notice)"
     )

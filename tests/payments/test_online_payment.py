@@ -12,6 +12,7 @@ from support import vnpay
 from support.vnpay import IpnAnswer, ipn_reply
 from tests.payments.conftest import Payments
 from tests.payments.gateway import answer, ipn, pay_online, signed, start
+from tests.reports.test_driven_dossiers import pdf_text
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -63,6 +64,9 @@ async def test_a_fee_paid_online_delivers_the_result_and_its_sealed_receipt(
         f"/api/v1/public/dossiers/{code}/payment-receipt", headers={"Hoso-Lookup-Secret": secret}
     )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert "BIÊN LAI THU PHÍ, LỆ PHÍ ĐIỆN TỬ" in text and "8.000 đồng" in text
+    assert order["vnp_TxnRef"] in text and code in text
     wrong = await payments.http.get(
         f"/api/v1/public/dossiers/{code}/payment-receipt", headers={"Hoso-Lookup-Secret": "x"}
     )

@@ -26,7 +26,7 @@ from config import Settings
 from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.payment import PaymentConfirmation, PaymentOpening
 from models.payment_records import PaymentRecord, PaymentRefusalRecord
-from operations.actions import _reason
+from operations.actions import refusal_reason
 from operations.dossiers import public_state, read_state
 from operations.errors import Conflict, NotFound
 from support import vnpay
@@ -52,7 +52,9 @@ class PaymentStarted(BaseModel):
     gateway_url: str = Field(description="the gateway's page, with the signed order")
 
 
-def _gateway(settings: Settings) -> tuple[str, str, str]:
+def gateway(settings: Settings) -> tuple[str, str, str]:
+    """The gateway's page, hoso's merchant code and the hash secret (PaymentsUnavailable when
+    online payment is not configured)."""
     url, merchant, secret = (
         settings.payment_gateway_url,
         settings.payment_merchant,
@@ -74,7 +76,7 @@ async def start_payment(
     """A new attempt for whoever holds the dossier's code and lookup secret (NotFound
     otherwise); Conflict when the dossier is not waiting for its fee. An earlier open attempt
     is superseded."""
-    url, merchant, hash_secret = _gateway(settings)
+    url, merchant, hash_secret = gateway(settings)
     state = await public_state(client, sessions, code, secret)
     if state.status != DossierStatus.awaiting_payment or state.payment is None:
         raise Conflict(f"dossier {code} is not waiting for a payment")
@@ -85,7 +87,7 @@ async def start_payment(
     try:
         await handle.execute_update(DossierWorkflow.open_payment, opening)
     except WorkflowUpdateFailedError as exc:
-        raise Conflict(_reason(exc)) from None
+        raise Conflict(refusal_reason(exc)) from None
     now = datetime.now(UTC)
     await asyncio.to_thread(_open, sessions, state.procedure_code, state.agency, code, opening, now)
     log.info("payment_started", dossier=code, reference=opening.reference)
@@ -175,14 +177,14 @@ async def _believe(
     client: Client, sessions: Sessions, settings: Settings, params: Mapping[str, str]
 ) -> IpnAnswer:
     try:
-        _, _, hash_secret = _gateway(settings)
+        _, _, hash_secret = gateway(settings)
     except PaymentsUnavailable:
         raise _Refused(IpnAnswer.unknown_error, "no gateway is configured here") from None
     try:
         answer = vnpay.read_answer(params, hash_secret)
     except vnpay.UnsignedAnswer:
         raise _Refused(IpnAnswer.invalid_signature, "the signature does not match") from None
-    row = await asyncio.to_thread(_attempt, sessions, answer.reference)
+    row = await asyncio.to_thread(attempt, sessions, answer.reference)
     if row is None:
         raise _Refused(IpnAnswer.order_not_found, "no attempt has this reference")
     if row.status == "paid" or (row.status == "failed" and not answer.paid):
@@ -219,9 +221,8 @@ async def _hand_to_dossier(
         if state.payment and state.payment.reference == row.reference and state.payment.paid_at:
             return IpnAnswer.already_confirmed  # the same IPN twice at once: the first holds it
         await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
-        raise _Refused(
-            IpnAnswer.already_confirmed, f"the dossier refused it ({_reason(exc)}): refund owed"
-        ) from None
+        reason = f"the dossier refused it ({refusal_reason(exc)}): refund owed"
+        raise _Refused(IpnAnswer.already_confirmed, reason) from None
     except RPCError:
         if not await _closed(client, row.dossier_code):
             # Temporal is down: the gateway asks again later
@@ -247,7 +248,8 @@ def _plain(text: str) -> str:
     return kept[:64]
 
 
-def _attempt(sessions: Sessions, reference: str) -> PaymentRecord | None:
+def attempt(sessions: Sessions, reference: str) -> PaymentRecord | None:
+    """The attempt of `reference`, or None."""
     if not reference:
         return None
     with sessions() as session:
@@ -295,40 +297,3 @@ def _refuse(
             )
         )
         session.commit()
-
-
-# --- the browser's return ------------------------------------------------------------------------
-
-
-class ReturnOutcome(BaseModel):
-    """What the return page shows: `paid` (the dossier holds it), `confirming` (the gateway
-    says paid, its IPN not yet here), `failed` (not paid or cancelled: pay again), `unreadable`
-    (not signed by the gateway, or no attempt of hoso's)."""
-
-    outcome: str
-    code: str | None = None
-    reference: str | None = None
-    amount: int | None = None
-
-
-def payment_return(
-    sessions: Sessions, settings: Settings, params: Mapping[str, str]
-) -> ReturnOutcome:
-    """Where the attempt the browser comes back from is; it records nothing (only the IPN
-    does)."""
-    try:
-        _, _, hash_secret = _gateway(settings)
-        answer = vnpay.read_answer(params, hash_secret)
-    except (PaymentsUnavailable, vnpay.UnsignedAnswer):
-        return ReturnOutcome(outcome="unreadable")
-    row = _attempt(sessions, answer.reference)
-    if row is None:
-        return ReturnOutcome(outcome="unreadable")
-    found = ReturnOutcome(
-        outcome="failed", code=row.dossier_code, reference=row.reference, amount=row.amount
-    )
-    if row.status == "paid":
-        return found.model_copy(update={"outcome": "paid"})
-    if answer.paid and row.status == "open":
-        return found.model_copy(update={"outcome": "confirming"})
-    return found

@@ -16,7 +16,8 @@ from api.pages.rendering import render
 from operations.dossiers import public_status
 from operations.errors import Conflict, NotFound
 from operations.forms import public_payment_receipt, public_result
-from operations.payments import PaymentsUnavailable, payment_return, start_payment
+from operations.payment_return import payment_return
+from operations.payments import PaymentsUnavailable, start_payment
 
 router = APIRouter(include_in_schema=False)
 NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu này. Hãy kiểm tra lại phiếu tiếp nhận."

@@ -15,7 +15,7 @@ from api.responses import PROBLEMS
 from operations import payments, refunds
 from operations.errors import NotFound
 from operations.forms import public_payment_receipt
-from operations.payments import PaymentStarted
+from operations.payments import IPN_PATH, PaymentStarted
 from operations.refunds import IpnRefusal, PaymentView, RefundMade
 from support.client import TemporalUnreachable
 from support.vnpay import IpnAnswer, ipn_reply
@@ -73,7 +73,7 @@ async def get_payment_receipt(
     return file_response(await public_payment_receipt(client, services, code, hoso_lookup_secret))
 
 
-@router.get("/api/v1/payments/vnpay/ipn")
+@router.get(IPN_PATH)
 async def receive_ipn(request: Request, services: ServicesDep) -> dict[str, str]:
     """The gateway's IPN (VNPAY 2.1.0): believed only when its signature, amount, currency and
     reference match an open attempt. Always 200 with `{"RspCode", "Message"}`: 00 recorded,

@@ -35,6 +35,10 @@ from support.vnpay import IpnAnswer
 from workflows.dossier import DossierWorkflow
 
 log = structlog.get_logger()
+IPN_PATH = "/api/v1/payments/vnpay/ipn"
+"""Where the gateway sends its IPN (GET), under `public_url`: the merchant's IPN URL."""
+RETURN_PATH = "/payments/return"
+"""Where the gateway sends the browser back, under `public_url` (vnp_ReturnUrl)."""
 ATTEMPT_LIFETIME = timedelta(minutes=15)
 """How long the gateway's page takes an attempt (vnp_ExpireDate); then the applicant tries again."""
 
@@ -95,7 +99,7 @@ async def start_payment(
         reference=opening.reference,
         amount=opening.amount,
         description=f"Thanh toan phi ho so {code}",
-        return_url=f"{settings.public_url.rstrip('/')}/payments/return",
+        return_url=f"{settings.public_url.rstrip('/')}{RETURN_PATH}",
         payer_address=payer_address,
         created_at=now,
         expires_at=now + ATTEMPT_LIFETIME,

@@ -17,7 +17,7 @@ from operations.dossiers import public_status
 from operations.errors import Conflict, NotFound
 from operations.forms import public_payment_receipt, public_result
 from operations.payment_return import payment_return
-from operations.payments import PaymentsUnavailable, start_payment
+from operations.payments import RETURN_PATH, PaymentsUnavailable, start_payment
 
 router = APIRouter(include_in_schema=False)
 NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu này. Hãy kiểm tra lại phiếu tiếp nhận."
@@ -86,7 +86,7 @@ async def follow_receipt(request: Request, code: CodeField, secret: SecretField)
     return file_response(form)
 
 
-@router.get("/payments/return")
+@router.get(RETURN_PATH)
 async def payment_returned(request: Request) -> Response:
     """Where the gateway sends the browser back: the attempt's outcome as hoso knows it (only
     the IPN records a payment: before it, a paid attempt is being confirmed)."""

@@ -3,6 +3,8 @@ through the real API (the test plays the gateway, signing as it does)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlmodel import select
 
@@ -86,6 +88,21 @@ async def test_a_duplicate_ipn_answers_02_and_changes_nothing(payments: Payments
     assert await ipn(payments, signed(answer(url))) == ipn_reply(IpnAnswer.already_confirmed)
     after = await payments.state(code)
     assert (len(after.forms), len(after.actions)) == (len(before.forms), len(before.actions))
+    assert await verified(payments, code) == "intact"  # the payment's entries on the record
+
+
+async def verified(payments: Payments, code: str) -> str:
+    """`hoso verify`'s outcome for the dossier once its projection caught up."""
+    outcome = ""
+    for _ in range(50):
+        found = await payments.http.get(
+            f"/api/v1/verification?code={code}", auth=payments.auth("ops.operator")
+        )
+        outcome = found.json()[0]["outcome"]
+        if outcome == "intact":
+            break
+        await asyncio.sleep(0.2)
+    return outcome
 
 
 async def test_a_forged_ipn_is_refused_97_recorded_and_changes_nothing(payments: Payments) -> None:

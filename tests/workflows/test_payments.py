@@ -14,7 +14,8 @@ from config import Settings
 from models.dossier import DossierStatus, Receiver, ReceptionChannel
 from models.payment import PaymentConfirmation, PaymentOpening
 from models.procedure import FeePayment, Procedure
-from models.tables import NotificationRecord
+from models.state import DossierState
+from models.tables import DossierRecord, NotificationRecord
 from tests.workflows.harness import (
     act,
     assignee,
@@ -35,6 +36,18 @@ def paid_before_reception() -> Procedure:
     return procedure("extract").model_copy(
         update={"fee_payment": FeePayment.before_reception, "version": 2}
     )
+
+
+def projected(settings: Settings, code: str) -> DossierRecord:
+    with Session(make_engine(settings.resolved_database_url)) as session:
+        row = session.get(DossierRecord, code)
+        assert row is not None
+        return row
+
+
+def receipt_paid(state: DossierState) -> object:
+    assert state.payment is not None
+    return state.payment.paid_at
 
 
 def templates(settings: Settings, code: str) -> list[str]:
@@ -68,6 +81,12 @@ async def test_approved_result_waits_for_the_fee_then_is_delivered_with_a_sealed
     assert [a.action for a in result.actions][-2:] == ["payment_started", "fee_paid"]
     sent = templates(settings, sub.code)
     assert {"payment_requested", "payment_received", "result_ready_online"} <= set(sent)
+    row = projected(settings, sub.code)  # what the fees report and indicator 3.6 count
+    assert (row.fee_amount, row.fee_channel, row.fee_paid_at) == (
+        8000,
+        "online",
+        receipt_paid(result),
+    )
 
 
 async def test_fee_paid_before_reception_starts_the_due_date_from_the_payment(
@@ -111,6 +130,7 @@ async def test_a_dossier_received_at_the_counter_pays_there(
         await act(handle, assignee(proc, "review"), "approve")
         state = await act(handle, assignee(proc, "decide"), "approve")
         assert state.status == DossierStatus.completed
+    assert projected(settings, sub.code).fee_channel == "counter"  # not online for 3.6
 
 
 async def test_a_payment_for_another_attempt_or_amount_is_refused_and_changes_nothing(

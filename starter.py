@@ -22,6 +22,7 @@ from cli import (
     mending,
     officers,
     payment_gateway,
+    payments,
     queries,
     rebuild,
     refusals,
@@ -74,6 +75,7 @@ history.register(app)
 mending.register(app)
 stuck.register(app)
 refusals.register(app)
+payments.register(app)
 officers.register(app)
 demo.register(app)
 reports.register(app)

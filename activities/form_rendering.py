@@ -43,6 +43,7 @@ TITLES = {
     "control_sheet": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     "dossier_register": ("06", "Sổ theo dõi hồ sơ"),
     "result": ("", "Kết quả giải quyết thủ tục hành chính"),
+    "payment_receipt": ("", "Biên lai thu phí, lệ phí điện tử"),
 }
 
 

@@ -20,6 +20,7 @@ from api import (
     health,
     operators,
     pages,
+    payments,
     procedures,
     public,
     publications,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, client: Client | None = None) -> FastAPI:
         tokens,
         webhooks,
         public,
+        payments,
         appointments,
         counter,
     ):

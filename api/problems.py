@@ -28,6 +28,7 @@ from operations.errors import (
 )
 from operations.forms import FormUnreadable
 from operations.paging import BadCursor
+from operations.payments import PaymentsUnavailable
 from operations.webhooks import InvalidSubscriber
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
@@ -207,6 +208,7 @@ def install(app: FastAPI) -> None:
         (CredentialError, 401, "unauthenticated", AUTHENTICATE),
         (SignatureError, 401, "unauthenticated", AUTHENTICATE),
         (TemporalUnreachable, 503, "unavailable", None),
+        (PaymentsUnavailable, 503, "unavailable", None),
         (SealError, 503, "unavailable", None),
         (ActionUnanswered, 504, "action-unanswered", None),
         (FormUnreadable, 500, "form-unreadable", None),

@@ -24,7 +24,8 @@ from models.calendar import WorkingCalendar
 from models.continuation import ActionReceipt
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerIdentity
-from models.procedure import DeliveryChannel, Procedure, StageKind
+from models.payment import PaymentConfirmation, PaymentOpening
+from models.procedure import DeliveryChannel, FeePayment, Procedure, StageKind
 from models.state import DossierState
 from support.calendars import resolve_calendar
 from support.credentials import send
@@ -144,16 +145,37 @@ def _act(officer: OfficerIdentity, action: str, comment: str, **fields: Any) -> 
 
 
 def stage_steps(stack: Stack, procedure: Procedure, stage_id: str) -> list[Step]:
-    """The actions that move a dossier past `stage_id` on the happy path."""
+    """The actions that move a dossier past `stage_id` on the happy path (and the applicant's
+    payment of the fee, where the procedure waits for it after this stage)."""
     stage = procedure.stage(stage_id)
     if stage.kind == StageKind.reception:
-        return [_act(stack.assignee(procedure, stage_id), "accept", "Hồ sơ đầy đủ, hợp lệ")]
+        accept = _act(stack.assignee(procedure, stage_id), "accept", "Hồ sơ đầy đủ, hợp lệ")
+        return [accept, *payment_steps(stack, procedure, FeePayment.before_reception)]
     if stage.kind == StageKind.consultation:
         return [
             _act(stack.officer_for(agency=agency), "concur", "Thống nhất")
             for agency in stage.agencies
         ]
-    return [_act(stack.assignee(procedure, stage_id), "approve", "Đồng ý")]
+    approve = _act(stack.assignee(procedure, stage_id), "approve", "Đồng ý")
+    if stage.kind == StageKind.decision:
+        return [approve, *payment_steps(stack, procedure, FeePayment.before_delivery)]
+    return [approve]
+
+
+PAYMENT_UPDATES = ("open_payment", "pay")
+
+
+def payment_steps(stack: Stack, procedure: Procedure, when: FeePayment) -> list[Step]:
+    """The applicant pays the fee online, as hoso's IPN handler tells the dossier (unsigned: the
+    gateway's signature is checked at the API)."""
+    if procedure.payment != when:
+        return []
+    reference = f"bench-{secrets.token_hex(8)}"
+    officer = stack.assignee(procedure, procedure.chain[0].id)  # not signed: kept for the shape
+    return [
+        Step(officer, PaymentOpening(reference=reference, amount=procedure.fee), "open_payment"),
+        Step(officer, PaymentConfirmation(reference=reference, amount=procedure.fee), "pay"),
+    ]
 
 
 def happy_path(stack: Stack, procedure: Procedure, delivery: DeliveryChannel) -> list[Step]:
@@ -221,6 +243,9 @@ async def perform(
     """Signs and sends one step with the officer's credential (support.credentials.send); its
     answer is the action's receipt."""
     update = getattr(DossierWorkflow, step.update)
+    if step.update in PAYMENT_UPDATES:
+        receipt: ActionReceipt = await handle.execute_update(update, step.item)
+        return receipt
     credential = stack.credential(step.officer)
     # signed at the server's clock: a time-skipping server's runs ahead of the machine's
     at = await stack.env.get_current_time() if stack.env is not None else None

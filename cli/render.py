@@ -100,8 +100,22 @@ def _when_present(state: DossierState | DossierView) -> list[tuple[str, str]]:
         ("outcome", state.outcome or ""),
         ("closed", local_time(state.closed_at) if state.closed_at else ""),
         ("failures", "; ".join(state.failures)),
+        ("fee", _fee(state)),
     ]
     return [(name, value) for name, value in lines if value]
+
+
+def _fee(state: DossierState | DossierView) -> str:
+    """The fee paid through hoso: owed by when, or paid how and when."""
+    payment = state.payment
+    if payment is None:
+        return ""
+    text = f"{payment.amount:,} đồng ({payment.when})".replace(",", ".")
+    if payment.paid_at is not None:
+        text += f", paid {payment.channel} {local_time(payment.paid_at)}"
+    elif payment.pay_by is not None:
+        text += f", to pay by {local_time(payment.pay_by)}"
+    return text + (", refund owed" if payment.refund_owed else "")
 
 
 def dossier_state(

@@ -79,6 +79,7 @@ class DossierStatus(StrEnum):
     received = "received"
     in_review = "in_review"
     awaiting_supplement = "awaiting_supplement"
+    awaiting_payment = "awaiting_payment"
     refused = "refused"
     approved = "approved"
     rejected = "rejected"

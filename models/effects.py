@@ -56,6 +56,7 @@ FormKind = Literal[
     "result",
     "apology",
     "control_sheet",
+    "payment_receipt",
 ]
 
 

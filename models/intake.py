@@ -19,7 +19,7 @@ from models.dossier import DossierSubmission
 from models.procedure import Confidentiality, Procedure
 
 SEAL_KIND = "hoso-intake-seal-1"
-LATER_FIELDS = ("separation_waived",)
+LATER_FIELDS = ("separation_waived", "fee_payment", "payment_working_days")
 KeyId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
 
 

@@ -100,6 +100,15 @@ class ServiceLevel(StrEnum):
     partly_online = "partly_online"
 
 
+class FeePayment(StrEnum):
+    """When a procedure's fee is paid: not at all, before the dossier is received (its due date
+    runs from the payment), or before its result is delivered."""
+
+    none = "none"
+    before_reception = "before_reception"
+    before_delivery = "before_delivery"
+
+
 class StageKind(StrEnum):
     reception = "reception"
     review = "review"
@@ -238,6 +247,17 @@ class Procedure(Strict):
     service: ServiceLevel
     working_days: int = Field(ge=1, le=365, description="statutory time limit in working days")
     fee: int = Field(default=0, ge=0, description="fee in VND")
+    fee_payment: FeePayment | None = Field(
+        default=None,
+        description="when the fee is paid (required at load when the fee is above 0; absent in"
+        " procedures published before payments: none)",
+    )
+    payment_working_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=60,
+        description="working days the applicant has to pay before the dossier ends unpaid",
+    )
     legal_basis: Annotated[str, Field(max_length=1000), AfterValidator(free_text)] | None = None
     effective_from: date | None = None
     documents: list[DocumentSpec] = Field(min_length=1, max_length=MAX_DOCUMENT_KINDS)
@@ -268,6 +288,11 @@ class Procedure(Strict):
         spec = next((d for d in self.documents if d.kind == kind), None)
         return (spec.confidentiality if spec else None) or self.confidentiality
 
+    @property
+    def payment(self) -> FeePayment:
+        """When this procedure's fee is paid (none for procedures published before payments)."""
+        return self.fee_payment or FeePayment.none
+
     def stage(self, stage_id: str) -> Stage:
         for stage in self.chain:
             if stage.id == stage_id:
@@ -295,6 +320,7 @@ def check_chain(procedure: Procedure) -> None:
 
 
 def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
+    yield from _fee_problems(procedure)
     kinds: set[str] = set()
     for doc in procedure.documents:
         if doc.kind in kinds:
@@ -316,6 +342,25 @@ def chain_problems(procedure: Procedure) -> Iterator[ChainError]:
                 f" days, over the statutory limit of {procedure.working_days} (passed here)",
             )
         seen.append(stage.id)
+
+
+def _fee_problems(procedure: Procedure) -> Iterator[ChainError]:
+    """A payment needs a fee to pay and a time limit to pay it in (and only then)."""
+    paid = procedure.payment != FeePayment.none
+    if paid and procedure.fee == 0:
+        yield ChainError(
+            "-", "fee_payment", f"a fee of 0 cannot require payment ({procedure.payment})"
+        )
+    if paid and procedure.payment_working_days is None:
+        yield ChainError(
+            "-",
+            "payment_working_days",
+            "missing: the working days the applicant has to pay the fee (e.g. 5)",
+        )
+    if not paid and procedure.payment_working_days is not None:
+        yield ChainError(
+            "-", "payment_working_days", "only a procedure whose fee is paid has a time to pay it"
+        )
 
 
 def _place_problems(procedure: Procedure, position: int, stage: Stage) -> Iterator[ChainError]:

@@ -51,6 +51,10 @@ class DossierRow(BaseModel):
     apologized: bool = False
     on_time: bool | None = None
     closed_at: datetime | None = None
+    fee_amount: int | None = Field(default=None, description="the fee paid, in đồng")
+    fee_channel: str | None = Field(default=None, description="online | counter, once paid")
+    fee_paid_at: datetime | None = None
+    refund_owed: bool = False
 
 
 class DossierOpening(BaseModel):
@@ -144,7 +148,21 @@ def row_of(state: DossierState) -> DossierRow:
         apologized=state.apology is not None,
         on_time=_on_time(state),
         closed_at=state.closed_at,
+        **_fee(state),
     )
+
+
+def _fee(state: DossierState) -> dict[str, object]:
+    """The fee's columns, once paid (none for a dossier that pays nothing through hoso)."""
+    payment = state.payment
+    if payment is None or payment.paid_at is None:
+        return {}
+    return {
+        "fee_amount": payment.amount,
+        "fee_channel": payment.channel,
+        "fee_paid_at": payment.paid_at,
+        "refund_owed": payment.refund_owed,
+    }
 
 
 def _on_time(state: DossierState) -> bool | None:

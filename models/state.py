@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from models.dossier import DocumentRef, DossierStatus
+from models.payment import PaymentState
 from models.procedure import DeliveryChannel
 from models.record import FormSeal, RecordEntry
 
@@ -143,6 +144,9 @@ class DossierState(BaseModel):
     apology: Apology | None = None
     at_risk: bool = False
     overdue: bool = False
+    payment: PaymentState | None = Field(
+        default=None, description="the fee, for a procedure whose fee is paid through hoso"
+    )
     failures: list[str] = Field(
         default_factory=list, description="side effects that failed for good (e.g. a notice)"
     )

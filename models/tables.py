@@ -11,6 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import models.payment_records  # noqa: F401 - the payments' tables, on the same metadata
+
 
 class ProcedureRecord(SQLModel, table=True):
     """One published version of a procedure; `body` is the validated procedure as JSON."""
@@ -112,6 +114,10 @@ class DossierRecord(SQLModel, table=True):
     apologized: bool = False
     on_time: bool | None = Field(default=None, description="finished by its (re-set) due date")
     closed_at: datetime | None = Field(default=None, index=True)
+    fee_amount: int | None = Field(default=None, description="the fee paid, in đồng")
+    fee_channel: str | None = Field(default=None, description="online | counter, once paid")
+    fee_paid_at: datetime | None = Field(default=None, index=True)
+    refund_owed: bool = Field(default=False, description="paid, then refused or rejected")
     updated_at: datetime
 
 

@@ -18,10 +18,12 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
+from models.payment import PaymentConfirmation, PaymentOpening
 from models.record import EntryKind
 
 __all__ = [
     "ENTRY_KINDS",
+    "PAYMENT_UPDATES",
     "UPDATES",
     "UPDATE_INPUTS",
     "UPDATE_OF",
@@ -64,3 +66,10 @@ UPDATE_INPUTS: dict[str, type[UpdateInput]] = {update.name: update.input for upd
 UPDATE_OF: dict[type[BaseModel], DossierUpdate] = {update.input: update for update in UPDATES}
 # The record entries a signed update leaves (each must match an update in the history).
 ENTRY_KINDS: frozenset[EntryKind] = frozenset(update.entry for update in UPDATES)
+
+# The updates hoso's API sends for the payment gateway, signed by no officer: the API believed
+# the gateway's own signature (HMAC) first, and the workflow's validators check the attempt.
+PAYMENT_UPDATES: dict[str, type[BaseModel]] = {
+    "open_payment": PaymentOpening,
+    "pay": PaymentConfirmation,
+}

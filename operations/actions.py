@@ -61,7 +61,8 @@ UPDATES: dict[type[BaseModel], Any] = {
 }
 
 
-def _reason(exc: WorkflowUpdateFailedError) -> str:
+def refusal_reason(exc: WorkflowUpdateFailedError) -> str:
+    """Why the dossier refused an update (its validator's or its rules' words)."""
     cause: BaseException | None = exc.cause
     while isinstance(cause, FailureError) and cause.cause is not None:
         cause = cause.cause
@@ -127,7 +128,7 @@ async def perform(
     except WorkflowUpdateFailedError as exc:
         now = await read_state(client, code)
         moved_on = now.status in CLOSED_STATUSES or proof.stage != now.stage
-        raise ActionRefused(_reason(exc), moved_on=moved_on) from None
+        raise ActionRefused(refusal_reason(exc), moved_on=moved_on) from None
     except RPCError as exc:  # the dossier's workflow has completed: it takes no action
         if (await read_state(client, code)).status not in CLOSED_STATUSES:
             raise

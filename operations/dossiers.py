@@ -8,6 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -16,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from config import Settings
 from models.dossier import CLOSED_STATUSES, DocumentRef, DossierStatus
+from models.payment import PaymentState
 from models.procedure import DeliveryChannel
 from models.state import (
     ActionEntry,
@@ -87,6 +89,9 @@ class DossierView(BaseModel):
     tracking: str | None = Field(default=None, description="the post's tracking number")
     suspensions: list[Suspension] = Field(default_factory=list)
     apology: Apology | None = None
+    payment: PaymentState | None = Field(
+        default=None, description="the fee, when its procedure's is paid through hoso"
+    )
     failures: list[str] = Field(
         default_factory=list, description="side effects that failed for good (e.g. a notice)"
     )
@@ -137,6 +142,17 @@ class PublicStatus(BaseModel):
         description="the result (or refusal) was delivered online: download it from"
         " /api/v1/public/dossiers/{code}/result",
     )
+    fee: int | None = Field(default=None, description="the fee in đồng, if paid through hoso")
+    pay_by: datetime | None = Field(
+        default=None, description="while awaiting_payment: unpaid then, the dossier ends"
+    )
+    fee_paid_at: datetime | None = Field(
+        default=None,
+        description="when the fee was paid; the receipt (biên lai) is at"
+        " /api/v1/public/dossiers/{code}/payment-receipt once paid online",
+    )
+    refund_owed: bool = Field(default=False, description="paid, then refused: owed back")
+    payment_receipt: bool = Field(default=False, description="the receipt of a fee paid online")
 
 
 RESULT_KINDS = ("result", "refusal")
@@ -265,7 +281,21 @@ async def public_status(client: Client, sessions: Sessions, code: str, secret: s
         missing=list(state.missing),
         closed_at=state.closed_at,
         result_online=online_result(state) is not None,
+        **_fee(state),
     )
+
+
+def _fee(state: DossierState) -> dict[str, Any]:
+    payment = state.payment
+    if payment is None:
+        return {}
+    return {
+        "fee": payment.amount,
+        "pay_by": payment.pay_by if payment.paid_at is None else None,
+        "fee_paid_at": payment.paid_at,
+        "refund_owed": payment.refund_owed,
+        "payment_receipt": any(form.kind == "payment_receipt" for form in state.forms),
+    }
 
 
 # -- the applicant, for the officers who may read the dossier --------------------------------

@@ -140,3 +140,17 @@ async def control_sheet(
     )
     name = f"{code}-control_sheet.{FORM_FORMAT}"
     return FormFile(name, content, hashlib.sha256(content).hexdigest())
+
+
+async def public_payment_receipt(
+    client: Client, services: Services, code: str, secret: str
+) -> FormFile:
+    """The electronic receipt of the fee paid online (biên lai), for whoever holds the code and
+    its lookup secret; NotFound otherwise, as for a wrong secret."""
+    state = await public_state(client, services.sessions, code, secret)
+    entry = next((e for e in form_entries(state) if e.kind == "payment_receipt"), None)
+    if entry is None:
+        raise NotFound(f"dossier {code} has no payment receipt")
+    return FormFile(
+        entry.file_name, read_checked(services, entry.sha256, entry.file_name), entry.sha256
+    )

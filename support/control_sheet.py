@@ -111,7 +111,7 @@ def handovers(
 
 def _closed_to(state: DossierState) -> str:
     """Where a dossier went after its last stage: the result counter, or back to the applicant."""
-    if state.status.value in ("withdrawn", "cancelled", "awaiting_supplement"):
+    if state.status.value in ("withdrawn", "cancelled", "awaiting_supplement", "awaiting_payment"):
         return f"{APPLICANT} ({state.status.value})"
     return f"Bộ phận trả kết quả ({state.delivery.value})"
 

@@ -33,7 +33,7 @@ from models.credentials import TrustAnchors
 from models.dossier import DossierSubmission
 from models.effects import DeliveryReceipt
 from models.state import DossierState, FormRef
-from models.updates import UPDATE_INPUTS
+from models.updates import PAYMENT_UPDATES, UPDATE_INPUTS
 from support.codec import EncryptionError, failure_text
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -240,7 +240,7 @@ class HistoryReader:
     async def _update_accepted(self, event: HistoryEvent, at: datetime) -> DossierEvent:
         request = event.workflow_execution_update_accepted_event_attributes.accepted_request
         name, payloads = request.input.name, request.input.args.payloads
-        hint = UPDATE_INPUTS.get(name)
+        hint = UPDATE_INPUTS.get(name) or PAYMENT_UPDATES.get(name)
         item = (
             await self._truth(payloads, hint)
             if hint is not None

@@ -27,6 +27,7 @@ STATUS = {
     "received": "Đang tiếp nhận",
     "in_review": "Đang giải quyết",
     "awaiting_supplement": "Chờ bổ sung",
+    "awaiting_payment": "Chờ thanh toán phí",
     "approved": "Đã có kết quả",
     "rejected": "Đã có kết quả",
     "delivering": "Đang trả kết quả",

@@ -220,6 +220,13 @@ def validate_procedure(data: dict[str, Any], path: Path) -> Procedure:
             str(path), exc, data, items, _procedure_wording, frozenset(STAGE_KINDS)
         )
         raise CatalogueError(lines) from None
+    if procedure.fee > 0 and procedure.fee_payment is None:
+        raise CatalogueError(
+            [
+                f"{path}: field 'fee_payment': missing: a fee of {procedure.fee} đồng says how it"
+                " is paid (none, before_reception or before_delivery)"
+            ]
+        )
     unnamed = [stage.id for stage in procedure.chain if stage.name is None]
     if unnamed:  # optional in the model: procedures published before names still load
         raise CatalogueError(

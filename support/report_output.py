@@ -29,6 +29,9 @@ COLUMNS = (
     "e-result % (4.1)",
     "digitised % (4.2)",
     "satisfaction % (5.4)",
+    "fees paid",
+    "fees collected (đồng)",
+    "paid online % (3.6)",
 )
 
 
@@ -57,6 +60,9 @@ def row(figures: GroupFigures) -> list[str]:
         ind.electronic_result_share,
         ind.digitised_share,
         ind.satisfaction_proxy,
+        figures.fees_paid,
+        figures.fees_collected,
+        ind.online_payment_share,
     ]
     return [figures.group, *(_cell(v) for v in values)]
 

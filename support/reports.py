@@ -16,6 +16,8 @@ Definitions (a period is `start`..`end`, whole days in Vietnam time):
 - 2.2 average resolution time: working days from the receipt day to the closing day, less the
   working days the dossier waited for the applicant, over finished dossiers;
 - 3.3 online share: received online / received (full marks at 50%);
+- fees: dossiers whose fee was paid in the period (online or at the counter) and the đồng
+  collected; 3.6 online payment share: paid online / paid;
 - 4.1 electronic results: finished with delivery online / finished;
 - 4.2 digitised: finished dossiers whose components are held as files (the applicant's documents
   in the document register) and whose result is an electronic document (the result or refusal
@@ -72,6 +74,9 @@ COUNTS = (
     "digitised",
     "timed",
     "working_days",
+    "fees_paid",
+    "fees_paid_online",
+    "fees_collected",
 )
 
 
@@ -87,6 +92,9 @@ class Indicators(BaseModel):
     on_time_rate: float | None = Field(description="2.1")
     average_resolution_days: float | None = Field(description="2.2, working days")
     online_share: float | None = Field(description="3.3, full marks at 50%")
+    online_payment_share: float | None = Field(
+        default=None, description="3.6: fee-paying dossiers paid online"
+    )
     electronic_result_share: float | None = Field(description="4.1")
     digitised_share: float | None = Field(description="4.2: components and result digitised")
     satisfaction_proxy: float | None = Field(description="5.4: 100 − % late − % complaints")
@@ -116,6 +124,9 @@ class GroupFigures(BaseModel):
     digitised: int = Field(default=0, description="finished with components and result as files")
     timed: int = Field(default=0, description="finished dossiers with a resolution time")
     working_days: int = Field(default=0, description="sum of their resolution times")
+    fees_paid: int = Field(default=0, description="dossiers whose fee was paid in the period")
+    fees_paid_online: int = Field(default=0, description="of them, paid online")
+    fees_collected: int = Field(default=0, description="đồng paid in the period")
 
     @property
     def indicators(self) -> Indicators:
@@ -127,6 +138,7 @@ class GroupFigures(BaseModel):
                 round(self.working_days / self.timed, 1) if self.timed else None
             ),
             online_share=_percent(self.received_online, self.received),
+            online_payment_share=_percent(self.fees_paid_online, self.fees_paid),
             electronic_result_share=_percent(self.electronic_results, self.finished),
             digitised_share=_percent(self.digitised, self.finished),
             satisfaction_proxy=(
@@ -293,6 +305,7 @@ def _query(
     elapsed = closed_day.c.ordinal - receipt_ordinal(received_day) - d.suspended_days
     timed = and_(finished, closed_day.c.ordinal.is_not(None), received_day.c.ordinal.is_not(None))
     key = _group_key(by).label("group")
+    paid = and_(d.fee_paid_at >= start_at, d.fee_paid_at < end_at)
 
     joined = table.outerjoin(
         received_day, received_day.c.day == receipt_date(receipt_at)
@@ -322,6 +335,9 @@ def _query(
             func.sum(case((and_(timed, elapsed > 0), elapsed), else_=literal(0))).label(
                 "working_days"
             ),
+            _count(paid).label("fees_paid"),
+            _count(and_(paid, d.fee_channel == "online")).label("fees_paid_online"),
+            func.sum(case((paid, d.fee_amount), else_=literal(0))).label("fees_collected"),
         )
         .select_from(joined)
         .where(scope)

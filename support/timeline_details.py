@@ -16,6 +16,7 @@ from models.actions import (
 )
 from models.dossier import DocumentRef
 from models.effects import DossierProjection, FormRequest, Notification, ResultDelivery
+from models.payment import PaymentConfirmation, PaymentOpening
 from models.projection import DossierChange
 
 ACTIVITY_EVENTS = {
@@ -73,6 +74,11 @@ def _what(name: str, value: Any) -> str:
         return f"{value.officer.id} pushed the calendar {years}"
     if isinstance(value, RetryRequest):
         return f"{value.officer.id} asked for a retry" + (f": {value.note}" if value.note else "")
+    if isinstance(value, PaymentOpening):
+        return f"applicant started paying {value.amount} đồng online ({value.reference})"
+    if isinstance(value, PaymentConfirmation):
+        number = f", gateway no. {value.transaction_number}" if value.transaction_number else ""
+        return f"the gateway confirmed {value.amount} đồng paid ({value.reference}{number})"
     return name
 
 

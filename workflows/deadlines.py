@@ -49,6 +49,9 @@ class Clock:
     def pending(self) -> list[tuple[datetime, str]]:
         """The deadlines still ahead of a running dossier, as (when, what)."""
         state = self._state
+        if state.status == DossierStatus.awaiting_payment and state.payment is not None:
+            # only the applicant's time to pay runs (never in histories from before payments)
+            return [(state.payment.pay_by, "payment")] if state.payment.pay_by else []
         if state.status not in RUNNING:
             return []
         ahead: list[tuple[datetime, str]] = []

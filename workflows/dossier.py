@@ -29,12 +29,17 @@ from models.activity_interfaces import LOAD_TRUST
 from models.continuation import ActionReceipt, Continuation
 from models.credentials import TrustAnchors
 from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
+from models.payment import PaymentConfirmation, PaymentOpening
 from models.state import DossierState
 from models.updates import QueuedInput, UpdateInput
 from workflows import admission, identity, patches, rules
 from workflows import continuation as continuation_
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
+
+Queued = QueuedInput | PaymentOpening | PaymentConfirmation
+"""What the loop applies in order: the officers' signed inputs, and the payments hoso's API
+believed (the gateway's signature is checked there: workflows/payment.py)."""
 
 TRUST_RELOAD_SPACING = timedelta(seconds=5)
 """However many `refresh_trust` signals come, the anchors reload at most this often."""
@@ -68,7 +73,7 @@ class DossierWorkflow:
                 documents=list(submission.documents),
             )
         )
-        self._inbox: list[tuple[int, QueuedInput]] = []
+        self._inbox: list[tuple[int, Queued]] = []
         self._outcomes: dict[int, str | ActionReceipt] = {}
         self._tickets = 0
         self._worked = False  # this run applied something: it may hand over to the next
@@ -221,8 +226,11 @@ class DossierWorkflow:
         if proof.nonce not in self._readmitted:
             identity.check_fresh(proof, workflow.now())
 
-    async def _apply(self, item: QueuedInput) -> None:
+    async def _apply(self, item: Queued) -> None:
         t = self._transitions
+        if isinstance(item, PaymentOpening | PaymentConfirmation):
+            await self._apply_payment(item)
+            return
         if isinstance(item, UpdateInput) and self._trust is not None:
             # Dossiers replayed from before credentials (no anchors) applied actions unchecked.
             proof = identity.check(self._state, item, self._trust)
@@ -250,6 +258,15 @@ class DossierWorkflow:
                 rules.check_confirmation(self._state, self._procedure, item)
                 await t.outcome.confirm_delivery(item)
 
+    async def _apply_payment(self, item: PaymentOpening | PaymentConfirmation) -> None:
+        t = self._transitions
+        if isinstance(item, PaymentOpening):
+            rules.check_payment_opening(self._state, item)
+            t.open_payment(item)
+        else:
+            rules.check_payment(self._state, item)
+            await t.paid(item)
+
     def _apology_to_a_day_off_replayed(self, action: OfficerAction) -> bool:
         """An apology to a day off, accepted by dossiers started before such dates were refused:
         replayed, it is applied as it was (the validator refuses it for the others)."""
@@ -261,7 +278,7 @@ class DossierWorkflow:
             patches.APOLOGY_ON_WORKING_DAY
         )
 
-    async def _enqueue(self, item: QueuedInput) -> ActionReceipt:
+    async def _enqueue(self, item: Queued) -> ActionReceipt:
         self._tickets += 1
         ticket = self._tickets
         self._inbox.append((ticket, item))
@@ -377,6 +394,24 @@ class DossierWorkflow:
     def _validate_change_calendar(self, change: CalendarChange) -> None:
         self._check_identity(change)
         rules.check_calendar_change(self._state, change)
+
+    @workflow.update
+    async def open_payment(self, opening: PaymentOpening) -> ActionReceipt:
+        """The applicant starts an attempt to pay the fee (hoso's API, from the public side)."""
+        return await self._enqueue(opening)
+
+    @open_payment.validator
+    def _validate_open_payment(self, opening: PaymentOpening) -> None:
+        rules.check_payment_opening(self._state, opening)
+
+    @workflow.update
+    async def pay(self, confirmation: PaymentConfirmation) -> ActionReceipt:
+        """The gateway confirmed the open attempt (hoso's API checked its IPN)."""
+        return await self._enqueue(confirmation)
+
+    @pay.validator
+    def _validate_pay(self, confirmation: PaymentConfirmation) -> None:
+        rules.check_payment(self._state, confirmation)
 
     @confirm_delivery.validator
     def _validate_confirm_delivery(self, confirmation: DeliveryConfirmation) -> None:

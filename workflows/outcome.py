@@ -9,23 +9,29 @@ from __future__ import annotations
 from temporalio import workflow
 
 from models.actions import Cancellation, DeliveryConfirmation, OfficerAction, Withdrawal
+from models.calendar import VIETNAM
 from models.dossier import DossierStatus
+from models.procedure import FeePayment
+from models.state import FormRef
 from workflows.chain import Chain
 from workflows.context import DossierContext
+from workflows.payment import Payment
 
 DECIDED = {"approve": "approved", "reject": "rejected"}  # the decision stage's action → outcome
 
 
 class Outcome:
-    def __init__(self, ctx: DossierContext, chain: Chain) -> None:
+    def __init__(self, ctx: DossierContext, chain: Chain, payment: Payment) -> None:
         self._ctx = ctx
         self._chain = chain
+        self._payment = payment
 
     async def refuse(self, reasons: str) -> None:
         """Refused at reception (form 03)."""
         ctx, state = self._ctx, self._ctx.state
         self._chain.leave("refused")
         state.outcome = "refused"
+        self._payment.owe_refund()
         await ctx.effects.issue_form("refusal", reasons=reasons)
         self._close(DossierStatus.refused)
         await ctx.sync()
@@ -42,9 +48,38 @@ class Outcome:
         self._chain.leave(outcome)
         state.outcome = outcome
         state.status = DossierStatus(outcome)
+        if outcome == "rejected":
+            self._payment.owe_refund()
         form = await ctx.effects.issue_form(
             "result" if outcome == "approved" else "refusal", reasons=comment, outcome=outcome
         )
+        if outcome == "approved" and self._payment.due(FeePayment.before_delivery):
+            await self._payment.wait()  # the result is delivered once the fee is paid
+            return
+        await self.deliver(form)
+
+    async def deliver_paid(self) -> None:
+        """The fee of an approved result is paid: the result goes out."""
+        result = next(form for form in reversed(self._ctx.state.forms) if form.kind == "result")
+        await self.deliver(result)
+
+    async def expire_unpaid(self) -> None:
+        """The time to pay passed: the dossier ends unpaid, and the applicant is told."""
+        ctx, state = self._ctx, self._ctx.state
+        pay_by = state.payment.pay_by if state.payment else None
+        day = f"{pay_by.astimezone(VIETNAM):%d/%m/%Y}" if pay_by else "-"
+        ctx.log("payment_expired", None, f"chưa thanh toán phí, hạn {day}")
+        self._chain.leave("unpaid")
+        state.outcome = "unpaid"
+        self._close(DossierStatus.cancelled)
+        await ctx.sync()
+        await ctx.effects.notify_applicant("payment_expired")
+
+    async def deliver(self, form: FormRef) -> None:
+        """The result (or refusal) to the applicant's channel; by post or at the counter, it
+        waits for the handover's confirmation."""
+        ctx, state = self._ctx, self._ctx.state
+        outcome = state.outcome or ""
         state.status = DossierStatus.delivering
         await ctx.sync()
         receipt = await ctx.effects.deliver(form)

@@ -63,6 +63,11 @@ CONTINUE_AS_NEW = "continue-as-new"
 hands the dossier over to a new run at a quiet point (`DossierWorkflow._continue_as_new`).
 Since 2026-12-07; called only once a run's history is that long, which no recording reaches."""
 
+FEE_PAYMENT = "fee-payment"
+"""A procedure whose fee is paid through hoso waits for the payment (`awaiting_payment`) before
+reception or before delivery (workflows/payment.py). Since 2026-12-07; called only for procedures
+that say how their fee is paid, which none did before (their dossiers never wait)."""
+
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     OFFICER_CREDENTIALS: ("before-credentials",),
     CONCURRENT_NOTICES: ("before-credentials", "before-concurrent-notices"),
@@ -94,6 +99,8 @@ OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     ),
     # No recording takes this old branch: none is long enough to continue.
     CONTINUE_AS_NEW: (),
+    # No recording takes this old branch: no procedure said how its fee is paid before.
+    FEE_PAYMENT: (),
 }
 """For each patch, the folders of tests/histories/ recorded before it: their replays take its old
 branch."""

@@ -9,24 +9,40 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from models.actions import Supplement
+from models.actions import OfficerIdentity, Supplement
 from models.dossier import DossierStatus
+from models.procedure import FeePayment
 from models.state import Suspension
 from workflows import record
 from workflows.chain import Chain
 from workflows.context import DossierContext
 from workflows.lateness import Lateness
+from workflows.payment import Payment
 
 
 class Reception:
-    def __init__(self, ctx: DossierContext, chain: Chain, lateness: Lateness) -> None:
+    def __init__(
+        self, ctx: DossierContext, chain: Chain, lateness: Lateness, payment: Payment
+    ) -> None:
         self._ctx = ctx
         self._chain = chain
         self._lateness = lateness
+        self._payment = payment
 
-    async def accept(self) -> None:
-        """The dossier is complete: the first time, its due date and receipt."""
+    async def accept(self, officer: OfficerIdentity | None = None) -> None:
+        """The dossier is complete: the first time, its due date and receipt (once its fee is
+        paid, where it is paid before reception: at the counter, or online while it waits)."""
         ctx, state = self._ctx, self._ctx.state
+        payment = self._payment
+        at_counter = state.received_at is None and officer is not None and payment.at_counter()
+        if at_counter and (
+            payment.due(FeePayment.before_reception) or payment.due(FeePayment.before_delivery)
+        ):
+            assert officer is not None
+            payment.counter_paid(officer)  # received at the counter, paid there in cash
+        if state.received_at is None and payment.due(FeePayment.before_reception):
+            await payment.wait()
+            return
         if state.received_at is None:
             now = workflow.now()
             state.received_at = now

@@ -24,6 +24,7 @@ from models.actions import (
 from models.calendar import VIETNAM, WorkingCalendar
 from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.officer import OPERATOR_ROLE, PORTAL_ROLE
+from models.payment import PaymentConfirmation, PaymentOpening
 from models.procedure import (
     ACTIONS,
     ConsultationStage,
@@ -274,6 +275,34 @@ def check_supplement(state: DossierState, procedure: Procedure, supplement: Supp
     check_documents_room(state, supplement.documents)
 
 
+def check_payment_opening(state: DossierState, opening: PaymentOpening) -> None:
+    """An attempt to pay is opened only while the dossier waits for its fee, for the fee."""
+    check_open(state)
+    payment = state.payment
+    if state.status != DossierStatus.awaiting_payment or payment is None:
+        raise ActionRejected(f"dossier {state.code} is not waiting for a payment")
+    if opening.amount != payment.amount:
+        raise ActionRejected(
+            f"dossier {state.code} owes {payment.amount} đồng, not {opening.amount}"
+        )
+
+
+def check_payment(state: DossierState, confirmation: PaymentConfirmation) -> None:
+    """A payment is believed only for the open attempt of a dossier waiting for it, in full."""
+    check_open(state)
+    payment = state.payment
+    if state.status != DossierStatus.awaiting_payment or payment is None:
+        raise ActionRejected(f"dossier {state.code} is not waiting for a payment")
+    if confirmation.reference != payment.reference:
+        raise ActionRejected(
+            f"payment {confirmation.reference} is not the open attempt of dossier {state.code}"
+        )
+    if confirmation.amount != payment.amount:
+        raise ActionRejected(
+            f"dossier {state.code} owes {payment.amount} đồng, not {confirmation.amount}"
+        )
+
+
 def check_documents_room(state: DossierState, added: Sequence[object]) -> None:
     """A dossier holds at most MAX_DOSSIER_DOCUMENTS documents: what grows its state is bounded."""
     if added and len(state.documents) + len(added) > MAX_DOSSIER_DOCUMENTS:
@@ -286,7 +315,8 @@ def check_documents_room(state: DossierState, added: Sequence[object]) -> None:
 def check_withdrawal(state: DossierState, procedure: Procedure, withdrawal: Withdrawal) -> None:
     check_open(state)
     check_receiver(procedure, withdrawal.officer)
-    if state.status not in WITHDRAWABLE:
+    before_reception = state.status == DossierStatus.awaiting_payment and not state.received_at
+    if state.status not in WITHDRAWABLE and not before_reception:
         raise ActionRejected(
             f"dossier {state.code} can no longer be withdrawn: the decision is made"
         )

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from models.actions import OfficerAction, RetryRequest
 from models.calendar import WorkingCalendar
-from models.dossier import DossierSubmission
+from models.dossier import DossierStatus, DossierSubmission
+from models.payment import PaymentConfirmation, PaymentOpening
 from models.procedure import ConsultationStage, StageKind
 from models.state import DossierState
 from workflows import record, rules
@@ -24,6 +25,7 @@ from workflows.deadlines import Clock
 from workflows.effects import Effects
 from workflows.lateness import Lateness
 from workflows.outcome import Outcome
+from workflows.payment import Payment, dong
 from workflows.reception import Reception
 
 
@@ -40,10 +42,11 @@ class Transitions:
         self._ctx = ctx = DossierContext(submission, state, effects, clock)
         self.lateness = Lateness(ctx)
         self.chain = Chain(ctx, self.lateness)
-        self.reception = Reception(ctx, self.chain, self.lateness)
+        self.payment = Payment(ctx)
+        self.reception = Reception(ctx, self.chain, self.lateness, self.payment)
         self.consultation = Consultation(ctx, self.chain)
         self.council = CouncilTransitions(ctx, self.chain)
-        self.outcome = Outcome(ctx, self.chain)
+        self.outcome = Outcome(ctx, self.chain, self.payment)
 
     @property
     def clock(self) -> Clock:
@@ -89,7 +92,7 @@ class Transitions:
             case ("apologize", _):
                 await self.lateness.apologize(action)
             case ("accept", _):
-                await self.reception.accept()
+                await self.reception.accept(action.officer)
             case ("request_supplement", _):
                 await self.reception.request_supplement(action.missing, action.comment)
             case ("refuse", _):
@@ -118,6 +121,8 @@ class Transitions:
                 await self.lateness.at_risk("less than two working days are left")
             case "overdue" if not state.overdue:
                 await self.lateness.overdue()
+            case "payment":
+                await self.outcome.expire_unpaid()
 
     async def _stage_late(self) -> None:
         """A stage past its budget: consultations apply their policy; others warn the unit, once."""
@@ -127,6 +132,23 @@ class Transitions:
             await self.consultation.deadline_passed(stage)
         else:
             await self.lateness.stage_late(stage)
+
+    def open_payment(self, opening: PaymentOpening) -> None:
+        """The applicant started an attempt to pay: the dossier waits for its reference."""
+        self.payment.open(opening)
+
+    async def paid(self, confirmation: PaymentConfirmation) -> None:
+        """The fee is paid: reception or delivery goes on where it waited."""
+        state = self._ctx.state
+        await self.payment.confirm(confirmation)
+        if state.received_at is None:
+            state.status = DossierStatus.received
+            await self.reception.accept()
+        else:
+            await self.outcome.deliver_paid()
+        await self._ctx.effects.notify_applicant(
+            "payment_received", amount=dong(confirmation.amount)
+        )
 
     def record_retry(self, request: RetryRequest) -> None:
         note = request.note or "failing activities run again"

@@ -33,6 +33,7 @@ Day = Annotated[str | None, Query(max_length=20)]
 INDICATORS = (
     ("on_time_rate", "Đúng hạn (2.1)"),
     ("online_share", "Nộp trực tuyến (3.3)"),
+    ("online_payment_share", "Thanh toán trực tuyến (3.6)"),
     ("electronic_result_share", "Kết quả điện tử (4.1)"),
     ("digitised_share", "Số hóa (4.2)"),
     ("satisfaction_proxy", "Mức độ hài lòng (5.4)"),

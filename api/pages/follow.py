@@ -14,8 +14,10 @@ from api.pages.guard import CsrfDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
 from operations.dossiers import public_status
-from operations.errors import NotFound
-from operations.forms import public_result
+from operations.errors import Conflict, NotFound
+from operations.forms import public_payment_receipt, public_result
+from operations.payment_return import payment_return
+from operations.payments import RETURN_PATH, PaymentsUnavailable, start_payment
 
 router = APIRouter(include_in_schema=False)
 NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu này. Hãy kiểm tra lại phiếu tiếp nhận."
@@ -50,3 +52,44 @@ async def follow_result(request: Request, code: CodeField, secret: SecretField) 
     except NotFound:
         return render(request, "follow.html", {"error": NOT_FOUND}, status=404)
     return file_response(form)
+
+
+@router.post("/follow/pay", dependencies=[CsrfDep])
+async def follow_pay(request: Request, code: CodeField, secret: SecretField) -> Response:
+    """A new attempt to pay the fee: the page links to the gateway with the signed order (a
+    link the applicant follows, not a redirect: the pages' forms post to hoso only)."""
+    services = services_of(request)
+    payer = request.client.host if request.client else "127.0.0.1"
+    client = await services.client()
+    code, secret = code.strip().lower(), secret.strip()
+    try:
+        started = await start_payment(
+            client, services.sessions, services.settings, code, secret, payer
+        )
+    except NotFound:
+        return render(request, "follow.html", {"error": NOT_FOUND}, status=404)
+    except (Conflict, PaymentsUnavailable) as exc:
+        found = await public_status(client, services.sessions, code, secret)
+        context = {"found": found, "code": code, "secret": secret, "pay_error": str(exc)}
+        return render(request, "follow.html", context, status=409)
+    return render(request, "payment_start.html", {"started": started})
+
+
+@router.post("/follow/receipt", dependencies=[CsrfDep])
+async def follow_receipt(request: Request, code: CodeField, secret: SecretField) -> Response:
+    services = services_of(request)
+    client = await services.client()
+    try:
+        form = await public_payment_receipt(client, services, code.strip(), secret.strip())
+    except NotFound:
+        return render(request, "follow.html", {"error": NOT_FOUND}, status=404)
+    return file_response(form)
+
+
+@router.get(RETURN_PATH)
+async def payment_returned(request: Request) -> Response:
+    """Where the gateway sends the browser back: the attempt's outcome as hoso knows it (only
+    the IPN records a payment: before it, a paid attempt is being confirmed)."""
+    services = services_of(request)
+    outcome = payment_return(services.sessions, services.settings, dict(request.query_params))
+    return render(request, "payment_return.html", {"outcome": outcome})

@@ -20,6 +20,7 @@ STATUSES = {
     "received": "Đã tiếp nhận",
     "in_review": "Đang giải quyết",
     "awaiting_supplement": "Chờ bổ sung",
+    "awaiting_payment": "Chờ thanh toán phí",
     "refused": "Từ chối tiếp nhận",
     "approved": "Đã phê duyệt",
     "rejected": "Không phê duyệt",
@@ -85,6 +86,13 @@ EVENTS = {
     "webhook": "Gửi sự kiện đến cổng dịch vụ công",
     "SMS": "Tin nhắn SMS",
     "resumed": "Lượt mới tiếp nhận hồ sơ",
+    "payment_requested": "Chờ thanh toán phí",
+    "payment_started": "Bắt đầu thanh toán trực tuyến",
+    "fee_paid": "Đã thanh toán phí",
+    "payment_expired": "Quá hạn thanh toán phí",
+    "refund_owed": "Phải hoàn trả phí",
+    "pay": "Thanh toán phí",
+    "open_payment": "Bắt đầu thanh toán trực tuyến",
 }
 BOOKINGS = {
     "booked": "Đã đặt",

@@ -611,4 +611,36 @@ ENGLISH: dict[str, str] = {
         "%(code)s: %(procedure)s, result by %(delivery)s; documents: %(documents)s"
     ),
     "trả về bước %(stage)s": "back to %(stage)s",
+    # payments
+    "Thanh toán trực tuyến (3.6)": "Paid online (3.6)",
+    "Chờ thanh toán phí": "Awaiting the fee",
+    "Bắt đầu thanh toán trực tuyến": "Online payment started",
+    "Đã thanh toán phí": "Fee paid",
+    "Quá hạn thanh toán phí": "Fee not paid in time",
+    "Phải hoàn trả phí": "Fee to be refunded",
+    "Thanh toán phí": "Fee payment",
+    "Phí, lệ phí": "Fee",
+    "đồng": "đồng",
+    "Hạn thanh toán": "Pay by",
+    "Đã thanh toán lúc": "Paid at",
+    "Thanh toán trực tuyến": "Pay online",
+    "Tải biên lai (PDF)": "Download the receipt (PDF)",
+    "Phí đã nộp sẽ được hoàn trả.": "The fee paid will be refunded.",
+    "Kết quả thanh toán": "Payment outcome",
+    "Đã thanh toán thành công.": "Paid.",
+    "Giao dịch thành công, đang xác nhận thanh toán với hồ sơ. Hãy tra cứu lại sau ít phút.": (
+        "The payment went through and is being confirmed with the dossier. Look it up again"
+        " in a few minutes."
+    ),
+    "Giao dịch không thành công hoặc đã bị hủy. Bạn có thể thanh toán lại.": (
+        "The payment did not go through or was cancelled. You can pay again."
+    ),
+    "Không đọc được kết quả thanh toán.": "The payment's outcome cannot be read.",
+    "Mã giao dịch": "Transaction reference",
+    "Số tiền": "Amount",
+    "Đến cổng thanh toán": "Go to the payment gateway",
+    "Bạn sẽ thanh toán trên trang của cổng thanh toán, rồi được đưa trở lại đây.": (
+        "You pay on the payment gateway's page, then come back here."
+    ),
+    "Không thanh toán trực tuyến được lúc này: ": "Online payment is not possible now: ",
 }

@@ -36,6 +36,9 @@ APPLICANT_NOTICES = {
     "result_posted",
     "dossier_refused",
     "booking_reminder",
+    "payment_requested",
+    "payment_received",
+    "payment_expired",
 }
 LONGEST_CODE = "000.00.31.H26-270112-00001"  # a national-style code, longer than hoso's
 

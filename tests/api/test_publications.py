@@ -111,7 +111,8 @@ async def test_publications_are_refused_to_others_and_when_empty_or_malformed(ap
 
 async def test_a_version_planted_in_the_database_is_passed_over_by_intake(api: Api) -> None:
     current = await extract(api)
-    planted = current.model_copy(update={"version": 2, "fee": 0, "chain": current.chain[::2]})
+    free = {"fee": 0, "fee_payment": None, "payment_working_days": None}
+    planted = current.model_copy(update={"version": 2, **free, "chain": current.chain[::2]})
     with api.sessions() as session:
         session.add(
             ProcedureRecord(

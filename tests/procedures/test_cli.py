@@ -97,7 +97,9 @@ def test_an_administrator_loads_their_agencys_files_through_the_api(
         publish_bundled(session, get_settings())
     eia = yaml.safe_load((SAMPLES / "eia-appraisal.yaml").read_text(encoding="utf-8"))
     revised = tmp_path / "eia.yaml"
-    revised.write_text(yaml.safe_dump(eia | {"fee": 500000}, allow_unicode=True), "utf-8")
+    revised.write_text(
+        yaml.safe_dump(eia | {"fee": 500000, "fee_payment": "none"}, allow_unicode=True), "utf-8"
+    )
     roster = tmp_path / "officers.yaml"
     newcomer = {"id": "tnmt.specialist-2", "name": "Đinh Văn Sơn", "role": "specialist",
                 "unit": "environment-office", "agency": "so-tnmt"}  # fmt: skip

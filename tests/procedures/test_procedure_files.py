@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from models.procedure import FeePayment
 from support.catalogue import CatalogueError, load_procedure
 
 SAMPLES = Path(__file__).resolve().parents[2] / "procedures"
@@ -220,3 +222,39 @@ def test_a_share_over_one(base, write):
 def test_a_share_written_as_a_decimal(base, write):
     path = write(council_stage(base, expert_share=0.33))
     assert "stage 'council', field 'expert_share'" in refusal(path)
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"fee": 8000}, "field 'fee_payment': missing: a fee of 8000 đồng says how it is paid"),
+        (
+            {"fee": 0, "fee_payment": "before_reception", "payment_working_days": 3},
+            "field 'fee_payment': a fee of 0 cannot require payment",
+        ),
+        (
+            {"fee": 8000, "fee_payment": "before_delivery"},
+            "field 'payment_working_days': missing: the working days the applicant has to pay",
+        ),
+        (
+            {"fee": 8000, "fee_payment": "none", "payment_working_days": 3},
+            "field 'payment_working_days': only a procedure whose fee is paid has a time",
+        ),
+        ({"fee": 8000, "fee_payment": "at_the_end"}, "fee_payment"),
+    ],
+)
+def test_a_fee_says_how_it_is_paid(tmp_path: Path, changes: dict, problem: str) -> None:
+    data = yaml.safe_load((SAMPLES / "civil-status-extract.yaml").read_text(encoding="utf-8"))
+    data = {k: v for k, v in data.items() if k not in ("fee_payment", "payment_working_days")}
+    path = tmp_path / "extract.yaml"
+    path.write_text(yaml.safe_dump(data | changes, allow_unicode=True), "utf-8")
+    with pytest.raises(CatalogueError) as raised:
+        load_procedure(path)
+    assert problem in str(raised.value) and str(path) in str(raised.value)
+
+
+def test_the_bundled_fees_say_how_they_are_paid() -> None:
+    for name in ("civil-status-extract.yaml", "construction-permit.yaml"):
+        loaded = load_procedure(SAMPLES / name)
+        assert loaded.fee > 0 and loaded.payment == FeePayment.before_delivery
+        assert loaded.payment_working_days

@@ -30,6 +30,7 @@ from tests.workflows.harness import (
     act,
     assignee,
     intake_for,
+    pay,
     procedure,
     start,
     submission,
@@ -121,6 +122,7 @@ async def through_the_chain(
             await halfway.wait()  # every dossier is mid-chain when the worker dies
         action = "accept" if stage.kind == "reception" else "approve"
         await act(handle, assignee(proc, stage.id), action)
+    await pay(handle)  # the extract's fee is paid before delivery
     return await handle.result()
 
 

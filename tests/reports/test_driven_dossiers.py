@@ -26,7 +26,7 @@ from support.calendars import resolve_calendar
 from support.control_sheet import render_control_sheet
 from support.rebuild import read_dossier, rebuild
 from support.reports import GroupBy, compute_report
-from tests.workflows.harness import act, assignee, procedure, running_worker, start, submission
+from tests.workflows.harness import act, assignee, pay, procedure, running_worker, start, submission
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -47,6 +47,7 @@ async def drive(env: WorkflowEnvironment, queue: str) -> dict[str, str]:
             assignee(extract, stage.id),
             "accept" if stage.kind == "reception" else "approve",
         )
+    await pay(approved)  # the extract's fee is paid before delivery
     await approved.result()
     refused = await start(env.client, queue, submission("permit"))
     await act(
@@ -111,7 +112,11 @@ async def test_forms_are_pdfs_with_vietnamese_text_and_the_control_sheet_lists_h
                 DocumentRecord.dossier_code == codes["approved"], DocumentRecord.source == "form"
             )
         ).all()
-    assert [(f.kind, f.format) for f in forms] == [("receipt", "pdf"), ("result", "pdf")]
+    assert [(f.kind, f.format) for f in forms] == [
+        ("receipt", "pdf"),
+        ("result", "pdf"),
+        ("payment_receipt", "pdf"),
+    ]
     receipt = store.read(forms[0].sha256)
     assert receipt.startswith(b"%PDF") and forms[0].size == len(receipt)
     text = pdf_text(receipt)
@@ -126,7 +131,8 @@ async def test_forms_are_pdfs_with_vietnamese_text_and_the_control_sheet_lists_h
     text = pdf_text(sheet)
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     assert "Người nộp: Nguyễn Thị Hồng" in text
-    assert all(action.actor in text for action in state.actions)  # who handed each stage on
+    officers = [a.actor for a in state.actions if a.actor not in ("applicant", "system")]
+    assert all(actor in text for actor in officers)  # who handed each stage on
     assert text.count("Đúng hạn") == len(state.visits) + 1  # reception, then every stage left
     for stage in source.submission.procedure.chain:
         assert getattr(stage, "unit", "") in text

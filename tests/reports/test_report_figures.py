@@ -62,6 +62,9 @@ def april(engine: Engine) -> Engine:
             received_via="post",
             delivery="counter",
             supplement_requests=1,
+            fee_amount=150000,
+            fee_channel="counter",
+            fee_paid_at=datetime(2026, 4, 2, 3, tzinfo=UTC),
         ),
         dossier("D", "so-tnmt", "1.009994", "2026-04-06 08:00", due="2026-05-20"),
         # ubnd-xa: withdrawn, finished with 2 working days suspended, refused at reception,
@@ -86,6 +89,9 @@ def april(engine: Engine) -> Engine:
             status="completed",
             outcome="approved",
             suspended_days=2,
+            fee_amount=8000,
+            fee_channel="online",
+            fee_paid_at=datetime(2026, 4, 13, 8, tzinfo=UTC),
         ),
         dossier(
             "G",
@@ -119,6 +125,9 @@ def april(engine: Engine) -> Engine:
             on_time=False,
             status="completed",
             outcome="approved",
+            fee_amount=8000,
+            fee_channel="online",
+            fee_paid_at=datetime(2026, 3, 9, 8, tzinfo=UTC),  # before the period
         ),
         dossier("I", "so-tnmt", "1.010733", "2026-05-04 09:00", due="2026-06-15"),
     ]
@@ -166,6 +175,7 @@ def test_counts_per_agency_follow_the_definitions(april: Engine, calendar: Worki
         "in_progress": 2, "in_progress_on_time": 1, "in_progress_late": 1,
         "supplement_requested": 1, "refused": 1, "withdrawn": 0, "cancelled": 0,
         "electronic_results": 1, "digitised": 1, "timed": 2, "working_days": 7 + 1,
+        "fees_paid": 1, "fees_paid_online": 0, "fees_collected": 150000,  # C, at the counter
     }  # fmt: skip
     assert xa.model_dump(exclude={"group"}) == {
         "received": 4, "received_online": 3, "received_counter": 1, "received_post": 0,
@@ -174,6 +184,7 @@ def test_counts_per_agency_follow_the_definitions(april: Engine, calendar: Worki
         "in_progress": 0, "in_progress_on_time": 0, "in_progress_late": 0,
         "supplement_requested": 0, "refused": 1, "withdrawn": 1, "cancelled": 1,
         "electronic_results": 1, "digitised": 0, "timed": 2, "working_days": (5 - 2) + 0,
+        "fees_paid": 1, "fees_paid_online": 1, "fees_collected": 8000,  # F; H paid in March
     }  # fmt: skip
 
 
@@ -186,6 +197,7 @@ def test_decision_766_indicators_per_agency_and_in_total(
         "on_time_rate": 50.0,  # A on time, D within its date; B late, C past due
         "average_resolution_days": 4.0,
         "online_share": 66.7,
+        "online_payment_share": 0.0,
         "electronic_result_share": 50.0,
         "digitised_share": 50.0,  # A; not B, its result on paper
         "satisfaction_proxy": 50.0,
@@ -194,6 +206,7 @@ def test_decision_766_indicators_per_agency_and_in_total(
         "on_time_rate": 100.0,
         "average_resolution_days": 1.5,
         "online_share": 75.0,
+        "online_payment_share": 100.0,
         "electronic_result_share": 50.0,
         "digitised_share": 0.0,
         "satisfaction_proxy": 100.0,
@@ -203,6 +216,7 @@ def test_decision_766_indicators_per_agency_and_in_total(
     assert total.indicators.on_time_rate == 66.7
     assert total.indicators.average_resolution_days == 2.8  # 11 working days over 4
     assert total.indicators.digitised_share == 25.0
+    assert (total.fees_collected, total.indicators.online_payment_share) == (158000, 50.0)
     (note,) = result.notes
     assert note.startswith("5.4 counts only the late share: complaints") and "upper bound" in note
 

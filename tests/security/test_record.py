@@ -30,6 +30,7 @@ from tests.workflows.harness import (
     act,
     admitted,
     assignee,
+    pay,
     procedure,
     running_worker,
     start,
@@ -150,6 +151,7 @@ async def test_a_dossier_records_every_action_document_and_sealed_form(
         await act(handle, assignee(proc, "reception"), "accept", comment="Đủ")
         await act(handle, assignee(proc, "review"), "approve")
         state = await act(handle, assignee(proc, "decide"), "approve", comment="Cấp")
+        await pay(handle)  # the extract's fee is paid before delivery
         result = await handle.result()
 
     chain = result.record
@@ -163,6 +165,10 @@ async def test_a_dossier_records_every_action_document_and_sealed_form(
         "action",
         "action",
         "form",
+        "system",  # the payment asked for
+        "system",  # the attempt started
+        "system",  # the fee paid
+        "form",  # its receipt
         "handover",
     ]
     # The submission as the workflow received it: every field it was sent with, intake's seal
@@ -178,7 +184,7 @@ async def test_a_dossier_records_every_action_document_and_sealed_form(
     assert decision.actor == assignee(proc, "decide").id
     assert decision.subject["signed_by"] == decision.actor  # the digest covers the proof
     assert decision.subject["token"]
-    assert [f.seal is not None and f.seal.key == "ubnd-xa" for f in result.forms] == [True, True]
+    assert [f.seal is not None and f.seal.key == "ubnd-xa" for f in result.forms] == [True] * 3
     assert result.forms[0].seal and result.forms[0].seal.head == chain[3].hash  # after accept
     assert state.record == chain[: len(state.record)]
 
@@ -198,4 +204,4 @@ async def test_a_dossier_records_every_action_document_and_sealed_form(
         f.kind: f.seal.model_dump(mode="json") for f in result.forms if f.seal
     }
     keys = public_seals(settings)
-    assert [row_seal_problem(keys, "ubnd-xa", sub.code, row) for row in forms] == [None, None]
+    assert [row_seal_problem(keys, "ubnd-xa", sub.code, row) for row in forms] == [None] * 3

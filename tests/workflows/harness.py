@@ -35,6 +35,7 @@ from models.calendar import WorkingCalendar
 from models.continuation import HISTORY_LIMITS_MEMO, ActionReceipt, HistoryLimits
 from models.dossier import Applicant, DocumentRef, DossierSubmission
 from models.officer import OfficerRoster
+from models.payment import PaymentConfirmation, PaymentOpening
 from models.procedure import DeliveryChannel, Procedure
 from models.publication import PublicationKind
 from models.state import DossierState
@@ -386,3 +387,22 @@ async def record_history(handle: WorkflowHandle, name: str) -> None:
         return
     history = await handle.fetch_history()
     (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
+
+
+async def pay(handle: WorkflowHandle[DossierWorkflow, DossierState]) -> DossierState:
+    """The applicant pays the fee the dossier waits for, as hoso's IPN handler tells the dossier
+    once the gateway's IPN checked out: an attempt opened, then its confirmation."""
+    state = await handle.query(DossierWorkflow.state)
+    assert state.payment is not None, f"dossier {state.code} is not waiting for a payment"
+    reference = f"{state.code}-{uuid.uuid4().hex[:8]}"
+    amount = state.payment.amount
+    await handle.execute_update(
+        DossierWorkflow.open_payment, PaymentOpening(reference=reference, amount=amount)
+    )
+    await handle.execute_update(
+        DossierWorkflow.pay,
+        PaymentConfirmation(
+            reference=reference, amount=amount, transaction_number="14000001", bank="NCB"
+        ),
+    )
+    return await handle.query(DossierWorkflow.state)

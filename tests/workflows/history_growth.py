@@ -16,7 +16,7 @@ from models.dossier import DossierSubmission
 from models.state import DossierState
 from support.dossier_events import dossier_runs
 from tests.security.dossiers import stored
-from tests.workflows.harness import act, assignee, procedure, send, submission
+from tests.workflows.harness import act, assignee, pay, procedure, send, submission
 from workflows.dossier import DossierWorkflow
 
 
@@ -35,11 +35,13 @@ async def supplement_cycle(handle: WorkflowHandle, n: int) -> DossierState:
 
 
 async def approve_to_the_end(handle: WorkflowHandle) -> DossierState:
-    """Accepted, reviewed and approved: the result goes online and the dossier closes."""
+    """Accepted, reviewed and approved; the fee paid, the result goes online and the dossier
+    closes."""
     proc = procedure("extract")
     await act(handle, assignee(proc, "reception"), "accept")
     await act(handle, assignee(proc, "review"), "approve", comment="Đạt")
     await act(handle, assignee(proc, "decide"), "approve", comment="Đồng ý")
+    await pay(handle)
     result: DossierState = await handle.result()
     return result
 

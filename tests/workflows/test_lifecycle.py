@@ -18,6 +18,7 @@ from tests.workflows.harness import (
     act,
     assignee,
     officer_for,
+    pay,
     procedure,
     record_history,
     running_worker,
@@ -103,6 +104,8 @@ async def test_result_by_post_completes_when_delivery_is_confirmed(
                 assignee(proc, stage.id),
                 "accept" if stage.kind == "reception" else "approve",
             )
+        assert state.status == DossierStatus.awaiting_payment
+        state = await pay(handle)
         assert state.status == DossierStatus.delivering
         assert state.awaiting_confirmation
         assert state.tracking and state.tracking.startswith("VN")
@@ -379,6 +382,8 @@ async def test_construction_permit_result_waits_at_the_counter_until_collected(
             else:
                 name = "accept" if stage.kind == "reception" else "approve"
                 state = await act(handle, assignee(proc, stage.id), name)
+        assert state.status == DossierStatus.awaiting_payment
+        state = await pay(handle)
         assert state.status == DossierStatus.delivering and state.awaiting_confirmation
         assert state.tracking is None
         operator = officer_for(role="operator")

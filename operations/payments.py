@@ -1,0 +1,303 @@
+"""Paying a dossier's fee online: the applicant's attempt, sent to the gateway with a signed order,
+and the gateway's IPN, believed only when it matches an open attempt (support/vnpay.py signs and
+reads both). Only the IPN records a payment; the browser's return only shows where it is.
+
+Every attempt is a row of `payment` (one unique transaction reference each); the dossier waits
+for the reference of its newest attempt (the `open_payment` update) and moves on once the
+`pay` update it validates holds the payment. An IPN refused is kept for operators
+(`payment_refusal`), with the answer code the gateway got.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from pydantic import BaseModel, Field
+from sqlmodel import select
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from config import Settings
+from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.payment import PaymentConfirmation, PaymentOpening
+from models.payment_records import PaymentRecord, PaymentRefusalRecord
+from operations.actions import refusal_reason
+from operations.dossiers import public_state, read_state
+from operations.errors import Conflict, NotFound
+from support import vnpay
+from support.intake import Sessions
+from support.vnpay import IpnAnswer
+from workflows.dossier import DossierWorkflow
+
+log = structlog.get_logger()
+IPN_PATH = "/api/v1/payments/vnpay/ipn"
+"""Where the gateway sends its IPN (GET), under `public_url`: the merchant's IPN URL."""
+RETURN_PATH = "/payments/return"
+"""Where the gateway sends the browser back, under `public_url` (vnp_ReturnUrl)."""
+ATTEMPT_LIFETIME = timedelta(minutes=15)
+"""How long the gateway's page takes an attempt (vnp_ExpireDate); then the applicant tries again."""
+
+
+class PaymentsUnavailable(RuntimeError):
+    """Online payment is not configured here (no gateway): the fee is paid at the counter."""
+
+
+class PaymentStarted(BaseModel):
+    """An attempt opened: the browser goes to `gateway_url` to pay."""
+
+    code: str
+    reference: str = Field(description="the attempt's transaction reference (vnp_TxnRef)")
+    amount: int = Field(description="in đồng")
+    gateway_url: str = Field(description="the gateway's page, with the signed order")
+
+
+def gateway(settings: Settings) -> tuple[str, str, str]:
+    """The gateway's page, hoso's merchant code and the hash secret (PaymentsUnavailable when
+    online payment is not configured)."""
+    url, merchant, secret = (
+        settings.payment_gateway_url,
+        settings.payment_merchant,
+        settings.payment_hash_secret,
+    )
+    if not (url and merchant and secret):
+        raise PaymentsUnavailable("online payment is not offered here: pay at the counter")
+    return url, merchant, secret.get_secret_value()
+
+
+async def start_payment(
+    client: Client,
+    sessions: Sessions,
+    settings: Settings,
+    code: str,
+    secret: str,
+    payer_address: str,
+) -> PaymentStarted:
+    """A new attempt for whoever holds the dossier's code and lookup secret (NotFound
+    otherwise); Conflict when the dossier is not waiting for its fee. An earlier open attempt
+    is superseded."""
+    url, merchant, hash_secret = gateway(settings)
+    state = await public_state(client, sessions, code, secret)
+    if state.status != DossierStatus.awaiting_payment or state.payment is None:
+        raise Conflict(f"dossier {code} is not waiting for a payment")
+    opening = PaymentOpening(
+        reference=f"{code}-{secrets.token_hex(4)}", amount=state.payment.amount
+    )
+    handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
+    try:
+        await handle.execute_update(DossierWorkflow.open_payment, opening)
+    except WorkflowUpdateFailedError as exc:
+        raise Conflict(refusal_reason(exc)) from None
+    now = datetime.now(UTC)
+    await asyncio.to_thread(_open, sessions, state.procedure_code, state.agency, code, opening, now)
+    log.info("payment_started", dossier=code, reference=opening.reference)
+    order = vnpay.PaymentOrder(
+        reference=opening.reference,
+        amount=opening.amount,
+        description=f"Thanh toan phi ho so {code}",
+        return_url=f"{settings.public_url.rstrip('/')}{RETURN_PATH}",
+        payer_address=payer_address,
+        created_at=now,
+        expires_at=now + ATTEMPT_LIFETIME,
+    )
+    return PaymentStarted(
+        code=code,
+        reference=opening.reference,
+        amount=opening.amount,
+        gateway_url=vnpay.payment_url(url, merchant, hash_secret, order),
+    )
+
+
+def _open(
+    sessions: Sessions,
+    procedure: str,
+    agency: str,
+    code: str,
+    opening: PaymentOpening,
+    now: datetime,
+) -> None:
+    """The new attempt's row; the dossier's open ones superseded, in one transaction."""
+    with sessions() as session:
+        for row in session.exec(
+            select(PaymentRecord).where(
+                PaymentRecord.dossier_code == code, PaymentRecord.status == "open"
+            )
+        ):
+            row.status = "superseded"
+            session.add(row)
+        session.add(
+            PaymentRecord(
+                reference=opening.reference,
+                dossier_code=code,
+                procedure_code=procedure,
+                agency=agency,
+                amount=opening.amount,
+                status="open",
+                created_at=now,
+            )
+        )
+        session.commit()
+
+
+# --- the gateway's IPN ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    answer: IpnAnswer
+    reason: str
+
+
+async def receive_ipn(
+    client: Client,
+    sessions: Sessions,
+    settings: Settings,
+    params: Mapping[str, str],
+    remote: str | None,
+) -> dict[str, str]:
+    """The answer to the gateway's IPN (`{"RspCode", "Message"}`): 00 once the dossier holds
+    the payment (or the failure is recorded), 02 for one already recorded, else the protocol's
+    refusal, kept for operators."""
+    try:
+        answer = await _believe(client, sessions, settings, params)
+    except _Refused as refused:
+        await asyncio.to_thread(_refuse, sessions, refused.refusal, params, remote)
+        log.warning("payment_ipn_refused", answer=refused.refusal.answer.value)
+        return vnpay.ipn_reply(refused.refusal.answer)
+    return vnpay.ipn_reply(answer)
+
+
+class _Refused(Exception):
+    def __init__(self, answer: IpnAnswer, reason: str) -> None:
+        super().__init__(reason)
+        self.refusal = Refusal(answer, reason)
+
+
+async def _believe(
+    client: Client, sessions: Sessions, settings: Settings, params: Mapping[str, str]
+) -> IpnAnswer:
+    try:
+        _, _, hash_secret = gateway(settings)
+    except PaymentsUnavailable:
+        raise _Refused(IpnAnswer.unknown_error, "no gateway is configured here") from None
+    try:
+        answer = vnpay.read_answer(params, hash_secret)
+    except vnpay.UnsignedAnswer:
+        raise _Refused(IpnAnswer.invalid_signature, "the signature does not match") from None
+    row = await asyncio.to_thread(attempt, sessions, answer.reference)
+    if row is None:
+        raise _Refused(IpnAnswer.order_not_found, "no attempt has this reference")
+    if row.status == "paid" or (row.status == "failed" and not answer.paid):
+        return IpnAnswer.already_confirmed
+    if answer.amount != row.amount or answer.currency not in (None, vnpay.CURRENCY):
+        raise _Refused(
+            IpnAnswer.invalid_amount,
+            f"{answer.amount} {answer.currency or 'VND'} for an attempt of {row.amount} VND",
+        )
+    if row.status != "open":
+        raise _Refused(IpnAnswer.order_not_found, f"the attempt is {row.status}")
+    if not answer.paid:
+        await asyncio.to_thread(_close, sessions, row.reference, "failed", answer)
+        return IpnAnswer.recorded
+    return await _hand_to_dossier(client, sessions, row, answer)
+
+
+async def _hand_to_dossier(
+    client: Client, sessions: Sessions, row: PaymentRecord, answer: vnpay.GatewayAnswer
+) -> IpnAnswer:
+    """The dossier validates the payment; the row says paid once the dossier holds it."""
+    confirmation = PaymentConfirmation(
+        reference=row.reference,
+        amount=row.amount,
+        transaction_number=_plain(answer.transaction_number),
+        bank=_plain(answer.bank),
+        paid_at=answer.paid_at,
+    )
+    handle = client.get_workflow_handle_for(DossierWorkflow.run, row.dossier_code)
+    try:
+        await handle.execute_update(DossierWorkflow.pay, confirmation)
+    except WorkflowUpdateFailedError as exc:
+        state = await read_state(client, row.dossier_code)
+        if state.payment and state.payment.reference == row.reference and state.payment.paid_at:
+            return IpnAnswer.already_confirmed  # the same IPN twice at once: the first holds it
+        await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
+        reason = f"the dossier refused it ({refusal_reason(exc)}): refund owed"
+        raise _Refused(IpnAnswer.already_confirmed, reason) from None
+    except RPCError:
+        if not await _closed(client, row.dossier_code):
+            # Temporal is down: the gateway asks again later
+            raise _Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
+        # paid after the dossier ended (unpaid past its time, cancelled): the fee is owed back
+        await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
+        raise _Refused(IpnAnswer.already_confirmed, "the dossier had ended: refund owed") from None
+    await asyncio.to_thread(_close, sessions, row.reference, "paid", answer)
+    log.info("payment_recorded", dossier=row.dossier_code, reference=row.reference)
+    return IpnAnswer.recorded
+
+
+async def _closed(client: Client, code: str) -> bool:
+    try:
+        return (await read_state(client, code)).status in CLOSED_STATUSES
+    except (RPCError, NotFound):
+        return False
+
+
+def _plain(text: str) -> str:
+    """The gateway's own words, as the dossier's record takes them."""
+    kept = "".join(c for c in text if c.isascii() and (c.isalnum() or c in " ._:/-"))
+    return kept[:64]
+
+
+def attempt(sessions: Sessions, reference: str) -> PaymentRecord | None:
+    """The attempt of `reference`, or None."""
+    if not reference:
+        return None
+    with sessions() as session:
+        return session.get(PaymentRecord, reference)
+
+
+def _close(
+    sessions: Sessions,
+    reference: str,
+    status: str,
+    answer: vnpay.GatewayAnswer,
+    *,
+    refund: bool = False,
+) -> None:
+    with sessions() as session:
+        row = session.get(PaymentRecord, reference)
+        if row is None:
+            return
+        row.status = status
+        row.response_code = answer.response_code or None
+        row.transaction_number = answer.transaction_number or None
+        row.bank = answer.bank or None
+        if status == "paid":
+            row.paid_at = answer.paid_at or datetime.now(UTC)
+        row.refund_owed = row.refund_owed or refund
+        session.add(row)
+        session.commit()
+
+
+def _refuse(
+    sessions: Sessions, refusal: Refusal, params: Mapping[str, str], remote: str | None
+) -> None:
+    with sessions() as session:
+        reference = params.get("vnp_TxnRef") or None
+        row = session.get(PaymentRecord, reference) if reference else None
+        session.add(
+            PaymentRefusalRecord(
+                at=datetime.now(UTC),
+                answer=refusal.answer.value,
+                reason=refusal.reason,
+                reference=(reference or "")[:64] or None,
+                dossier_code=row.dossier_code if row else None,
+                remote=remote,
+                params={k: v[:200] for k, v in list(params.items())[:40]},
+            )
+        )
+        session.commit()

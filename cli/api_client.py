@@ -24,10 +24,13 @@ class ApiError(Exception):
     """The API refused a request; the message is the problem's detail, said as one line.
     `kind` is the problem's type (`stage-moved-on`, `not-found`, …), `status` its HTTP status."""
 
-    def __init__(self, message: str, *, status: int = 0, kind: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int = 0, kind: str = "", stage: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.kind = kind
+        self.stage = stage  # stage-moved-on: the stage the dossier is at now
 
 
 def credential(settings: Settings, officer_id: str | None = None) -> Credential:
@@ -62,7 +65,13 @@ def problem_line(response: httpx.Response) -> ApiError:
     ]
     kind = str(body.get("type", "")).removeprefix(PROBLEM_TYPES)
     message = "; ".join([detail, *fields]) if fields else detail
-    return ApiError(message, status=response.status_code, kind=kind)
+    stage = body.get("stage")
+    return ApiError(
+        message,
+        status=response.status_code,
+        kind=kind,
+        stage=stage if isinstance(stage, str) else None,
+    )
 
 
 class ApiClient:
@@ -88,8 +97,8 @@ class ApiClient:
         wanted = {name: value for name, value in params.items() if value is not None}
         return (await self.request("GET", path, params=wanted)).json()
 
-    async def post(self, path: str, body: Any) -> Any:
-        return (await self.request("POST", path, json=body)).json()
+    async def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        return (await self.request("POST", path, json=body, headers=headers)).json()
 
 
 @asynccontextmanager

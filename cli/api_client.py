@@ -74,12 +74,11 @@ def problem_line(response: httpx.Response) -> ApiError:
     )
 
 
-class ApiClient:
-    """Signed requests to the API, answers as JSON (or bytes), refusals as ApiError."""
+class PublicClient:
+    """Requests to the API, answers as JSON (or bytes), refusals as ApiError."""
 
-    def __init__(self, http: httpx.AsyncClient, signer: Credential) -> None:
+    def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
-        self.credential = signer
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -99,6 +98,22 @@ class ApiClient:
 
     async def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return (await self.request("POST", path, json=body, headers=headers)).json()
+
+
+class ApiClient(PublicClient):
+    """Requests signed with the officer's token."""
+
+    def __init__(self, http: httpx.AsyncClient, signer: Credential) -> None:
+        super().__init__(http)
+        self.credential = signer
+
+
+@asynccontextmanager
+async def public_client(settings: Settings | None = None) -> AsyncIterator[PublicClient]:
+    """A client of HOSO_API_URL for its public endpoints (the catalogue): no token needed."""
+    settings = settings or get_settings()
+    async with httpx.AsyncClient(base_url=settings.api_url, timeout=30) as http:
+        yield PublicClient(http)
 
 
 @asynccontextmanager

@@ -4,7 +4,8 @@ Checking a request's certificate reads the issuers' keys, the token register, th
 the registry: several reads for every signed request. The API remembers each good answer for
 `HOSO_API_TRUST_SECONDS` (default 5): a token revoked, or an officer's role or unit changed, by
 another process is refused by this one within that time; revoking in this process (`forget`) is
-seen at once. Expiry is checked on every request, and a refusal is never remembered.
+seen at once. Only the very certificate checked is remembered (every field of it, its public key
+too); expiry is checked on every request, and a refusal is never remembered.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ MOST = 10_000  # remembered certificates; past this, the memory starts afresh
 
 @dataclass(frozen=True)
 class _Trusted:
+    certificate: Certificate  # the whole of it: a copy with another key is another certificate
     officer: OfficerIdentity
     until: float
 
@@ -42,13 +44,13 @@ class RememberedTrust:
         key = (certificate.token_id, certificate.signature)
         now = time.monotonic()
         found = self._trusted.get(key)
-        if found is not None and found.until > now:
+        if found is not None and found.until > now and found.certificate == certificate:
             return found.officer
         officer = check(certificate)
         if seconds > 0:
             if len(self._trusted) >= MOST:
                 self._trusted.clear()
-            self._trusted[key] = _Trusted(officer, now + seconds)
+            self._trusted[key] = _Trusted(certificate, officer, now + seconds)
         return officer
 
     def forget(self) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from activities.keys import b64
+from activities.keys import b64, raw_public
 from activities.revocations import record_revocations
 from models.tables import OfficerTokenRecord
 from operations.access import identify, utc_now
@@ -139,3 +140,22 @@ async def test_a_token_revoked_elsewhere_is_refused_within_the_trust_delay(api: 
     await asyncio.sleep(0.6)
     with pytest.raises(CredentialError, match="revoked"):
         identify(api.sessions, settings, certificate, now=utc_now())
+
+
+async def test_a_remembered_certificate_copied_with_another_key_is_refused(api: Api) -> None:
+    """The API remembers a certificate it trusted, all of it: a copy naming the same token and
+    bearing the issuer's signature but the thief's own key (or another role) is checked again,
+    and refused, while the real one is still remembered."""
+    real = api.officer("xa.chairman")
+    trusted = await api.http.get(WORKLIST, auth=OfficerAuth(real))
+    assert trusted.status_code == 200, trusted.text
+    thief = Ed25519PrivateKey.generate()
+    rekeyed = real.certificate.model_copy(update={"public_key": raw_public(thief.public_key())})
+    stolen = await api.http.get(WORKLIST, auth=OfficerAuth(Credential(rekeyed, thief)))
+    body = assert_problem(stolen, 401, "unauthenticated")
+    assert "forged" in body["detail"]
+    promoted = real.certificate.model_copy(
+        update={"officer": real.officer.model_copy(update={"role": "operator"})}
+    )
+    raised = await api.http.get(WORKLIST, auth=OfficerAuth(Credential(promoted, real.key)))
+    assert_problem(raised, 401, "unauthenticated")

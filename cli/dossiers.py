@@ -161,7 +161,7 @@ async def _send(
             )
         except ApiError as exc:
             moved = exc.kind == "stage-moved-on"
-            if moved and told is None and attempt == 1 and exc.stage not in (None, stage):
+            if moved and told is None and attempt == 1 and exc.stage != stage:
                 stage = exc.stage
                 continue
             if moved or exc.kind == "action-refused":

@@ -203,6 +203,13 @@ class Settings(BaseSettings):
     api_signature_seconds: int = Field(
         default=60, ge=5, le=600, description="how long a signed API request stays valid"
     )
+    api_trust_seconds: float = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="how long the API remembers a certificate it found trustworthy (0: never):"
+        " a token revoked, or an officer changed, by another process is refused within it",
+    )
     api_rate_lookups: str = Field(
         default="30/minute",
         description="public lookups (code + secret) per client address, as `N/second|minute|hour`",

@@ -99,6 +99,14 @@ class DocumentStore:
     def discard(staged: Staged) -> None:
         staged.path.unlink(missing_ok=True)
 
+    def staging_folder(self) -> Path:
+        """A new folder (its owner's only) in the store's incoming area, for files written
+        straight into the store as they arrive (uploads), hashed on the way, and given their
+        address by `settle` (a rename on the same filesystem) or removed with the folder."""
+        parent = self.root / ".incoming"
+        self._folders(parent)
+        return Path(tempfile.mkdtemp(dir=parent))
+
     def read(self, sha: str) -> bytes:
         path = self.path(sha)
         if not path.is_file():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from api.dependencies import CallerDep, ClientDep, ServicesDep
 from api.responses import PROBLEMS, SIGNED
@@ -16,6 +16,7 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
+from models.continuation import ActionReceipt
 from operations import actions, mending
 from operations.dossiers import DossierView, dossier
 from operations.timeline import Entry, dossier_timeline
@@ -25,14 +26,44 @@ Code = Annotated[
     str, Path(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$", description="dossier code")
 ]
 ACTION_PROBLEMS = PROBLEMS(*SIGNED, 403, 409, 415, 504)
+Prefer = Annotated[
+    str | None,
+    Header(
+        description="`return=minimal`: answer with the action's receipt (status, stage, its row"
+        " and record entry) rather than the dossier's whole view, which takes one more read"
+    ),
+]
+Answer = DossierView | ActionReceipt
+
+
+def _minimal(prefer: str | None, response: Response) -> bool:
+    """The caller prefers the action's receipt (RFC 7240 `Prefer: return=minimal`)."""
+    wanted = prefer is not None and "return=minimal" in prefer.replace(" ", "").lower()
+    if wanted:
+        response.headers["Preference-Applied"] = "return=minimal"
+    return wanted
 
 
 @router.get("/{code}", response_model=DossierView, responses=PROBLEMS(*SIGNED))
 async def get_dossier(
-    code: Code, caller: CallerDep, client: ClientDep, services: ServicesDep
-) -> DossierView:
+    code: Code,
+    caller: CallerDep,
+    client: ClientDep,
+    services: ServicesDep,
+    response: Response,
+    prefer: Prefer = None,
+) -> Answer:
     """Where the dossier is: status, stage, due dates, opinions, actions, documents."""
     return await dossier(client, caller, services.settings, code)
+
+
+@router.get("/{code}/stage", response_model=actions.DossierStage, responses=PROBLEMS(*SIGNED))
+async def get_stage(
+    code: Code, caller: CallerDep, client: ClientDep, services: ServicesDep
+) -> actions.DossierStage:
+    """The stage to sign an action for, as the dossier's record last says (light: no read of the
+    dossier's state). An action signed for a stage it has left is answered 409 with the stage."""
+    return await actions.stage_now(client, caller, services, code)
 
 
 @router.get("/{code}/timeline", response_model=list[Entry], responses=PROBLEMS(*SIGNED))
@@ -49,47 +80,83 @@ async def get_timeline(
     return await dossier_timeline(client, caller, services, code, everything=everything)
 
 
-@router.post("/{code}/actions", response_model=DossierView, responses=ACTION_PROBLEMS)
+@router.post("/{code}/actions", response_model=Answer, responses=ACTION_PROBLEMS)
 async def act(
-    code: Code, action: OfficerAction, caller: CallerDep, client: ClientDep, services: ServicesDep
-) -> DossierView:
+    code: Code,
+    action: OfficerAction,
+    caller: CallerDep,
+    client: ClientDep,
+    services: ServicesDep,
+    response: Response,
+    prefer: Prefer = None,
+) -> Answer:
     """An officer's action on the dossier's current stage, signed by the officer (its `proof`)."""
+    if _minimal(prefer, response):
+        return await actions.send(client, caller, services, code, action)
     return await actions.perform(client, caller, services, code, action)
 
 
-@router.post("/{code}/supplement", response_model=DossierView, responses=ACTION_PROBLEMS)
+@router.post("/{code}/supplement", response_model=Answer, responses=ACTION_PROBLEMS)
 async def supplement(
-    code: Code, item: Supplement, caller: CallerDep, client: ClientDep, services: ServicesDep
-) -> DossierView:
+    code: Code,
+    item: Supplement,
+    caller: CallerDep,
+    client: ClientDep,
+    services: ServicesDep,
+    response: Response,
+    prefer: Prefer = None,
+) -> Answer:
     """The applicant's supplement, received and signed by the one-stop officer or portal."""
+    if _minimal(prefer, response):
+        return await actions.send(client, caller, services, code, item)
     return await actions.perform(client, caller, services, code, item)
 
 
-@router.post("/{code}/withdraw", response_model=DossierView, responses=ACTION_PROBLEMS)
+@router.post("/{code}/withdraw", response_model=Answer, responses=ACTION_PROBLEMS)
 async def withdraw(
-    code: Code, item: Withdrawal, caller: CallerDep, client: ClientDep, services: ServicesDep
-) -> DossierView:
+    code: Code,
+    item: Withdrawal,
+    caller: CallerDep,
+    client: ClientDep,
+    services: ServicesDep,
+    response: Response,
+    prefer: Prefer = None,
+) -> Answer:
     """The applicant withdraws the dossier (received and signed by the one-stop officer)."""
+    if _minimal(prefer, response):
+        return await actions.send(client, caller, services, code, item)
     return await actions.perform(client, caller, services, code, item)
 
 
-@router.post("/{code}/cancel", response_model=DossierView, responses=ACTION_PROBLEMS)
+@router.post("/{code}/cancel", response_model=Answer, responses=ACTION_PROBLEMS)
 async def cancel(
-    code: Code, item: Cancellation, caller: CallerDep, client: ClientDep, services: ServicesDep
-) -> DossierView:
+    code: Code,
+    item: Cancellation,
+    caller: CallerDep,
+    client: ClientDep,
+    services: ServicesDep,
+    response: Response,
+    prefer: Prefer = None,
+) -> Answer:
     """An operator cancels the dossier, with a reason."""
+    if _minimal(prefer, response):
+        return await actions.send(client, caller, services, code, item)
     return await actions.perform(client, caller, services, code, item)
 
 
-@router.post("/{code}/deliver", response_model=DossierView, responses=ACTION_PROBLEMS)
+@router.post("/{code}/deliver", response_model=Answer, responses=ACTION_PROBLEMS)
 async def deliver(
     code: Code,
     item: DeliveryConfirmation,
     caller: CallerDep,
     client: ClientDep,
     services: ServicesDep,
-) -> DossierView:
+    response: Response,
+    prefer: Prefer = None,
+) -> Answer:
     """The result was delivered by post or collected at the counter."""
+    if _minimal(prefer, response):
+        return await actions.send(client, caller, services, code, item)
     return await actions.perform(client, caller, services, code, item)
 
 

@@ -55,6 +55,12 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     errors: list[FieldProblem] | None = None
+    stage: str | None = Field(
+        default=None, description="stage-moved-on: the stage the dossier is at now"
+    )
+    dossier_status: str | None = Field(
+        default=None, description="stage-moved-on: the dossier's status now"
+    )
 
 
 class UnsupportedMediaType(Exception):
@@ -108,6 +114,7 @@ def problem(
     detail: str | None = None,
     errors: list[FieldProblem] | None = None,
     headers: dict[str, str] | None = None,
+    **extensions: str | None,
 ) -> JSONResponse:
     body = Problem(
         type=TYPES + kind,
@@ -115,6 +122,7 @@ def problem(
         status=status,
         detail=detail,
         errors=errors,
+        **extensions,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True),
@@ -163,7 +171,7 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 async def _action_refused(request: Request, exc: ActionRefused) -> JSONResponse:
     if exc.moved_on:
-        return problem(409, "stage-moved-on", str(exc))
+        return problem(409, "stage-moved-on", str(exc), stage=exc.stage, dossier_status=exc.status)
     return problem(422, "action-refused", str(exc))
 
 

@@ -43,6 +43,7 @@ def serve_environment(stack: Stack, port: int) -> dict[str, str]:
         "HOSO_API_HOST": "127.0.0.1",
         "HOSO_API_PORT": str(port),
         "HOSO_API_MAX_DOSSIER_BYTES": str(settings.api_max_dossier_bytes),
+        "HOSO_API_TRUST_SECONDS": str(settings.api_trust_seconds),
         # the benchmarks measure the door's cost, not its limit on one account's submissions
         "HOSO_API_RATE_SUBMISSIONS": "1000000/minute",
     }

@@ -24,10 +24,13 @@ class ApiError(Exception):
     """The API refused a request; the message is the problem's detail, said as one line.
     `kind` is the problem's type (`stage-moved-on`, `not-found`, …), `status` its HTTP status."""
 
-    def __init__(self, message: str, *, status: int = 0, kind: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int = 0, kind: str = "", stage: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.kind = kind
+        self.stage = stage  # stage-moved-on: the stage the dossier is at now
 
 
 def credential(settings: Settings, officer_id: str | None = None) -> Credential:
@@ -62,15 +65,20 @@ def problem_line(response: httpx.Response) -> ApiError:
     ]
     kind = str(body.get("type", "")).removeprefix(PROBLEM_TYPES)
     message = "; ".join([detail, *fields]) if fields else detail
-    return ApiError(message, status=response.status_code, kind=kind)
+    stage = body.get("stage")
+    return ApiError(
+        message,
+        status=response.status_code,
+        kind=kind,
+        stage=stage if isinstance(stage, str) else None,
+    )
 
 
-class ApiClient:
-    """Signed requests to the API, answers as JSON (or bytes), refusals as ApiError."""
+class PublicClient:
+    """Requests to the API, answers as JSON (or bytes), refusals as ApiError."""
 
-    def __init__(self, http: httpx.AsyncClient, signer: Credential) -> None:
+    def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
-        self.credential = signer
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -88,8 +96,24 @@ class ApiClient:
         wanted = {name: value for name, value in params.items() if value is not None}
         return (await self.request("GET", path, params=wanted)).json()
 
-    async def post(self, path: str, body: Any) -> Any:
-        return (await self.request("POST", path, json=body)).json()
+    async def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        return (await self.request("POST", path, json=body, headers=headers)).json()
+
+
+class ApiClient(PublicClient):
+    """Requests signed with the officer's token."""
+
+    def __init__(self, http: httpx.AsyncClient, signer: Credential) -> None:
+        super().__init__(http)
+        self.credential = signer
+
+
+@asynccontextmanager
+async def public_client(settings: Settings | None = None) -> AsyncIterator[PublicClient]:
+    """A client of HOSO_API_URL for its public endpoints (the catalogue): no token needed."""
+    settings = settings or get_settings()
+    async with httpx.AsyncClient(base_url=settings.api_url, timeout=30) as http:
+        yield PublicClient(http)
 
 
 @asynccontextmanager

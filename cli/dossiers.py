@@ -137,17 +137,38 @@ def _show(view: dict[str, Any]) -> None:
     render.success(f"{view['code']}: {view['status']}{where}")
 
 
-async def _send(api: ApiClient, code: str, endpoint: str, update: str, item: BaseModel) -> None:
-    """Signs `item` for the stage the dossier is at now (its status, as the API tells it), posts
-    it, and shows where the dossier is left."""
-    view = await api.get(f"{DOSSIERS}/{code}")
-    signed = api.credential.sign(item, dossier=code, stage=view["stage"], update=update)
-    try:
-        _show(await api.post(f"{DOSSIERS}/{code}/{endpoint}", signed.model_dump(mode="json")))
-    except ApiError as exc:
-        if exc.kind in ("action-refused", "stage-moved-on"):
-            raise CommandError(f"rejected: {exc}") from None
-        raise
+MINIMAL = {"Prefer": "return=minimal"}  # the action's receipt is all the CLI shows
+
+
+async def _send(
+    api: ApiClient,
+    code: str,
+    endpoint: str,
+    update: str,
+    item: BaseModel,
+    told: str | None = None,
+) -> None:
+    """Signs `item` for the stage the officer names (`told`), else the one the dossier's record
+    says, posts it, and shows where the dossier is left. When the record lagged behind the
+    dossier (409 `stage-moved-on`, naming where it is now), signs once more for that stage; a
+    stage the officer named is never changed for them."""
+    stage = told or (await api.get(f"{DOSSIERS}/{code}/stage"))["stage"]
+    for attempt in (1, 2):
+        signed = api.credential.sign(item, dossier=code, stage=stage, update=update)
+        try:
+            answer = await api.post(
+                f"{DOSSIERS}/{code}/{endpoint}", signed.model_dump(mode="json"), MINIMAL
+            )
+        except ApiError as exc:
+            moved = exc.kind == "stage-moved-on"
+            if moved and told is None and attempt == 1 and exc.stage != stage:
+                stage = exc.stage
+                continue
+            if moved or exc.kind == "action-refused":
+                raise CommandError(f"rejected: {exc}") from None
+            raise
+        _show(answer)
+        return
 
 
 def _council(members: list[str], experts: list[str], chair: str | None) -> dict[str, Any]:
@@ -183,6 +204,14 @@ async def act(
     chair: Annotated[
         str | None, typer.Option("--chair", help="convene: the council's chair (a member)")
     ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            help="the stage you act on, as your worklist shows it: signed for it without asking"
+            " (refused if the dossier has left it)",
+        ),
+    ] = None,
 ) -> None:
     """Act on the dossier's current stage as an officer of the registry."""
     named = member or expert or chair
@@ -202,7 +231,7 @@ async def act(
                 "documents": await _documents(api, code, "actions", doc),
             }
         )
-        await _send(api, code, "actions", "act", request)
+        await _send(api, code, "actions", "act", request, stage)
 
 
 async def supplement(

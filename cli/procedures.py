@@ -3,18 +3,15 @@ administrator: cli/publishing.py), list and show the catalogue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session
 
 from cli import render
-from config import get_settings
+from cli.api_client import public_client
 from models.procedure import (
     ConsultationStage,
     CouncilStage,
@@ -22,43 +19,11 @@ from models.procedure import (
     Procedure,
     ReviewStage,
 )
-from support.catalogue import CatalogueError, latest_procedure, list_procedures
-from support.private_files import private_folder
 
 app = typer.Typer(help="The procedure catalogue (thủ tục hành chính).", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
-
-
-@contextmanager
-def open_session() -> Iterator[Session]:
-    """A session on the configured database, its schema created if absent."""
-    from activities.database import create_schema, make_engine, session_factory
-
-    settings = get_settings()
-    if settings.database_url is None:
-        private_folder(settings.data_dir)
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        create_schema(engine)
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def reported_errors() -> Iterator[None]:
-    """A catalogue error becomes one red line per problem on stderr and exit code 1."""
-    try:
-        yield
-    except CatalogueError as exc:
-        for problem in exc.problems:
-            render.error(problem)
-        raise typer.Exit(1) from None
-    except (ValidationError, OSError) as exc:
-        render.error(str(exc).splitlines()[0] or type(exc).__name__)
-        raise typer.Exit(1) from None
+CATALOGUE = "/api/v1/procedures"
 
 
 def _register_load() -> None:
@@ -71,42 +36,44 @@ def _register_load() -> None:
 _register_load()
 
 
-@app.command("list")
-def list_(as_json: JsonOption = False) -> None:
-    """The latest version of every procedure."""
-    with reported_errors(), open_session() as session:
-        procedures = list_procedures(session)
+async def list_(as_json: JsonOption = False) -> None:
+    """The latest version of every procedure (the API's public catalogue)."""
+    async with public_client() as api:
+        procedures = await api.get(CATALOGUE)
     if as_json:
-        render.print_json([_summary(p) for p in procedures])
+        render.print_json(procedures)
         return
     table = Table("code", "version", "name", "agency", "service", "working days")
     for p in procedures:
         table.add_row(
-            p.code, str(p.version), escape(p.name), p.agency, p.service.value, str(p.working_days)
+            p["code"],
+            str(p["version"]),
+            escape(p["name"]),
+            p["agency"],
+            p["service"],
+            str(p["working_days"]),
         )
     render.console.print(table)
 
 
-@app.command("show")
-def show(code: str, as_json: JsonOption = False) -> None:
+async def show(code: str, as_json: JsonOption = False) -> None:
     """A procedure's latest version: its chain stage by stage, documents and delivery."""
-    with reported_errors(), open_session() as session:
-        procedure = latest_procedure(session, code)
+    async with public_client() as api:
+        found = await api.get(f"{CATALOGUE}/{quote(code, safe='')}")
     if as_json:
-        render.print_json(procedure.model_dump(mode="json"))
+        render.print_json(found)
         return
-    _print_procedure(procedure)
+    _print_procedure(Procedure.model_validate(found))
 
 
-def _summary(p: Procedure) -> dict[str, object]:
-    return {
-        "code": p.code,
-        "version": p.version,
-        "name": p.name,
-        "agency": p.agency,
-        "service": p.service.value,
-        "working_days": p.working_days,
-    }
+def _register_reads() -> None:
+    from cli.context import command
+
+    app.command("list")(command(list_))
+    app.command("show")(command(show))
+
+
+_register_reads()
 
 
 def _print_procedure(p: Procedure) -> None:

@@ -22,6 +22,7 @@ from models.state import DossierState
 from models.tables import RequestNonceRecord
 from support.credentials import CredentialError, check_certificate
 from support.intake import Sessions
+from support.remembered_trust import TRUST
 
 
 class Caller(BaseModel):
@@ -37,8 +38,15 @@ def identify(
     sessions: Sessions, settings: Settings, certificate: Certificate, *, now: datetime
 ) -> Caller:
     """The caller a request's certificate names (CredentialError when it is not to be trusted:
-    forged, unknown, revoked, expired, or the registry changed since it was issued)."""
-    officer = check_certificate(sessions, settings, certificate, now=now)
+    forged, unknown, revoked, expired, or the registry changed since it was issued). A good
+    answer is remembered for `api_trust_seconds` (support/remembered_trust.py)."""
+    if certificate.expires_at <= now:  # remembered or not, an expired token is refused
+        check_certificate(sessions, settings, certificate, now=now)
+    officer = TRUST.officer(
+        certificate,
+        settings.api_trust_seconds,
+        lambda cert: check_certificate(sessions, settings, cert, now=now),
+    )
     return Caller(officer=officer, token_id=certificate.token_id)
 
 

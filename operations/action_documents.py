@@ -78,4 +78,4 @@ async def store_documents(
         services.settings.max_document_bytes,
         "documents",
     )
-    return store_checked(services.store, checked)
+    return store_checked(services.store, checked, uploaded=uploads.staged())

@@ -29,7 +29,8 @@ from models.actions import (
     Supplement,
     Withdrawal,
 )
-from models.dossier import CLOSED_STATUSES
+from models.continuation import ActionReceipt
+from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.tables import DossierRecord
 from operations.access import Caller, readable_agencies
 from operations.dossiers import DossierView, read_state, readable_state
@@ -69,17 +70,40 @@ def refusal_reason(exc: WorkflowUpdateFailedError) -> str:
     return cause.message if isinstance(cause, FailureError) else "the dossier refused the action"
 
 
-def _of_a_readable_agency(services: Services, caller: Caller, code: str) -> bool:
-    """The dossier is of an agency the caller reads. Its agency is fixed at submission, so the
-    projection's row answers as well as its state, without two round trips to the dossier (a
-    describe and a query); a consultation's agency, or a dossier not projected yet, is left to
-    the state (`readable_state`)."""
+class DossierStage(BaseModel):
+    """Where a dossier is, as its projection last recorded it: what an officer's client signs an
+    action for. It may lag the dossier by a moment; an action signed for a stage the dossier has
+    left is answered 409 `stage-moved-on` with the stage it is at now."""
+
+    code: str
+    status: DossierStatus
+    stage: str | None
+
+
+def _projected(services: Services, caller: Caller, code: str) -> DossierStage | None:
+    """The dossier's projected stage when it is of an agency the caller reads. Its agency is
+    fixed at submission, so the projection's row answers as well as its state, without two round
+    trips to the dossier (a describe and a query); a consultation's agency, or a dossier not
+    projected yet, is left to the state (`readable_state`): None."""
     agencies = readable_agencies(caller, services.settings)
     with services.sessions() as session:
-        agency = session.exec(
-            select(DossierRecord.agency).where(DossierRecord.code == code)
+        row = session.exec(
+            select(DossierRecord.agency, DossierRecord.status, DossierRecord.stage).where(
+                DossierRecord.code == code
+            )
         ).first()
-    return agency is not None and (agencies is None or agency in agencies)
+    if row is None or (agencies is not None and row[0] not in agencies):
+        return None
+    return DossierStage(code=code, status=DossierStatus(row[1]), stage=row[2])
+
+
+async def stage_now(client: Client, caller: Caller, services: Services, code: str) -> DossierStage:
+    """The stage to sign an action for (NotFound when the caller may not see the dossier)."""
+    projected = _projected(services, caller, code)
+    if projected is not None:
+        return projected
+    state = await readable_state(client, caller, services.settings, code)
+    return DossierStage(code=code, status=state.status, stage=state.stage)
 
 
 def check_council(sessions: Sessions, item: Signed) -> None:
@@ -99,14 +123,23 @@ def check_council(sessions: Sessions, item: Signed) -> None:
 async def perform(
     client: Client, caller: Caller, services: Services, code: str, item: Signed
 ) -> DossierView:
-    """Sends a signed action to the dossier and returns where it leaves it (its state, read
-    after the action's answer).
+    """Sends a signed action to the dossier (`send`) and returns where it leaves it: its state,
+    read after the action's answer as every read of a dossier is."""
+    await send(client, caller, services, code, item)
+    return DossierView.of(await read_state(client, code), services.settings)
+
+
+async def send(
+    client: Client, caller: Caller, services: Services, code: str, item: Signed
+) -> ActionReceipt:
+    """Sends a signed action to the dossier and returns its receipt: the dossier's status and
+    stage after it, the action's row and record entry (no read of the state after it).
 
     NotFound when the caller may not see the dossier; Forbidden when the action was not signed
     by the caller; ActionRefused with the dossier's reason (moved_on when the dossier is no
-    longer at the stage the action was signed for)."""
+    longer at the stage the action was signed for, with where it is now)."""
     settings = services.settings
-    if not _of_a_readable_agency(services, caller, code):
+    if _projected(services, caller, code) is None:
         await readable_state(client, caller, settings, code)
     check_council(services.sessions, item)
     proof = item.proof
@@ -122,13 +155,15 @@ async def perform(
         )
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
     try:
-        await asyncio.wait_for(
+        receipt: ActionReceipt = await asyncio.wait_for(
             handle.execute_update(UPDATES[type(item)], item), settings.action_wait_seconds
         )
     except WorkflowUpdateFailedError as exc:
         now = await read_state(client, code)
         moved_on = now.status in CLOSED_STATUSES or proof.stage != now.stage
-        raise ActionRefused(refusal_reason(exc), moved_on=moved_on) from None
+        raise ActionRefused(
+            refusal_reason(exc), moved_on=moved_on, stage=now.stage, status=now.status
+        ) from None
     except RPCError as exc:  # the dossier's workflow has completed: it takes no action
         if (await read_state(client, code)).status not in CLOSED_STATUSES:
             raise
@@ -140,5 +175,5 @@ async def perform(
             f" failing (its history shows it retrying). It was sent and may still take effect:"
             f" check `hoso status {code}` before sending it again"
         ) from None
-    # the answer is a receipt: the state it left is read as every read of a dossier is
-    return DossierView.of(await read_state(client, code), settings)
+    # a dossier started before small answers answers its whole state: read as a receipt
+    return ActionReceipt.model_validate(receipt, from_attributes=True)

@@ -21,11 +21,16 @@ class Conflict(RuntimeError):
 class ActionRefused(RuntimeError):
     """The dossier refused an action (its update validator, or the rules when it was applied).
     `moved_on`: the dossier is no longer where the action was signed for (another action came
-    first, or it closed): the officer reloads and decides again."""
+    first, or it closed): the officer reloads and decides again; `stage` and `status` say where
+    the dossier is now, when known (a client signs again for that stage only on such a miss)."""
 
-    def __init__(self, reason: str, *, moved_on: bool) -> None:
+    def __init__(
+        self, reason: str, *, moved_on: bool, stage: str | None = None, status: str | None = None
+    ) -> None:
         super().__init__(reason)
         self.moved_on = moved_on
+        self.stage = stage
+        self.status = status
 
 
 class TooLarge(ValueError):

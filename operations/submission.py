@@ -9,6 +9,9 @@ A new dossier gets a random lookup secret for the applicant; only its hash is ke
 
 from __future__ import annotations
 
+from functools import partial
+
+from anyio import to_thread
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlmodel import select
 from temporalio.client import Client
@@ -93,14 +96,18 @@ async def submit(
         )
     _check_receiver(services, dossier, receiver)
     via = _channel(receiver, dossier)
-    checked = check_dossier(
-        dossier,
-        uploads.folder,
-        "dossier",
-        settings=services.settings,
-        sessions=services.sessions,
-        received_via=via,
-        received_by=receiver.id if via == ReceptionChannel.counter else None,
+    # the checks read the catalogue and the uploaded files: off the event loop
+    checked = await to_thread.run_sync(
+        partial(
+            check_dossier,
+            dossier,
+            uploads.folder,
+            "dossier",
+            settings=services.settings,
+            sessions=services.sessions,
+            received_via=via,
+            received_by=receiver.id if via == ReceptionChannel.counter else None,
+        )
     )
     changes: dict[str, object] = {}
     if reference is not None:
@@ -113,6 +120,7 @@ async def submit(
         client=client,
         sessions=services.sessions,
         store=services.store,
+        uploaded=uploads.staged(),
     )
     secret = None
     if not result.duplicate:

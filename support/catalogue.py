@@ -24,6 +24,7 @@ from models.officer import Officer, OfficerRoster
 from models.procedure import ConsultationStage, Procedure
 from models.publication import PublicationKind, roster_hash
 from models.tables import OfficerRecord, OfficerTokenRecord, ProcedureRecord
+from support import remembered_trust
 from support.agencies import publish_agencies
 from support.catalogue_files import CatalogueFiles as CatalogueFiles
 from support.catalogue_files import load_all
@@ -266,6 +267,8 @@ def _publish(
     )
     if commit:
         session.commit()
+    if rosters:  # the registry changed here: every certificate is checked again
+        remembered_trust.forget()
     return report
 
 

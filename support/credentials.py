@@ -46,6 +46,7 @@ from models.credentials import Certificate, Proof, TrustAnchors, b64, unb64
 from models.officer import OfficerIdentity
 from models.state import DossierState
 from models.tables import OfficerRecord, OfficerTokenRecord
+from support import remembered_trust
 from support.catalogue import get_officer
 from support.errors import CatalogueError
 from support.intake import Sessions
@@ -289,7 +290,8 @@ def revoke(sessions: Sessions, target: str, *, by: str) -> list[str]:
         live = [row for row in rows if row.revoked_at is None]
         revoked = record_revocations(session, live, by=by, reason=f"revoked by {by}")
         session.commit()
-        return revoked
+    remembered_trust.forget()
+    return revoked
 
 
 def list_tokens(sessions: Sessions, officer_id: str | None = None) -> list[OfficerTokenRecord]:

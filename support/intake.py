@@ -13,7 +13,7 @@ dossier: the portal names each request).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,15 +141,20 @@ def store_checked(
     store: DocumentStore,
     documents: Sequence[CheckedDocument],
     before_keeping: Callable[[list[str]], None] | None = None,
+    uploaded: Mapping[Path, Staged] | None = None,
 ) -> list[DocumentRef]:
     """Stores checked documents, all or none. Each is copied into the store first and its copy
     checked again (size and content): a file replaced between its check and its copy is refused,
-    never stored as if it had passed. `before_keeping` sees the copies' hashes and may still
-    refuse them all."""
+    never stored as if it had passed. A document `uploaded` names (by its resolved path) is
+    already a copy in the store, written and hashed as it arrived: it is checked and settled
+    without a second copy. `before_keeping` sees the copies' hashes and may still refuse them
+    all."""
     staged: list[Staged] = []
     try:
         for doc in documents:
-            copy = store.stage_file(doc.path, limit=doc.size)
+            copy = (uploaded or {}).get(doc.path.resolve())
+            if copy is None:
+                copy = store.stage_file(doc.path, limit=doc.size)
             staged.append(copy)
             if copy.size != doc.size or content_problem(copy.path, doc.format) is not None:
                 raise IntakeError(
@@ -373,9 +378,11 @@ async def submit_checked(
     client: Client,
     sessions: Sessions,
     store: DocumentStore,
+    uploaded: Mapping[Path, Staged] | None = None,
 ) -> IntakeResult:
-    """Stores the documents, then registers and starts the dossier checked before, sealed by
-    intake (a workflow starts from nothing else)."""
+    """Stores the documents (those `uploaded` already in the store: settled, not copied), then
+    registers and starts the dossier checked before, sealed by intake (a workflow starts from
+    nothing else)."""
     draft, procedure = checked.draft, checked.draft.procedure
     try:
         sealer = IntakeSealer.from_settings(settings)
@@ -389,7 +396,7 @@ async def submit_checked(
         if checked.own_reference and draft.reference is not None:
             check_reference(sessions, draft.reference, contents[0])
 
-    refs = store_checked(store, checked.documents, same_content)
+    refs = store_checked(store, checked.documents, same_content, uploaded)
     content = contents[0]
     reference = (
         draft.reference

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from activities.keys import b64
+from activities.keys import b64, raw_public
+from activities.revocations import record_revocations
 from models.tables import OfficerTokenRecord
-from support.credentials import Credential, Issuer, revoke, token_hash
+from operations.access import identify, utc_now
+from support.credentials import Credential, CredentialError, Issuer, revoke, token_hash
 from support.request_signing import CERTIFICATE_HEADER, OfficerAuth, sign_request
 from tests.api.conftest import Api
 from tests.api.test_submission import assert_problem
@@ -66,7 +71,9 @@ async def test_a_key_that_is_not_the_certificates_is_refused(api: Api) -> None:
 
 async def test_a_revoked_token_is_refused(api: Api) -> None:
     credential = api.officer("xa.civil-status")
-    revoke(api.sessions, credential.certificate.token_id, by="test")
+    trusted = await api.http.get(WORKLIST, auth=OfficerAuth(credential))
+    assert trusted.status_code == 200, trusted.text  # and remembered for a few seconds …
+    revoke(api.sessions, credential.certificate.token_id, by="test")  # … but not past this
     assert_problem(
         await api.http.get(WORKLIST, auth=OfficerAuth(credential)), 401, "unauthenticated"
     )
@@ -116,3 +123,39 @@ async def test_a_body_other_than_the_signed_one_is_refused(api: Api) -> None:
     sign_request(api.officer("ops.operator"), request, body=request.content)
     tampered = httpx.Request("POST", request.url, headers=request.headers, content=b'{"a": 2}')
     assert_problem(await api.http.send(tampered), 401, "unauthenticated")
+
+
+async def test_a_token_revoked_elsewhere_is_refused_within_the_trust_delay(api: Api) -> None:
+    """Another process (an API replica, the CLI on the server) revokes: this one, which found the
+    certificate trustworthy a moment ago, refuses it once `api_trust_seconds` have passed."""
+    settings = api.settings.model_copy(update={"api_trust_seconds": 0.5})
+    certificate = api.officer("xa.chairman").certificate
+    assert identify(api.sessions, settings, certificate, now=utc_now()).officer.id == "xa.chairman"
+    with api.sessions() as session:  # as another process does it: nothing here is told
+        row = session.get(OfficerTokenRecord, certificate.token_id)
+        assert row is not None
+        record_revocations(session, [row], by="ops.operator", reason="lost laptop")
+        session.commit()
+    assert identify(api.sessions, settings, certificate, now=utc_now()).officer.id == "xa.chairman"
+    await asyncio.sleep(0.6)
+    with pytest.raises(CredentialError, match="revoked"):
+        identify(api.sessions, settings, certificate, now=utc_now())
+
+
+async def test_a_remembered_certificate_copied_with_another_key_is_refused(api: Api) -> None:
+    """The API remembers a certificate it trusted, all of it: a copy naming the same token and
+    bearing the issuer's signature but the thief's own key (or another role) is checked again,
+    and refused, while the real one is still remembered."""
+    real = api.officer("xa.chairman")
+    trusted = await api.http.get(WORKLIST, auth=OfficerAuth(real))
+    assert trusted.status_code == 200, trusted.text
+    thief = Ed25519PrivateKey.generate()
+    rekeyed = real.certificate.model_copy(update={"public_key": raw_public(thief.public_key())})
+    stolen = await api.http.get(WORKLIST, auth=OfficerAuth(Credential(rekeyed, thief)))
+    body = assert_problem(stolen, 401, "unauthenticated")
+    assert "forged" in body["detail"]
+    promoted = real.certificate.model_copy(
+        update={"officer": real.officer.model_copy(update={"role": "operator"})}
+    )
+    raised = await api.http.get(WORKLIST, auth=OfficerAuth(Credential(promoted, real.key)))
+    assert_problem(raised, 401, "unauthenticated")

@@ -157,3 +157,40 @@ async def test_a_consulted_agency_sees_the_dossier_and_an_unconsulted_one_does_n
     assert seen.status_code == 200, seen.text
     unseen = await api.http.get(f"/api/v1/dossiers/{handle.id}", auth=api.auth("huyen.officer"))
     assert_problem(unseen, 404, "not-found")
+
+
+async def test_an_officer_signs_for_the_recorded_stage_and_may_prefer_the_receipt(
+    api: Api,
+) -> None:
+    code = await submitted(api)
+    where = await api.http.get(f"/api/v1/dossiers/{code}/stage", auth=api.auth("xa.reception"))
+    assert where.status_code == 200, where.text
+    assert where.json()["code"] == code and where.json()["stage"] == "reception"
+    accept = signed_action(
+        api, "xa.reception", code, "reception", "act", action(api, "xa.reception", "accept")
+    )
+    response = await api.http.post(
+        f"/api/v1/dossiers/{code}/actions",
+        json=accept,
+        headers={"Prefer": "return=minimal"},
+        auth=api.auth("xa.reception"),
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["preference-applied"] == "return=minimal"
+    receipt = response.json()
+    assert receipt["status"] == "in_review" and receipt["stage"] == "review"
+    assert receipt["seq"] and receipt["entry"] and "documents" not in receipt
+    again = signed_action(
+        api, "xa.reception", code, "reception", "act", action(api, "xa.reception", "accept")
+    )
+    stale = await api.http.post(
+        f"/api/v1/dossiers/{code}/actions", json=again, auth=api.auth("xa.reception")
+    )
+    body = assert_problem(stale, 409, "stage-moved-on")
+    assert body["stage"] == "review" and body["dossier_status"] == "in_review"
+
+
+async def test_the_stage_of_another_agencys_dossier_is_404(api: Api) -> None:
+    code = await submitted(api)
+    other = await api.http.get(f"/api/v1/dossiers/{code}/stage", auth=api.auth("tnmt.specialist"))
+    assert_problem(other, 404, "not-found")

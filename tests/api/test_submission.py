@@ -4,12 +4,14 @@ applicant's lookup secret."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from sqlmodel import select
 
 from models.tables import SubmissionRecord
-from tests.api.conftest import EXE, PDF, Api, extract_dossier
+from tests.api.conftest import EXE, JPG, PDF, Api, extract_dossier
 
 PROBLEM = "application/problem+json"
 
@@ -143,3 +145,45 @@ async def test_invalid_dossier_fields_are_named_by_pointer(api: Api) -> None:
     pointers = {error["pointer"] for error in body["errors"]}
     assert "/dossier/applicant/id_number" in pointers and "/dossier/applicant/phone" in pointers
     assert "001" not in json.dumps(body["errors"])
+
+
+async def test_an_upload_cut_off_after_some_documents_were_written_leaves_nothing(
+    api: Api,
+) -> None:
+    """The first documents are already in the store's incoming area when the last one fails
+    (over the limit): the request ends with nothing of it kept, no file in the store at all."""
+    limit = api.settings.max_document_bytes
+    api.settings.__dict__["max_document_bytes"] = 5000  # this app's own settings object
+    try:
+        files = [("form.pdf", PDF + b"0" * 4000), ("card.jpg", JPG), ("big.pdf", PDF * 200)]
+        dossier = extract_dossier()
+        dossier["documents"].append({"kind": "request_form", "path": "big.pdf"})
+        response = await api.submit(dossier=dossier, files=files)
+    finally:
+        api.settings.__dict__["max_document_bytes"] = limit
+    assert_problem(response, 413, "too-large")
+    assert nothing_kept(api)
+
+
+async def test_a_client_gone_in_the_middle_of_a_document_leaves_nothing(api: Api) -> None:
+    """The connection drops while the body streams in: no document, no submission."""
+    request = api.http.build_request(
+        "POST",
+        "/api/v1/dossiers",
+        data={"dossier": json.dumps(extract_dossier())},
+        files=[("documents", ("form.pdf", PDF + b"0" * 300_000, "application/pdf"))],
+    )
+    request.read()
+    signed = next(api.auth("xa.reception").auth_flow(request))
+    whole = signed.content
+
+    async def cut_off() -> AsyncIterator[bytes]:
+        yield whole[: len(whole) // 2]
+        raise ConnectionResetError("the client went away")
+
+    gone = api.http.build_request(
+        "POST", "/api/v1/dossiers", content=cut_off(), headers=dict(signed.headers)
+    )
+    with pytest.raises((ConnectionResetError, httpx.HTTPError)):
+        await api.http.send(gone)
+    assert nothing_kept(api)

@@ -19,6 +19,7 @@ from activities.keys import write_private
 from cli.context import open_context
 from cli.stack import load_catalogue
 from config import Settings, get_settings
+from models.tables import DossierRecord
 from starter import app
 from support.credentials import issue_token
 from support.errors import CatalogueError
@@ -190,6 +191,34 @@ def workflows_only(client: Client, settings: Settings) -> Worker:
         workflows=[DossierWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
     )
+
+
+def test_an_action_signed_for_a_lagging_record_is_signed_again_for_where_the_dossier_is(
+    runner: CliRunner, worker: Settings, dossier_file: Path
+) -> None:
+    """The CLI signs for the stage the dossier's record says; when the record lags behind the
+    dossier, the API answers 409 with the stage now and the CLI signs once more for it. A stage
+    the officer names (`--stage`) is never changed for them."""
+    code = submitted(runner, worker, dossier_file)
+    wait_state(runner, code, status="received", stage="reception")
+    sessions = open_context(worker).sessions
+    deadline = time.monotonic() + 30
+    while True:
+        with sessions() as session:  # a record one step behind (its write not yet done)
+            row = session.get(DossierRecord, code)
+            if row is not None and row.stage == "reception":
+                row.stage = "specialist"
+                session.add(row)
+                session.commit()
+                break
+        assert time.monotonic() < deadline, f"{code} was never recorded at reception"
+        time.sleep(0.2)
+    told = hoso(runner, "act", code, "accept", "--as", "tn.reception", "--stage", "specialist")
+    assert told.exit_code == 1 and "rejected:" in told.stderr, told.output
+    ok = hoso(runner, "act", code, "accept", "--as", "tn.reception")
+    assert ok.exit_code == 0, ok.output
+    assert f"{code}: in_review at specialist" in ok.stdout
+    assert sum(1 for e in state_of(runner, code)["actions"] if e["action"] == "accept") == 1
 
 
 def test_an_action_no_worker_takes_up_ends_with_a_clear_message_and_applies_later(

@@ -1,60 +1,46 @@
-"""The search (`hoso list`, the API's /dossiers) builds its visibility query from validated filters
-only."""
+"""The search's filters (`hoso list`, the API's /dossiers and worklists): only well-formed values
+reach a query, each refusal naming its option."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from support.dossier_queries import FilterError, build_query
+from models.dossier import DossierStatus
+from models.procedure import Identifier, ProcedureCode
+from support.dossier_queries import FilterError, checked_day, checked_filter
 
 
-def test_filters_become_search_attribute_clauses() -> None:
-    query = build_query(status="in_review", procedure="1.010733", unit="environment-office")
-    assert query == (
-        "WorkflowType = 'DossierWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND "
-        "HosoStatus = 'in_review' AND "
-        "HosoProcedure = '1.010733' AND HosoUnit = 'environment-office'"
-    )
-
-
-def test_overdue_means_past_due_and_still_open() -> None:
-    query = build_query(overdue=True, now=datetime(2025, 7, 1, 3, 0, tzinfo=UTC))
-    assert "(HosoOverdue = true OR HosoDueDate < '2025-07-01T03:00:00Z')" in query
-    assert "HosoStatus NOT IN ('cancelled', 'completed', 'refused', 'withdrawn')" in query
-
-
-def test_due_before_a_day_means_due_before_its_midnight_in_vietnam() -> None:
-    query = build_query(due_before=date(2027, 1, 19), at_risk=True)
-    assert "HosoDueDate < '2027-01-18T17:00:00Z'" in query
-    assert "HosoAtRisk = true" in query
-    assert "HosoStatus NOT IN (" in query
+def test_well_formed_filter_values_pass_as_they_are() -> None:
+    assert checked_filter("in_review", DossierStatus, "--status") == "in_review"
+    assert checked_filter("1.010733", ProcedureCode, "--procedure") == "1.010733"
+    assert checked_day(date(2027, 1, 19), "--due-before") == date(2027, 1, 19)
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("kind", "value", "option"),
     [
-        ("status", "done' OR 1=1"),
-        ("agency", "x' OR '1'='1"),
-        ("procedure", "abc"),
-        ("stage", "A B"),
+        (DossierStatus, "done' OR 1=1", "--status"),
+        (Identifier, "x' OR '1'='1", "--agency"),
+        (ProcedureCode, "abc", "--procedure"),
+        (Identifier, "A B", "--stage"),
     ],
 )
-def test_malformed_filter_values_are_refused(field: str, value: str) -> None:
-    with pytest.raises(FilterError, match=f"--{field}"):
-        build_query(**{field: value})
+def test_malformed_filter_values_are_refused(kind: object, value: str, option: str) -> None:
+    with pytest.raises(FilterError, match=option):
+        checked_filter(value, kind, option)
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("option", "value"),
     [
-        ("received_to", date(1, 1, 1)),  # once a 500: the year 0 reached Temporal's parser
-        ("received_to", date(9999, 12, 31)),  # the day after it does not exist
-        ("received_from", date(1999, 12, 31)),
-        ("due_before", date(3000, 1, 1)),
+        ("--received-to", date(1, 1, 1)),  # once a 500: the year 0 reached Temporal's parser
+        ("--received-to", date(9999, 12, 31)),  # the day after it does not exist
+        ("--received-from", date(1999, 12, 31)),
+        ("--due-before", date(3000, 1, 1)),
     ],
 )
-def test_filter_dates_outside_any_dossiers_days_are_refused(field: str, value: date) -> None:
-    with pytest.raises(FilterError, match="--" + field.replace("_", "-")):
-        build_query(**{field: value})
+def test_filter_dates_outside_any_dossiers_days_are_refused(option: str, value: date) -> None:
+    with pytest.raises(FilterError, match=option):
+        checked_day(value, option)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+from activities.database import create_schema, make_engine, session_factory
 from cli import calendar as calendar_cli
 from cli import procedures as procedures_cli
 from config import get_settings
@@ -19,8 +20,9 @@ from models.tables import OfficerRecord
 from starter import app as root
 from support.bootstrap import publish_bundled
 from support.catalogue import publish_paths
+from support.private_files import private_folder
 from support.publishers import machine_publisher
-from tests.cli.api_server import signed_in_as
+from tests.cli.api_server import api_thread, signed_in_as
 
 SAMPLES = Path(__file__).resolve().parents[2] / "procedures"
 runner = CliRunner()
@@ -33,38 +35,51 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("HOSO_PROCEDURES_DIR", str(SAMPLES))
     monkeypatch.setenv("COLUMNS", "200")  # rich tables without wrapping
     get_settings.cache_clear()
-    try:
-        import activities.database  # noqa: F401
-    except ImportError:  # until the activities engineer's module lands
-        monkeypatch.setattr(procedures_cli, "open_session", _plain_session)
     yield tmp_path / "data"
     get_settings.cache_clear()
 
 
 @contextmanager
-def _plain_session() -> Iterator[Session]:
+def open_session() -> Iterator[Session]:
+    """A session on the test's database (its schema made), as `hoso up` has it."""
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.resolved_database_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+    private_folder(settings.data_dir)
+    engine = make_engine(settings.resolved_database_url)
+    create_schema(engine)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def catalogue_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The API over the test's database in HOSO_API_URL: `list` and `show` read its catalogue."""
+    with api_thread(get_settings()) as url:
+        monkeypatch.setenv("HOSO_API_URL", url)
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 def run(app, *args: str):
     return runner.invoke(app, list(args))
 
 
-def test_load_then_list_and_show(data_dir):
-    with procedures_cli.open_session() as session:  # as `hoso up` publishes the samples
+def test_load_then_list_and_show(data_dir, monkeypatch):
+    with open_session() as session:  # as `hoso up` publishes the samples
         report = publish_paths(session, [SAMPLES], publisher=machine_publisher(get_settings()))
     assert len(report.officers) == 23
     assert {(p.code, p.version) for p in report.procedures} == {
         ("1.009994", 1), ("1.010733", 1), ("1.010734", 1), ("2.000635", 1),
     }  # fmt: skip
     assert (data_dir / "hoso.db").exists()
+    with catalogue_api(monkeypatch):
+        _list_and_show()
 
+
+def _list_and_show() -> None:
     listed = run(procedures_cli.app, "list", "--json")
     assert json.loads(listed.stdout)[1] == {
         "code": "1.010733",
@@ -73,6 +88,8 @@ def test_load_then_list_and_show(data_dir):
         "agency": "so-tnmt",
         "service": "partly_online",
         "working_days": 30,
+        "fee": 0,
+        "delivery": ["online", "post", "counter"],
     }
     table = run(procedures_cli.app, "list")
     assert table.exit_code == 0 and "Cấp bản sao trích lục hộ tịch" in table.stdout
@@ -93,7 +110,7 @@ def test_load_then_list_and_show(data_dir):
 def test_an_administrator_loads_their_agencys_files_through_the_api(
     data_dir, tmp_path, monkeypatch
 ):
-    with procedures_cli.open_session() as session:
+    with open_session() as session:
         publish_bundled(session, get_settings())
     eia = yaml.safe_load((SAMPLES / "eia-appraisal.yaml").read_text(encoding="utf-8"))
     revised = tmp_path / "eia.yaml"
@@ -119,7 +136,7 @@ def test_an_administrator_loads_their_agencys_files_through_the_api(
         verified = run(root, "verify", "--catalogue")
         assert verified.exit_code == 0, verified.output
         assert verified.stdout.startswith("catalogue: publication record intact (")
-        with procedures_cli.open_session() as session:  # behind hoso's back
+        with open_session() as session:  # behind hoso's back
             planted = session.get(OfficerRecord, "tnmt.specialist-2")
             assert planted is not None
             planted.role = "director"
@@ -140,7 +157,7 @@ def test_an_administrator_loads_their_agencys_files_through_the_api(
         )
 
 
-def test_an_error_is_one_line_and_exit_code_1(tmp_path):
+def test_an_error_is_one_line_and_exit_code_1(tmp_path, monkeypatch):
     bad = tmp_path / "bad.yaml"
     bad.write_text("code: '1.2'\nname: x\n", encoding="utf-8")
     result = run(procedures_cli.app, "load", str(bad))
@@ -153,9 +170,10 @@ def test_an_error_is_one_line_and_exit_code_1(tmp_path):
         f"error: {bad}: field 'delivery': required field is missing",
         f"error: {bad}: field 'chain': required field is missing",
     ]
-    unknown = run(procedures_cli.app, "show", "9.999")
+    with catalogue_api(monkeypatch):
+        unknown = run(procedures_cli.app, "show", "9.999")
     assert unknown.exit_code == 1
-    assert unknown.stderr == "error: unknown procedure 9.999\n"
+    assert unknown.stderr == "error: no procedure 9.999\n"
     assert "Traceback" not in unknown.output
 
 

@@ -74,18 +74,25 @@ async def get_payment_receipt(
 
 
 @router.get(IPN_PATH)
-async def receive_ipn(request: Request, services: ServicesDep) -> dict[str, str]:
+async def receive_ipn(
+    request: Request, services: ServicesDep, limits: RateLimitsDep
+) -> dict[str, str]:
     """The gateway's IPN (VNPAY 2.1.0): believed only when its signature, amount, currency and
     reference match an open attempt. Always 200 with `{"RspCode", "Message"}`: 00 recorded,
     01 order not found, 02 already confirmed, 04 invalid amount, 97 invalid signature, 99
     unknown error (the gateway asks again)."""
+    if not await limits.ipn_heard(request):
+        return ipn_reply(IpnAnswer.invalid_signature)  # forged too often from here: not read
     params = dict(request.query_params)
     remote = request.client.host if request.client else None
     try:
         client = await services.client()
     except TemporalUnreachable:
         return ipn_reply(IpnAnswer.unknown_error)  # the gateway asks again later
-    return await payments.receive_ipn(client, services.sessions, services.settings, params, remote)
+    reply = await payments.receive_ipn(client, services.sessions, services.settings, params, remote)
+    if reply["RspCode"] == IpnAnswer.invalid_signature:
+        await limits.ipn_forged(request)
+    return reply
 
 
 @router.get(

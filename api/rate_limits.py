@@ -53,6 +53,15 @@ class RateLimits:
     async def booking(self, request: Request) -> None:
         await self._take(self.bookings, "booking requests", "booking", address(request))
 
+    async def ipn_heard(self, request: Request) -> bool:
+        """Whether an IPN from this address is still heard: an address whose IPNs failed their
+        signature too often (`api_rate_failed_authentications`) is answered without being read
+        or recorded, so a flood of forged IPNs cannot fill the refusals' record."""
+        return await self.limiter.test(self.failed_authentications, "ipn", address(request))
+
+    async def ipn_forged(self, request: Request) -> None:
+        await self.limiter.hit(self.failed_authentications, "ipn", address(request))
+
     async def submission(self, caller: Caller) -> None:
         await self._take(self.submissions, "submissions", "submission", caller.token_id)
 

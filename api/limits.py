@@ -9,9 +9,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import RequestTooLarge, problem
 
-# a dossier with its documents: the API's submission, and the counter pages' entry and supplement
+# a dossier with its documents: the API's submission and its documents for a supplement or an
+# action, and the counter pages' entry and supplement
 SUBMISSIONS = re.compile(
-    r"^(/api/v1/dossiers|/counter/dossiers|/dossiers/[a-z0-9-]+/supplement/prepare)/?$"
+    r"^(/api/v1/dossiers|/api/v1/dossiers/[a-z0-9-]+/(supplement|actions)/documents"
+    r"|/counter/dossiers|/dossiers/[a-z0-9-]+/supplement/prepare)/?$"
 )
 
 

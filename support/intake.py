@@ -338,6 +338,10 @@ def check_dossier(
             f"{source}: delivery: procedure {procedure.code} does not deliver by "
             f"'{dossier.delivery.value}' (offered: {offered})"
         )
+    if dossier.delivery == DeliveryChannel.post and dossier.applicant.address is None:
+        raise IntakeError(
+            f"{source}: applicant.address: a result delivered by post needs the applicant's address"
+        )
     now = datetime.now(UTC)
     try:
         calendar = calendar_for(now, settings)

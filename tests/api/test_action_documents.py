@@ -86,6 +86,21 @@ async def test_a_supplements_documents_are_of_the_procedures_kinds(api: Api) -> 
     assert len(stored_files(api) - before) == 1
 
 
+async def test_a_supplements_scan_may_be_larger_than_an_ordinary_request(api: Api) -> None:
+    code = await submitted(api)
+    limit = api.settings.api_max_request_bytes
+    scan = PDF + b"%" + b"0" * (2 * limit) + b"\n"
+    uploaded = await upload(
+        api,
+        "xa.reception",
+        code,
+        [{"kind": "request_form", "path": "scan.pdf"}],
+        [("scan.pdf", scan)],
+        to="supplement",
+    )
+    assert uploaded.status_code == 201, uploaded.text
+
+
 async def test_documents_for_a_dossier_out_of_reach_answer_404_and_nothing_is_kept(
     api: Api,
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from models.tables import SubmissionRecord
-from tests.api.conftest import EXE, JPG, PDF, Api, extract_dossier
+from tests.api.conftest import APPLICANT, EXE, JPG, PDF, Api, extract_dossier
 
 PROBLEM = "application/problem+json"
 
@@ -65,7 +65,12 @@ async def test_the_same_idempotency_key_answers_the_same_dossier_and_another_bod
     assert first.status_code == 201 and again.status_code == 200, again.text
     assert again.json()["code"] == first.json()["code"] and again.json()["duplicate"]
     assert again.json()["lookup_secret"] is None
-    other = await api.submit(headers=key, dossier=extract_dossier(delivery="post"))
+    other = await api.submit(
+        headers=key,
+        dossier=extract_dossier(
+            delivery="post", applicant={**APPLICANT, "address": "12 Phố Huế, Hà Nội"}
+        ),
+    )
     assert_problem(other, 409, "conflict")
 
 
@@ -77,6 +82,13 @@ async def test_a_mistyped_document_is_refused_and_nothing_is_kept(api: Api) -> N
     response = await api.submit(files=[("form.pdf", EXE), ("card.jpg", EXE)])
     body = assert_problem(response, 422, "invalid-dossier")
     assert "PDF" in body["detail"]
+    assert nothing_kept(api)
+
+
+async def test_a_result_by_post_without_an_address_is_refused(api: Api) -> None:
+    response = await api.submit(dossier=extract_dossier(delivery="post"))
+    body = assert_problem(response, 422, "invalid-dossier")
+    assert "applicant.address" in body["detail"] and "post" in body["detail"], body
     assert nothing_kept(api)
 
 

@@ -57,7 +57,12 @@ def booked_today(sessions: Sessions, n: int) -> str:
 async def start_dossier(counters: Counters, code: str, id_number: str) -> httpx.Response:
     dossier = {
         "procedure": EXTRACT,
-        "applicant": {"name": "Nguyễn Văn An", "id_number": id_number, "phone": "0912345678"},
+        "applicant": {
+            "name": "Nguyễn Văn An",
+            "id_number": id_number,
+            "phone": "0912345678",
+            "address": "12 Phố Huế, Hai Bà Trưng, Hà Nội",
+        },
         "documents": [
             {"kind": "request_form", "path": "form.pdf"},
             {"kind": "id_card", "path": "card.jpg"},

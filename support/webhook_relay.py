@@ -33,7 +33,6 @@ DELIVERIES: Table = WebhookDeliveryRecord.__table__  # type: ignore[attr-defined
 SUBSCRIBERS: Table = WebhookSubscriberRecord.__table__  # type: ignore[attr-defined]
 ATTEMPTS: Table = WebhookAttemptRecord.__table__  # type: ignore[attr-defined]
 LEASE_MARGIN = timedelta(seconds=30)
-GATHER = 0.05  # seconds the relay waits for more answers, to record them in one transaction
 
 
 @dataclass(frozen=True)
@@ -165,10 +164,7 @@ def backoff(attempts: int, settings: Settings) -> timedelta:
 class WebhookRelay:
     """Claims due deliveries and posts them at once (each is the head of its own queue); records
     what the receivers answered as they answer, so that a portal slow to answer delays no other.
-    Claims again at once when a claim filled the room it had (more may be due), else once a poll
-    period has passed: under a steady stream of changes, one claim a poll period takes them all,
-    rather than a claim and a record (two writes to the database the worker writes) for each
-    delivery as it comes (bench/RESULTS.md, "Throughput with webhook subscribers")."""
+    Claims again while there is room and work, else every poll period."""
 
     def __init__(self, sessions: Sessions, settings: Settings) -> None:
         self._sessions = sessions
@@ -177,25 +173,18 @@ class WebhookRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         timeout = httpx.Timeout(self._settings.webhook_timeout_seconds)
-        poll = self._settings.webhook_poll_seconds
-        clock = asyncio.get_running_loop().time
         flying: set[asyncio.Task[Attempt]] = set()
-        next_claim = clock()
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             log.info("webhook_relay_started")
             while not stop.is_set():
-                if clock() >= next_claim:
-                    room = self._settings.webhook_batch - len(flying)
-                    started = await self._start(http, room)
-                    flying |= started
-                    full = 0 < room <= len(started)
-                    next_claim = clock() + (0 if full else poll)
+                started = await self._start(http, self._settings.webhook_batch - len(flying))
+                flying |= started
                 if flying:
-                    flying = await self._record_some(flying, max(0.0, next_claim - clock()))
-                else:
-                    await _wait(stop, next_claim - clock())
+                    flying = await self._record_some(flying)
+                elif not started:
+                    await _wait(stop, self._settings.webhook_poll_seconds)
             while flying:  # what is on its way is recorded (each within the timeout)
-                flying = await self._record_some(flying, poll)
+                flying = await self._record_some(flying)
             log.info("webhook_relay_stopped")
 
     async def _start(self, http: httpx.AsyncClient, room: int) -> set[asyncio.Task[Attempt]]:
@@ -215,17 +204,13 @@ class WebhookRelay:
             return set()
         return {asyncio.create_task(self._post(http, due, targets)) for due in batch}
 
-    async def _record_some(
-        self, flying: set[asyncio.Task[Attempt]], wait: float
-    ) -> set[asyncio.Task[Attempt]]:
-        """Waits for some posts to be answered (`wait` seconds at most), and for the others a
-        moment more (GATHER), records them in one transaction; the ones still on their way. A
-        failed write leaves them leased: they are posted again once their lease ends (at least
-        once, as the standard expects)."""
-        done, flying = await asyncio.wait(flying, timeout=wait, return_when=FIRST_COMPLETED)
-        if done and flying:
-            more, flying = await asyncio.wait(flying, timeout=GATHER)
-            done |= more
+    async def _record_some(self, flying: set[asyncio.Task[Attempt]]) -> set[asyncio.Task[Attempt]]:
+        """Waits for some posts to be answered (a poll period at most), records them in one
+        transaction; the ones still on their way. A failed write leaves them leased: they are
+        posted again once their lease ends (at least once, as the standard expects)."""
+        done, flying = await asyncio.wait(
+            flying, timeout=self._settings.webhook_poll_seconds, return_when=FIRST_COMPLETED
+        )
         if done:
             attempts = [task.result() for task in done]
             try:

@@ -257,6 +257,8 @@ async def benchmark(stack: Stack, dossiers: int, concurrency: int) -> tuple[Shap
 
 
 async def _main(args: argparse.Namespace) -> str:
+    if args.webhooks and not 1 <= args.rounds <= args.dossiers:
+        raise SystemExit("--rounds: from 1 to --dossiers (each round runs every side)")
     async with bench_stack(args.address, server_pid=args.server_pid) as stack:
         with worker_logs(log_file(stack, args)):
             if args.profile:

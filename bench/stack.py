@@ -70,6 +70,9 @@ class Stack:
     procedures: dict[str, Procedure]
     officers: dict[str, OfficerIdentity]
     env: WorkflowEnvironment | None = None
+    # processes the benchmark started that are not hoso's (the portals' receivers): their CPU
+    # is not counted as the worker's
+    others: set[int] = field(default_factory=set)
     _credentials: dict[str, Credential] = field(default_factory=dict)
     _issuer: Issuer | None = None
 

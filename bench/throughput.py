@@ -88,6 +88,7 @@ class CpuMeter:
     def __init__(self, stack: Stack) -> None:
         self._me = psutil.Process()
         self._server = stack.server
+        self._others = stack.others
 
     @staticmethod
     def _cpu(process: psutil.Process | None) -> float | None:
@@ -101,7 +102,7 @@ class CpuMeter:
         server = {self._server.pid} if self._server is not None else set()
         cpu = {self._me.pid: self._cpu(self._me) or 0.0}
         for child in self._me.children():
-            if child.pid in server:
+            if child.pid in server or child.pid in self._others:
                 continue
             with contextlib.suppress(psutil.Error):
                 cpu[child.pid] = self._cpu(child) or 0.0
@@ -256,12 +257,20 @@ async def benchmark(stack: Stack, dossiers: int, concurrency: int) -> tuple[Shap
 
 
 async def _main(args: argparse.Namespace) -> str:
+    if args.webhooks and not 1 <= args.rounds <= args.dossiers:
+        raise SystemExit("--rounds: from 1 to --dossiers (each round runs every side)")
     async with bench_stack(args.address, server_pid=args.server_pid) as stack:
         with worker_logs(log_file(stack, args)):
             if args.profile:
                 from bench.profile import profiled_benchmark
 
                 return await profiled_benchmark(stack, args)
+            if args.webhooks:
+                from bench import throughput_webhooks
+
+                text = await throughput_webhooks.benchmark(stack, args)
+                title = "Throughput with webhook subscribers"
+                return publish(args, "throughput_webhooks", title, text)
             shape, hoso, floor = await benchmark(stack, args.dossiers, args.concurrency)
     text = report(args.dossiers, args.concurrency, shape, hoso, floor)
     return publish(args, "throughput", "Throughput: EIA dossiers per second", text)
@@ -275,6 +284,17 @@ def parser() -> argparse.ArgumentParser:
         "--profile", action="store_true", help="profile the worker (section 'profile')"
     )
     parser.add_argument("--profile-out", type=Path, help="folder for the full profiles")
+    parser.add_argument(
+        "--webhooks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run hoso with N portals subscribed to every event, in rounds (section"
+        " 'throughput_webhooks'; --dossiers is then a side's)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="with --webhooks: rounds, in alternating order"
+    )
     add_server_arguments(parser)
     return parser
 

@@ -77,7 +77,7 @@ async def test_an_officer_enters_a_counter_dossier_and_prints_its_receipt(
         await expect(page.get_by_role("heading", name=f"Hồ sơ {code}")).to_be_visible()
         await page.get_by_role("radio", name="Tiếp nhận", exact=True).check()
         await page.get_by_role("button", name="Ký và gửi").click()
-        await expect(page.get_by_text("Đang giải quyết")).to_be_visible()
+        await expect(page.locator("dd", has_text="Đang giải quyết")).to_be_visible(timeout=20_000)
         await look(page, shots, "3-dossier-received")
 
         receipt = page.get_by_role("link", name="In phiếu tiếp nhận (mẫu 01)")
@@ -117,7 +117,7 @@ async def test_a_supplement_brought_to_the_counter_moves_the_dossier_on(
     async with chromium() as browser, new_page(browser) as page:
         await enrolled(page, site, "xa.reception")
         await page.goto(f"{site.url}/dossiers/{code}")
-        await expect(page.get_by_text("Chờ bổ sung")).to_be_visible()
+        await expect(page.locator("dd", has_text="Chờ bổ sung")).to_be_visible(timeout=20_000)
         await page.get_by_label(ID_CARD).set_input_files(scan("can-cuoc-ro.pdf", PDF))
         await page.get_by_label("Ghi chú của người nộp").fill("bản rõ hơn")
         await look(page, shots, "1-supplement")
@@ -136,6 +136,6 @@ async def test_a_result_handed_over_at_the_counter_is_confirmed(site: Site, shot
         await page.get_by_label("Ghi chú (người nhận, giấy tờ xuất trình)").fill("CCCD đối chiếu")
         await look(page, shots, "1-delivery")
         await page.get_by_role("button", name="Ký xác nhận đã trả kết quả").click()
-        await expect(page.get_by_text("Đã trả kết quả", exact=True)).to_be_visible()
+        await expect(page.locator("dd", has_text="Đã trả kết quả")).to_be_visible(timeout=20_000)
         await look(page, shots, "2-delivered")
     assert (await state_of(site.api, code)).status == "completed"

@@ -156,6 +156,7 @@ async def test_a_counter_dossier_pays_a_fee_due_before_delivery_with_its_result(
         assert state.payment is not None and state.payment.paid_at is None
         state = await pay(handle)
         result = await handle.result()
+        await record_history(handle, "counter_fee_paid_before_delivery")
     assert result.status == DossierStatus.completed
     assert result.payment is not None and result.payment.channel == "online"
     assert projected(settings, sub.code).fee_channel == "online"  # counted for 3.6

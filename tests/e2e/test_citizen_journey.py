@@ -1,8 +1,8 @@
 """The citizen's side of the counter end to end (issue 25): booked on the public page, reminded,
 checked in at the counter, the dossier started there from the booking, processed by the officers
 through the API, its fee paid online on the sandbox gateway's own page (the IPN reaching hoso's
-endpoint), the result delivered; and the gateway down: the attempt fails, the dossier keeps
-waiting, a new attempt pays once the gateway is back."""
+endpoint), the result delivered; and the gateway down (in maintenance, then not answering at
+all): the attempt fails, the dossier keeps waiting, a new attempt pays once the gateway is back."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from email.message import EmailMessage
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -22,6 +23,7 @@ from models.dossier import DossierStatus
 from models.state import DossierState
 from models.tables import BookingRecord, DossierRecord, NotificationRecord
 from support import vnpay
+from support.devserver import is_reachable
 from tests.appointments.conftest import EXTRACT, situations
 from tests.appointments.test_reminders import later_slots
 from tests.e2e.conftest import Journey
@@ -160,6 +162,23 @@ async def pay_on_the_gateway(journey: Journey, gateway_url: str) -> str:
     return returned.text
 
 
+async def gateway_silent_for_a_while(journey: Journey, gateway_url: str) -> None:
+    """The outage switch: the gateway's port closes for two seconds (the citizen's browser finds
+    no one there), then it answers again."""
+    closed = await journey.browser.post(journey.gateway.outage_url, params={"seconds": "2"})
+    assert closed.status_code == 202, closed.text
+    address = journey.gateway.url.removeprefix("http://")
+    deadline = asyncio.get_running_loop().time() + 10
+    while is_reachable(address, timeout=0.2):
+        assert asyncio.get_running_loop().time() < deadline, "the gateway's port stayed open"
+        await asyncio.sleep(0.02)
+    with pytest.raises(httpx.ConnectError):
+        await journey.browser.get(gateway_url)
+    while not is_reachable(address, timeout=0.2):
+        assert asyncio.get_running_loop().time() < deadline, "the gateway's port stayed closed"
+        await asyncio.sleep(0.05)
+
+
 async def until_status(journey: Journey, code: str, status: DossierStatus) -> DossierState:
     deadline = asyncio.get_running_loop().time() + 60
     while (state := await journey.officers.state(code)).status != status:
@@ -264,6 +283,7 @@ async def test_with_the_gateway_down_the_dossier_waits_and_a_new_attempt_pays(
 
     up = await browser.put(journey.gateway.faults_url, json={"unavailable": False})
     assert up.status_code == 200
+    await gateway_silent_for_a_while(journey, first.json()["gateway_url"])
     second = await browser.post(payments_of, headers=lookup)
     assert second.status_code == 201, second.text
     assert second.json()["reference"] != first.json()["reference"]

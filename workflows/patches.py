@@ -66,7 +66,9 @@ Since 2026-12-07; called only once a run's history is that long, which no record
 FEE_PAYMENT = "fee-payment"
 """A procedure whose fee is paid through hoso waits for the payment (`awaiting_payment`) before
 reception or before delivery (workflows/payment.py). Since 2026-12-07; called only for procedures
-that say how their fee is paid, which none did before (their dossiers never wait)."""
+that say how their fee is paid, which none did before (their dossiers never wait). Changed the same
+day, before it was deployed: a dossier received at the counter pays only a fee due before reception
+there in cash; one due before delivery waits with the result (no recording took the first rule)."""
 
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     OFFICER_CREDENTIALS: ("before-credentials",),

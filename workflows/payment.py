@@ -4,7 +4,9 @@ A procedure's fee is paid before reception (the reception officer's acceptance w
 the due date runs from the payment) or before delivery (the approved result waits for it). While
 the dossier waits its status is `awaiting_payment`: none of the agency's deadlines run, only the
 applicant's time to pay (`pay_by`), past which the dossier ends unpaid with a notice. A dossier
-received at the counter pays there, in cash: the accepting officer records it.
+received at the counter pays a fee due before reception there, in cash (the applicant stands at the
+counter): the accepting officer records it. A fee due before delivery waits for the result however
+the dossier was received, and is paid online then.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Payment:
         return payment is not None and payment.paid_at is not None
 
     def at_counter(self) -> bool:
-        """A dossier received at the counter pays there."""
+        """A dossier received at the counter pays a fee due before reception there."""
         return self._ctx.submission.received_via == ReceptionChannel.counter
 
     def _fresh(self) -> PaymentState:

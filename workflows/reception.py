@@ -31,15 +31,14 @@ class Reception:
 
     async def accept(self, officer: OfficerIdentity | None = None) -> None:
         """The dossier is complete: the first time, its due date and receipt (once its fee is
-        paid, where it is paid before reception: at the counter, or online while it waits)."""
+        paid, where it is paid before reception: at the counter, or online while it waits). A fee
+        paid before delivery waits for the result, wherever the dossier was received."""
         ctx, state = self._ctx, self._ctx.state
         payment = self._payment
         at_counter = state.received_at is None and officer is not None and payment.at_counter()
-        if at_counter and (
-            payment.due(FeePayment.before_reception) or payment.due(FeePayment.before_delivery)
-        ):
+        if at_counter and payment.due(FeePayment.before_reception):
             assert officer is not None
-            payment.counter_paid(officer)  # received at the counter, paid there in cash
+            payment.counter_paid(officer)  # the applicant stands at the counter: paid in cash
         if state.received_at is None and payment.due(FeePayment.before_reception):
             await payment.wait()
             return

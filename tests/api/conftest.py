@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
+from pydantic import SecretStr
 from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_schema, make_engine, session_factory
@@ -20,6 +21,7 @@ from support.bootstrap import publish_bundled
 from support.credentials import Credential, issue_token
 from support.intake import Sessions
 from support.request_signing import OfficerAuth
+from tests.payments.conftest import MERCHANT, SECRET
 from tests.workflows.harness import running_worker
 
 PROCEDURES = Path(__file__).resolve().parents[2] / "procedures"
@@ -28,6 +30,13 @@ JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 APPLICANT = {"name": "Nguyễn Văn A", "id_number": "001099012345", "phone": "0912345678"}
 EXTRACT = "2.000635"  # civil-status extract, ubnd-xa: reception → review → decide
+ONLINE_PAYMENT = {
+    "payment_gateway_url": "http://127.0.0.1:9/paymentv2/vpcpay.html",  # no test goes there
+    "payment_merchant": MERCHANT,
+    "payment_hash_secret": SecretStr(SECRET),
+}
+"""Online payment as the API tests configure it: they play the gateway, signing its IPN with
+the merchant's secret (tests/payments/gateway.py), to pay a fee due before delivery."""
 
 
 @dataclass
@@ -38,6 +47,8 @@ class Api:
     env: WorkflowEnvironment
     queue: str
     credentials: dict[str, Credential] = field(default_factory=dict)
+    lookup_secrets: dict[str, str] = field(default_factory=dict)
+    """The applicants' lookup secrets of the dossiers `submit` submitted, by code."""
 
     def officer(self, officer_id: str) -> Credential:
         if officer_id not in self.credentials:
@@ -58,7 +69,7 @@ class Api:
         """A multipart submission of the civil-status extract (or `dossier` and `files`)."""
         files = files if files is not None else [("form.pdf", PDF), ("card.jpg", JPG)]
         dossier = dossier or extract_dossier()
-        return await self.http.post(
+        response = await self.http.post(
             "/api/v1/dossiers",
             data={"dossier": json.dumps(dossier)},
             files=[
@@ -68,6 +79,9 @@ class Api:
             headers=headers or {},
             auth=self.auth(officer_id),
         )
+        if response.status_code == 201 and response.json().get("lookup_secret"):
+            self.lookup_secrets[response.json()["code"]] = response.json()["lookup_secret"]
+        return response
 
 
 def extract_dossier(**changes: Any) -> dict[str, Any]:
@@ -92,7 +106,7 @@ async def api(dev_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator
     with sessions() as session:
         publish_bundled(session, settings)
     async with running_worker(dev_env, settings) as queue:
-        own = settings.model_copy(update={"task_queue": queue})
+        own = settings.model_copy(update={"task_queue": queue, **ONLINE_PAYMENT})
         app = create_app(own, client=dev_env.client)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

@@ -9,8 +9,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from models.actions import OfficerAction
+from models.dossier import DossierStatus
 from models.state import DossierState
 from tests.api.conftest import Api
+from tests.payments.gateway import pay_online
 from workflows.dossier import DossierWorkflow
 
 
@@ -27,6 +29,21 @@ async def wait_for_stage(api: Api, code: str, stage: str, seconds: float = 30) -
             assert state.stage == stage, f"{code} is at {state.stage}, not {stage}"
             return state
         await asyncio.sleep(0.2)
+
+
+async def fee_paid(api: Api, code: str, seconds: float = 30) -> DossierState:
+    """The applicant of a dossier `api.submit` submitted pays the fee its result waits for
+    (received at the counter, a fee due before delivery is paid online with the result), through
+    the gateway's IPN; the state once the dossier moved on."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while (state := await state_of(api, code)).status != DossierStatus.awaiting_payment:
+        assert asyncio.get_running_loop().time() < deadline, f"{code} is {state.status}"
+        await asyncio.sleep(0.2)
+    await pay_online(api, code, api.lookup_secrets[code])
+    while (state := await state_of(api, code)).status == DossierStatus.awaiting_payment:
+        assert asyncio.get_running_loop().time() < deadline, f"{code} was never paid"
+        await asyncio.sleep(0.2)
+    return state
 
 
 def signed_action(

@@ -19,7 +19,14 @@ from api.app import create_app
 from models.tables import WebhookDeliveryRecord, WebhookSubscriberRecord
 from support.webhook_relay import WebhookRelay
 from tests.api.conftest import APPLICANT, Api
-from tests.api.helpers import action, signed_action, state_of, submitted, wait_for_stage
+from tests.api.helpers import (
+    action,
+    fee_paid,
+    signed_action,
+    state_of,
+    submitted,
+    wait_for_stage,
+)
 from tests.api.test_submission import assert_problem
 from tests.api.webhook_receiver import Receiver, receiving
 
@@ -78,6 +85,7 @@ async def decided(api: Api, code: str) -> str:
     await act(api, code, "xa.civil-status", "review", "approve")
     await wait_for_stage(api, code, "decide")
     await act(api, code, "xa.chairman", "decide", "approve")
+    await fee_paid(api, code)  # received at the counter: its fee is due with the result
     deadline = asyncio.get_running_loop().time() + 30
     while (state := await state_of(api, code)).closed_at is None:
         assert asyncio.get_running_loop().time() < deadline, state.status

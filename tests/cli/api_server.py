@@ -25,13 +25,13 @@ SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "procedures" / "officers.y
 
 
 @contextmanager
-def api_thread(settings: Settings) -> Iterator[str]:
-    """The API's URL while the block runs."""
+def api_thread(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """The API's URL while the block runs (on `port`, else a free one)."""
     private_folder(settings.data_dir)
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
     engine.dispose()
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
     )

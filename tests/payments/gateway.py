@@ -5,11 +5,18 @@ gateway does (an attempt started on the public API, then the gateway's IPN over 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 import httpx
 
 from support import vnpay
-from tests.payments.conftest import MERCHANT, SECRET, Payments
+from tests.payments.conftest import MERCHANT, SECRET
+
+
+class Front(Protocol):
+    """hoso's API as a test reaches it (`Payments`, the API tests' `Api`)."""
+
+    http: httpx.AsyncClient
 
 
 def answer(order_url: str, *, paid: bool = True, **changes: str) -> dict[str, str]:
@@ -36,13 +43,13 @@ def signed(params: dict[str, str], secret: str = SECRET) -> str:
     return vnpay.signed_query(params, secret)
 
 
-async def start(payments: Payments, code: str, secret: str) -> httpx.Response:
+async def start(payments: Front, code: str, secret: str) -> httpx.Response:
     return await payments.http.post(
         f"/api/v1/public/dossiers/{code}/payments", headers={"Hoso-Lookup-Secret": secret}
     )
 
 
-async def ipn(payments: Payments, query: str) -> dict[str, str]:
+async def ipn(payments: Front, query: str) -> dict[str, str]:
     """The gateway's IPN as it sends it: a GET whose query is the signed answer."""
     response = await payments.http.get(f"/api/v1/payments/vnpay/ipn?{query}")
     assert response.status_code == 200, response.text
@@ -50,7 +57,7 @@ async def ipn(payments: Payments, query: str) -> dict[str, str]:
     return body
 
 
-async def pay_online(payments: Payments, code: str, secret: str) -> str:
+async def pay_online(payments: Front, code: str, secret: str) -> str:
     """The applicant pays the fee online and the gateway confirms it: the attempt's order URL."""
     started = await start(payments, code, secret)
     assert started.status_code == 201, started.text

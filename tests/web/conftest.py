@@ -23,7 +23,7 @@ from api.app import create_app
 from config import Settings
 from support.bootstrap import publish_bundled
 from support.officer_accounts import set_password
-from tests.api.conftest import Api
+from tests.api.conftest import ONLINE_PAYMENT, Api
 from tests.workflows.harness import running_worker
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,6 +67,7 @@ async def site(dev_env: WorkflowEnvironment, settings: Settings) -> AsyncIterato
         own = settings.model_copy(
             update={
                 "task_queue": queue,
+                **ONLINE_PAYMENT,
                 "web_lockout_attempts": 3,
                 "web_lockout_seconds": 60,
                 "web_refresh_seconds": 2,

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from models.tables import DossierRecord
 from tests.api.conftest import APPLICANT, extract_dossier
-from tests.api.helpers import action, signed_action, state_of, wait_for_stage
+from tests.api.helpers import action, fee_paid, signed_action, state_of, wait_for_stage
 from tests.web.conftest import Site
 
 MISSING = "Bản sao căn cước rõ nét"
@@ -47,7 +47,8 @@ async def awaiting_supplement(site: Site) -> str:
 
 
 async def awaiting_delivery(site: Site) -> str:
-    """A civil-status extract decided, its result sent by post and not yet confirmed."""
+    """A civil-status extract decided, its fee paid online, its result sent by post and not yet
+    confirmed."""
     dossier = extract_dossier(delivery="post", applicant={**APPLICANT, "address": ENTRY["address"]})
     response = await site.api.submit(dossier=dossier, headers={"Idempotency-Key": uuid.uuid4().hex})
     assert response.status_code == 201, response.text
@@ -58,6 +59,7 @@ async def awaiting_delivery(site: Site) -> str:
         ("xa.chairman", "decide", "approve"),
     ):
         await _act(site, officer, code, stage, name)
+    await fee_paid(site.api, code)  # received at the counter: its fee is due with the result
     deadline = asyncio.get_running_loop().time() + 30
     while not (await state_of(site.api, code)).awaiting_confirmation:
         assert asyncio.get_running_loop().time() < deadline, "the result never left"

@@ -15,7 +15,7 @@ import httpx
 from api.pages import i18n, timeline_words
 from api.pages.dashboard import INDICATORS
 from api.pages.messages_en import ENGLISH
-from tests.api.helpers import action, signed_action, wait_for_stage
+from tests.api.helpers import action, fee_paid, signed_action, wait_for_stage
 from tests.web.conftest import Site, next_code, secret_on
 from tests.web.test_signin import csrf_of, sign_in
 
@@ -36,7 +36,8 @@ async def signed_in(site: Site, officer: str) -> AsyncIterator[httpx.AsyncClient
 
 
 async def decided(site: Site) -> tuple[str, str]:
-    """A civil-status extract taken through its chain by API, delivered online."""
+    """A civil-status extract taken through its chain by API, its fee paid online, delivered
+    online."""
     response = await site.api.submit(headers={"Idempotency-Key": uuid.uuid4().hex})
     code, secret = response.json()["code"], response.json()["lookup_secret"]
     api = site.api
@@ -51,6 +52,7 @@ async def decided(site: Site) -> tuple[str, str]:
             f"/api/v1/dossiers/{code}/actions", json=body, auth=api.auth(officer)
         )
         assert answer.status_code == 200, answer.text
+    await fee_paid(api, code)  # received at the counter: its fee is due with the result
     return code, secret
 
 

@@ -11,7 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.database import make_engine
 from config import Settings
-from models.dossier import DossierStatus, Receiver, ReceptionChannel
+from models.dossier import DossierStatus, DossierSubmission, Receiver, ReceptionChannel
 from models.payment import PaymentConfirmation, PaymentOpening
 from models.procedure import FeePayment, Procedure
 from models.state import DossierState
@@ -111,26 +111,55 @@ async def test_fee_paid_before_reception_starts_the_due_date_from_the_payment(
         assert state.status == DossierStatus.completed  # paid once: delivered at once
 
 
-async def test_a_dossier_received_at_the_counter_pays_there(
-    skip_env: WorkflowEnvironment, settings: Settings
-) -> None:
-    proc = procedure("extract")
+def at_the_counter(proc: Procedure) -> DossierSubmission:
+    """An extract dossier the reception officer of `proc` receives at the counter."""
     reception = assignee(proc, "reception")
-    sub = submission("extract").model_copy(
+    return submission("extract").model_copy(
         update={
+            "procedure": proc,
             "received_via": ReceptionChannel.counter,
             "received_by": Receiver(id=reception.id, name="Cán bộ một cửa"),
         }
     )
+
+
+async def test_a_fee_paid_before_reception_is_taken_in_cash_at_the_counter(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = paid_before_reception()
+    reception = assignee(proc, "reception")
+    sub = at_the_counter(proc)
     async with running_worker(skip_env, settings) as queue:
         handle = await start(skip_env.client, queue, sub)
         state = await act(handle, reception, "accept")
+        assert state.status == DossierStatus.in_review and state.received_at is not None
         assert state.payment is not None and state.payment.channel == "counter"
         assert state.actions[-1].action == "fee_paid" and state.actions[-1].actor == reception.id
         await act(handle, assignee(proc, "review"), "approve")
         state = await act(handle, assignee(proc, "decide"), "approve")
         assert state.status == DossierStatus.completed
     assert projected(settings, sub.code).fee_channel == "counter"  # not online for 3.6
+
+
+async def test_a_counter_dossier_pays_a_fee_due_before_delivery_with_its_result(
+    skip_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    proc = procedure("extract")
+    sub = at_the_counter(proc)
+    async with running_worker(skip_env, settings) as queue:
+        handle = await start(skip_env.client, queue, sub)
+        state = await act(handle, assignee(proc, "reception"), "accept")
+        assert state.status == DossierStatus.in_review and state.payment is None
+        await act(handle, assignee(proc, "review"), "approve")
+        state = await act(handle, assignee(proc, "decide"), "approve")
+        assert state.status == DossierStatus.awaiting_payment
+        assert state.payment is not None and state.payment.paid_at is None
+        state = await pay(handle)
+        result = await handle.result()
+        await record_history(handle, "counter_fee_paid_before_delivery")
+    assert result.status == DossierStatus.completed
+    assert result.payment is not None and result.payment.channel == "online"
+    assert projected(settings, sub.code).fee_channel == "online"  # counted for 3.6
 
 
 async def test_a_payment_for_another_attempt_or_amount_is_refused_and_changes_nothing(

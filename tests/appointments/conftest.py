@@ -5,6 +5,7 @@ the workflows as the API does (through the payload codec)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.database import create_schema, make_engine, session_factory
 from config import Settings, get_settings
+from logs import configure_logging
 from support.bootstrap import publish_bundled
 from support.client import connect
 from support.credentials import Credential, issue_token
@@ -104,6 +106,11 @@ async def counters(
     days_ahead: int,
 ) -> AsyncIterator[Counters]:
     inbox, port = smtp
+    # hoso's lines at INFO, as `hoso serve` and the worker log them (a CLI test run before may have
+    # set less); the level is given back after the test
+    level = logging.getLogger().level
+    configure_logging("INFO")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the test's SMTP receiver, not hoso
     for name, value in {
         "HOSO_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
         "HOSO_TASK_QUEUE": f"appointments-{uuid.uuid4()}",
@@ -125,6 +132,9 @@ async def counters(
     with worker_thread(own, build_worker), api_thread(own) as url:
         async with httpx.AsyncClient(base_url=url, timeout=60) as http:
             client = await connect(own)
-            yield Counters(http, own, sessions, inbox, client)
+            try:
+                yield Counters(http, own, sessions, inbox, client)
+            finally:
+                logging.getLogger().setLevel(level)
     engine.dispose()
     get_settings.cache_clear()

@@ -13,12 +13,12 @@ from starlette.datastructures import UploadFile
 
 from api.forms import file_response
 from api.pages.counter_form import Problems, upload
-from api.pages.dossier import NOT_FOUND, Code, Sha256
+from api.pages.dossier import NOT_FOUND, Code, Sha256, send_signed
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.rendering import render
 from models.actions import DeliveryConfirmation, Supplement
 from operations import documents
-from operations.browser_actions import Prepared, act_signed
+from operations.browser_actions import Prepared
 from operations.counter_actions import prepare_delivery, prepare_supplement
 from operations.errors import Forbidden, NotFound
 from operations.uploads import UploadFolder
@@ -78,30 +78,6 @@ async def prepare_delivery_page(
     )
 
 
-async def _send(
-    request: Request,
-    signed: OfficerDep,
-    code: str,
-    message: str,
-    signature: str,
-    kind: type[Supplement] | type[DeliveryConfirmation],
-) -> Response:
-    services = services_of(request)
-    view = await act_signed(
-        await services.client(),
-        signed.caller,
-        signed.certificate,
-        services,
-        code,
-        message=message,
-        signature=signature,
-        kind=kind,
-    )
-    return JSONResponse(
-        {"status": view.status.value, "stage": view.stage}, headers={"Cache-Control": "no-store"}
-    )
-
-
 @router.post("/dossiers/{code}/supplement", dependencies=[CsrfDep])
 async def signed_supplement(
     request: Request,
@@ -111,7 +87,7 @@ async def signed_supplement(
     signature: Annotated[str, Form(max_length=200)],
 ) -> Response:
     """The supplement the browser signed, to the dossier (which verifies it)."""
-    return await _send(request, signed, code, message, signature, Supplement)
+    return await send_signed(request, signed, code, message, signature, Supplement)
 
 
 @router.post("/dossiers/{code}/delivery", dependencies=[CsrfDep])
@@ -123,7 +99,7 @@ async def signed_delivery(
     signature: Annotated[str, Form(max_length=200)],
 ) -> Response:
     """The delivery confirmation the browser signed, to the dossier (which verifies it)."""
-    return await _send(request, signed, code, message, signature, DeliveryConfirmation)
+    return await send_signed(request, signed, code, message, signature, DeliveryConfirmation)
 
 
 @router.get("/dossiers/{code}/documents/{sha256}")

@@ -16,6 +16,7 @@ from api.pages.names import catalogue_names
 from api.pages.operator_guard import is_operator
 from api.pages.rendering import render
 from api.pages.timeline_words import Words
+from models.actions import DeliveryConfirmation, OfficerAction, Supplement
 from operations import forms
 from operations.action_fields import apology_date, appointment, council_candidates
 from operations.browser_actions import ActionFields, act_signed, choices, prepare, procedure_of
@@ -146,6 +147,19 @@ async def signed_action(
     signature: Annotated[str, Form(max_length=200)],
 ) -> Response:
     """The action the browser signed, to the dossier; the answer is the dossier's new state."""
+    return await send_signed(request, signed, code, message, signature)
+
+
+async def send_signed(
+    request: Request,
+    signed: WebCaller,
+    code: str,
+    message: str,
+    signature: str,
+    kind: type[OfficerAction | Supplement | DeliveryConfirmation] = OfficerAction,
+) -> Response:
+    """A message the session's browser signed (an action, a supplement, a delivery), to the
+    dossier; the answer is its new status and stage."""
     services = services_of(request)
     view = await act_signed(
         await services.client(),
@@ -155,6 +169,7 @@ async def signed_action(
         code,
         message=message,
         signature=signature,
+        kind=kind,
     )
     return JSONResponse(
         {"status": view.status.value, "stage": view.stage}, headers={"Cache-Control": "no-store"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
+from temporalio.client import Client
 
 from api.dependencies import CallerDep, ClientDep, ServicesDep
 from api.responses import PROBLEMS, SIGNED
@@ -18,7 +19,10 @@ from models.actions import (
 )
 from models.continuation import ActionReceipt
 from operations import actions, mending
+from operations.access import Caller
+from operations.actions import Signed
 from operations.dossiers import DossierView, dossier
+from operations.services import Services
 from operations.timeline import Entry, dossier_timeline
 
 router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
@@ -36,12 +40,21 @@ Prefer = Annotated[
 Answer = DossierView | ActionReceipt
 
 
-def _minimal(prefer: str | None, response: Response) -> bool:
-    """The caller prefers the action's receipt (RFC 7240 `Prefer: return=minimal`)."""
-    wanted = prefer is not None and "return=minimal" in prefer.replace(" ", "").lower()
-    if wanted:
+async def _answer(
+    prefer: str | None,
+    response: Response,
+    client: Client,
+    caller: Caller,
+    services: Services,
+    code: str,
+    item: Signed,
+) -> Answer:
+    """`item` sent to the dossier; the answer is its receipt when the caller prefers it (RFC 7240
+    `Prefer: return=minimal`), else the dossier's view."""
+    if prefer is not None and "return=minimal" in prefer.replace(" ", "").lower():
         response.headers["Preference-Applied"] = "return=minimal"
-    return wanted
+        return await actions.send(client, caller, services, code, item)
+    return await actions.perform(client, caller, services, code, item)
 
 
 @router.get("/{code}", response_model=DossierView, responses=PROBLEMS(*SIGNED))
@@ -91,9 +104,7 @@ async def act(
     prefer: Prefer = None,
 ) -> Answer:
     """An officer's action on the dossier's current stage, signed by the officer (its `proof`)."""
-    if _minimal(prefer, response):
-        return await actions.send(client, caller, services, code, action)
-    return await actions.perform(client, caller, services, code, action)
+    return await _answer(prefer, response, client, caller, services, code, action)
 
 
 @router.post("/{code}/supplement", response_model=Answer, responses=ACTION_PROBLEMS)
@@ -107,9 +118,7 @@ async def supplement(
     prefer: Prefer = None,
 ) -> Answer:
     """The applicant's supplement, received and signed by the one-stop officer or portal."""
-    if _minimal(prefer, response):
-        return await actions.send(client, caller, services, code, item)
-    return await actions.perform(client, caller, services, code, item)
+    return await _answer(prefer, response, client, caller, services, code, item)
 
 
 @router.post("/{code}/withdraw", response_model=Answer, responses=ACTION_PROBLEMS)
@@ -123,9 +132,7 @@ async def withdraw(
     prefer: Prefer = None,
 ) -> Answer:
     """The applicant withdraws the dossier (received and signed by the one-stop officer)."""
-    if _minimal(prefer, response):
-        return await actions.send(client, caller, services, code, item)
-    return await actions.perform(client, caller, services, code, item)
+    return await _answer(prefer, response, client, caller, services, code, item)
 
 
 @router.post("/{code}/cancel", response_model=Answer, responses=ACTION_PROBLEMS)
@@ -139,9 +146,7 @@ async def cancel(
     prefer: Prefer = None,
 ) -> Answer:
     """An operator cancels the dossier, with a reason."""
-    if _minimal(prefer, response):
-        return await actions.send(client, caller, services, code, item)
-    return await actions.perform(client, caller, services, code, item)
+    return await _answer(prefer, response, client, caller, services, code, item)
 
 
 @router.post("/{code}/deliver", response_model=Answer, responses=ACTION_PROBLEMS)
@@ -155,9 +160,7 @@ async def deliver(
     prefer: Prefer = None,
 ) -> Answer:
     """The result was delivered by post or collected at the counter."""
-    if _minimal(prefer, response):
-        return await actions.send(client, caller, services, code, item)
-    return await actions.perform(client, caller, services, code, item)
+    return await _answer(prefer, response, client, caller, services, code, item)
 
 
 @router.post("/{code}/retry", response_model=mending.RetryOutcome, responses=ACTION_PROBLEMS)

@@ -190,6 +190,11 @@ class Settings(BaseSettings):
         pattern=r"^https?://[^\s]+$",
         description="the hoso API the CLI's dossier, officer and operator commands are clients of",
     )
+    cli_cache_dir: Path | None = Field(
+        default=None,
+        description="where the CLI remembers the stages its last worklist showed"
+        " (default $XDG_CACHE_HOME/hoso, else ~/.cache/hoso)",
+    )
     api_host: str = Field(default="127.0.0.1", description="address `hoso serve` listens on")
     api_port: int = Field(default=8000, ge=1, le=65535, description="port of the HTTP API")
     api_max_request_bytes: int = Field(

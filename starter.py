@@ -34,6 +34,7 @@ from cli import (
     verify,
     webhooks,
     worker,
+    worklist,
 )
 
 app = typer.Typer(
@@ -71,6 +72,7 @@ def _configure(
 stack.register(app)
 dossiers.register(app)
 queries.register(app)
+worklist.register(app)
 history.register(app)
 mending.register(app)
 stuck.register(app)

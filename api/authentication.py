@@ -13,6 +13,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import http_sf
@@ -29,7 +30,7 @@ from starlette.types import Message, Receive
 
 from api.problems import SignatureError
 from models.credentials import Certificate, unb64
-from operations.access import Caller, identify, remember_nonce, utc_now
+from operations.access import Caller, identify, utc_now
 from operations.services import Services
 from support.request_signing import CERTIFICATE_HEADER, COVERED, SIGNATURE_TAG
 
@@ -45,7 +46,9 @@ class _Message:
     headers: object
 
 
-def _certificate(request: Request) -> Certificate:
+def _certificate(request: Request) -> tuple[Certificate, Ed25519PublicKey]:
+    """The certificate the request carries and its public key (whether to trust it is
+    `identify`'s question)."""
     raw = request.headers.get(CERTIFICATE_HEADER)
     if not raw or "signature" not in request.headers:
         raise SignatureError(
@@ -55,19 +58,26 @@ def _certificate(request: Request) -> Certificate:
     if len(raw) > MAX_CERTIFICATE:
         raise SignatureError(f"the {CERTIFICATE_HEADER} header is too long")
     try:
-        return Certificate.model_validate_json(unb64(raw))
+        return _read_certificate(raw)
     except (ValueError, ValidationError) as exc:
         raise SignatureError(f"the {CERTIFICATE_HEADER} header is not a certificate") from exc
+
+
+@lru_cache(maxsize=1024)
+def _read_certificate(raw: str) -> tuple[Certificate, Ed25519PublicKey]:
+    """A certificate header read once per process: an officer sends the same one with every
+    request (the model is frozen; a header that does not parse is not kept)."""
+    certificate = Certificate.model_validate_json(unb64(raw))
+    return certificate, Ed25519PublicKey.from_public_bytes(unb64(certificate.public_key))
 
 
 def verify(services: Services, request: Request, *, body: bytes | None, streamed: bool) -> Caller:
     """The caller of a signed request. With `body`, the body's digest is checked here; with
     `streamed`, the signature must cover a Content-Digest that the reader of the body checks
     (`DigestCheck`)."""
-    certificate = _certificate(request)
+    certificate, key = _certificate(request)
     now = utc_now()
     caller = identify(services.sessions, services.settings, certificate, now=now)
-    key = Ed25519PublicKey.from_public_bytes(unb64(certificate.public_key))
     verifier = HTTPMessageVerifier(
         signature_algorithm=algorithms.ED25519,
         key_resolver=MappingKeyResolver(public_keys={certificate.token_id: key}, private_keys={}),
@@ -89,7 +99,7 @@ def verify(services: Services, request: Request, *, body: bytes | None, streamed
     result = results[0]
     if result.parameters.get("keyid") != certificate.token_id or not result.nonce:
         raise SignatureError("the signature must name the certificate's token and a nonce")
-    remember_nonce(services.sessions, result.nonce, now=now, window=window + CLOCK_SKEW)
+    services.nonces.remember(result.nonce, now=now, window=window + CLOCK_SKEW)
     return caller
 
 

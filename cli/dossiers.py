@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from cli import render
 from cli.api_client import ApiClient, ApiError, api_client
 from cli.context import CommandError, command, parse_docs
+from cli.remembered_stages import RememberedStages, cache_folder
+from config import get_settings
 from models.actions import (
     Cancellation,
     DeliveryConfirmation,
@@ -148,11 +150,13 @@ async def _send(
     item: BaseModel,
     told: str | None = None,
 ) -> None:
-    """Signs `item` for the stage the officer names (`told`), else the one the dossier's record
-    says, posts it, and shows where the dossier is left. When the record lagged behind the
-    dossier (409 `stage-moved-on`, naming where it is now), signs once more for that stage; a
-    stage the officer named is never changed for them."""
-    stage = told or (await api.get(f"{DOSSIERS}/{code}/stage"))["stage"]
+    """Signs `item` for the stage the officer names (`told`), else the one their last worklist
+    showed (remembered on this machine), else the one the dossier's record says; posts it, and
+    shows where the dossier is left. When the dossier is no longer there (409 `stage-moved-on`,
+    naming where it is now), signs once more for that stage; a stage the officer named is never
+    changed for them."""
+    remembered = RememberedStages(cache_folder(get_settings()), api.credential.certificate.token_id)
+    stage = told or remembered.stage(code) or (await api.get(f"{DOSSIERS}/{code}/stage"))["stage"]
     for attempt in (1, 2):
         signed = api.credential.sign(item, dossier=code, stage=stage, update=update)
         try:
@@ -164,9 +168,12 @@ async def _send(
             if moved and told is None and attempt == 1 and exc.stage != stage:
                 stage = exc.stage
                 continue
+            if moved:
+                remembered.forget(code)
             if moved or exc.kind == "action-refused":
                 raise CommandError(f"rejected: {exc}") from None
             raise
+        remembered.forget(code)
         _show(answer)
         return
 

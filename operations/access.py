@@ -8,19 +8,15 @@ consulted on; an operator the agencies of their scope (a province-wide service c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
 
 from config import Settings
 from models.credentials import Certificate
 from models.officer import LEADER_ROLES, OPERATOR_ROLE, OfficerIdentity
 from models.state import DossierState
-from models.tables import RequestNonceRecord
-from support.credentials import CredentialError, check_certificate
+from support.credentials import check_certificate
 from support.intake import Sessions
 from support.remembered_trust import TRUST
 
@@ -48,23 +44,6 @@ def identify(
         lambda cert: check_certificate(sessions, settings, cert, now=now),
     )
     return Caller(officer=officer, token_id=certificate.token_id)
-
-
-def remember_nonce(sessions: Sessions, nonce: str, *, now: datetime, window: timedelta) -> None:
-    """Records a signed request's nonce; the same nonce again within the window is a replay
-    (CredentialError). Shared by every API process through the database."""
-    with sessions() as session:
-        session.execute(
-            delete(RequestNonceRecord).where(col(RequestNonceRecord.seen_at) < now - 2 * window)
-        )
-        session.add(RequestNonceRecord(nonce=nonce, seen_at=now))
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            raise CredentialError(
-                "this signed request was already received once (replayed)"
-            ) from None
 
 
 def province_wide(settings: Settings) -> set[str]:

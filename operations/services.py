@@ -11,6 +11,7 @@ from temporalio.client import Client
 from activities.database import make_engine, session_factory
 from activities.document_store import DocumentStore
 from config import Settings
+from operations.request_nonces import RequestNonces
 from support.client import connect
 from support.intake import Sessions
 
@@ -22,6 +23,10 @@ class Services:
     store: DocumentStore
     _client: Client | None = None
     _connecting: asyncio.Lock = field(default_factory=asyncio.Lock)
+    nonces: RequestNonces = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.nonces = RequestNonces(self.sessions)
 
     @classmethod
     def from_settings(cls, settings: Settings, client: Client | None = None) -> Services:

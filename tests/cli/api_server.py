@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 from activities.database import create_schema, make_engine, session_factory
 from api.app import create_app
@@ -25,15 +26,19 @@ SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "procedures" / "officers.y
 
 
 @contextmanager
-def api_thread(settings: Settings, port: int | None = None) -> Iterator[str]:
-    """The API's URL while the block runs (on `port`, else a free one)."""
+def api_thread(
+    settings: Settings, port: int | None = None, *, wrap: Callable[[ASGIApp], ASGIApp] | None = None
+) -> Iterator[str]:
+    """The API's URL while the block runs (on `port`, else a free one); `wrap` puts an ASGI layer
+    of the test's around the app (to see the requests the CLI sends)."""
     private_folder(settings.data_dir)
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
     engine.dispose()
     port = port or free_port()
+    app: ASGIApp = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
+        wrap(app) if wrap else app, host="127.0.0.1", port=port, log_config=None, access_log=False
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -37,6 +37,7 @@ def cli_settings(
     monkeypatch.setenv("HOSO_TEMPORAL_ADDRESS", dev_env.client.service_client.config.target_host)
     monkeypatch.setenv("HOSO_TASK_QUEUE", f"cli-{uuid.uuid4()}")
     monkeypatch.setenv("HOSO_PROCEDURES_DIR", str(catalogue))
+    monkeypatch.setenv("HOSO_CLI_CACHE_DIR", str(tmp_path / "cli-cache"))
     get_settings.cache_clear()
     with api_thread(get_settings()) as url:
         monkeypatch.setenv("HOSO_API_URL", url)

@@ -37,6 +37,7 @@ NOT_IN_COMPOSE = {
     "token",
     "token_file",
     "api_url",  # where a CLI host finds the API: no setting of the services themselves
+    "cli_cache_dir",  # a CLI host's own folder
     "encryption_keys",
     "database_password",
     "oidc_client_secret",  # a secret file too, mounted only where the agency uses SSO

@@ -2,9 +2,10 @@
 client: p50 and p99 of each, in the same run, on the same server and worker.
 
 Straight: `support.credentials.send` — query the dossier's stage, sign, execute the update.
-Through the API: as the CLI does it (`hoso act`) — GET the dossier's stage (as its record says),
-sign, POST the signed action asking for its receipt (`Prefer: return=minimal`); and as the CLI
-does it when the officer names the stage from their worklist (`hoso act --stage`): sign, POST.
+Through the API as `hoso act` does it after `hoso worklist` showed the dossier (the stage it
+showed is remembered, cli/remembered_stages.py; or named with `--stage`): sign, POST the signed
+action asking for its receipt (`Prefer: return=minimal`); and as `hoso act` does it for a dossier
+its worklist did not show: GET the dossier's stage (as its record says), sign, POST.
 Each request is signed (RFC 9421) on the officer's side and checked by `hoso serve` (uvicorn, a
 process of its own on loopback). The action is the reception officer's `accept` of a
 civil-status extract; the three paths take turns (their order rotating), one dossier each, one
@@ -46,10 +47,9 @@ class Paths:
 
     straight: list[float] = field(default_factory=list)
     straight_update: list[float] = field(default_factory=list)
-    api: list[float] = field(default_factory=list)
-    api_get: list[float] = field(default_factory=list)
-    api_post: list[float] = field(default_factory=list)
-    told: list[float] = field(default_factory=list)
+    listed: list[float] = field(default_factory=list)
+    unlisted: list[float] = field(default_factory=list)
+    unlisted_get: list[float] = field(default_factory=list)
 
 
 async def open_dossiers(stack: Stack, n: int, batch: int = 50) -> list[str]:
@@ -93,9 +93,10 @@ async def straight(stack: Stack, code: str, credential: Credential, paths: Paths
 MINIMAL = {"Prefer": "return=minimal"}
 
 
-async def through_api(
+async def not_listed(
     http: httpx.AsyncClient, code: str, credential: Credential, paths: Paths
 ) -> None:
+    """`hoso act` on a dossier its worklist did not show: it asks the dossier's stage first."""
     item = OfficerAction(officer=credential.officer, action="accept", comment="Hồ sơ đầy đủ")
     began = time.perf_counter()
     where = (await http.get(f"{DOSSIERS}/{code}/stage")).raise_for_status().json()
@@ -105,22 +106,21 @@ async def through_api(
     answer = await http.post(f"{DOSSIERS}/{code}/actions", json=body, headers=MINIMAL)
     answer.raise_for_status()
     done = time.perf_counter()
-    paths.api.append(done - began)
-    paths.api_get.append(got - began)
-    paths.api_post.append(done - got)
+    paths.unlisted.append(done - began)
+    paths.unlisted_get.append(got - began)
 
 
-async def told_the_stage(
+async def from_the_worklist(
     http: httpx.AsyncClient, code: str, credential: Credential, paths: Paths
 ) -> None:
-    """`hoso act --stage reception`: the officer names the stage their worklist showed."""
+    """`hoso act` after `hoso worklist` showed the dossier at reception: sign for it, POST."""
     item = OfficerAction(officer=credential.officer, action="accept", comment="Hồ sơ đầy đủ")
     began = time.perf_counter()
     signed = credential.sign(item, dossier=code, stage="reception", update="act")
     body = signed.model_dump(mode="json")
     answer = await http.post(f"{DOSSIERS}/{code}/actions", json=body, headers=MINIMAL)
     answer.raise_for_status()
-    paths.told.append(time.perf_counter() - began)
+    paths.listed.append(time.perf_counter() - began)
 
 
 async def benchmark(stack: Stack, server: ApiServer, actions: int) -> Paths:
@@ -139,9 +139,9 @@ async def benchmark(stack: Stack, server: ApiServer, actions: int) -> Paths:
             if path == 0:
                 await straight(stack, code, credential, into)
             elif path == 1:
-                await through_api(http, code, credential, into)
+                await from_the_worklist(http, code, credential, into)
             else:
-                await told_the_stage(http, code, credential, into)
+                await not_listed(http, code, credential, into)
 
         for path in (0, 1, 2) * 5:  # connections, caches and the worker's first tasks
             await one(path, warm)
@@ -152,41 +152,46 @@ async def benchmark(stack: Stack, server: ApiServer, actions: int) -> Paths:
 
 
 def report(actions: int, paths: Paths) -> str:
-    s, a, t = percentiles(paths.straight), percentiles(paths.api), percentiles(paths.told)
-    su, ag, ap = (
-        percentiles(paths.straight_update),
-        percentiles(paths.api_get),
-        percentiles(paths.api_post),
-    )
+    s, w, u = percentiles(paths.straight), percentiles(paths.listed), percentiles(paths.unlisted)
+    su, ug = percentiles(paths.straight_update), percentiles(paths.unlisted_get)
     rows = [
         [
             f"whole action {p}",
             f"{s[p]:.1f} ms",
-            f"{a[p]:.1f} ms",
-            f"{a[p] / s[p]:.2f}×",
-            f"{t[p]:.1f} ms",
-            f"{t[p] / s[p]:.2f}×",
+            f"{w[p]:.1f} ms",
+            f"{w[p] / s[p]:.2f}×",
+            f"{u[p]:.1f} ms",
+            f"{u[p] / s[p]:.2f}×",
         ]
         for p in ("p50", "p95", "p99")
     ]
     parts = [
-        [f"{p}", f"{su[p]:.1f} ms", f"{ag[p]:.1f} ms", f"{ap[p]:.1f} ms"]
+        [f"{p}", f"{su[p]:.1f} ms", f"{w[p]:.1f} ms", f"{ug[p]:.1f} ms"]
         for p in ("p50", "p95", "p99")
     ]
-    head = ["", "straight", "API (`hoso act`)", "/ straight", "API told the stage", "/ straight"]
+    head = [
+        "",
+        "straight",
+        "`hoso act` from the worklist",
+        "/ straight",
+        "`hoso act`, not in the worklist",
+        "/ straight",
+    ]
     return (
         f"`uv run python -m bench.api_actions --actions {actions}`: {actions} `accept` actions"
         " each way at reception of a civil-status extract, one at a time, the three paths taking"
         " turns in a rotating order. Straight: `support.credentials.send` (query the stage, sign,"
-        " update). Through the API as `hoso act` does it: GET the dossier's stage (its record),"
-        " sign, POST the action asking for its receipt (`Prefer: return=minimal`); told the"
-        " stage (`hoso act --stage`, the stage the officer's worklist showed): sign, POST. Each"
-        " request signed, to `hoso serve` under uvicorn on loopback, in a process of its own."
-        " Target: p50 and p99 at most 1.15× the straight path's.\n\n"
+        " update). Through the API as `hoso act` does it for a dossier `hoso worklist` showed (the"
+        " stage it showed remembered on the officer's machine; the same as `--stage`): sign, POST"
+        " the action asking for its receipt (`Prefer: return=minimal`); for a dossier the"
+        " worklist did not show: GET the dossier's stage (its record), sign, POST. Each request"
+        " signed, to `hoso serve` under uvicorn on loopback, in a process of its own. Target:"
+        " p50 and p99 at most 1.15× the straight path's.\n\n"
         + table(head, rows)
-        + "\n\nBy part: the straight path's update (sign and `execute_update`), the API's GET"
-        " (the dossier's stage) and POST (the action, answered with its receipt).\n\n"
-        + table(["", "straight: sign + update", "API: GET stage", "API: POST"], parts)
+        + "\n\nBy part: the straight path's update (sign and `execute_update`), the POST from the"
+        " worklist (sign, the action, answered with its receipt) and the other path's GET (the"
+        " dossier's stage).\n\n"
+        + table(["", "straight: sign + update", "worklist: sign + POST", "GET stage"], parts)
     )
 
 

@@ -19,8 +19,9 @@ async def test_an_action_through_the_api_against_the_temporal_client(tmp_path: P
     await api_actions._main(api_actions.parser().parse_args(args))
 
     body = section(results, "api_actions")
-    assert "| whole action p99 |" in body and "| API (`hoso act`) | / straight |" in body
-    assert "| API told the stage | / straight |" in body and "| API: GET stage |" in body
+    assert "| whole action p99 |" in body
+    assert "| `hoso act` from the worklist | / straight |" in body
+    assert "| `hoso act`, not in the worklist | / straight |" in body and "| GET stage |" in body
 
 
 async def test_submissions_through_the_api_against_intake_in_process(tmp_path: Path) -> None:

@@ -60,6 +60,11 @@ async def test_a_withdrawal_signed_at_the_counter_closes_the_dossier_once(site: 
             data={"message": b64(message), "signature": b64(key.sign(message))},
         )
         assert unsent.status_code == 403
+        as_action = await http.post(
+            f"/dossiers/{code}/actions",
+            data={"csrf": csrf, "message": b64(message), "signature": b64(key.sign(message))},
+        )
+        assert as_action.status_code == 403, "a signed withdrawal is no stage action"
         assert (await state_of(site.api, code)).status == before, "nothing changed"
 
         done = await send(http, csrf, code, message, key.sign(message))

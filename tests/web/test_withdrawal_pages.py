@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from models.credentials import b64, unb64
 from tests.api.helpers import state_of
 from tests.web.conftest import Site
+from tests.web.counter_steps import awaiting_delivery
 from tests.web.test_actions import at_reception, session_with_key
 
 pytestmark = pytest.mark.timeout(180)
@@ -109,4 +110,16 @@ async def test_only_the_one_stop_unit_receives_a_withdrawal(site: Site) -> None:
         assert not_receiver.status_code == 403
         not_theirs = await send(http, csrf, code, message, key.sign(message))
         assert not_theirs.status_code == 403, "the message is another officer's"
+    assert (await state_of(site.api, code)).status == before, "nothing changed"
+
+
+async def test_a_decided_dossier_is_no_longer_withdrawn(site: Site) -> None:
+    code = await awaiting_delivery(site)
+    before = (await state_of(site.api, code)).status
+    async with session_with_key(site, "xa.reception", Ed25519PrivateKey.generate()) as (http, csrf):
+        page = await http.get(f"/dossiers/{code}")
+        assert "Rút hồ sơ theo yêu cầu của người nộp" not in page.text, "not offered"
+        decided = await prepare(http, csrf, code, REASON)
+        assert decided.status_code == 422 and decided.json()["field"] == "reason"
+        assert decided.json()["detail"] == "Hồ sơ đã có kết quả giải quyết: không thể rút hồ sơ."
     assert (await state_of(site.api, code)).status == before, "nothing changed"

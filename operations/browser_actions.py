@@ -2,7 +2,8 @@
 dossier's current stage (the workflow's own rules say which), what the browser is to sign for
 one of them, and the signed action handed to the dossier as the CLI's are. Besides the stage's
 actions (`OfficerAction`, update `act`), the counter's — a supplement received (`Supplement`),
-a delivery confirmed (`DeliveryConfirmation`) — and an operator's retry (`RetryRequest`), each
+the applicant's withdrawal received (`Withdrawal`), a delivery confirmed
+(`DeliveryConfirmation`) — and an operator's retry (`RetryRequest`), each
 bound to its own update and handed over the same way.
 
 The server never signs: it prepares the bytes (`Proof.binding`), the browser's non-extractable
@@ -28,6 +29,7 @@ from models.actions import (
     OfficerAction,
     RetryRequest,
     Supplement,
+    Withdrawal,
 )
 from models.calendar import VIETNAM, WorkingCalendar
 from models.credentials import Certificate, Proof, b64, canonical, unb64
@@ -46,7 +48,7 @@ from support.calendars import calendar_for
 from support.catalogue import procedure_versions
 from workflows.rules import ActionRejected, check_action
 
-BrowserSigned = OfficerAction | Supplement | DeliveryConfirmation | RetryRequest
+BrowserSigned = OfficerAction | Supplement | Withdrawal | DeliveryConfirmation | RetryRequest
 Signed = TypeVar("Signed", bound=BrowserSigned)
 NOT_FROM_THE_PANEL = frozenset({"conclude"})
 NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
@@ -260,10 +262,11 @@ async def act_signed(
     *,
     message: str,
     signature: str,
-    kind: type[OfficerAction | Supplement | DeliveryConfirmation] = OfficerAction,
+    kind: type[OfficerAction | Supplement | Withdrawal | DeliveryConfirmation] = OfficerAction,
 ) -> DossierView:
-    """The `kind` of a signed message (an officer's action, a supplement, a delivery), with the
-    session's certificate as its proof, sent to the dossier (which verifies it again)."""
+    """The `kind` of a signed message (an officer's action, a supplement, a withdrawal, a
+    delivery), with the session's certificate as its proof, sent to the dossier (which verifies
+    it again)."""
     item = signed_item(kind, caller, certificate, code, message, signature)
     return await perform(client, caller, services, code, item)
 

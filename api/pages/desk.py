@@ -1,7 +1,8 @@
 """A dossier's counter actions from its page, each prepared here and signed in the browser as
-the stage's actions are: the supplement the applicant brought (its documents uploaded with it)
-and the result handed over; and a dossier's documents opened in the browser (PDF inline, any
-other format downloaded), authorised as the API's document download is."""
+the stage's actions are: the supplement the applicant brought (its documents uploaded with it),
+the applicant's request to withdraw the dossier (refused beside its field once the dossier is
+past withdrawing) and the result handed over; and a dossier's documents opened in the browser
+(PDF inline, any other format downloaded), authorised as the API's document download is."""
 
 from __future__ import annotations
 
@@ -12,15 +13,23 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.forms import file_response
+from api.pages.action_words import field_problem
 from api.pages.counter_form import Problems, upload
 from api.pages.dossier import NOT_FOUND, Code, Sha256, send_signed
 from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.i18n import STATUSES, language, translator
 from api.pages.rendering import render
-from models.actions import DeliveryConfirmation, Supplement
+from models.actions import DeliveryConfirmation, Supplement, Withdrawal
 from operations import documents
 from operations.browser_actions import Prepared
-from operations.counter_actions import prepare_delivery, prepare_supplement
-from operations.errors import Forbidden, NotFound
+from operations.counter_actions import (
+    NotWithdrawable,
+    prepare_delivery,
+    prepare_supplement,
+    prepare_withdrawal,
+    withdrawable_now,
+)
+from operations.errors import ActionRefused, Forbidden, NotFound
 from operations.uploads import UploadFolder
 from support.errors import IntakeError
 
@@ -28,6 +37,8 @@ router = APIRouter(include_in_schema=False)
 CONFIDENTIAL = "Tài liệu này được bảo mật: chỉ cán bộ đã giữ hồ sơ và lãnh đạo cơ quan được đọc."
 BAD_DOCUMENTS = "Tài liệu bổ sung không nhận được: hãy kiểm tra loại và định dạng tệp."
 INLINE = frozenset({"application/pdf"})
+CLOSED = "Hồ sơ đã kết thúc (%(status)s): không thể rút hồ sơ."
+DECIDED = "Hồ sơ đã có kết quả giải quyết: không thể rút hồ sơ."
 
 
 def _prepared(prepared: Prepared) -> JSONResponse:
@@ -76,6 +87,53 @@ async def prepare_delivery_page(
     return _prepared(
         await prepare_delivery(await services.client(), signed.caller, services, code, note)
     )
+
+
+def _not_withdrawable(request: Request, exc: NotWithdrawable) -> JSONResponse:
+    """Why the dossier can no longer be withdrawn, beside the reason's field."""
+    gettext = translator(language(request.headers.get("accept-language")))
+    if exc.closed:
+        status = gettext(STATUSES.get(exc.status or "", exc.status or ""))
+        return field_problem(request, "reason", str(gettext(CLOSED, status=status)))
+    return field_problem(request, "reason", str(gettext(DECIDED)))
+
+
+@router.post("/dossiers/{code}/withdrawal/prepare", dependencies=[CsrfDep])
+async def prepare_withdrawal_page(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """What the browser signs for the applicant's withdrawal (JSON); a dossier past withdrawing
+    is said beside the reason (422), nothing prepared."""
+    services = services_of(request)
+    client = await services.client()
+    try:
+        return _prepared(await prepare_withdrawal(client, signed.caller, services, code, reason))
+    except NotWithdrawable as exc:
+        return _not_withdrawable(request, exc)
+
+
+@router.post("/dossiers/{code}/withdrawal", dependencies=[CsrfDep])
+async def signed_withdrawal(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    message: Annotated[str, Form(max_length=40000)],
+    signature: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """The withdrawal the browser signed, to the dossier (which verifies it); refused because
+    the dossier moved past withdrawing meanwhile: said beside the reason."""
+    services = services_of(request)
+    try:
+        try:
+            return await send_signed(request, signed, code, message, signature, Withdrawal)
+        except ActionRefused:
+            await withdrawable_now(await services.client(), signed.caller, services, code)
+            raise
+    except NotWithdrawable as exc:
+        return _not_withdrawable(request, exc)
 
 
 @router.post("/dossiers/{code}/supplement", dependencies=[CsrfDep])

@@ -16,7 +16,7 @@ from api.pages.names import catalogue_names
 from api.pages.operator_guard import is_operator
 from api.pages.rendering import render
 from api.pages.timeline_words import Words
-from models.actions import DeliveryConfirmation, OfficerAction, Supplement
+from models.actions import DeliveryConfirmation, OfficerAction, Supplement, Withdrawal
 from operations import forms
 from operations.action_fields import apology_date, appointment, council_candidates
 from operations.browser_actions import ActionFields, act_signed, choices, prepare, procedure_of
@@ -156,9 +156,10 @@ async def send_signed(
     code: str,
     message: str,
     signature: str,
-    kind: type[OfficerAction | Supplement | DeliveryConfirmation] = OfficerAction,
+    kind: type[OfficerAction | Supplement | Withdrawal | DeliveryConfirmation] = OfficerAction,
 ) -> Response:
-    """A message the session's browser signed (an action, a supplement, a delivery), to the
+    """A message the session's browser signed (an action, a supplement, a withdrawal, a
+    delivery), to the
     dossier; the answer is its new status and stage."""
     services = services_of(request)
     view = await act_signed(

@@ -643,4 +643,56 @@ ENGLISH: dict[str, str] = {
         "You pay on the payment gateway's page, then come back here."
     ),
     "Không thanh toán trực tuyến được lúc này: ": "Online payment is not possible now: ",
+    # the counter's queue of bookings, a booking's dossier, a withdrawal
+    "Lịch hẹn tại quầy": "Counter bookings",
+    "Lịch hẹn tại quầy hôm nay": "Today's bookings at the counter",
+    "Lịch hẹn hôm nay, theo giờ hẹn": "Today's bookings, by time",
+    "Vào lượt theo mã lịch hẹn": "Check in by booking code",
+    "Mã lịch hẹn (gõ, hoặc dán nội dung mã QR)": (
+        "Booking code (typed, or the QR code's content pasted)"
+    ),
+    "Vào lượt": "Check in",
+    "Giờ hẹn": "Time",
+    "Nhập hồ sơ": "Enter the dossier",
+    "Ghi lịch hẹn %(code)s là không đến": "Mark booking %(code)s as a no-show",
+    "Hôm nay chưa có lịch hẹn nào tại bộ phận của bạn.": "No bookings at your unit today yet.",
+    "Hãy nhập mã lịch hẹn, hoặc dán nội dung mã QR của lịch hẹn.": (
+        "Type the booking's code, or paste the content of its QR code."
+    ),
+    "Không có lịch hẹn nào với mã này tại bộ phận của bạn.": (
+        "There is no booking with this code at your unit."
+    ),
+    "Lịch hẹn %(code)s đã vào lượt lúc %(time)s.": "Booking %(code)s was checked in at %(time)s.",
+    "Hồ sơ của lịch hẹn %(code)s đã được nhập: %(dossier)s.": (
+        "The dossier of booking %(code)s has been entered: %(dossier)s."
+    ),
+    "Lịch hẹn %(code)s đã bị hủy.": "Booking %(code)s was cancelled.",
+    "Lịch hẹn %(code)s đã được ghi là không đến.": "Booking %(code)s was marked as a no-show.",
+    "Lịch hẹn %(code)s là ngày %(day)s: chỉ vào lượt được trong ngày hẹn.": (
+        "Booking %(code)s is for %(day)s: it is checked in on its day only."
+    ),
+    "Giờ hẹn của lịch hẹn %(code)s chưa đến: chưa ghi là không đến được.": (
+        "The slot of booking %(code)s has not begun: it cannot be a no-show yet."
+    ),
+    "Lịch hẹn %(code)s chưa vào lượt: hãy cho người nộp vào lượt trước.": (
+        "Booking %(code)s is not checked in: check the applicant in first."
+    ),
+    "Đã ghi lịch hẹn %(code)s là không đến.": "Booking %(code)s is marked as a no-show.",
+    "Đã vào lượt: %(code)s, %(time)s.": "Checked in: %(code)s, %(time)s.",
+    "Theo lịch hẹn %(code)s, %(time)s: thủ tục và người nộp như khi đặt lịch.": (
+        "From booking %(code)s, %(time)s: the procedure and applicant as booked."
+    ),
+    "Về lịch hẹn hôm nay": "Back to today's bookings",
+    "Số định danh khác với số của người đã đặt lịch hẹn.": (
+        "This identity number is not that of the person who booked."
+    ),
+    "Rút hồ sơ theo yêu cầu của người nộp": "Withdraw the dossier at the applicant's request",
+    "Lý do người nộp rút hồ sơ": "The applicant's reason for withdrawing",
+    "Ký và rút hồ sơ": "Sign and withdraw the dossier",
+    "Hồ sơ đã kết thúc (%(status)s): không thể rút hồ sơ.": (
+        "The dossier is closed (%(status)s): it can no longer be withdrawn."
+    ),
+    "Hồ sơ đã có kết quả giải quyết: không thể rút hồ sơ.": (
+        "The dossier has been decided: it can no longer be withdrawn."
+    ),
 }

@@ -11,14 +11,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.pages import i18n
+from api.pages import i18n, masks
 from api.pages.cookies import FORM_COOKIE, cookie_name, is_secure
 from api.pages.names import catalogue_names
 from config import Settings
 from support.web_sessions import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_VERSION = "9"  # bump with any change of api/static: the files are cached for a day
+STATIC_VERSION = "10"  # bump with any change of api/static: the files are cached for a day
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -30,6 +30,8 @@ environment = Environment(
 environment.filters["vndate"] = i18n.vietnamese_date
 environment.filters["vntime"] = i18n.vietnamese_time
 environment.filters["clock"] = i18n.clock
+environment.filters["masked_name"] = masks.masked_name
+environment.filters["masked_phone"] = masks.masked_phone
 
 PAGE_HEADERS = {
     "Content-Security-Policy": (

@@ -3,7 +3,7 @@
 // keeps it in IndexedDB and sends the public half, which hoso certifies for the session. An action
 // is prepared by hoso, checked here against what the officer chose, signed here, and sent back;
 // the dossier verifies the signature as it does the CLI's. The same for the counter's supplement
-// (its files go with the preparation, which stores them) and delivery confirmation.
+// (its files go with the preparation, which stores them), withdrawal and delivery confirmation.
 (() => {
   "use strict";
   const DB = "hoso", STORE = "keys", NAME = "session";
@@ -54,13 +54,15 @@
   };
 
   // What hoso prepared is what the officer chose: the same update, and for it the same action
-  // and comment (and date, council), a retry's or a delivery's note, or a supplement's files.
+  // and comment (and date, council), a retry's or a delivery's note, a withdrawal's reason, or a
+  // supplement's files.
   function sameAsChosen(told, form, data) {
     const action = told.action || {};
     const update = form.dataset.update || "act";
     const said = (name) => String(data.get(name) || "").trim();
     if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
     if (update === "retry" || update === "confirm_delivery") return action.note === said("note");
+    if (update === "withdraw") return action.reason === said("reason");
     if (update === "supplement") {
       const files = [...data.entries()].filter(([name, value]) =>
         name.startsWith("doc-") && value instanceof File && value.name).length;
@@ -122,6 +124,10 @@
     const sent = await fetch(form.getAttribute("action"), { method: "POST", body });
     if (signedOut(sent)) return;
     const answer = await sent.json().catch(() => ({}));
+    if (!sent.ok && fieldSaid(form, answer)) {
+      document.getElementById(form.dataset.answer).textContent = "";
+      return undefined;
+    }
     if (!sent.ok) return say(form, answer.detail || form.dataset.failed);
     if (answer.said) return say(form, answer.said);
     window.location.reload();

@@ -21,6 +21,7 @@ from tests.web.counter_steps import (
     awaiting_supplement,
     dossiers_counted,
 )
+from tests.web.test_actions import at_reception
 from tests.web.test_browser import sign_in_with_password
 
 pytestmark = pytest.mark.browser
@@ -139,3 +140,27 @@ async def test_a_result_handed_over_at_the_counter_is_confirmed(site: Site, shot
         await expect(page.locator("dd", has_text="Đã trả kết quả")).to_be_visible(timeout=20_000)
         await look(page, shots, "2-delivered")
     assert (await state_of(site.api, code)).status == "completed"
+
+
+async def test_a_withdrawal_is_signed_at_the_counter_and_refused_once_closed(
+    site: Site, shots: Path
+) -> None:
+    code = await at_reception(site)
+    reason = "Người nộp muốn nộp lại hồ sơ ở xã nơi thường trú"
+    async with chromium() as browser, new_page(browser) as page:
+        await enrolled(page, site, "xa.reception")
+        later = await page.context.new_page()  # a second tab, left open on the same dossier
+        for tab in (later, page):
+            await tab.goto(f"{site.url}/dossiers/{code}")
+            await tab.get_by_label("Lý do người nộp rút hồ sơ").fill(reason)
+        await look(page, shots, "1-withdrawal")
+        await page.get_by_role("button", name="Ký và rút hồ sơ").click()
+        await expect(page.locator("dd", has_text="Đã rút")).to_be_visible(timeout=20_000)
+        await look(page, shots, "2-withdrawn")
+
+        await later.get_by_role("button", name="Ký và rút hồ sơ").click()
+        beside = later.locator("#reason-error")
+        await expect(beside).to_have_text("Hồ sơ đã kết thúc (Đã rút): không thể rút hồ sơ.")
+        await expect(later.get_by_label("Lý do người nộp rút hồ sơ")).to_be_focused()
+        await look(later, shots, "3-closed")
+    assert (await state_of(site.api, code)).status == "withdrawn"

@@ -1,10 +1,14 @@
-"""Portals' webhook receivers for the benchmarks: one HTTP server per portal on 127.0.0.1, in a
-process of their own (a portal is not hoso's CPU), each checking every delivery's Standard
-Webhooks signature and keeping, per dossier, the statuses it was told in the order they came.
+"""Portals' webhook receivers on 127.0.0.1 (aiohttp), for the tests and the benchmarks: each
+checks every delivery's Standard Webhooks signature and keeps what it was sent in the order it
+came. The tests run one in their own event loop (`receiving()`: it can go down, its port closed,
+and come back, fail on some statuses or hold its answers); the benchmarks run several in a
+process of their own (`Portals`: a portal is not hoso's CPU) and read what each received.
 
-    with Portals(3) as portals:         # started, their URLs and secrets known
-        ...                             # register them, run dossiers
-        tally = portals.tally()         # what each received
+    async with receiving() as receiver:  # a test's portal: receiver.url, receiver.secret
+        ...
+    with Portals(3) as portals:          # the benchmark's: started, their URLs and secrets known
+        ...                              # register them, run dossiers
+        tally = portals.tally()          # what each received
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import asyncio
 import json
 import multiprocessing
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -24,18 +30,123 @@ from aiohttp import web
 from support import event_loop
 from support.webhook_signing import WebhookVerificationError, new_secret, verify
 
+PATH = "/hoso-events"
+
+
+@dataclass
+class Delivery:
+    """One delivery that checked out: its webhook-id and the event it carried."""
+
+    message_id: str
+    event: dict[str, Any]
+
+
+@dataclass
+class Receiver:
+    """A portal's receiver: every delivery it accepted (a webhook-id seen before too, counted in
+    `duplicates`), the ones it refused and why, and each event's lag (seconds from the change in
+    the workflow to its arrival)."""
+
+    secret: str = field(default_factory=new_secret)
+    received: list[Delivery] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    lags: list[float] = field(default_factory=list)
+    failing: set[str] = field(default_factory=set)  # statuses whose events it answers 500
+    held: asyncio.Event | None = None  # when given, it answers only once this is set
+    port: int = 0
+    _seen: set[str] = field(default_factory=set)
+    _runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{PATH}"
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if self.held is not None:
+            await self.held.wait()
+        now = time.time()
+        try:
+            message_id = verify(self.secret, request.headers, body, now=now)
+        except WebhookVerificationError as exc:
+            self.refused.append(str(exc))
+            return web.Response(status=400)
+        event = json.loads(body)
+        if event["data"]["status"] in self.failing:
+            return web.Response(status=500)
+        if message_id in self._seen:
+            self.duplicates += 1
+        else:
+            self._seen.add(message_id)
+            self.lags.append(now - datetime.fromisoformat(event["data"]["changed_at"]).timestamp())
+        self.received.append(Delivery(message_id, event))
+        return web.Response(status=204)
+
+    async def start(self) -> None:
+        """Up, on its port (a free one the first time, the same one when it comes back)."""
+        app = web.Application()
+        app.router.add_post(PATH, self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
+        await site.start()
+        if not self.port:
+            self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        """Down: the port is closed, a delivery finds no one."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def events_of(self, code: str) -> list[Delivery]:
+        return [r for r in self.received if r.event["data"]["code"] == code]
+
+    async def wait_for(self, code: str, status: str, seconds: float = 30) -> list[Delivery]:
+        """The events of `code` once one says `status` (AssertionError past the deadline)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < deadline:
+            events = self.events_of(code)
+            if any(r.event["data"]["status"] == status for r in events):
+                return events
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"{code}: no {status} event; got {self.events_of(code)}")
+
+
+@asynccontextmanager
+async def receiving() -> AsyncIterator[Receiver]:
+    """A receiver up for the block, down after it."""
+    receiver = Receiver()
+    await receiver.start()
+    try:
+        yield receiver
+    finally:
+        await receiver.stop()
+
 
 @dataclass
 class Received:
-    """What one portal was sent: per dossier, (previous status, status) in the order received,
-    the webhook-ids it saw twice, the deliveries it refused, and each event's lag (seconds from
-    the change in the workflow to its arrival)."""
+    """What one portal was sent, as a benchmark reads it: per dossier, (previous status,
+    status) in the order received (each webhook-id once), the webhook-ids it saw twice, the
+    deliveries it refused, and each event's lag."""
 
     events: dict[str, list[tuple[str | None, str]]] = field(default_factory=dict)
     duplicates: int = 0
     refused: list[str] = field(default_factory=list)
     lags: list[float] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, receiver: Receiver) -> Received:
+        events: dict[str, list[tuple[str | None, str]]] = {}
+        seen: set[str] = set()
+        for delivery in receiver.received:
+            if delivery.message_id in seen:
+                continue
+            seen.add(delivery.message_id)
+            data = delivery.event["data"]
+            events.setdefault(data["code"], []).append((data["previous_status"], data["status"]))
+        return cls(events, receiver.duplicates, list(receiver.refused), list(receiver.lags))
 
     @property
     def count(self) -> int:
@@ -54,47 +165,17 @@ class Received:
         return wrong
 
 
-class _Portal:
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.received = Received()
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        now = time.time()
-        try:
-            message_id = verify(self.secret, request.headers, body, now=now)
-        except WebhookVerificationError as exc:
-            self.received.refused.append(str(exc))
-            return web.Response(status=400)
-        got = self.received
-        if message_id in got.seen:
-            got.duplicates += 1
-            return web.Response(status=204)
-        got.seen.add(message_id)
-        data = json.loads(body)["data"]
-        got.events.setdefault(data["code"], []).append((data["previous_status"], data["status"]))
-        got.lags.append(now - datetime.fromisoformat(data["changed_at"]).timestamp())
-        return web.Response(status=204)
-
-
 async def _serve(secrets: list[str], conn: Connection) -> None:
-    portals = [_Portal(secret) for secret in secrets]
-    runners = []
-    for portal in portals:
-        app = web.Application()
-        app.router.add_post("/hoso-events", portal.handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        runners.append(runner)
-    conn.send([runner.addresses[0][1] for runner in runners])
+    receivers = [Receiver(secret=secret) for secret in secrets]
+    for receiver in receivers:
+        await receiver.start()
+    conn.send([receiver.port for receiver in receivers])
     loop = asyncio.get_running_loop()
     while (command := await loop.run_in_executor(None, conn.recv)) != "stop":
         if command == "tally":
-            conn.send([_plain(portal.received) for portal in portals])
-    for runner in runners:
-        await runner.cleanup()
+            conn.send([_plain(Received.of(receiver)) for receiver in receivers])
+    for receiver in receivers:
+        await receiver.stop()
 
 
 def _plain(received: Received) -> dict[str, Any]:
@@ -130,7 +211,7 @@ class Portals:
         self._process.start()
         if not self._conn.poll(60):
             raise RuntimeError("the portals' receivers did not start")
-        self.urls = [f"http://127.0.0.1:{port}/hoso-events" for port in self._conn.recv()]
+        self.urls = [f"http://127.0.0.1:{port}{PATH}" for port in self._conn.recv()]
         return self
 
     def __exit__(

@@ -99,7 +99,11 @@ async def submit(
     file: Annotated[Path, typer.Argument(help="dossier file (YAML or JSON)")],
     via: Annotated[
         ReceptionChannel | None,
-        typer.Option("--via", help="post: received by post (else as the receiver's role says)"),
+        typer.Option(
+            "--via",
+            help="online, counter or post (else the file's, else as the account says: a portal"
+            " online, a one-stop officer at the counter)",
+        ),
     ] = None,
     received_by: Annotated[
         str | None,

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client
 
 from models.calendar import VIETNAM
+from models.dossier import ReceptionChannel
 from models.officer import OfficerIdentity
 from models.tables import BookingRecord
 from operations.access import Caller, utc_now
@@ -167,7 +168,13 @@ async def start_dossier(
     receipt = await submit(
         services,
         client,
-        dossier.model_copy(update={"reference": reference(record.code)}),
+        dossier.model_copy(
+            update={
+                "reference": reference(record.code),
+                "received_via": ReceptionChannel.counter,  # the citizen came to the counter
+                "received_by": None,
+            }
+        ),
         uploads,
         receiver=caller.officer,
     )

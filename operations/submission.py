@@ -44,13 +44,19 @@ class SubmissionReceipt(BaseModel):
 
 
 def _channel(receiver: OfficerIdentity, dossier: DossierFile) -> ReceptionChannel:
-    """A portal's submission is received online; an officer's at the counter, where they are
-    its receiver, unless the dossier says it came by post."""
+    """The channel the dossier came by, as it says, else as its receiver's account says: a
+    portal account's is received online (a portal receives nothing at the counter or by post);
+    a one-stop officer's at the counter, or by post, or online when the officer enters one a
+    portal received."""
+    said = dossier.received_via
     if receiver.role == PORTAL_ROLE:
+        if said is not None and said != ReceptionChannel.online:
+            raise IntakeError(
+                f"dossier: received_via: a portal account receives online; a dossier received"
+                f" '{said.value}' is submitted by the one-stop officer who received it"
+            )
         return ReceptionChannel.online
-    if dossier.received_via == ReceptionChannel.post:
-        return ReceptionChannel.post
-    return ReceptionChannel.counter
+    return said or ReceptionChannel.counter
 
 
 def _check_receiver(services: Services, dossier: DossierFile, receiver: OfficerIdentity) -> None:

@@ -90,8 +90,10 @@ class DossierFile(BaseModel):
     documents: list[DocumentEntry] = Field(min_length=1, max_length=MAX_DOCUMENTS)
     delivery: DeliveryChannel
     reference: Reference | None = None
-    received_via: ReceptionChannel = Field(
-        default=ReceptionChannel.online, description="online (a portal), counter or post"
+    received_via: ReceptionChannel | None = Field(
+        default=None,
+        description="online (from a portal), counter or post; unsaid, as the account that"
+        " submits it says: a portal account online, a one-stop officer at the counter",
     )
     received_by: OfficerId | None = Field(
         default=None, description="at the counter: the one-stop officer who received it"
@@ -319,7 +321,7 @@ def check_dossier(
         raise IntakeError(f"{source}: procedure: {exc}") from None
     with sessions() as session:
         names = stored_names(session, procedure)
-    via = received_via or dossier.received_via
+    via = received_via or dossier.received_via or ReceptionChannel.online
     receiver = check_receiver(sessions, procedure, via, received_by or dossier.received_by, source)
     checked = check_documents(
         ((d.kind, d.path) for d in dossier.documents),

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from itertools import groupby
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.pages import booking_messages as say
+from api.pages.form_fields import FieldErrors, again, page_router
 from api.pages.guard import BookingLimitDep, CsrfDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
@@ -28,10 +29,11 @@ from operations.booking_reminders import schedule_reminder
 from operations.errors import NotFound
 from operations.services import Services
 
-router = APIRouter(include_in_schema=False, dependencies=[BookingLimitDep])
+router = page_router(dependencies=[BookingLimitDep])
 DAYS = 7  # the calendar days a page of slots shows
 Short = Annotated[str, Form(max_length=40)]
 Long = Annotated[str, Form(max_length=300)]
+BOOKING_FIELDS = ("start", "name", "phone", "id_number", "email")
 
 
 def slot_days(slots: Iterable[OpenSlot]) -> list[tuple[date, list[OpenSlot]]]:
@@ -91,7 +93,15 @@ async def booking_page(
     return await _page(request, procedure, day_of(first))
 
 
+async def _book_again(request: Request, errors: FieldErrors) -> Response:
+    """The booking form again with what was typed; nothing booked."""
+    form = await request.form()
+    values = {name: str(form.get(name) or "")[:300] for name in BOOKING_FIELDS}
+    return await _again(request, str(form.get("procedure") or "")[:20], values, errors, 400)
+
+
 @router.post("/appointments", dependencies=[CsrfDep])
+@again(_book_again)
 async def book(
     request: Request,
     procedure: Short = "",

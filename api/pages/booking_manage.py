@@ -8,12 +8,13 @@ import asyncio
 import contextlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.pages import booking_messages as say
 from api.pages.booking import Short, slot_context
+from api.pages.form_fields import FieldErrors, again, page_router
 from api.pages.guard import BookingLimitDep, CsrfDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
@@ -22,7 +23,7 @@ from operations.appointments import Booking, BookingMove, BookingRefused, SlotFu
 from operations.booking_reminders import schedule_reminder
 from operations.errors import Conflict, NotFound
 
-router = APIRouter(include_in_schema=False, dependencies=[BookingLimitDep])
+router = page_router(dependencies=[BookingLimitDep])
 Code = Annotated[str, Form(max_length=20)]
 
 
@@ -55,13 +56,20 @@ async def _shown(
     return render(request, "booking_manage.html", context | (extra or {}), status=status)
 
 
+async def _manage_again(request: Request, errors: FieldErrors) -> Response:
+    """The code and phone form again, the code kept; no booking read or changed."""
+    typed = (await request.form()).get("code")
+    return _form(request, typed[:20] if isinstance(typed, str) else "", errors, 400)
+
+
 @router.get("/appointments/manage")
 async def manage_page(request: Request) -> Response:
     return _form(request)
 
 
 @router.post("/appointments/manage", dependencies=[CsrfDep])
-async def manage(request: Request, code: Code = "", phone: Short = "") -> Response:
+@again(_manage_again)
+async def manage(request: Request, code: Code, phone: Short) -> Response:
     try:
         booking = await asyncio.to_thread(appointments.read, services_of(request), code, phone)
     except NotFound:
@@ -70,7 +78,8 @@ async def manage(request: Request, code: Code = "", phone: Short = "") -> Respon
 
 
 @router.post("/appointments/cancel", dependencies=[CsrfDep])
-async def cancel(request: Request, code: Code = "", phone: Short = "") -> Response:
+@again(_manage_again)
+async def cancel(request: Request, code: Code, phone: Short) -> Response:
     services = services_of(request)
     try:
         booking = await asyncio.to_thread(appointments.cancel, services, code, phone)
@@ -83,7 +92,8 @@ async def cancel(request: Request, code: Code = "", phone: Short = "") -> Respon
 
 
 @router.post("/appointments/move", dependencies=[CsrfDep])
-async def move(request: Request, code: Code = "", phone: Short = "", start: Short = "") -> Response:
+@again(_manage_again)
+async def move(request: Request, code: Code, phone: Short, start: Short = "") -> Response:
     services = services_of(request)
     try:
         change = BookingMove.model_validate({"phone": phone, "start": start})

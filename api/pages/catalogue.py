@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 
 from api.pages.drawings import chain_diagram, stage_boxes
+from api.pages.form_fields import page_router
 from api.pages.guard import OfficerDep, services_of
 from api.pages.i18n import ROLES, language, translator
 from api.pages.names import CatalogueNames, catalogue_names
@@ -20,7 +21,7 @@ from models.procedure import Procedure
 from operations import catalogue
 from operations.errors import NotFound
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 Code = Annotated[str, Path(pattern=r"^[0-9]{1,3}(\.[0-9]{1,9}){1,3}$")]
 NO_PROCEDURE = "Không có thủ tục này trong danh mục."
 

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -16,6 +16,7 @@ from api.forms import file_response
 from api.pages import counter_form
 from api.pages.counter_form import Problems
 from api.pages.dossier import NOT_FOUND, Code
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
@@ -31,7 +32,7 @@ from operations.uploads import UploadFolder
 from support.errors import IntakeError
 from support.intake import DossierFile
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 REFUSED = "Trang quầy tiếp nhận dành cho cán bộ tiếp nhận của bộ phận một cửa."
 NOT_YET = (
     "Hồ sơ chưa có phiếu tiếp nhận: phiếu được lập khi hồ sơ được tiếp nhận (thao tác"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from api.pages.form_fields import EMPTY
 from api.uploads import chunks
 from models.dossier import Applicant
 from models.procedure import Procedure
@@ -20,7 +21,6 @@ from support.errors import IntakeError
 from support.intake import DocumentEntry
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address")
-EMPTY = "Hãy điền mục này."
 INVALID = {
     "name": "Họ và tên không hợp lệ (một dòng, tối đa 200 ký tự).",
     "id_number": "Số định danh cá nhân gồm 12 chữ số (căn cước công dân).",

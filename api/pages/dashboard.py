@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from temporalio.service import RPCError
 
 from api.pages.drawings import Bar, percent_bars
+from api.pages.form_fields import page_router
 from api.pages.guard import OfficerDep, services_of
 from api.pages.i18n import language, translator
 from api.pages.names import catalogue_names
@@ -26,7 +27,7 @@ from operations.services import Services
 from operations.stuck import StuckDossier, stuck_dossiers
 from support.reports import GroupBy
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 LISTED = 20
 STUCK_SECONDS = 5.0  # a server that does not flag failing tasks is asked dossier by dossier
 Day = Annotated[str | None, Query(max_length=20)]

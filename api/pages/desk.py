@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -16,6 +16,7 @@ from api.forms import file_response
 from api.pages.action_words import field_problem
 from api.pages.counter_form import Problems, upload
 from api.pages.dossier import NOT_FOUND, Code, Sha256, send_signed
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import STATUSES, language, translator
 from api.pages.rendering import render
@@ -33,7 +34,7 @@ from operations.errors import ActionRefused, Forbidden, NotFound
 from operations.uploads import UploadFolder
 from support.errors import IntakeError
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 CONFIDENTIAL = "Tài liệu này được bảo mật: chỉ cán bộ đã giữ hồ sơ và lãnh đạo cơ quan được đọc."
 BAD_DOCUMENTS = "Tài liệu bổ sung không nhận được: hãy kiểm tra loại và định dạng tệp."
 INLINE = frozenset({"application/pdf"})

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.forms import file_response
 from api.pages.action_words import date_problem_text, field_problem
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import language, translator
 from api.pages.names import catalogue_names
@@ -28,7 +29,7 @@ from operations.services import Services
 from operations.signin import WebCaller
 from operations.timeline import dossier_timeline
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 Code = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$")]
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 NOT_FOUND = "Không có hồ sơ này, hoặc bạn không được xem hồ sơ này."

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 
 from api.forms import file_response
+from api.pages.form_fields import FieldErrors, again, page_router
 from api.pages.guard import CsrfDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
@@ -19,10 +20,17 @@ from operations.forms import public_payment_receipt, public_result
 from operations.payment_return import payment_return
 from operations.payments import RETURN_PATH, PaymentsUnavailable, start_payment
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu này. Hãy kiểm tra lại phiếu tiếp nhận."
 CodeField = Annotated[str, Form(max_length=64)]
 SecretField = Annotated[str, Form(max_length=100)]
+
+
+async def _follow_again(request: Request, errors: FieldErrors) -> Response:
+    """The follow form again, the code kept (never the secret); nothing looked up."""
+    typed = (await request.form()).get("code")
+    code = typed.strip().lower()[:64] if isinstance(typed, str) else ""
+    return render(request, "follow.html", {"errors": errors, "code": code}, status=400)
 
 
 @router.get("/follow")
@@ -31,6 +39,7 @@ async def follow_page(request: Request) -> Response:
 
 
 @router.post("/follow", dependencies=[CsrfDep])
+@again(_follow_again)
 async def follow(request: Request, code: CodeField, secret: SecretField) -> Response:
     """The code and secret travel in the body, never in an address (history, logs)."""
     services = services_of(request)
@@ -45,6 +54,7 @@ async def follow(request: Request, code: CodeField, secret: SecretField) -> Resp
 
 
 @router.post("/follow/result", dependencies=[CsrfDep])
+@again(_follow_again)
 async def follow_result(request: Request, code: CodeField, secret: SecretField) -> Response:
     services = services_of(request)
     try:
@@ -55,6 +65,7 @@ async def follow_result(request: Request, code: CodeField, secret: SecretField) 
 
 
 @router.post("/follow/pay", dependencies=[CsrfDep])
+@again(_follow_again)
 async def follow_pay(request: Request, code: CodeField, secret: SecretField) -> Response:
     """A new attempt to pay the fee: the page links to the gateway with the signed order (a
     link the applicant follows, not a redirect: the pages' forms post to hoso only)."""
@@ -76,6 +87,7 @@ async def follow_pay(request: Request, code: CodeField, secret: SecretField) -> 
 
 
 @router.post("/follow/receipt", dependencies=[CsrfDep])
+@again(_follow_again)
 async def follow_receipt(request: Request, code: CodeField, secret: SecretField) -> Response:
     services = services_of(request)
     client = await services.client()

@@ -430,6 +430,8 @@ ENGLISH: dict[str, str] = {
     "Thành phần hồ sơ (bản quét)": "Documents (scans)",
     "Tiếp nhận hồ sơ": "Receive the dossier",
     "Hãy điền mục này.": "Fill in this field.",
+    "Mục này dài hơn mức cho phép.": "This field is longer than it may be.",
+    "Giá trị của mục này không hợp lệ.": "This field's value is not valid.",
     "Họ và tên không hợp lệ (một dòng, tối đa 200 ký tự).": (
         "The full name is not valid (one line, at most 200 characters)."
     ),

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
+from api.pages.form_fields import page_router
 from api.pages.guard import OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.operator_guard import is_operator, refused
@@ -21,7 +22,7 @@ from operations.paging import BadCursor
 from operations.search import DossierFilter
 from support.dossier_queries import FilterError
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 PAGE_SIZE = 50
 BAD_FILTER = "Bộ lọc không hợp lệ."
 Day = Annotated[str, Query(max_length=20)]

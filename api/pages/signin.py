@@ -7,7 +7,7 @@ import io
 from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.pages.cookies import (
@@ -16,12 +16,13 @@ from api.pages.cookies import (
     session_cookie,
     set_session_cookie,
 )
+from api.pages.form_fields import FieldErrors, again, page_router
 from api.pages.guard import CsrfDep, services_of
 from api.pages.i18n import vietnamese_time
 from api.pages.rendering import render
 from operations import signin
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 WRONG = "Mã cán bộ, mật khẩu hoặc mã xác thực không đúng."
 LOCKED = "Đăng nhập sai quá nhiều lần: tài khoản tạm khóa đến %(until)s."
 EXPIRED = "Phiên đăng nhập đã hết: hãy nhập lại mật khẩu."
@@ -43,7 +44,15 @@ async def signin_page(request: Request) -> Response:
     return render(request, "signin.html")
 
 
+async def _password_again(request: Request, errors: FieldErrors) -> Response:
+    """The sign-in form again, the officer id kept (never the password), nothing recorded."""
+    typed = (await request.form()).get("officer")
+    context = {"errors": errors, "officer_typed": typed if isinstance(typed, str) else ""}
+    return render(request, "signin.html", context, status=400)
+
+
 @router.post("/signin", dependencies=[CsrfDep])
+@again(_password_again)
 async def signin_password(
     request: Request,
     officer: Annotated[str, Form(max_length=64)],
@@ -81,10 +90,15 @@ async def enrol_page(request: Request) -> Response:
 
 
 def _enrol_page(
-    request: Request, cookie: str, uri: str, error: str | None = None, status: int = 200
+    request: Request,
+    cookie: str,
+    uri: str,
+    error: str | None = None,
+    status: int = 200,
+    errors: FieldErrors | None = None,
 ) -> Response:
     secret = uri.split("secret=")[1].split("&")[0]
-    context = {"qr": _qr_svg(uri), "secret": secret, "error": error}
+    context = {"qr": _qr_svg(uri), "secret": secret, "error": error, "errors": errors}
     return render(request, "signin_enrol.html", context, cookie=cookie, status=status)
 
 
@@ -93,7 +107,19 @@ async def code_page(request: Request) -> Response:
     return render(request, "signin_code.html", cookie=session_cookie(request))
 
 
+async def _code_again(request: Request, errors: FieldErrors) -> Response:
+    """The code's page again (with the QR code while enrolling); no attempt counted."""
+    cookie = session_cookie(request) or ""
+    try:
+        uri = signin.enrolment_uri(services_of(request), cookie)
+    except signin.SignInRefused:
+        context = {"errors": errors}
+        return render(request, "signin_code.html", context, cookie=cookie or None, status=400)
+    return _enrol_page(request, cookie, uri, status=400, errors=errors)
+
+
 @router.post("/signin/code", dependencies=[CsrfDep])
+@again(_code_again)
 async def signin_code(
     request: Request,
     code: Annotated[str, Form(max_length=12)],

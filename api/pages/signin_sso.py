@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.pages.cookies import (
@@ -17,6 +17,7 @@ from api.pages.cookies import (
     session_cookie,
     set_session_cookie,
 )
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, services_of
 from api.pages.rendering import render
 from api.pages.signin import HTTPS
@@ -25,7 +26,7 @@ from operations import signin, sso
 from support import oidc
 
 log = structlog.get_logger()
-router = APIRouter(include_in_schema=False)
+router = page_router()
 SSO_COOKIE = "hoso_sso"  # the browser's binding to the state, between redirect and callback
 SSO_COOKIE_SECONDS = 600
 CALLBACK = "/signin/sso/callback"

@@ -7,9 +7,10 @@ import asyncio
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.pages.form_fields import page_router
 from api.pages.guard import OfficerDep, services_of
 from api.pages.names import catalogue_names
 from api.pages.rendering import render
@@ -17,7 +18,7 @@ from operations.paging import BadCursor
 from operations.signin import WebCaller
 from operations.worklist import FilterError, WorklistFilter, WorklistItem, worklist
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 PAGE_SIZE = 50
 
 

@@ -16,6 +16,7 @@ import pytest_asyncio
 from sqlmodel import select
 
 from api.app import create_app
+from bench.portals import Receiver, receiving
 from models.tables import WebhookDeliveryRecord, WebhookSubscriberRecord
 from support.webhook_relay import WebhookRelay
 from tests.api.conftest import APPLICANT, Api
@@ -28,7 +29,6 @@ from tests.api.helpers import (
     wait_for_stage,
 )
 from tests.api.test_submission import assert_problem
-from tests.api.webhook_receiver import Receiver, receiving
 
 OPERATOR = "ops.operator"
 

@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 import httpx
 
 from api.app import create_app
+from bench.portals import receiving
 from tests.api.helpers import wait_for_stage
 from tests.api.test_webhooks import _failing_until, relays, subscribe
-from tests.api.webhook_receiver import receiving
 from tests.web.conftest import Site
 from tests.web.test_pages import signed_in
 

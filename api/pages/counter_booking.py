@@ -5,11 +5,12 @@ counter by this officer, its reference `booking:<code>`, the booking then served
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from api.pages.counter import entry_page, receive, refused
 from api.pages.counter_queue import UNKNOWN, BookingCode, why_not
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.rendering import render
 from models.procedure import Procedure
@@ -22,7 +23,7 @@ from operations.submission import SubmissionReceipt
 from operations.uploads import UploadFolder
 from support.intake import DossierFile
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 def _error(request: Request, signed: WebCaller, message: str, status: int) -> Response:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import Response
 
 from api.pages.counter import refused
 from api.pages.counter_form import Problems
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import vietnamese_date, vietnamese_time
 from api.pages.names import catalogue_names
@@ -24,7 +25,7 @@ from operations.counter_intake import counter_procedures
 from operations.errors import Conflict, Forbidden, NotFound
 from operations.signin import WebCaller
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 BookingCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$")]
 NO_CODE = "Hãy nhập mã lịch hẹn, hoặc dán nội dung mã QR của lịch hẹn."
 UNKNOWN = "Không có lịch hẹn nào với mã này tại bộ phận của bạn."

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 
 from api.pages.action_words import field_problem
 from api.pages.i18n import language, translator
+from api.pages.rendering import render
 
 EMPTY = "Hãy điền mục này."
 TOO_LONG = "Mục này dài hơn mức cho phép."
@@ -53,6 +54,18 @@ def field_errors(errors: Sequence[Any]) -> FieldErrors:
     return found
 
 
+BAD_PATH = "Không có trang này: địa chỉ không đúng."
+BAD_QUERY = "Địa chỉ trang có tham số không hợp lệ. Hãy mở lại trang từ liên kết của hoso."
+
+
+def address_refused(request: Request, errors: Sequence[Any]) -> Response:
+    """A page's address that does not parse (a malformed code in the path: not found; a bad
+    query parameter: 400), said as a page in the browser's language, never the API's JSON."""
+    in_path = any(tuple(error.get("loc") or ("",))[0] == "path" for error in errors)
+    message, status = (BAD_PATH, 404) if in_path else (BAD_QUERY, 400)
+    return render(request, "error.html", {"message": message}, status=status)
+
+
 class PageRoute(APIRoute):
     """A page's route: a refused form field is said on the page, not in the API's JSON."""
 
@@ -65,8 +78,8 @@ class PageRoute(APIRoute):
                 return await handle(request)
             except RequestValidationError as exc:
                 errors = field_errors(exc.errors())
-                if not errors:  # the address, not the form: as before
-                    raise
+                if not errors:  # the address, not the form
+                    return address_refused(request, exc.errors())
                 if page is not None:
                     return await page(request, errors)
                 name, message = next(iter(errors.items()))

@@ -10,6 +10,10 @@ ENGLISH: dict[str, str] = {
     "Đăng xuất": "Sign out",
     "Không thực hiện được": "That did not work",
     "Về trang đầu": "Back to the start",
+    "Không có trang này: địa chỉ không đúng.": "There is no such page: the address is wrong.",
+    "Địa chỉ trang có tham số không hợp lệ. Hãy mở lại trang từ liên kết của hoso.": (
+        "The page's address has an invalid parameter. Open the page again from a hoso link."
+    ),
     "Biểu mẫu đã hết hạn hoặc không gửi từ trang của hoso. Hãy tải lại trang và thử lại.": (
         "The form has expired or was not sent from a hoso page. Reload the page and try again."
     ),

@@ -150,3 +150,16 @@ async def test_the_api_keeps_its_problem_details(site: Site) -> None:
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["type"] == "/api/v1/problems/invalid-request"
+
+
+async def test_a_page_address_that_does_not_parse_is_a_page_not_the_apis_json(
+    site: Site,
+) -> None:
+    async with httpx.AsyncClient(base_url=site.url, timeout=60) as http:
+        query = await http.get("/appointments", params={"procedure": "9" * 21}, headers=ENGLISH)
+        is_page(query, 400)
+        assert "The page&#39;s address has an invalid parameter" in query.text
+    async with session_with_key(site, "xa.reception", None) as (http, _csrf):
+        path = await http.get("/dossiers/NOT-A-CODE")
+        is_page(path, 404)
+        assert "Không có trang này: địa chỉ không đúng." in path.text

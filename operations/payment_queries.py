@@ -7,6 +7,7 @@ the same hand-over to the dossier, recorded once):
 
 - paid: the dossier holds the payment, as a good IPN would have done (a later IPN answers 02);
 - failed, or a transaction the gateway never had, once the attempt's page has expired: failed;
+  one left unfinished on the gateway's page long past its expiry (`ABANDONED_AFTER`) too;
 - not finished yet, not found before its expiry, an answer unsigned, a gateway that does not
   answer: nothing changes, it is asked again the next period.
 
@@ -49,8 +50,13 @@ PAYMENTS: Table = PaymentRecord.__table__  # type: ignore[attr-defined]
 QUERY_TIMEOUT = httpx.Timeout(10)
 REQUESTER_ADDRESS = "127.0.0.1"
 """vnp_IpAddr of the query: the gateway knows hoso's servers by their merchant contract."""
+PENDING = "01"
+"""`vnp_TransactionStatus` of a payment shown to the payer and not finished."""
 FAILED = "02"
 """`vnp_TransactionStatus` of a payment that failed or was cancelled."""
+ABANDONED_AFTER = ATTEMPT_LIFETIME
+"""A payment still unfinished this long past its expiry was left on the gateway's page: the
+gateway refuses to take it now (code 11), so the attempt is failed rather than asked forever."""
 
 
 class QueryOutcome(StrEnum):
@@ -236,13 +242,14 @@ async def _judge(
     if answered and answer.reference != asked.reference:
         return await _refuse(sessions, asked, raw, "an answer about another reference")
     over = now >= asked.expires_at
+    abandoned = status == PENDING and now >= asked.expires_at + ABANDONED_AFTER
     if code == QueryCode.not_found and over:
         closed = await asyncio.to_thread(payments.close_unseen, sessions, asked.reference, code)
         log.info("payment_query_closed", dossier=asked.dossier_code, reference=asked.reference)
         if closed:
             return asked.outcome(QueryOutcome.failed, "the gateway never had it; expired")
         return asked.outcome(QueryOutcome.recorded_before, "no longer open")
-    if answered and (status == vnpay.SUCCESS or (status == FAILED and over)):
+    if answered and (status == vnpay.SUCCESS or (status == FAILED and over) or abandoned):
         # the transaction's own outcome stands where an IPN has it (the query's code is 00)
         return await _believe(client, sessions, asked, replace(answer, response_code=status), raw)
     log.info(
@@ -268,6 +275,8 @@ async def _believe(
         log.info("payment_queried_paid", dossier=asked.dossier_code, reference=asked.reference)
         return asked.outcome(QueryOutcome.paid, "the gateway confirmed it paid")
     log.info("payment_queried_failed", dossier=asked.dossier_code, reference=asked.reference)
+    if answer.response_code == PENDING:
+        return asked.outcome(QueryOutcome.failed, "left unfinished on the gateway's page; expired")
     return asked.outcome(QueryOutcome.failed, "the gateway says it failed")
 
 

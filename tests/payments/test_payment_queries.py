@@ -326,6 +326,34 @@ async def test_an_attempt_the_gateway_never_had_fails_once_expired(sandbox: Sand
     assert (await start(sandbox.payments, code, secret)).status_code == 201  # try again
 
 
+async def test_an_attempt_left_unfinished_on_the_gateway_page_fails_long_after_its_expiry(
+    sandbox: Sandbox,
+) -> None:
+    code, secret = await sandbox.payments.awaiting_payment()
+    started = await start(sandbox.payments, code, secret)
+    order_url = started.json()["gateway_url"]
+    assert (await sandbox.browser.get(order_url)).status_code == 200  # shown, never decided
+    reference = vnpay.query_params(order_url)["vnp_TxnRef"]
+    [outcome] = await sandbox.round()
+    assert outcome.outcome == QueryOutcome.pending
+
+    long_ago = datetime.now(UTC) - 2 * ATTEMPT_LIFETIME - timedelta(minutes=1)
+    with sandbox.payments.sessions() as session:  # as if it had been shown back then
+        row = session.get(PaymentRecord, reference)
+        assert row is not None
+        row.created_at = long_ago
+        session.add(row)
+        session.commit()
+    transaction = sandbox.gateway.ledger.find(MERCHANT, reference)
+    assert transaction is not None and transaction.pending
+    transaction.created = vnpay.gateway_time(long_ago)
+    [outcome] = await sandbox.round()
+    assert outcome.outcome == QueryOutcome.failed
+    row = sandbox.attempt(reference)
+    assert (row.status, row.response_code) == ("failed", "01")
+    assert (await sandbox.payments.state(code)).status == DossierStatus.awaiting_payment
+
+
 async def test_an_answer_of_another_amount_is_refused_and_kept(sandbox: Sandbox) -> None:
     code, _, reference = await sandbox.paid_without_ipn()
     async with forger(amount=1_000, secret=SECRET) as forged_url:

@@ -354,6 +354,18 @@ async def test_an_attempt_left_unfinished_on_the_gateway_page_fails_long_after_i
     assert (await sandbox.payments.state(code)).status == DossierStatus.awaiting_payment
 
 
+async def test_a_round_asks_a_batch_at_most_the_least_recently_asked_first(
+    sandbox: Sandbox,
+) -> None:
+    references = []
+    for _ in range(2):
+        code, secret = await sandbox.payments.awaiting_payment()
+        started = await start(sandbox.payments, code, secret)
+        references.append(vnpay.query_params(started.json()["gateway_url"])["vnp_TxnRef"])
+    asked = [[q.reference for q in await sandbox.round(payment_query_batch=1)] for _ in range(3)]
+    assert asked == [[references[0]], [references[1]], [references[0]]]
+
+
 async def test_an_answer_of_another_amount_is_refused_and_kept(sandbox: Sandbox) -> None:
     code, _, reference = await sandbox.paid_without_ipn()
     async with forger(amount=1_000, secret=SECRET) as forged_url:

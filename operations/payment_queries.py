@@ -245,8 +245,10 @@ async def _judge(
     abandoned = status == PENDING and now >= asked.expires_at + ABANDONED_AFTER
     if code == QueryCode.not_found and over:
         closed = await asyncio.to_thread(payments.close_unseen, sessions, asked.reference, code)
-        log.info("payment_query_closed", dossier=asked.dossier_code, reference=asked.reference)
         if closed:
+            log.info(
+                "payment_queried_failed", dossier=asked.dossier_code, reference=asked.reference
+            )
             return asked.outcome(QueryOutcome.failed, "the gateway never had it; expired")
         return asked.outcome(QueryOutcome.recorded_before, "no longer open")
     if answered and (status == vnpay.SUCCESS or (status == FAILED and over) or abandoned):

@@ -108,6 +108,22 @@ class Settings(BaseSettings):
         description="the gateway's transaction query API (querydr), asked about payments whose "
         "IPN did not come",
     )
+    payment_query_after_seconds: float = Field(
+        default=300,
+        gt=0,
+        le=86400,
+        description="an attempt to pay still open this long after it started is asked of the "
+        "gateway (querydr), then again at most once each such period while it stays open",
+    )
+    payment_query_poll_seconds: float = Field(
+        default=30,
+        gt=0,
+        le=3600,
+        description="how often the worker's reconciliation looks for attempts to ask about",
+    )
+    payment_query_batch: int = Field(
+        default=20, ge=1, le=500, description="attempts the reconciliation asks about a round"
+    )
     payment_merchant: str | None = Field(
         default=None, description="hoso's merchant code at the gateway (vnp_TmnCode)"
     )

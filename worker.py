@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from temporalio.client import Client
@@ -30,6 +31,7 @@ from activities.storage import ProjectionActivities
 from activities.trust import TrustActivities
 from config import Settings
 from logs import logging_in_background
+from operations.payment_queries import PaymentReconciler
 from support.credentials import Issuer
 from support.intake_seal import IntakeSealer
 from support.seals import AgencySeals
@@ -111,20 +113,31 @@ def build_worker(
     )
 
 
+def background_tasks(
+    client: Client, settings: Settings, stop: asyncio.Event
+) -> list[Coroutine[Any, Any, None]]:
+    """What runs beside the worker until `stop`: the webhook relay, and the reconciliation of
+    fees paid online where the gateway's query API is configured."""
+    sessions = session_factory(make_engine(settings.resolved_database_url))
+    tasks = [WebhookRelay(sessions, settings).run(stop)]
+    if PaymentReconciler.configured(settings):
+        tasks.append(PaymentReconciler(client, sessions, settings).run(stop))
+    return tasks
+
+
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Runs the worker and the webhook relay beside it until `stop` is set (or forever), then
-    shuts them down gracefully."""
+    """Runs the worker and its background tasks (`background_tasks`) until `stop` is set (or
+    forever), then shuts them down gracefully."""
     worker = build_worker(client, settings)
     stop = stop or asyncio.Event()
-    relay = WebhookRelay(session_factory(make_engine(settings.resolved_database_url)), settings)
     with logging_in_background():
         log.info("worker_started", task_queue=settings.task_queue)
-        relaying = asyncio.create_task(relay.run(stop))
+        running = [asyncio.create_task(task) for task in background_tasks(client, settings, stop)]
         try:
             async with worker:
                 await stop.wait()
         finally:
-            stop.set()  # the relay ends with the worker, however the worker ended
-            await relaying
+            stop.set()  # the background tasks end with the worker, however the worker ended
+            await asyncio.gather(*running)
         await asyncio.to_thread(stop_renderers)
         log.info("worker_stopped", task_queue=settings.task_queue)

@@ -1,6 +1,6 @@
 """Fee payments: the applicant starts one (code + lookup secret) and downloads its receipt; the
-gateway's IPN lands here (GET, as VNPAY sends it); operators list attempts and refused IPNs and
-record refunds made."""
+gateway's IPN lands here (GET, as VNPAY sends it); operators list attempts and refused IPNs, ask
+the gateway about the open ones now, and record refunds made."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from fastapi.responses import Response
 from api.dependencies import CallerDep, ClientDep, RateLimitsDep, ServicesDep
 from api.forms import PDF_RESPONSE, file_response
 from api.responses import PROBLEMS
-from operations import payments, refunds
+from operations import payment_queries, payments, refunds
 from operations.errors import NotFound
 from operations.forms import public_payment_receipt
+from operations.payment_queries import PaymentQueried
 from operations.payments import IPN_PATH, PaymentStarted
 from operations.refunds import IpnRefusal, PaymentView, RefundMade
 from support.client import TemporalUnreachable
@@ -131,6 +132,26 @@ async def list_ipn_refusals(
 ) -> list[IpnRefusal]:
     """The gateway answers hoso refused (forged, unknown reference, wrong amount), newest first."""
     return refunds.ipn_refusals(caller, services, hours=hours)
+
+
+@router.post(
+    "/api/v1/payments/reconcile",
+    response_model=list[PaymentQueried],
+    responses=PROBLEMS(401, 403, 422, 429, 503),
+    tags=["operators"],
+)
+async def reconcile_payments(
+    caller: CallerDep,
+    services: ServicesDep,
+    client: ClientDep,
+    dossier: Annotated[
+        str | None, Query(max_length=64, description="only this dossier's open attempt")
+    ] = None,
+) -> list[PaymentQueried]:
+    """Asks the gateway now (querydr, signed) about the open attempts of the operator's scope,
+    as the worker does for those whose IPN has not come after HOSO_PAYMENT_QUERY_AFTER_SECONDS:
+    a signed answer that says paid reaches the dossier as its IPN would have."""
+    return await payment_queries.reconcile_now(caller, services, client, dossier)
 
 
 @router.post(

@@ -1,5 +1,6 @@
 """`hoso payments …`, a client of the API for operators: the attempts to pay dossiers' fees, the
-gateway answers refused (forged, unknown, wrong amount), and the refunds owed and made."""
+gateway answers refused (forged, unknown, wrong amount), the open attempts asked of the gateway
+now, and the refunds owed and made."""
 
 from __future__ import annotations
 
@@ -101,10 +102,34 @@ async def refund(
     )
 
 
+async def reconcile(
+    dossier: Annotated[str | None, typer.Option(help="only this dossier's open attempt")] = None,
+    operator: OperatorOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Asks the gateway now about the open attempts of your scope (querydr): those it says paid
+    reach their dossier as the IPN would have."""
+    async with api_client(operator) as api:
+        wanted = {"dossier": dossier} if dossier else {}
+        found = (await api.request("POST", "/api/v1/payments/reconcile", params=wanted)).json()
+    if as_json:
+        render.print_json(found)
+        return
+    if not found:
+        render.success("no open attempt to ask about")
+        return
+    columns = ["dossier", "reference", "outcome", "why"]
+    lines = ([q["dossier_code"], q["reference"], q["outcome"], q["detail"]] for q in found)
+    render.console.print(render.table("asked of the gateway", columns, lines))
+
+
 app.command("list")(command(listing))
 app.command("refusals")(command(refusals))
 app.command("refund")(command(refund))
+app.command("reconcile")(command(reconcile))
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="payments", help="Fee payments: attempts, refused IPNs, refunds.")
+    root.add_typer(
+        app, name="payments", help="Fee payments: attempts, refusals, reconciliation, refunds."
+    )

@@ -15,8 +15,9 @@ PAYMENT_STATUSES = ("open", "paid", "superseded", "failed")
 class PaymentRecord(SQLModel, table=True):
     """One attempt to pay a dossier's fee through the gateway (its transaction reference is
     unique): `open` until the gateway's IPN says `paid` or `failed`, or a newer attempt of the
-    same dossier `superseded` it. A dossier refused after it paid owes the refund (`refund_owed`),
-    until an operator records it made."""
+    same dossier `superseded` it; one still open after a while is asked of the gateway (querydr),
+    whose answer settles it as its IPN would have. A dossier refused after it paid owes the refund
+    (`refund_owed`), until an operator records it made."""
 
     __tablename__ = "payment"
 
@@ -35,6 +36,9 @@ class PaymentRecord(SQLModel, table=True):
     refund_made_at: datetime | None = None
     refund_made_by: str | None = Field(default=None, description="the operator who recorded it")
     refund_note: str | None = None
+    queried_at: datetime | None = Field(
+        default=None, description="when hoso last asked the gateway about it (querydr)"
+    )
 
 
 class PaymentRefusalRecord(SQLModel, table=True):

@@ -1,6 +1,8 @@
 """Paying a dossier's fee online: the applicant's attempt, sent to the gateway with a signed order,
 and the gateway's IPN, believed only when it matches an open attempt (support/vnpay.py signs and
-reads both). Only the IPN records a payment; the browser's return only shows where it is.
+reads both). Only the gateway's own signed word records a payment: its IPN, or its answer to the
+transaction query when the IPN never came (operations/payment_queries.py), both through `believe`;
+the browser's return only shows where it is.
 
 Every attempt is a row of `payment` (one unique transaction reference each); the dossier waits
 for the reference of its newest attempt (the `open_payment` update) and moves on once the
@@ -163,43 +165,52 @@ async def receive_ipn(
     the payment (or the failure is recorded), 02 for one already recorded, else the protocol's
     refusal, kept for operators."""
     try:
-        answer = await _believe(client, sessions, settings, params)
-    except _Refused as refused:
-        await asyncio.to_thread(_refuse, sessions, refused.refusal, params, remote)
+        answer = await _believe_ipn(client, sessions, settings, params)
+    except Refused as refused:
+        await asyncio.to_thread(record_refusal, sessions, refused.refusal, params, remote)
         log.warning("payment_ipn_refused", answer=refused.refusal.answer.value)
         return vnpay.ipn_reply(refused.refusal.answer)
     return vnpay.ipn_reply(answer)
 
 
-class _Refused(Exception):
+class Refused(Exception):
+    """A gateway answer hoso does not believe, with the code its IPN is answered with."""
+
     def __init__(self, answer: IpnAnswer, reason: str) -> None:
         super().__init__(reason)
         self.refusal = Refusal(answer, reason)
 
 
-async def _believe(
+async def _believe_ipn(
     client: Client, sessions: Sessions, settings: Settings, params: Mapping[str, str]
 ) -> IpnAnswer:
     try:
         _, _, hash_secret = gateway(settings)
     except PaymentsUnavailable:
-        raise _Refused(IpnAnswer.unknown_error, "no gateway is configured here") from None
+        raise Refused(IpnAnswer.unknown_error, "no gateway is configured here") from None
     try:
         answer = vnpay.read_answer(params, hash_secret)
     except vnpay.UnsignedAnswer:
-        raise _Refused(IpnAnswer.invalid_signature, "the signature does not match") from None
+        raise Refused(IpnAnswer.invalid_signature, "the signature does not match") from None
+    return await believe(client, sessions, answer)
+
+
+async def believe(client: Client, sessions: Sessions, answer: vnpay.GatewayAnswer) -> IpnAnswer:
+    """What the gateway's signed answer (its signature checked) changes: the attempt of its
+    reference, when open and of its amount and currency, is paid (the dossier holds it) or
+    failed; `already_confirmed` when that was recorded before; `Refused` otherwise."""
     row = await asyncio.to_thread(attempt, sessions, answer.reference)
     if row is None:
-        raise _Refused(IpnAnswer.order_not_found, "no attempt has this reference")
+        raise Refused(IpnAnswer.order_not_found, "no attempt has this reference")
     if row.status == "paid" or (row.status == "failed" and not answer.paid):
         return IpnAnswer.already_confirmed
     if answer.amount != row.amount or answer.currency not in (None, vnpay.CURRENCY):
-        raise _Refused(
+        raise Refused(
             IpnAnswer.invalid_amount,
             f"{answer.amount} {answer.currency or 'VND'} for an attempt of {row.amount} VND",
         )
     if row.status != "open":
-        raise _Refused(IpnAnswer.order_not_found, f"the attempt is {row.status}")
+        raise Refused(IpnAnswer.order_not_found, f"the attempt is {row.status}")
     if not answer.paid:
         await asyncio.to_thread(_close, sessions, row.reference, "failed", answer)
         return IpnAnswer.recorded
@@ -226,14 +237,14 @@ async def _hand_to_dossier(
             return IpnAnswer.already_confirmed  # the same IPN twice at once: the first holds it
         await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
         reason = f"the dossier refused it ({refusal_reason(exc)}): refund owed"
-        raise _Refused(IpnAnswer.already_confirmed, reason) from None
+        raise Refused(IpnAnswer.already_confirmed, reason) from None
     except RPCError:
         if not await _closed(client, row.dossier_code):
             # Temporal is down: the gateway asks again later
-            raise _Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
+            raise Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
         # paid after the dossier ended (unpaid past its time, cancelled): the fee is owed back
         await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
-        raise _Refused(IpnAnswer.already_confirmed, "the dossier had ended: refund owed") from None
+        raise Refused(IpnAnswer.already_confirmed, "the dossier had ended: refund owed") from None
     await asyncio.to_thread(_close, sessions, row.reference, "paid", answer)
     log.info("payment_recorded", dossier=row.dossier_code, reference=row.reference)
     return IpnAnswer.recorded
@@ -283,9 +294,10 @@ def _close(
         session.commit()
 
 
-def _refuse(
+def record_refusal(
     sessions: Sessions, refusal: Refusal, params: Mapping[str, str], remote: str | None
 ) -> None:
+    """The refused answer, kept for operators (`hoso payments refusals`)."""
     with sessions() as session:
         reference = params.get("vnp_TxnRef") or None
         row = session.get(PaymentRecord, reference) if reference else None
@@ -301,3 +313,17 @@ def _refuse(
             )
         )
         session.commit()
+
+
+def close_unseen(sessions: Sessions, reference: str, response_code: str) -> bool:
+    """An open attempt the gateway says it never had, past its expiry (the page refuses it
+    now): failed. False when it is not open any more."""
+    with sessions() as session:
+        row = session.get(PaymentRecord, reference)
+        if row is None or row.status != "open":
+            return False
+        row.status = "failed"
+        row.response_code = response_code
+        session.add(row)
+        session.commit()
+    return True

@@ -32,6 +32,7 @@ APPLICANT = {"name": "Nguyễn Văn A", "id_number": "001099012345", "phone": "0
 EXTRACT = "2.000635"  # civil-status extract, ubnd-xa: reception → review → decide
 ONLINE_PAYMENT = {
     "payment_gateway_url": "http://127.0.0.1:9/paymentv2/vpcpay.html",  # no test goes there
+    "payment_query_url": "http://127.0.0.1:9/merchant_webapi/api/transaction",  # nor there
     "payment_merchant": MERCHANT,
     "payment_hash_secret": SecretStr(SECRET),
 }

@@ -26,6 +26,7 @@ from support.credentials import Credential, issue_token
 from support.request_signing import OfficerAuth
 from tests.api.conftest import APPLICANT, JPG, PDF, extract_dossier
 from tests.cli.api_server import api_thread
+from tests.payments.conftest import MERCHANT, SECRET
 from tests.workflows.harness import worker_thread
 
 CONTRACT = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
@@ -53,6 +54,11 @@ def stack(
         patch.setenv("HOSO_TASK_QUEUE", f"contract-{uuid.uuid4()}")
         # forbidden inputs fail authentication by the hundred: the address must not be shut out
         patch.setenv("HOSO_API_RATE_FAILED_AUTHENTICATIONS", "100000/minute")
+        # online payment offered, as the payment routes' contracts assume (no gateway there)
+        patch.setenv("HOSO_PAYMENT_GATEWAY_URL", "http://127.0.0.1:9/paymentv2/vpcpay.html")
+        patch.setenv("HOSO_PAYMENT_QUERY_URL", "http://127.0.0.1:9/merchant_webapi/api/transaction")
+        patch.setenv("HOSO_PAYMENT_MERCHANT", MERCHANT)
+        patch.setenv("HOSO_PAYMENT_HASH_SECRET", SECRET)
         get_settings.cache_clear()
         own: Settings = get_settings()
         with api_thread(own) as url, worker_thread(own, build_worker):

@@ -25,6 +25,7 @@ from api.pages import (
     retry,
     signin,
     signin_sso,
+    webhook_replays,
     worklist,
 )
 from api.pages.static import Assets
@@ -50,6 +51,7 @@ def install(app: FastAPI) -> None:
         operator_search,
         catalogue,
         retry,
+        webhook_replays,
     ):
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")

@@ -307,7 +307,40 @@ ENGLISH: dict[str, str] = {
     "hồ sơ đang giải quyết": "open dossiers",
     "không bắt buộc": "optional",
     "lần gửi webhook lỗi": "failing webhook deliveries",
-    "Đã dừng: gửi lại bằng": "Given up: send again with",
+    "Đã dừng: gửi lại": "Given up: replay",
+    # the portals' webhooks
+    "Webhook": "Webhooks",
+    "Webhook của các cổng": "The portals' webhooks",
+    "Các cổng dịch vụ công nhận sự kiện của hồ sơ trong phạm vi của bạn. Gửi lại: mọi sự kiện"
+    " của các ngày đã chọn được xếp gửi lại, theo thứ tự ban đầu và với mã webhook-id cũ (cổng"
+    " đã nhận có thể bỏ qua).": (
+        "The public-service portals that receive the events of your scope's dossiers. Replay:"
+        " every event of the days chosen is queued again, in its original order and with its"
+        " original webhook-id (a portal that has it may skip it)."
+    ),
+    "đã ngừng": "removed",
+    "Máy nhận:": "Host:",
+    "Sự kiện:": "Events:",
+    "Các lần gửi gần nhất": "Latest deliveries",
+    "Lúc xảy ra": "Occurred at",
+    "gửi lại": "replayed",
+    "Chưa gửi lần nào.": "Nothing sent yet.",
+    "Đến ngày (gồm cả ngày này)": "To (this day included)",
+    "Gửi lại các sự kiện": "Replay the events",
+    "Không có cổng nào nhận webhook trong phạm vi của bạn.": (
+        "No portal receives webhooks in your scope."
+    ),
+    "Khoảng gửi lại dài nhiều nhất 366 ngày.": "A replay covers 366 days at most.",
+    "Không có cổng nhận webhook này trong phạm vi của bạn.": (
+        "No such webhook subscriber in your scope."
+    ),
+    "Đã nhận": "Delivered",
+    "Đang gửi lại": "Retrying",
+    "Đã dừng": "Given up",
+    "Chờ gửi": "Waiting",
+    "Đã xếp lại %(count)s lần gửi cho %(name)s, theo thứ tự ban đầu.": (
+        "%(count)s deliveries queued again for %(name)s, in their original order."
+    ),
     "Đã giải quyết": "Finished",
     "Đúng hạn (2.1)": "On time (2.1)",
     "Đến ngày": "To",

@@ -25,6 +25,7 @@ from api.pages import (
     retry,
     signin,
     signin_sso,
+    unstick,
     webhook_replays,
     worklist,
 )
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
         operator_search,
         catalogue,
         retry,
+        unstick,
         webhook_replays,
     ):
         app.include_router(router.router)

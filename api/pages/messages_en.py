@@ -558,11 +558,31 @@ ENGLISH: dict[str, str] = {
     (
         "Thử lại: khi nguyên nhân đã được sửa, yêu cầu của bạn (ký bằng khóa của phiên) được ghi "
         "vào hồ sơ và các tác vụ đang lỗi chạy lại ngay. Hồ sơ có bước xử lý của quy trình hỏng "
-        "(không chạy lại được) cần chạy lại từ một điểm, trên máy có khóa:"
+        "(thử lại không đủ) được chạy lại từ điểm lỗi: hồ sơ trở về bước cuối cùng còn đúng, lý do "
+        "được ghi vào hồ sơ bằng chữ ký của bạn, rồi các thao tác của cán bộ sau điểm đó được gửi "
+        "lại theo thứ tự (như"
     ): (
         "Retry: once the cause is fixed, your request (signed with the session's key) is recorded "
         "in the dossier and its failing activities run again at once. A dossier whose workflow "
-        "task itself fails (it does not replay) needs a reset, on the machine holding the key:"
+        "task itself fails (a retry is not enough) is reset: it goes back to its last sound step, "
+        "the reason goes on its record signed by you, then the officers' actions after that point "
+        "are sent again in order (as"
+    ),
+    # resetting a stuck dossier from the pages
+    "Đang chạy lại, ký và gửi…": "Resetting, signing and sending…",
+    "Vì sao chạy lại từ điểm lỗi (ghi vào hồ sơ)": "Why reset it (kept in the dossier's record)",
+    "Chạy lại từ điểm lỗi và ký": "Reset and sign",
+    "Chạy lại hồ sơ từ điểm lỗi": "Reset the dossier",
+    "Bước xử lý của quy trình hồ sơ này lỗi lặp lại (hoặc hồ sơ đã được chạy lại nhưng các thao "
+    "tác chưa được gửi lại). Hồ sơ được chạy lại từ bước cuối cùng còn đúng, lý do và các thao "
+    "tác của cán bộ được ghi vào hồ sơ bằng chữ ký của bạn, rồi các thao tác đó được gửi lại theo "
+    "thứ tự.": (
+        "This dossier's workflow task keeps failing (or it was reset and its actions are not sent"
+        " again yet). It goes back to its last sound step, the reason and the officers' actions go"
+        " on its record signed by you, then those actions are sent again in order."
+    ),
+    "Đã chạy lại từ sự kiện %(point)s; gửi lại %(sent)s thao tác, %(applied)s được áp dụng.": (
+        "Reset to event %(point)s; %(sent)s action(s) sent again, %(applied)s applied."
     ),
     # an apology's new date, a council convened, from the action panel
     "Thành lập hội đồng thẩm định": "Convene the appraisal council",

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.pages.dossier import Code
+from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import language, translator
 from operations.unsticking import MAX_REASON, resend_signed, reset
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 NO_STORE = {"Cache-Control": "no-store"}
 
 

@@ -8,10 +8,11 @@ import asyncio
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import Response
 
-from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.form_fields import FieldErrors, again, page_router
+from api.pages.guard import CsrfDep, OfficerDep, officer, services_of
 from api.pages.i18n import language, translator
 from api.pages.operator_guard import is_operator, refused
 from api.pages.period_form import Period, checked_days
@@ -23,7 +24,7 @@ from operations.signin import WebCaller
 from operations.webhook_overview import overview
 from operations.webhooks import MAX_REPLAY, ReplayRequest
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 Name = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9.-]{1,62}$")]
 From = Annotated[str, Form(alias="from", max_length=20)]
 To = Annotated[str, Form(alias="to", max_length=20)]
@@ -84,7 +85,20 @@ async def webhooks_page(request: Request, signed: OfficerDep) -> Response:
     return await _page(request, signed)
 
 
+async def _replay_again(request: Request, errors: FieldErrors) -> Response:
+    """The page again when a day's field is refused before the route runs (too long)."""
+    signed = officer(request)
+    if not is_operator(signed):
+        return refused(request, signed)
+    form = await request.form()
+    typed = {name: str(form.get(name) or "")[:20] for name in ("from", "to")}
+    period = Period(typed=typed, errors=dict(errors))
+    name = str(request.path_params.get("name", ""))
+    return await _page(request, signed, period=period, replayed_for=name, status=422)
+
+
 @router.post("/operations/webhooks/{name}/replays", dependencies=[CsrfDep])
+@again(_replay_again)
 async def replay(
     request: Request, name: Name, signed: OfficerDep, start: From = "", end: To = ""
 ) -> Response:

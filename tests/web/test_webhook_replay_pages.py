@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 import httpx
 from sqlmodel import col, select
 
+from bench.portals import receiving
 from models.calendar import VIETNAM
 from models.tables import WebhookDeliveryRecord
 from tests.api.test_webhooks import relays, subscribe
-from tests.api.webhook_receiver import receiving
 from tests.web.conftest import Site
 from tests.web.test_operator_pages import OPERATOR, as_one_agencys_operator, submitted
 from tests.web.test_pages import signed_in
@@ -122,6 +122,10 @@ async def test_a_wrong_period_is_said_beside_its_field_and_nothing_is_queued(sit
             assert not_a_day.status_code == 422
             assert f'id="r-{name}-from-error" class="error">Ngày không hợp lệ' in not_a_day.text
             assert f'id="r-{name}-to-error" class="error">Ngày không hợp lệ' in not_a_day.text
+
+            too_long_text = await replay(http, name, csrf, **{"from": "1" * 30, "to": "hôm nay"})
+            assert too_long_text.status_code == 422
+            assert f'id="r-{name}-from-error" class="error">Mục này dài hơn' in too_long_text.text
 
             forged = await replay(http, name, None, **days())
             assert forged.status_code == 403

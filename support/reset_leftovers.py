@@ -12,6 +12,7 @@ from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.api.update.v1 import Request as UpdateRequest
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from models.actions import RetryRequest
 from models.updates import UPDATE_OF
@@ -62,7 +63,12 @@ async def reset_leftover(client: Client, code: str) -> ResetLeftover | None:
         return None
     reset = events[index]
     base_run = reset.workflow_task_failed_event_attributes.base_run_id
-    base = await client.get_workflow_handle(code, run_id=base_run).fetch_history()
+    try:
+        base = await client.get_workflow_handle(code, run_id=base_run).fetch_history()
+    except RPCError as exc:  # past the namespace's retention: nothing left to send again
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+        return None
     return ResetLeftover(
         code=code,
         run_id=reset.workflow_task_failed_event_attributes.new_run_id or history.run_id,

@@ -34,7 +34,7 @@ from models.actions import (
 from models.calendar import VIETNAM, WorkingCalendar
 from models.credentials import Certificate, Proof, b64, canonical, unb64
 from models.procedure import ACTIONS, CouncilStage, Procedure, Stage
-from models.state import DossierState
+from models.state import DossierState, sitting_council
 from models.updates import UPDATE_OF
 from operations import mending
 from operations.access import Caller
@@ -50,7 +50,6 @@ from workflows.rules import ActionRejected, check_action
 
 BrowserSigned = OfficerAction | Supplement | Withdrawal | DeliveryConfirmation | RetryRequest
 Signed = TypeVar("Signed", bound=BrowserSigned)
-NOT_FROM_THE_PANEL = frozenset({"conclude"})
 NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
 
 
@@ -109,6 +108,11 @@ def _sample(
 def _allowed(
     state: DossierState, procedure: Procedure, action: OfficerAction, calendar: WorkingCalendar
 ) -> bool:
+    if action.action == "conclude":
+        # offered to the chair of the sitting council whether or not it may conclude yet: the
+        # dossier says why not (no quorum, the chair's own vote missing) when it is sent
+        council = sitting_council(state)
+        return council is not None and council.chair == action.officer.id
     today = datetime.now(VIETNAM).date()
     try:
         check_action(state, procedure, action, calendar, today=today)
@@ -131,7 +135,7 @@ async def choices(client: Client, caller: Caller, services: Services, code: str)
     found = []
     for name in (*ACTIONS[stage.kind], "apologize"):
         sample = _sample(caller, name, stage, state, calendar)
-        if name in NOT_FROM_THE_PANEL or not _allowed(state, procedure, sample, calendar):
+        if not _allowed(state, procedure, sample, calendar):
             continue
         found.append(
             Choice(

@@ -86,6 +86,22 @@ async def reset_dossier(
     re-sent, which the dossier then admits although signed longer ago than a signature lasts."""
     if not stuck.reset_point:
         raise ValueError(f"{stuck.code}: no workflow task completed yet; nothing to reset to")
+    run_id = await reset_run(client, stuck, reason=reason, identity=identity)
+    if operator is not None:
+        nonces = await signed_nonces(client, stuck.actions)
+        namespace = client.namespace
+        await retry_dossier(
+            client, namespace, stuck.code, operator, note, readmit=nonces, wait=wait
+        )
+    run = WorkflowExecution(workflow_id=stuck.code, run_id=run_id)
+    resent = await resend(client, run, stuck.actions, identity=identity, wait=wait)
+    await rebuild(client, sessions, store, [stuck.code])
+    return Reset(stuck.code, run_id, stuck.reset_point, resent)
+
+
+async def reset_run(client: Client, stuck: StuckTask, *, reason: str, identity: str) -> str:
+    """Temporal's reset of the stuck run to its reset point, the officers' updates left out
+    (`resend` sends them again); the new run's id."""
     response = await client.workflow_service.reset_workflow_execution(
         ResetWorkflowExecutionRequest(
             namespace=client.namespace,
@@ -98,16 +114,22 @@ async def reset_dossier(
             identity=identity,
         )
     )
-    run = WorkflowExecution(workflow_id=stuck.code, run_id=response.run_id)
-    if operator is not None:
-        nonces = await _nonces(client, stuck.actions)
-        namespace = client.namespace
-        await retry_dossier(
-            client, namespace, stuck.code, operator, note, readmit=nonces, wait=wait
-        )
+    return str(response.run_id)
+
+
+async def resend(
+    client: Client,
+    run: WorkflowExecution,
+    actions: Sequence[UpdateRequest],
+    *,
+    identity: str,
+    wait: float,
+) -> tuple[Resent, ...]:
+    """The officers' actions sent again to the reset run, one at a time, each given `wait`
+    seconds to be answered; after one that is not, the rest are not sent."""
     resent: list[Resent] = []
     halted = False  # an action gave no answer: those after it would be judged on the wrong state
-    for action in stuck.actions:
+    for action in actions:
         if halted:
             resent.append(_unsent(action, f"not sent: one before gave no answer in {wait:.0f} s"))
             continue
@@ -116,8 +138,7 @@ async def reset_dossier(
         except TimeoutError:
             halted = True
             resent.append(_unsent(action, f"no answer in {wait:.0f} s: is a worker running?"))
-    await rebuild(client, sessions, store, [stuck.code])
-    return Reset(stuck.code, response.run_id, stuck.reset_point, tuple(resent))
+    return tuple(resent)
 
 
 async def workers_polling(client: Client, task_queue: str) -> bool:
@@ -165,7 +186,7 @@ async def _resend(
     )
 
 
-async def _nonces(client: Client, actions: Sequence[UpdateRequest]) -> list[str]:
+async def signed_nonces(client: Client, actions: Sequence[UpdateRequest]) -> list[str]:
     """The nonces of the officers' signed actions among `actions`."""
     nonces = []
     for action in actions:

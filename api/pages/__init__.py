@@ -25,6 +25,8 @@ from api.pages import (
     retry,
     signin,
     signin_sso,
+    unstick,
+    webhook_replays,
     worklist,
 )
 from api.pages.static import Assets
@@ -50,6 +52,8 @@ def install(app: FastAPI) -> None:
         operator_search,
         catalogue,
         retry,
+        unstick,
+        webhook_replays,
     ):
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")

@@ -28,6 +28,7 @@ from operations.errors import NotFound
 from operations.services import Services
 from operations.signin import WebCaller
 from operations.timeline import dossier_timeline
+from operations.unsticking import unstick_offered
 
 router = page_router()
 Code = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$")]
@@ -65,6 +66,7 @@ async def dossier_page(request: Request, code: Code, signed: OfficerDep) -> Resp
         "documents": files,
         "can_sign": signed.certificate is not None,
         "may_retry": _may_retry(signed, view),
+        "may_unstick": _may_retry(signed, view) and await unstick_offered(client, code),
         "candidates": council_candidates(services, view.agency)
         if any(choice.needs_council for choice in panel)
         else [],

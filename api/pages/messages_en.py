@@ -311,7 +311,40 @@ ENGLISH: dict[str, str] = {
     "hồ sơ đang giải quyết": "open dossiers",
     "không bắt buộc": "optional",
     "lần gửi webhook lỗi": "failing webhook deliveries",
-    "Đã dừng: gửi lại bằng": "Given up: send again with",
+    "Đã dừng: gửi lại": "Given up: replay",
+    # the portals' webhooks
+    "Webhook": "Webhooks",
+    "Webhook của các cổng": "The portals' webhooks",
+    "Các cổng dịch vụ công nhận sự kiện của hồ sơ trong phạm vi của bạn. Gửi lại: mọi sự kiện"
+    " của các ngày đã chọn được xếp gửi lại, theo thứ tự ban đầu và với mã webhook-id cũ (cổng"
+    " đã nhận có thể bỏ qua).": (
+        "The public-service portals that receive the events of your scope's dossiers. Replay:"
+        " every event of the days chosen is queued again, in its original order and with its"
+        " original webhook-id (a portal that has it may skip it)."
+    ),
+    "đã ngừng": "removed",
+    "Máy nhận:": "Host:",
+    "Sự kiện:": "Events:",
+    "Các lần gửi gần nhất": "Latest deliveries",
+    "Lúc xảy ra": "Occurred at",
+    "gửi lại": "replayed",
+    "Chưa gửi lần nào.": "Nothing sent yet.",
+    "Đến ngày (gồm cả ngày này)": "To (this day included)",
+    "Gửi lại các sự kiện": "Replay the events",
+    "Không có cổng nào nhận webhook trong phạm vi của bạn.": (
+        "No portal receives webhooks in your scope."
+    ),
+    "Khoảng gửi lại dài nhiều nhất 366 ngày.": "A replay covers 366 days at most.",
+    "Không có cổng nhận webhook này trong phạm vi của bạn.": (
+        "No such webhook subscriber in your scope."
+    ),
+    "Đã nhận": "Delivered",
+    "Đang gửi lại": "Retrying",
+    "Đã dừng": "Given up",
+    "Chờ gửi": "Waiting",
+    "Đã xếp lại %(count)s lần gửi cho %(name)s, theo thứ tự ban đầu.": (
+        "%(count)s deliveries queued again for %(name)s, in their original order."
+    ),
     "Đã giải quyết": "Finished",
     "Đúng hạn (2.1)": "On time (2.1)",
     "Đến ngày": "To",
@@ -529,11 +562,31 @@ ENGLISH: dict[str, str] = {
     (
         "Thử lại: khi nguyên nhân đã được sửa, yêu cầu của bạn (ký bằng khóa của phiên) được ghi "
         "vào hồ sơ và các tác vụ đang lỗi chạy lại ngay. Hồ sơ có bước xử lý của quy trình hỏng "
-        "(không chạy lại được) cần chạy lại từ một điểm, trên máy có khóa:"
+        "(thử lại không đủ) được chạy lại từ điểm lỗi: hồ sơ trở về bước cuối cùng còn đúng, lý do "
+        "được ghi vào hồ sơ bằng chữ ký của bạn, rồi các thao tác của cán bộ sau điểm đó được gửi "
+        "lại theo thứ tự (như"
     ): (
         "Retry: once the cause is fixed, your request (signed with the session's key) is recorded "
         "in the dossier and its failing activities run again at once. A dossier whose workflow "
-        "task itself fails (it does not replay) needs a reset, on the machine holding the key:"
+        "task itself fails (a retry is not enough) is reset: it goes back to its last sound step, "
+        "the reason goes on its record signed by you, then the officers' actions after that point "
+        "are sent again in order (as"
+    ),
+    # resetting a stuck dossier from the pages
+    "Đang chạy lại, ký và gửi…": "Resetting, signing and sending…",
+    "Vì sao chạy lại từ điểm lỗi (ghi vào hồ sơ)": "Why reset it (kept in the dossier's record)",
+    "Chạy lại từ điểm lỗi và ký": "Reset and sign",
+    "Chạy lại hồ sơ từ điểm lỗi": "Reset the dossier",
+    "Bước xử lý của quy trình hồ sơ này lỗi lặp lại (hoặc hồ sơ đã được chạy lại nhưng các thao "
+    "tác chưa được gửi lại). Hồ sơ được chạy lại từ bước cuối cùng còn đúng, lý do và các thao "
+    "tác của cán bộ được ghi vào hồ sơ bằng chữ ký của bạn, rồi các thao tác đó được gửi lại theo "
+    "thứ tự.": (
+        "This dossier's workflow task keeps failing (or it was reset and its actions are not sent"
+        " again yet). It goes back to its last sound step, the reason and the officers' actions go"
+        " on its record signed by you, then those actions are sent again in order."
+    ),
+    "Đã chạy lại từ sự kiện %(point)s; gửi lại %(sent)s thao tác, %(applied)s được áp dụng.": (
+        "Reset to event %(point)s; %(sent)s action(s) sent again, %(applied)s applied."
     ),
     # an apology's new date, a council convened, from the action panel
     "Thành lập hội đồng thẩm định": "Convene the appraisal council",

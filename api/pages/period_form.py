@@ -45,13 +45,19 @@ def read_period(start: str | None, end: str | None) -> Period:
         "from": start if start is not None else today.replace(day=1).strftime("%d/%m/%Y"),
         "to": end if end is not None else today.strftime("%d/%m/%Y"),
     }
+    period = checked_days(typed)
+    first, last = period.start, period.end
+    if period.valid and first and last and period_problem(first, last, today):
+        period.errors["from"] = OUT_OF_RANGE
+    return period
+
+
+def checked_days(typed: dict[str, str]) -> Period:
+    """The days typed in `from` and `to`, each a day, the second not before the first."""
     period = Period(typed=typed, start=parse_day(typed["from"]), end=parse_day(typed["to"]))
     for name, day in (("from", period.start), ("to", period.end)):
         if day is None:
             period.errors[name] = BAD_DATE
-    if period.start and period.end and not period.errors:
-        if period.end < period.start:
-            period.errors["to"] = BACKWARDS
-        elif period_problem(period.start, period.end, today):
-            period.errors["from"] = OUT_OF_RANGE
+    if period.start and period.end and not period.errors and period.end < period.start:
+        period.errors["to"] = BACKWARDS
     return period

@@ -3,7 +3,8 @@
 // keeps it in IndexedDB and sends the public half, which hoso certifies for the session. An action
 // is prepared by hoso, checked here against what the officer chose, signed here, and sent back;
 // the dossier verifies the signature as it does the CLI's. The same for the counter's supplement
-// (its files go with the preparation, which stores them), withdrawal and delivery confirmation.
+// (its files go with the preparation, which stores them), withdrawal and delivery confirmation,
+// and for an operator's retry and reset (whose preparation is the reset itself, before the note).
 (() => {
   "use strict";
   const DB = "hoso", STORE = "keys", NAME = "session";
@@ -61,6 +62,8 @@
     const update = form.dataset.update || "act";
     const said = (name) => String(data.get(name) || "").trim();
     if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
+    // a reset's note names the reason typed, with the point and the actions hoso found
+    if (form.dataset.kind === "unstick") return String(action.note || "").includes(said("reason"));
     if (update === "retry" || update === "confirm_delivery") return action.note === said("note");
     if (update === "withdraw") return action.reason === said("reason");
     if (update === "supplement") {

@@ -16,6 +16,7 @@ from tests.api.helpers import state_of, wait_for_stage
 from tests.web.conftest import Site
 from tests.web.test_actions import at_reception, send, session_with_key
 from tests.workflows import harness
+from tests.workflows.test_council import CHAIR, EXPERTS, appointment
 
 COUNCIL = [
     "tnmt.specialist",
@@ -135,3 +136,50 @@ async def test_the_council_is_convened_from_the_registry_and_its_members_vote(si
         assert 'value="pass"' not in page.text, "a member votes once"
     state = await state_of(site.api, code)
     assert [v.member for v in state.councils[-1].votes] == ["hd.expert-1"]
+
+
+async def test_the_chair_concludes_the_council_early_once_a_quorum_has_voted(site: Site) -> None:
+    code = await at_council(site)
+    handle = site.api.env.client.get_workflow_handle(code)
+    convener = harness.assignee(harness.procedure("council"), "council")
+    await harness.act(handle, convener, "convene", council=appointment())
+    key = Ed25519PrivateKey.generate()
+    async with session_with_key(site, "hd.expert-1", key) as (http, csrf):
+        page = await http.get(f"/dossiers/{code}")
+        assert 'value="pass"' in page.text and 'value="conclude"' not in page.text, "not the chair"
+    async with session_with_key(site, CHAIR, key) as (http, csrf):
+        page = await http.get(f"/dossiers/{code}")
+        assert 'value="conclude"' in page.text and "Kết luận của hội đồng" in page.text
+        early = await signed_and_sent(
+            http, csrf, code, key, await prepare(http, csrf, code, action="conclude")
+        )
+        assert early.status_code == 422 and "no quorum yet" in early.json()["detail"]
+        for member in ["tnmt.specialist", "xd.specialist", "huyen.officer", *EXPERTS[:2]]:
+            await harness.act(
+                handle,
+                harness.officers()[member],
+                "pass_with_revisions",
+                comment=f"Ý kiến của {member}",
+            )
+        unvoted = await signed_and_sent(
+            http, csrf, code, key, await prepare(http, csrf, code, action="conclude")
+        )
+        assert unvoted.status_code == 422 and "the chair votes" in unvoted.json()["detail"]
+        assert (await state_of(site.api, code)).councils[-1].outcome is None, "nothing decided"
+
+        voted = await signed_and_sent(
+            http, csrf, code, key, await prepare(http, csrf, code, action="pass")
+        )
+        assert voted.status_code == 200, voted.text
+        page = await http.get(f"/dossiers/{code}")
+        assert 'value="conclude"' in page.text, "the chair who voted may still conclude"
+        answer = await prepare(
+            http, csrf, code, action="conclude", comment="Chỉnh sửa theo ý kiến các thành viên"
+        )
+        done = await signed_and_sent(http, csrf, code, key, answer)
+        assert done.status_code == 200, done.text
+        assert done.json()["status"] == "awaiting_supplement"
+    state = await state_of(site.api, code)
+    council = state.councils[-1]
+    assert council.outcome == "pass_with_revisions" and len(council.votes) == 6
+    assert any(a.action == "conclude" and a.actor == CHAIR for a in state.actions)

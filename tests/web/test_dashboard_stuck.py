@@ -1,5 +1,6 @@
-"""The dashboard's stuck dossiers each offer the operator a retry signed in the browser (the
-dossier's `retry` update), but for one Temporal ended, and none to a session that only reads."""
+"""The dashboard's stuck dossiers each offer the operator a retry and a reset signed in the
+browser (the dossier's `retry` update), but for one Temporal ended, and none to a session that
+only reads."""
 
 from __future__ import annotations
 
@@ -36,13 +37,14 @@ def panel(can_sign: bool) -> str:
 
 def test_each_stuck_dossier_has_its_signed_retry_but_one_temporal_ended() -> None:
     html = panel(can_sign=True)
-    assert html.count("data-signed-action") == 1
+    assert html.count("data-signed-action") == 2, "a retry and a reset for the one not ended"
     assert 'action="/dossiers/ubnd-xa-261208-0001/retry"' in html
     assert 'data-update="retry"' in html
     assert 'data-prepare="/dossiers/ubnd-xa-261208-0001/retry/prepare"' in html
     assert '<label for="retry-note-ubnd-xa-261208-0001">Đã sửa gì (ghi vào hồ sơ)</label>' in html
     assert "Temporal đã dừng quy trình: không thử lại được." in html
-    assert "hoso unstick MÃ --as ops.operator" in html
+    assert 'data-prepare="/dossiers/ubnd-xa-261208-0001/unstick"' in html, "reset from the page"
+    assert 'data-kind="unstick"' in html and html.count('data-kind="unstick"') == 1
 
 
 def test_a_session_that_only_reads_gets_no_retry() -> None:

@@ -80,7 +80,7 @@ async def test_the_dashboard_counts_the_scopes_open_dossiers_and_draws_the_indic
         assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="indicators-t', html)
         assert '<title id="indicators-t">Chỉ số theo Quyết định 766' in html
         assert "Đúng hạn (2.1)" in html and "<caption>" in html, "the numbers as a table too"
-        assert "hoso unstick" in html, "unsticking is the CLI's, and the page says so"
+        assert "hoso unstick" in html, "the page names the command it does as the CLI does"
 
         found = await http.get("/operations/search", params={"agency": "ubnd-xa"})
         assert f'href="/dossiers/{code}"' in found.text

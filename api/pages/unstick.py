@@ -1,0 +1,63 @@
+"""An operator's reset of a stuck dossier from the pages (`hoso unstick`'s, in two requests):
+the reset, answered with the note the browser is to sign, then the signed note recorded and the
+officers' actions sent again (operations/unsticking.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.pages.dossier import Code
+from api.pages.form_fields import page_router
+from api.pages.guard import CsrfDep, OfficerDep, services_of
+from api.pages.i18n import language, translator
+from operations.unsticking import MAX_REASON, resend_signed, reset
+
+router = page_router()
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.post("/dossiers/{code}/unstick", dependencies=[CsrfDep])
+async def unstick(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    reason: Annotated[str, Form(max_length=MAX_REASON)] = "",
+) -> Response:
+    """Resets the stuck dossier; the answer (JSON) is the note its browser is to sign."""
+    services = services_of(request)
+    prepared = await reset(await services.client(), signed.caller, services, code, reason=reason)
+    return JSONResponse(prepared.model_dump(), headers=NO_STORE)
+
+
+@router.post("/dossiers/{code}/unstick/resend", dependencies=[CsrfDep])
+async def resend(
+    request: Request,
+    code: Code,
+    signed: OfficerDep,
+    message: Annotated[str, Form(max_length=40000)],
+    signature: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """The signed note recorded, the actions sent again; the answer says what became of them."""
+    services = services_of(request)
+    done = await resend_signed(
+        await services.client(),
+        signed.caller,
+        signed.certificate,
+        services,
+        code,
+        message=message,
+        signature=signature,
+    )
+    gettext = translator(language(request.headers.get("accept-language")))
+    said = gettext(
+        "Đã chạy lại từ sự kiện %(point)s; gửi lại %(sent)s thao tác, %(applied)s được áp dụng.",
+        point=done.reset_point,
+        sent=len(done.resent),
+        applied=done.applied,
+    )
+    refused = [line for line in done.resent if not line.endswith(": applied")]
+    text = " ".join([str(said), *refused])
+    return JSONResponse({"said": text, "resent": done.resent}, headers=NO_STORE)

@@ -125,8 +125,10 @@ async def test_five_hundred_supplement_cycles_complete_with_a_flat_history(
     assert result.status == DossierStatus.completed and result.supplement_requests == cycles
     assert len(runs) >= 2
     handed = await handed_over(client, sub.code)
+    print("handed over, run by run:", handed)
     assert len(handed) == len(runs) - 1 and max(handed) < HANDED_OVER_BOUND, handed
     added = await cycle_bytes(client, sub.code)
+    print("a cycle added, first and last:", sum(added[10:30]) / 20, sum(added[-20:]) / 20)
     assert len(added) >= cycles - len(runs)
     first, last = added[10:30], added[-20:]
     per_cycle_first, per_cycle_last = sum(first) / len(first), sum(last) / len(last)

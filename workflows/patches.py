@@ -74,7 +74,7 @@ BOUNDED_HANDOVER = "bounded-handover"
 """A run that continues as new hands over a bounded state (`workflows/handover.py`): the latest
 control-sheet rows, record entries, forms and suspensions, with counts of those left to the
 record, the projection and the history, and the nonces still fresh. Since 2026-12-08; before,
-the whole state (about 3.4 kB more a supplement cycle: 2 MB, Temporal's payload limit, near 590
+the whole state (about 3.4 kB more a supplement cycle: 2 MB, Temporal's payload limit, near 570
 cycles)."""
 
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {

@@ -16,6 +16,7 @@ from models.dossier import DossierStatus
 from models.projection import DossierChange
 from operations.dossiers import whole_state
 from support.dossier_timeline import timeline
+from support.rebuild import read_dossier
 from tests.security.dossiers import Dossier
 from tests.workflows.harness import officer_for, record_history, running_worker, send, start
 from tests.workflows.history_growth import (
@@ -169,6 +170,11 @@ async def test_the_state_a_run_hands_over_stays_the_same_size_however_many_cycle
     assert [e.n for e in whole.record] == list(range(1, result.record_total() + 1))
     assert [f.kind for f in whole.forms].count("supplement_request") == cycles
     assert whole.suspended_days() == result.suspended_days()
+    # what rebuild and the control sheet read: the history's rows, the latest state's flags
+    source = await read_dossier(client, sub.code)
+    assert source.state is not None and source.projection is not None
+    assert len(source.state.actions) == len(source.projection.actions) == result.actions_total()
+    assert len(source.projection.record) == result.record_total()
     report = await Dossier(sub.code, result, settings).verify(client)
     assert report.differences == []
     assert report.entries == result.record_total()

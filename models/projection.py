@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +27,8 @@ from models.dossier import (
 )
 from models.record import RecordEntry
 from models.state import ActionEntry, DossierState, FormRef, StageVisit, voters_awaited
+
+T = TypeVar("T")
 
 
 class DossierRow(BaseModel):
@@ -109,7 +112,8 @@ class DossierChange(BaseModel):
 
 @dataclass(frozen=True)
 class Marks:
-    """How far the projection was told: the length of each list the changes carry."""
+    """How far the projection was told: how many of each list's entries (those earlier runs
+    left out of the state included) the changes carried."""
 
     actions: int = 0
     documents: int = 0
@@ -120,12 +124,18 @@ class Marks:
     @classmethod
     def of(cls, state: DossierState) -> Marks:
         return cls(
-            len(state.actions),
+            state.actions_total(),
             len(state.documents),
-            len(state.forms),
-            len(state.record),
+            state.forms_total(),
+            state.record_total(),
             len(state.visits),
         )
+
+
+def added(items: list[T], total: int, told: int) -> list[T]:
+    """The entries of `items` (the latest `len(items)` of `total`, plus any kept from before)
+    added since the first `told`: the last `total - told`."""
+    return items[len(items) - (total - told) :] if total > told else []
 
 
 def row_of(state: DossierState) -> DossierRow:
@@ -141,7 +151,7 @@ def row_of(state: DossierState) -> DossierRow:
         received_via=state.received_via,
         outcome=state.outcome,
         supplement_requests=state.supplement_requests,
-        suspended_days=sum(s.working_days for s in state.suspensions),
+        suspended_days=state.suspended_days(),
         late_stages=sum(1 for visit in state.visits if visit.late),
         at_risk=state.at_risk,
         overdue=state.overdue,
@@ -215,11 +225,11 @@ def change_since(
         code=state.code,
         opening=opening,
         row=row_of(state),
-        actions_total=len(state.actions),
-        actions=state.actions[marks.actions :],
+        actions_total=state.actions_total(),
+        actions=added(state.actions, state.actions_total(), marks.actions),
         documents=state.documents[marks.documents :],
-        forms=state.forms[marks.forms :],
-        record=state.record[marks.record :],
+        forms=added(state.forms, state.forms_total(), marks.forms),
+        record=added(state.record, state.record_total(), marks.record),
         visits=state.visits[since:],
         visits_from=since,
         awaiting_agencies=state.awaiting_agencies,
@@ -253,6 +263,27 @@ def visits_after(visits: list[StageVisit], change: DossierChange) -> list[StageV
     """The visits told so far (`visits`), then `change`'s (which replace those from its
     `visits_from` on)."""
     return [*visits[: change.visits_from], *change.visits]
+
+
+def restored(state: DossierState, told: DossierChange | None) -> DossierState:
+    """`state` (which earlier runs left entries out of) with every action, record entry and
+    form again: those the projection was told of (`told`: every change folded, from the
+    history), then the state's own not told yet. A state that holds all is returned as it is."""
+    if state.holds_all() or told is None:
+        return state
+    seqs, ns = {a.seq for a in told.actions}, {e.n for e in told.record}
+    forms = {(f.kind, f.sha256, f.issued_at) for f in told.forms}
+    return state.model_copy(
+        update={
+            "actions": [*told.actions, *(a for a in state.actions if a.seq not in seqs)],
+            "record": [*told.record, *(e for e in state.record if e.n not in ns)],
+            "forms": [
+                *told.forms,
+                *(f for f in state.forms if (f.kind, f.sha256, f.issued_at) not in forms),
+            ],
+            "earlier": state.earlier.model_copy(update={"actions": 0, "record": 0, "forms": 0}),
+        }
+    )
 
 
 def state_told(submission: DossierSubmission, told: DossierChange) -> DossierState:

@@ -121,9 +121,9 @@ def chained(
     subject: Subject,
     digest: str,
 ) -> RecordEntry:
-    """The entry that follows `record`."""
+    """The entry that follows `record` (a whole record, or its latest entries)."""
     body = {
-        "n": len(record) + 1,
+        "n": record[-1].n + 1 if record else 1,
         "at": at,
         "kind": kind,
         "actor": actor,

@@ -105,6 +105,21 @@ class FormRef(BaseModel):
     seal: FormSeal | None = Field(default=None, description="the agency's seal over the form")
 
 
+class Earlier(BaseModel):
+    """What a long dossier's earlier runs no longer hold in its state: the entries they left to
+    the record and the projection (and the history) when they continued as new, counted here so
+    that numbering and sums go on. Empty for a dossier that never continued."""
+
+    actions: int = Field(default=0, ge=0, description="control-sheet rows left out")
+    record: int = Field(default=0, ge=0, description="record entries left out")
+    forms: int = Field(default=0, ge=0, description="forms left out")
+    suspensions: int = Field(default=0, ge=0, description="ended suspensions left out")
+    suspended_days: int = Field(default=0, ge=0, description="their working days")
+    actors: list[str] = Field(
+        default_factory=list, description="who acted in the rows left out (who held the dossier)"
+    )
+
+
 class DossierState(BaseModel):
     code: str
     procedure_code: str
@@ -154,8 +169,37 @@ class DossierState(BaseModel):
         default_factory=list, description="nonces of the signed actions accepted (no replay)"
     )
     record: list[RecordEntry] = Field(
-        default_factory=list, description="the tamper-evident record: every action, document, form"
+        default_factory=list,
+        description="the tamper-evident record: every action, document, form (its latest"
+        " entries once the dossier continued as new: `earlier`)",
     )
+    earlier: Earlier = Field(
+        default_factory=Earlier,
+        description="what earlier runs left to the record, the projection and the history",
+    )
+
+    def holds_all(self) -> bool:
+        """Every action, record entry and form is in this state (suspensions left out are
+        summed in `earlier`)."""
+        earlier = self.earlier
+        return earlier.actions == earlier.record == earlier.forms == 0
+
+    def actions_total(self) -> int:
+        return self.earlier.actions + len(self.actions)
+
+    def forms_total(self) -> int:
+        return self.earlier.forms + len(self.forms)
+
+    def record_total(self) -> int:
+        return self.earlier.record + len(self.record)
+
+    def suspended_days(self) -> int:
+        """Working days the dossier's clock stood still, in every suspension so far."""
+        return self.earlier.suspended_days + sum(s.working_days for s in self.suspensions)
+
+    def acted(self, officer: str) -> bool:
+        """The officer acted on the dossier (held one of its stages)."""
+        return officer in self.earlier.actors or any(a.actor == officer for a in self.actions)
 
 
 def sitting_council(state: DossierState) -> Council | None:

@@ -78,7 +78,7 @@ def may_read_confidential(caller: Caller, state: DossierState) -> bool:
         and officer.role == state.stage_role
         and officer.unit == state.stage_unit
     )
-    acted = any(entry.actor == officer.id for entry in state.actions)
+    acted = state.acted(officer.id)
     leads = officer.agency == state.agency and officer.role in LEADER_ROLES
     return holds_now or acted or leads
 

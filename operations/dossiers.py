@@ -19,6 +19,7 @@ from config import Settings
 from models.dossier import CLOSED_STATUSES, DocumentRef, DossierStatus
 from models.payment import PaymentState
 from models.procedure import DeliveryChannel
+from models.projection import restored
 from models.state import (
     ActionEntry,
     Apology,
@@ -195,9 +196,8 @@ async def read_noted_state(client: Client, code: str) -> NotedState:
             note = f"its workflow task keeps failing (attempt {failing}; see `hoso stuck`)"
         elif running:
             try:
-                return NotedState(
-                    await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
-                )
+                answer = await handle.query(DossierWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+                return NotedState(await whole_state(client, answer))
             except RPCError as exc:
                 if exc.status not in NO_ANSWER:
                     raise
@@ -215,6 +215,14 @@ async def read_noted_state(client: Client, code: str) -> NotedState:
     if state is None:
         raise NotFound(f"dossier {code} has no state yet")
     return NotedState(state, note and f"{note}; the state as its history last recorded it", ended)
+
+
+async def whole_state(client: Client, state: DossierState) -> DossierState:
+    """`state` with the actions, record entries and forms its earlier runs left to the history
+    (a long dossier that continued as new), read back from there."""
+    if state.holds_all():
+        return state
+    return restored(state, (await read_dossier(client, state.code, live=False)).projection)
 
 
 async def readable_state(

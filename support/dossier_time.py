@@ -18,7 +18,7 @@ def time_counts(
     moment = state.closed_at or now or datetime.now(UTC)
     today = moment.astimezone(VIETNAM).date()
     start = calendar.receipt_day(state.received_at)
-    suspended = sum(s.working_days for s in state.suspensions)
+    suspended = state.suspended_days()
     used = max(calendar.working_days_between(start, today) - suspended, 0)
     left = calendar.working_days_left(state.received_at, today, state.due_date)
     late = calendar.working_days_between(state.due_date, today)
@@ -37,6 +37,14 @@ def time_fields(
     if state.closed_at is None:
         fields.append(
             ("time left", f"{left} working days" if not late else f"{late} working days late")
+        )
+    if state.earlier.suspensions:
+        fields.append(
+            (
+                "suspended",
+                f"{state.earlier.suspensions} earlier suspensions:"
+                f" {state.earlier.suspended_days} working days",
+            )
         )
     for pause in state.suspensions:
         until = pause.ended_at.astimezone(VIETNAM).strftime("%Y-%m-%d") if pause.ended_at else "now"

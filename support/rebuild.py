@@ -34,7 +34,7 @@ from activities.storage import as_change, record_change, register_forms
 from activities.waiting import write_waiting
 from models.activity_interfaces import RECORD_CHANGE, RECORD_DOSSIER
 from models.dossier import DossierSubmission
-from models.projection import DossierChange, fold, opening_of, state_told, whole
+from models.projection import DossierChange, fold, opening_of, restored, state_told, whole
 from models.record import RecordEntry
 from models.state import DossierState
 from models.tables import (
@@ -131,6 +131,8 @@ async def read_dossier(client: Client, code: str, *, live: bool = True) -> Dossi
             answer = None  # no worker answers: the history's own will do
         if isinstance(answer, DossierState):
             state = newest = answer
+    if newest is not None:  # a long dossier's state holds only its latest entries
+        state = newest = restored(newest, found.told)
     projection = whole(newest, opening_of(submission)) if newest is not None else found.told
     if state is None and found.told is not None:  # updates answer receipts, not states
         state = state_told(submission, found.told)

@@ -56,7 +56,7 @@ class DossierContext:
         that caused it; None for the dossier's own events)."""
         state = self.state
         row = ActionEntry(
-            seq=len(state.actions) + 1,
+            seq=state.actions_total() + 1,
             stage=state.stage,
             action=action,
             actor=officer.id if officer else actor,

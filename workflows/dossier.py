@@ -32,7 +32,7 @@ from models.dossier import CLOSED_STATUSES, DossierStatus, DossierSubmission
 from models.payment import PaymentConfirmation, PaymentOpening
 from models.state import DossierState
 from models.updates import QueuedInput, UpdateInput
-from workflows import admission, identity, patches, rules
+from workflows import admission, handover, identity, patches, rules
 from workflows import continuation as continuation_
 from workflows.effects import RETRY, Effects
 from workflows.transitions import Transitions
@@ -98,6 +98,7 @@ class DossierWorkflow:
         # nonces a reset re-sends, past their lifetime; revocations an earlier run loaded
         self._readmitted: set[str] = set(continuation.readmitted) if continuation else set()
         self._revoked_before = list(continuation.revoked) if continuation else []
+        self._nonce_times: dict[str, datetime] = {}  # when this run applied each nonce
 
     @workflow.run
     async def run(self, start: DossierSubmission | Continuation) -> DossierState:
@@ -184,7 +185,7 @@ class DossierWorkflow:
         run = self._continuation.run + 1 if self._continuation else 2
         handed = Continuation(
             submission=self._submission,
-            state=self._state,
+            state=self._handed_state(),
             calendar=self._transitions.clock.calendar,
             effects=self._effects.count,
             recorded=self._effects.recorded,
@@ -194,6 +195,24 @@ class DossierWorkflow:
         )
         workflow.logger.info("dossier_continued", extra={"dossier": self._state.code, "run": run})
         workflow.continue_as_new(handed)
+
+    def _handed_state(self) -> DossierState:
+        """What the next run takes over: a bounded state (dossiers continued before: whole)."""
+        if not workflow.patched(patches.BOUNDED_HANDOVER):
+            return self._state
+        return handover.bounded(
+            self._state,
+            self._effects.recorded,
+            workflow.now(),
+            self._nonce_times,
+            workflow.info().start_time,
+            self._readmitted,
+        )
+
+    def _took_nonce(self, nonce: str) -> None:
+        """A signed input applied: its nonce is spent (a replay of it is refused)."""
+        self._state.nonces.append(nonce)
+        self._nonce_times[nonce] = workflow.now()
 
     async def _load_trust(self) -> None:
         """The issuer keys and revoked tokens, from the worker (never from a caller)."""
@@ -234,7 +253,7 @@ class DossierWorkflow:
         if isinstance(item, UpdateInput) and self._trust is not None:
             # Dossiers replayed from before credentials (no anchors) applied actions unchecked.
             proof = identity.check(self._state, item, self._trust)
-            self._state.nonces.append(proof.nonce)
+            self._took_nonce(proof.nonce)
         match item:
             case OfficerAction():
                 day_off = self._apology_to_a_day_off_replayed(item)
@@ -376,7 +395,7 @@ class DossierWorkflow:
         """Recorded at once, not queued: the loop may be waiting on the very activity retried."""
         before = len(self._state.actions), len(self._state.record)
         if request.proof is not None:
-            self._state.nonces.append(request.proof.nonce)
+            self._took_nonce(request.proof.nonce)
         self._readmitted.update(request.readmit or ())
         self._transitions.record_retry(request)
         return self._answer(ActionReceipt.after(self._state, *before))

@@ -89,7 +89,7 @@ class Lateness:
         clock.calendar = change.calendar
         before = state.due_date
         if state.received_at is not None and state.apology is None:
-            used = sum(s.working_days for s in state.suspensions)
+            used = state.suspended_days()
             state.due_date = clock.calendar.add_working_days(
                 clock.calendar.receipt_day(state.received_at), ctx.procedure.working_days + used
             )

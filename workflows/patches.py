@@ -70,6 +70,13 @@ that say how their fee is paid, which none did before (their dossiers never wait
 day, before it was deployed: a dossier received at the counter pays only a fee due before reception
 there in cash; one due before delivery waits with the result (no recording took the first rule)."""
 
+BOUNDED_HANDOVER = "bounded-handover"
+"""A run that continues as new hands over a bounded state (`workflows/handover.py`): the latest
+control-sheet rows, record entries, forms and suspensions, with counts of those left to the
+record, the projection and the history, and the nonces still fresh. Since 2026-12-08; before,
+the whole state (about 3.4 kB more a supplement cycle: 2 MB, Temporal's payload limit, near 570
+cycles)."""
+
 OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     OFFICER_CREDENTIALS: ("before-credentials",),
     CONCURRENT_NOTICES: ("before-credentials", "before-concurrent-notices"),
@@ -103,6 +110,9 @@ OLD_BRANCH_HISTORIES: dict[str, tuple[str, ...]] = {
     CONTINUE_AS_NEW: (),
     # No recording takes this old branch: no procedure said how its fee is paid before.
     FEE_PAYMENT: (),
+    # The recordings continued_run_unbounded and continued_last_run_unbounded (tests/histories/)
+    # took the old branch: a run that handed over its whole state, and one that took it over.
+    BOUNDED_HANDOVER: (),
 }
 """For each patch, the folders of tests/histories/ recorded before it: their replays take its old
 branch."""

@@ -3,11 +3,8 @@ dossier's workflow and the size of what each added."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.document_store import DocumentStore
 from config import Settings
@@ -50,6 +47,26 @@ async def run_ids(client: Client, code: str) -> list[str]:
     return await dossier_runs(client, code)
 
 
+async def handed_over(client: Client, code: str) -> list[int]:
+    """The bytes of what each run of the dossier took over from the one before (its start input,
+    as the server holds it: encoded by the client's data converter), in the order of the runs."""
+    sizes = []
+    for run_id in (await dossier_runs(client, code))[1:]:
+        history = await client.get_workflow_handle(code, run_id=run_id).fetch_history()
+        started = history.events[0].workflow_execution_started_event_attributes
+        sizes.append(sum(payload.ByteSize() for payload in started.input.payloads))
+    return sizes
+
+
+def sizes_by_field(state: DossierState) -> dict[str, int]:
+    """The bytes of each field of `state`, each serialised alone as the data converter does."""
+    convert = pydantic_data_converter.payload_converter
+    return {
+        name: convert.to_payloads([getattr(state, name)])[0].ByteSize()
+        for name in type(state).model_fields
+    }
+
+
 async def history_bytes(client: Client, code: str) -> int:
     """The bytes of every event of every run of the dossier's workflow."""
     total = 0
@@ -59,24 +76,22 @@ async def history_bytes(client: Client, code: str) -> int:
     return total
 
 
-@dataclass
-class Growth:
-    """What each cycle added to the history of the run it happened in (the dev server says the
-    size of a run's history); cycles across a run's end are left out."""
-
-    client: Client
-    code: str
-    added: list[int] = field(default_factory=list)
-    _last: tuple[str, int] | None = None
-
-    async def look(self) -> None:
-        raw = await self.client.workflow_service.describe_workflow_execution(
-            DescribeWorkflowExecutionRequest(
-                namespace=self.client.namespace, execution=WorkflowExecution(workflow_id=self.code)
-            )
-        )
-        info = raw.workflow_execution_info
-        now = (info.execution.run_id, info.history_size_bytes)
-        if self._last is not None and self._last[0] == now[0]:
-            self.added.append(now[1] - self._last[1])
-        self._last = now
+async def cycle_bytes(client: Client, code: str, update: str = "supplement") -> list[int]:
+    """What each cycle added to the history of the run it happened in: the bytes of the events
+    from one `update` accepted to the next, read from the histories once the cycles are done
+    (nothing asked of the server while they run); cycles across a run's end are left out."""
+    added = []
+    for run_id in await dossier_runs(client, code):
+        history = await client.get_workflow_handle(code, run_id=run_id).fetch_history()
+        since: int | None = None
+        for event in history.events:
+            if since is not None:
+                since += event.ByteSize()
+            accepted = event.workflow_execution_update_accepted_event_attributes
+            if event.HasField("workflow_execution_update_accepted_event_attributes") and (
+                accepted.accepted_request.input.name == update
+            ):
+                if since is not None:
+                    added.append(since)
+                since = 0
+    return added

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from api.forms import file_response
 from api.pages.action_words import field_problem
 from api.pages.counter_form import Problems, upload
-from api.pages.dossier import NOT_FOUND, Code, Sha256, send_signed
+from api.pages.dossier import NOT_FOUND, BrowserSignature, Code, Sha256, SignedMessage, send_signed
 from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import STATUSES, language, translator
@@ -121,8 +121,8 @@ async def signed_withdrawal(
     request: Request,
     code: Code,
     signed: OfficerDep,
-    message: Annotated[str, Form(max_length=40000)],
-    signature: Annotated[str, Form(max_length=200)],
+    message: SignedMessage,
+    signature: BrowserSignature,
 ) -> Response:
     """The withdrawal the browser signed, to the dossier (which verifies it); refused because
     the dossier moved past withdrawing meanwhile: said beside the reason."""
@@ -142,8 +142,8 @@ async def signed_supplement(
     request: Request,
     code: Code,
     signed: OfficerDep,
-    message: Annotated[str, Form(max_length=40000)],
-    signature: Annotated[str, Form(max_length=200)],
+    message: SignedMessage,
+    signature: BrowserSignature,
 ) -> Response:
     """The supplement the browser signed, to the dossier (which verifies it)."""
     return await send_signed(request, signed, code, message, signature, Supplement)
@@ -154,8 +154,8 @@ async def signed_delivery(
     request: Request,
     code: Code,
     signed: OfficerDep,
-    message: Annotated[str, Form(max_length=40000)],
-    signature: Annotated[str, Form(max_length=200)],
+    message: SignedMessage,
+    signature: BrowserSignature,
 ) -> Response:
     """The delivery confirmation the browser signed, to the dossier (which verifies it)."""
     return await send_signed(request, signed, code, message, signature, DeliveryConfirmation)

@@ -33,6 +33,9 @@ from operations.unsticking import unstick_offered
 router = page_router()
 Code = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-[0-9]{6}-[0-9]{4}$")]
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+SignedMessage = Annotated[str, Form(max_length=40000)]
+"""A message the session's browser signed (operations/browser_actions.py), base64url."""
+BrowserSignature = Annotated[str, Form(max_length=200)]
 NOT_FOUND = "Không có hồ sơ này, hoặc bạn không được xem hồ sơ này."
 
 
@@ -146,8 +149,8 @@ async def signed_action(
     request: Request,
     code: Code,
     signed: OfficerDep,
-    message: Annotated[str, Form(max_length=40000)],
-    signature: Annotated[str, Form(max_length=200)],
+    message: SignedMessage,
+    signature: BrowserSignature,
 ) -> Response:
     """The action the browser signed, to the dossier; the answer is the dossier's new state."""
     return await send_signed(request, signed, code, message, signature)
@@ -162,8 +165,7 @@ async def send_signed(
     kind: type[OfficerAction | Supplement | Withdrawal | DeliveryConfirmation] = OfficerAction,
 ) -> Response:
     """A message the session's browser signed (an action, a supplement, a withdrawal, a
-    delivery), to the
-    dossier; the answer is its new status and stage."""
+    delivery), to the dossier; the answer is its new status and stage."""
     services = services_of(request)
     view = await act_signed(
         await services.client(),

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.pages.dossier import Code
+from api.pages.dossier import BrowserSignature, Code, SignedMessage
 from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import language, translator
@@ -39,8 +39,8 @@ async def retry(
     request: Request,
     code: Code,
     signed: OfficerDep,
-    message: Annotated[str, Form(max_length=40000)],
-    signature: Annotated[str, Form(max_length=200)],
+    message: SignedMessage,
+    signature: BrowserSignature,
 ) -> Response:
     """The retry the browser signed, recorded in the dossier; the answer says what ran again."""
     services = services_of(request)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.pages.dossier import Code
+from api.pages.dossier import BrowserSignature, Code, SignedMessage
 from api.pages.form_fields import page_router
 from api.pages.guard import CsrfDep, OfficerDep, services_of
 from api.pages.i18n import language, translator
@@ -37,8 +37,8 @@ async def resend(
     request: Request,
     code: Code,
     signed: OfficerDep,
-    message: Annotated[str, Form(max_length=40000)],
-    signature: Annotated[str, Form(max_length=200)],
+    message: SignedMessage,
+    signature: BrowserSignature,
 ) -> Response:
     """The signed note recorded, the actions sent again; the answer says what became of them."""
     services = services_of(request)

@@ -36,6 +36,7 @@ from operations.access import Caller, readable_agencies
 from operations.dossiers import DossierView, read_state, readable_state
 from operations.errors import ActionRefused, Forbidden
 from operations.services import Services
+from support import update_delivery
 from support.catalogue import get_officer
 from support.credentials import ActionUnanswered
 from support.errors import CatalogueError
@@ -156,7 +157,8 @@ async def send(
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
     try:
         receipt: ActionReceipt = await asyncio.wait_for(
-            handle.execute_update(UPDATES[type(item)], item), settings.action_wait_seconds
+            update_delivery.execute(handle, UPDATES[type(item)], item),
+            settings.action_wait_seconds,
         )
     except WorkflowUpdateFailedError as exc:
         now = await read_state(client, code)

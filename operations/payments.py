@@ -31,7 +31,7 @@ from models.payment_records import PaymentRecord, PaymentRefusalRecord
 from operations.actions import refusal_reason
 from operations.dossiers import public_state, read_state
 from operations.errors import Conflict, NotFound
-from support import vnpay
+from support import update_delivery, vnpay
 from support.intake import Sessions
 from support.vnpay import IpnAnswer
 from workflows.dossier import DossierWorkflow
@@ -91,7 +91,7 @@ async def start_payment(
     )
     handle = client.get_workflow_handle_for(DossierWorkflow.run, code)
     try:
-        await handle.execute_update(DossierWorkflow.open_payment, opening)
+        await update_delivery.execute(handle, DossierWorkflow.open_payment, opening)
     except WorkflowUpdateFailedError as exc:
         raise Conflict(refusal_reason(exc)) from None
     now = datetime.now(UTC)
@@ -230,7 +230,7 @@ async def _hand_to_dossier(
     )
     handle = client.get_workflow_handle_for(DossierWorkflow.run, row.dossier_code)
     try:
-        await handle.execute_update(DossierWorkflow.pay, confirmation)
+        await update_delivery.execute(handle, DossierWorkflow.pay, confirmation)
     except WorkflowUpdateFailedError as exc:
         state = await read_state(client, row.dossier_code)
         if state.payment and state.payment.reference == row.reference and state.payment.paid_at:

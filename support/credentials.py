@@ -46,7 +46,7 @@ from models.credentials import Certificate, Proof, TrustAnchors, b64, unb64
 from models.officer import OfficerIdentity
 from models.state import DossierState
 from models.tables import OfficerRecord, OfficerTokenRecord
-from support import remembered_trust
+from support import remembered_trust, update_delivery
 from support.catalogue import get_officer
 from support.errors import CatalogueError
 from support.intake import Sessions
@@ -413,7 +413,7 @@ async def send(
     name = getattr(update, "__name__", str(update))
     signed = credential.sign(item, dossier=handle.id, stage=stage, update=name, at=at)
     try:
-        answer = await asyncio.wait_for(handle.execute_update(update, signed), wait)
+        answer = await asyncio.wait_for(update_delivery.execute(handle, update, signed), wait)
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         # (the SDK answers the cancellation of its wait with the second)
         if wait is None:

@@ -40,6 +40,7 @@ from models.procedure import DeliveryChannel, Procedure
 from models.publication import PublicationKind
 from models.state import DossierState
 from models.tables import ProcedureRecord
+from support import update_delivery
 from support.agencies import names_for
 from support.calendars import resolve_calendar
 from support.catalogue import content_hash
@@ -365,7 +366,8 @@ async def sign(handle: WorkflowHandle, update: Any, item: ItemT) -> ItemT:
 async def send(handle: WorkflowHandle, update: Any, item: BaseModel) -> DossierState:
     """Executes `update` with `item`, signed by its officer; the state after it (the update
     answers a receipt, the `state` query the whole state)."""
-    receipt: ActionReceipt = await handle.execute_update(update, await sign(handle, update, item))
+    signed = await sign(handle, update, item)
+    receipt: ActionReceipt = await update_delivery.execute(handle, update, signed)
     assert receipt.code == handle.id
     return await handle.query(DossierWorkflow.state)
 

@@ -21,6 +21,9 @@ CLOCK_SKEW = timedelta(minutes=5)
 SIGNATURE_LIFETIME = timedelta(minutes=10)
 """How long a signed action may take to reach the dossier: sent later, it is refused (a refused
 action kept by someone cannot be sent again once the dossier has moved on)."""
+SENT_BEFORE = "(stale or replayed)"
+"""Ends the refusal of a genuinely signed action that came after its stage or its nonce was spent:
+the same item sent twice (`support/update_delivery.py` tells whether it was applied once)."""
 
 
 def _verifies(public_key: str, signature: str, message: bytes) -> bool:
@@ -58,13 +61,6 @@ def check_signature(state: DossierState, item: UpdateInput) -> Proof:
         raise ActionRejected(f"the action was signed for dossier {proof.dossier}, not {state.code}")
     if proof.update != update:
         raise ActionRejected(f"the signature is for '{proof.update}', not '{update}'")
-    if proof.stage != state.stage:
-        raise ActionRejected(
-            f"the action was signed for stage '{proof.stage or '-'}' but the dossier is at"
-            f" '{state.stage or '-'}' (stale or replayed)"
-        )
-    if proof.nonce in state.nonces:
-        raise ActionRejected("this signed action was already used once (replayed)")
     message = Proof.binding(
         item,
         dossier=proof.dossier,
@@ -75,6 +71,14 @@ def check_signature(state: DossierState, item: UpdateInput) -> Proof:
     )
     if not _verifies(cert.public_key, proof.signature, message):
         raise ActionRejected(f"the signature of {who.id} does not match the action (altered)")
+    # Only a genuine signature is told it came too late or twice (`SENT_BEFORE`).
+    if proof.stage != state.stage:
+        raise ActionRejected(
+            f"the action was signed for stage '{proof.stage or '-'}' but the dossier is at"
+            f" '{state.stage or '-'}' {SENT_BEFORE}"
+        )
+    if proof.nonce in state.nonces:
+        raise ActionRejected(f"this signed action was already used once {SENT_BEFORE}")
     return proof
 
 
@@ -109,7 +113,7 @@ def check_fresh(proof: Proof, now: datetime) -> None:
     if now - proof.signed_at > SIGNATURE_LIFETIME:
         raise ActionRejected(
             f"the action of {who} was signed at {proof.signed_at:%Y-%m-%d %H:%M} UTC, more than"
-            f" {SIGNATURE_LIFETIME.seconds // 60} minutes ago (stale or replayed): sign it again"
+            f" {SIGNATURE_LIFETIME.seconds // 60} minutes ago {SENT_BEFORE}: sign it again"
         )
     if proof.signed_at > now + CLOCK_SKEW:
         raise ActionRejected(f"the action of {who} is signed in the future: check the clock")

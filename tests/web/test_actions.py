@@ -80,8 +80,11 @@ async def test_the_browsers_key_signs_and_the_dossier_verifies(site: Site) -> No
         accepted = await send(http, csrf, code, message, key.sign(message))
         assert accepted.status_code == 200, accepted.text
         assert accepted.json() == {"status": "in_review", "stage": "review"}
-        replayed = await send(http, csrf, code, message, key.sign(message))
-        assert replayed.status_code in (409, 422)
+        again = await send(http, csrf, code, message, key.sign(message))
+        assert again.status_code == 200, "sent twice, answered as applied once"
+        assert again.json() == accepted.json()
+        state = await state_of(site.api, code)
+        assert [a.action for a in state.actions].count("accept") == 1, "applied once"
 
         timeline = (await http.get(f"/dossiers/{code}")).text
         session_token = re.search(

@@ -20,7 +20,11 @@ PAGE = 200  # the API's largest page
 
 
 def _row(item: WorklistItem) -> dict[str, str | None]:
-    waiting = {"consultation": "your agency's opinion", "council": "your vote"}.get(item.waiting)
+    waiting = {
+        "consultation": "your agency's opinion",
+        "council": "your vote",
+        "chair": "your conclusion (chair)",
+    }.get(item.waiting)
     flags = [name for name, on in (("overdue", item.overdue), ("at risk", item.at_risk)) if on]
     return {
         "code": item.code,
@@ -52,7 +56,8 @@ async def worklist(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
 ) -> None:
     """The dossiers waiting for you, soonest due first: at a stage of your role and unit, at a
-    consultation of your agency, at a council waiting for your vote. `hoso act` then signs for
+    consultation of your agency, at a council waiting for your vote or, as its chair, your
+    conclusion. `hoso act` then signs for
     the stage shown here without asking again."""
     filters: dict[str, Any] = {
         "status": status,

@@ -26,7 +26,14 @@ from models.dossier import (
     DossierSubmission,
 )
 from models.record import RecordEntry
-from models.state import ActionEntry, DossierState, FormRef, StageVisit, voters_awaited
+from models.state import (
+    ActionEntry,
+    DossierState,
+    FormRef,
+    StageVisit,
+    chair_awaited,
+    voters_awaited,
+)
 
 T = TypeVar("T")
 
@@ -107,6 +114,11 @@ class DossierChange(BaseModel):
     )
     voters_awaited: list[str] = Field(
         default_factory=list, description="the council members who have not voted yet"
+    )
+    chair_awaited: str | None = Field(
+        default=None,
+        description="the sitting council's chair once they have voted: it waits for their"
+        " conclusion",
     )
 
 
@@ -234,6 +246,7 @@ def change_since(
         visits_from=since,
         awaiting_agencies=state.awaiting_agencies,
         voters_awaited=voters_awaited(state),
+        chair_awaited=chair_awaited(state),
     )
 
 
@@ -327,8 +340,9 @@ def state_told(submission: DossierSubmission, told: DossierChange) -> DossierSta
 
 
 # What waits for whom (the worklist): their stage, for the officers of its role, unit and
-# agency; a consultation, for each agency not yet answered; a council, for each member yet to vote.
-STAGE, CONSULTATION, COUNCIL = "stage", "consultation", "council"
+# agency; a consultation, for each agency not yet answered; a council, for each member yet to vote,
+# and for its chair once they have voted (their conclusion).
+STAGE, CONSULTATION, COUNCIL, CHAIR = "stage", "consultation", "council", "chair"
 NEVER_DUE = date.max  # the sort key of a dossier without a due date yet: after every other
 
 
@@ -344,6 +358,8 @@ def waiting_of(change: DossierChange, agency: str) -> set[tuple[str, str, date]]
         return set()
     parties = [(CONSULTATION, a) for a in change.awaiting_agencies]
     parties += [(COUNCIL, member) for member in change.voters_awaited]
+    if change.chair_awaited:
+        parties.append((CHAIR, change.chair_awaited))
     if row.role and row.unit:
         parties.append((STAGE, stage_party(agency, row.unit, row.role)))
     due = row.due_date or NEVER_DUE

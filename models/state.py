@@ -210,6 +210,18 @@ def sitting_council(state: DossierState) -> Council | None:
     return None
 
 
+def chair_awaited(state: DossierState) -> str | None:
+    """The chair of the sitting council once they have voted while others have not: the
+    council waits for their conclusion (once a quorum has voted) or the last votes."""
+    council = sitting_council(state)
+    if council is None:
+        return None
+    voted = {vote.member for vote in council.votes}
+    if council.chair in voted and len(voted) < len(council.members):
+        return council.chair
+    return None
+
+
 def voters_awaited(state: DossierState) -> list[str]:
     """The members of the sitting council who have not voted yet: their worklist."""
     council = sitting_council(state)

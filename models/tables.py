@@ -131,7 +131,7 @@ class WaitingRecord(SQLModel, table=True):
     __table_args__ = (Index("ix_dossier_waiting_queue", "kind", "party", "due", "dossier_code"),)
 
     dossier_code: str = Field(primary_key=True, foreign_key="dossier.code")
-    kind: str = Field(primary_key=True, description="stage | consultation | council")
+    kind: str = Field(primary_key=True, description="stage | consultation | council | chair")
     party: str = Field(primary_key=True)
     due: date
 

@@ -1,7 +1,8 @@
 """An officer's worklist: the dossiers waiting for them, soonest due first across pages.
 
-Three kinds of waiting: a stage held by their role in their unit of their agency; a consultation
-addressed to their agency that it has not answered yet; a council where they have not voted yet.
+Four kinds of waiting: a stage held by their role in their unit of their agency; a consultation
+addressed to their agency that it has not answered yet; a council where they have not voted yet;
+a council they chair and have voted in, still sitting (their conclusion, once a quorum voted).
 Each is a range of the projection's `dossier_waiting` index (kind, party, due, code): a page reads
 at most one page of each, whatever the number of open dossiers, and the cursor is the last row's
 (due, code).
@@ -18,14 +19,14 @@ from sqlalchemy import Select, Table, literal, or_, select, union_all
 from models.calendar import VIETNAM, close_of_day
 from models.dossier import DossierStatus
 from models.procedure import ProcedureCode
-from models.projection import CONSULTATION, COUNCIL, STAGE, stage_party
+from models.projection import CHAIR, CONSULTATION, COUNCIL, STAGE, stage_party
 from models.tables import DossierRecord, WaitingRecord
 from operations.access import Caller
 from operations.paging import BadCursor, keyset_after, keyset_cursor
 from support.dossier_queries import FilterError, checked_day, checked_filter
 from support.intake import Sessions
 
-Waiting = Literal["stage", "consultation", "council"]
+Waiting = Literal["stage", "consultation", "council", "chair"]
 DOSSIERS: Table = DossierRecord.__table__  # type: ignore[attr-defined]
 WAITING: Table = WaitingRecord.__table__  # type: ignore[attr-defined]
 
@@ -42,7 +43,7 @@ class WorklistItem(BaseModel):
     code: str
     waiting: Waiting = Field(
         description="what waits for the caller: their stage, a consultation"
-        " of their agency, or their council vote"
+        " of their agency, their council vote, or the conclusion of a council they chair"
     )
     status: str | None
     procedure: str | None
@@ -108,13 +109,14 @@ def worklist_query(
     size: int,
     now: datetime,
 ) -> Select[Any]:
-    """The caller's three kinds of waiting, merged soonest due first: `size` rows at most."""
+    """The caller's four kinds of waiting, merged soonest due first: `size` rows at most."""
     officer = caller.officer
     conditions = _conditions(wanted, now)
     parties = (
         (STAGE, stage_party(officer.agency, officer.unit, officer.role)),
         (CONSULTATION, officer.agency),
         (COUNCIL, officer.id),
+        (CHAIR, officer.id),
     )
     branches = [select(_branch(k, p, conditions, after, size).subquery()) for k, p in parties]
     merged = union_all(*branches).subquery()

@@ -45,6 +45,7 @@ WAITING = {
     "stage": "Bước của tôi",
     "consultation": "Lấy ý kiến",
     "council": "Phiếu hội đồng",
+    "chair": "Kết luận hội đồng",
 }
 EVENTS = {
     "submitted": "Nộp hồ sơ",

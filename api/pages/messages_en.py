@@ -145,6 +145,7 @@ ENGLISH: dict[str, str] = {
     "Bước của tôi": "My stage",
     "Lấy ý kiến": "Consultation",
     "Phiếu hội đồng": "Council vote",
+    "Kết luận hội đồng": "Council conclusion",
     "Trực tuyến": "Online",
     "Bưu chính": "By post",
     "Tại bộ phận một cửa": "At the counter",

@@ -29,7 +29,7 @@ def _counts(items: list[WorklistItem]) -> dict[str, int]:
         "at_risk": sum(item.at_risk and not item.overdue for item in items),
         "stage": sum(item.waiting == "stage" for item in items),
         "consultation": sum(item.waiting == "consultation" for item in items),
-        "council": sum(item.waiting == "council" for item in items),
+        "council": sum(item.waiting in ("council", "chair") for item in items),
     }
 
 

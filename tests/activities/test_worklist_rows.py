@@ -26,6 +26,7 @@ SPECIALIST = OfficerIdentity(
 OTHER_UNIT = OfficerIdentity(id="tnmt.lawyer", role="specialist", unit="legal", agency="so-tnmt")
 BUILDER = OfficerIdentity(id="xd.specialist", role="specialist", unit="licensing", agency="so-xd")
 MEMBER = OfficerIdentity(id="hd.expert-1", role="expert", unit="council", agency="so-tnmt")
+CHAIR = OfficerIdentity(id="hd.chair", role="leader", unit="council", agency="so-tnmt")
 
 
 def caller(officer: OfficerIdentity) -> Caller:
@@ -107,6 +108,10 @@ def test_consultations_and_councils_wait_for_those_not_yet_answered(
     assert [(i.code, i.waiting) for i in page.items] == [(consulted.code, "consultation")]
     page = worklist(sessions, caller(MEMBER), WorklistFilter())
     assert [(i.code, i.waiting) for i in page.items] == [(sitting.code, "council")]
+    page = worklist(sessions, caller(CHAIR), WorklistFilter())
+    assert [(i.code, i.waiting) for i in page.items] == [(sitting.code, "chair")], (
+        "the chair has voted: the council waits for their conclusion"
+    )
     assert codes(sessions, SPECIALIST) == []
 
     answered = consulted.model_copy(update={"awaiting_agencies": []})
@@ -116,6 +121,7 @@ def test_consultations_and_councils_wait_for_those_not_yet_answered(
     record(sessions, answered)
     record(sessions, sitting.model_copy(update={"councils": [voted]}))
     assert codes(sessions, BUILDER) == [] and codes(sessions, MEMBER) == []
+    assert codes(sessions, CHAIR) == [], "every member voted: nothing left to conclude"
 
 
 def test_a_cursor_not_given_by_the_api_is_refused(sessions: SessionFactory) -> None:

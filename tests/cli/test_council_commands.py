@@ -31,6 +31,20 @@ def expect_listed(runner: CliRunner, voter: str, codes: list[str]) -> None:
         time.sleep(0.3)
 
 
+def expect_waiting(runner: CliRunner, officer: str, rows: list[tuple[str, str]]) -> None:
+    """`hoso worklist` of `officer` shows (code, what waits) `rows`, once the projection has
+    caught up (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        result = hoso(runner, "worklist", "--as", officer, "--json")
+        assert result.exit_code == 0, result.output
+        shown = [(row["code"], row["waiting"]) for row in json.loads(result.stdout)]
+        if shown == rows:
+            return
+        assert time.monotonic() < deadline, f"{officer}'s worklist: {shown}, not {rows}"
+        time.sleep(0.3)
+
+
 @pytest.fixture
 def council_dossier(cli_settings: Settings, dossier_file: Path) -> Path:
     """A dossier of the sample council procedure (1.010734), with the repository's samples as the
@@ -79,6 +93,10 @@ def test_a_council_is_convened_votes_and_shows_in_status(
     assert voted.exit_code == 0, voted.output
     assert hoso(runner, "act", code, "pass", "--as", "tnmt.deputy").exit_code == 0
     expect_listed(runner, "hd.expert-1", [])  # voted: off the list
+    expect_waiting(runner, "hd.expert-1", [])
+    expect_waiting(runner, "tnmt.deputy", [(code, "chair")])  # voted, the conclusion is theirs
+    shown = hoso(runner, "worklist", "--as", "tnmt.deputy").stdout
+    assert "(chair)" in shown  # "your conclusion (chair)", wrapped at 80 columns
     expect_listed(runner, "hd.expert-2", [code])
     expect_listed(runner, "tnmt.head", [])  # convened it, not a member
     bad = hoso(runner, "list", "--voter", "x' OR 1=1")

@@ -5,6 +5,7 @@ session's key and verified by the dossier."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -138,6 +139,18 @@ async def test_the_council_is_convened_from_the_registry_and_its_members_vote(si
     assert [v.member for v in state.councils[-1].votes] == ["hd.expert-1"]
 
 
+async def worklist_row(http: httpx.AsyncClient, code: str, present: bool) -> str:
+    """The worklist page's row of `code` (or "" once it is gone), when the projection has
+    caught up (at most 30 s)."""
+    for _ in range(100):
+        page = (await http.get("/worklist")).text
+        row = page.split(f">{code}</a>")[1].split("</tr>")[0] if f">{code}</a>" in page else ""
+        if bool(row) == present:
+            return row
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"{code} {'never' if present else 'still'} on the worklist")
+
+
 async def test_the_chair_concludes_the_council_early_once_a_quorum_has_voted(site: Site) -> None:
     code = await at_council(site)
     handle = site.api.env.client.get_workflow_handle(code)
@@ -173,12 +186,15 @@ async def test_the_chair_concludes_the_council_early_once_a_quorum_has_voted(sit
         assert voted.status_code == 200, voted.text
         page = await http.get(f"/dossiers/{code}")
         assert 'value="conclude"' in page.text, "the chair who voted may still conclude"
+        row = await worklist_row(http, code, present=True)
+        assert "Kết luận hội đồng" in row, "the council waits for its chair's conclusion"
         answer = await prepare(
             http, csrf, code, action="conclude", comment="Chỉnh sửa theo ý kiến các thành viên"
         )
         done = await signed_and_sent(http, csrf, code, key, answer)
         assert done.status_code == 200, done.text
         assert done.json()["status"] == "awaiting_supplement"
+        assert await worklist_row(http, code, present=False) == "", "concluded: off the list"
     state = await state_of(site.api, code)
     council = state.councils[-1]
     assert council.outcome == "pass_with_revisions" and len(council.votes) == 6

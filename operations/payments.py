@@ -1,6 +1,6 @@
 """Paying a dossier's fee online: the applicant's attempt, sent to the gateway with a signed order,
-and the gateway's IPN, believed only when it matches an open attempt (support/vnpay.py signs and
-reads both). Only the gateway's own signed word records a payment: its IPN, or its answer to the
+and the gateway's IPN, believed only when it matches an open attempt, or a superseded one the
+applicant paid after all (support/vnpay.py signs and reads both). Only the gateway's own signed word records a payment: its IPN, or its answer to the
 transaction query when the IPN never came (operations/payment_queries.py), both through `believe`;
 the browser's return only shows where it is.
 
@@ -209,12 +209,56 @@ async def believe(client: Client, sessions: Sessions, answer: vnpay.GatewayAnswe
             IpnAnswer.invalid_amount,
             f"{answer.amount} {answer.currency or 'VND'} for an attempt of {row.amount} VND",
         )
+    if row.status == "superseded" and answer.paid:
+        return await _superseded_paid(client, sessions, row, answer)
     if row.status != "open":
         raise Refused(IpnAnswer.order_not_found, f"the attempt is {row.status}")
     if not answer.paid:
         await asyncio.to_thread(_close, sessions, row.reference, "failed", answer)
         return IpnAnswer.recorded
     return await _hand_to_dossier(client, sessions, row, answer)
+
+
+async def _superseded_paid(
+    client: Client, sessions: Sessions, row: PaymentRecord, answer: vnpay.GatewayAnswer
+) -> IpnAnswer:
+    """An attempt the applicant left for a newer one, paid after all (its IPN late, a payment
+    finished in another tab): the citizen's money is never lost. While the dossier still waits
+    for its fee, it waits for this attempt again (the newer one superseded, refunded if it is
+    paid too) and takes the payment; once the fee is paid or the dossier ended, it is owed back."""
+    try:
+        state = await read_state(client, row.dossier_code)
+    except RPCError:
+        raise Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
+    except NotFound:
+        state = None
+    if state is not None and state.status == DossierStatus.awaiting_payment and state.payment:
+        opening = PaymentOpening(reference=row.reference, amount=row.amount)
+        handle = client.get_workflow_handle_for(DossierWorkflow.run, row.dossier_code)
+        try:
+            await update_delivery.execute(handle, DossierWorkflow.open_payment, opening)
+        except WorkflowUpdateFailedError:
+            pass  # paid or ended meanwhile: owed back, below
+        else:
+            await asyncio.to_thread(_reopen, sessions, row.dossier_code, row.reference)
+            log.info("payment_superseded_taken", dossier=row.dossier_code, reference=row.reference)
+            return await _hand_to_dossier(client, sessions, row, answer)
+    await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
+    raise Refused(
+        IpnAnswer.already_confirmed,
+        "a superseded attempt paid after the dossier's fee was paid or the dossier ended:"
+        " refund owed",
+    )
+
+
+def _reopen(sessions: Sessions, code: str, reference: str) -> None:
+    """The dossier waits for attempt `reference` again: it is open, the others superseded."""
+    with sessions() as session:
+        for row in session.exec(select(PaymentRecord).where(PaymentRecord.dossier_code == code)):
+            if row.reference == reference or row.status == "open":
+                row.status = "open" if row.reference == reference else "superseded"
+                session.add(row)
+        session.commit()
 
 
 async def _hand_to_dossier(

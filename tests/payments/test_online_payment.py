@@ -158,9 +158,45 @@ async def test_trying_again_supersedes_the_open_attempt(payments: Payments) -> N
     third = await pay_online(payments, code, secret)
     refs = [vnpay.query_params(u)["vnp_TxnRef"] for u in (first, second, third)]
     assert attempts(payments, code) == {refs[0]: "failed", refs[1]: "superseded", refs[2]: "paid"}
-    late = signed(answer(second))  # the superseded attempt paid after all: not believed
-    assert await ipn(payments, late) == ipn_reply(IpnAnswer.order_not_found)
+    late = signed(answer(second))  # the superseded attempt paid too, after the fee: owed back
+    assert await ipn(payments, late) == ipn_reply(IpnAnswer.already_confirmed)
     assert (await payments.state(code)).status == DossierStatus.completed
+    assert attempts(payments, code) == {refs[0]: "failed", refs[1]: "paid", refs[2]: "paid"}
+    owed = await payments.http.get(
+        "/api/v1/payments",
+        params={"dossier": code, "refund_owed": "true"},
+        auth=payments.auth("ops.operator"),
+    )
+    assert [p["reference"] for p in owed.json()] == [refs[1]], "the late one is refunded"
+    assert [r.reference for r in refusals(payments)] == [refs[1]], "and shown as refused"
+
+
+async def test_a_superseded_attempt_paid_while_the_dossier_waits_is_the_one_it_takes(
+    payments: Payments,
+) -> None:
+    """The applicant opened a second attempt, then finished paying the first (another tab):
+    the dossier takes the first; the second, paid too, is owed back."""
+    code, secret = await payments.awaiting_payment()
+    first = (await start(payments, code, secret)).json()["gateway_url"]
+    second = (await start(payments, code, secret)).json()["gateway_url"]
+    refs = [vnpay.query_params(u)["vnp_TxnRef"] for u in (first, second)]
+    assert attempts(payments, code) == {refs[0]: "superseded", refs[1]: "open"}
+
+    assert await ipn(payments, signed(answer(first))) == ipn_reply(IpnAnswer.recorded)
+    state = await payments.state(code)
+    assert state.status != DossierStatus.awaiting_payment
+    assert state.payment is not None and state.payment.reference == refs[0]
+    assert state.payment.paid_at is not None
+    assert attempts(payments, code) == {refs[0]: "paid", refs[1]: "superseded"}
+
+    assert await ipn(payments, signed(answer(second))) == ipn_reply(IpnAnswer.already_confirmed)
+    owed = await payments.http.get(
+        "/api/v1/payments",
+        params={"dossier": code, "refund_owed": "true"},
+        auth=payments.auth("ops.operator"),
+    )
+    assert [p["reference"] for p in owed.json()] == [refs[1]]
+    assert (await payments.state(code)).payment.reference == refs[0], "the fee paid once"
 
 
 async def test_an_attempt_is_refused_unless_the_dossier_waits_for_its_fee(

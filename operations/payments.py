@@ -1,8 +1,9 @@
 """Paying a dossier's fee online: the applicant's attempt, sent to the gateway with a signed order,
 and the gateway's IPN, believed only when it matches an open attempt, or a superseded one the
-applicant paid after all (support/vnpay.py signs and reads both). Only the gateway's own signed word records a payment: its IPN, or its answer to the
-transaction query when the IPN never came (operations/payment_queries.py), both through `believe`;
-the browser's return only shows where it is.
+applicant paid after all (support/vnpay.py signs and reads both). Only the gateway's own signed
+word records a payment: its IPN, or its answer to the transaction query when the IPN never came
+(operations/payment_queries.py), both through `believe`; the browser's return only shows where
+it is.
 
 Every attempt is a row of `payment` (one unique transaction reference each); the dossier waits
 for the reference of its newest attempt (the `open_payment` update) and moves on once the

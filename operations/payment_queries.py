@@ -11,6 +11,11 @@ the same hand-over to the dossier, recorded once):
 - not finished yet, not found before its expiry, an answer unsigned, a gateway that does not
   answer: nothing changes, it is asked again the next period.
 
+An attempt the applicant left for a newer one (superseded) is asked too while it could still have
+been paid and its IPN lost (`SUPERSEDED_ASKED_FOR` after it started): paid, the dossier takes it
+if it still waits for its fee, else it is owed back (`payments.believe`); not paid, it stays
+superseded.
+
 The worker runs a round every HOSO_PAYMENT_QUERY_POLL_SECONDS (`PaymentReconciler`, beside the
 webhook relay); an operator runs one now for the attempts of their scope (`hoso payments
 reconcile`). Each round claims its batch in one statement, so two workers never ask about the same
@@ -57,6 +62,9 @@ FAILED = "02"
 ABANDONED_AFTER = ATTEMPT_LIFETIME
 """A payment still unfinished this long past its expiry was left on the gateway's page: the
 gateway refuses to take it now (code 11), so the attempt is failed rather than asked forever."""
+SUPERSEDED_ASKED_FOR = ATTEMPT_LIFETIME + ABANDONED_AFTER + timedelta(minutes=30)
+"""How long after it started a superseded attempt is still asked about: past its page's expiry
+nothing pays it, and its IPN would have come or been given up by the gateway's retries."""
 
 
 class QueryOutcome(StrEnum):
@@ -88,6 +96,7 @@ class Asked:
     dossier_code: str
     amount: int
     created_at: datetime
+    status: str = "open"
 
     @property
     def expires_at(self) -> datetime:
@@ -116,10 +125,14 @@ def claim(
     agencies: set[str] | None = None,
     dossier: str | None = None,
 ) -> list[Asked]:
-    """Up to `size` open attempts started `age` ago or more and not asked in the last `age`
-    (the never asked first), marked asked now in the same statement."""
+    """Up to `size` attempts open (or superseded, within `SUPERSEDED_ASKED_FOR`) started `age`
+    ago or more and not asked in the last `age` (the never asked first), marked asked now in the
+    same statement."""
+    superseded = (PAYMENTS.c.status == "superseded") & (
+        PAYMENTS.c.created_at >= now - SUPERSEDED_ASKED_FOR
+    )
     due = (
-        (PAYMENTS.c.status == "open")
+        ((PAYMENTS.c.status == "open") | superseded)
         & (PAYMENTS.c.created_at <= now - age)
         & or_(PAYMENTS.c.queried_at.is_(None), PAYMENTS.c.queried_at <= now - age)
     )
@@ -137,7 +150,11 @@ def claim(
         .where(PAYMENTS.c.reference.in_(chosen), due)
         .values(queried_at=now)
         .returning(
-            PAYMENTS.c.reference, PAYMENTS.c.dossier_code, PAYMENTS.c.amount, PAYMENTS.c.created_at
+            PAYMENTS.c.reference,
+            PAYMENTS.c.dossier_code,
+            PAYMENTS.c.amount,
+            PAYMENTS.c.created_at,
+            PAYMENTS.c.status,
         )
     )
     with sessions() as session:
@@ -241,6 +258,8 @@ async def _judge(
     answered = code == QueryCode.answered
     if answered and answer.reference != asked.reference:
         return await _refuse(sessions, asked, raw, "an answer about another reference")
+    if asked.status == "superseded" and not (answered and status == vnpay.SUCCESS):
+        return asked.outcome(QueryOutcome.pending, f"superseded, not paid ({code}, {status})")
     over = now >= asked.expires_at
     abandoned = status == PENDING and now >= asked.expires_at + ABANDONED_AFTER
     if code == QueryCode.not_found and over:

@@ -34,7 +34,12 @@ from config import Settings, get_settings
 from models.dossier import DossierStatus
 from models.payment_records import PaymentRecord, PaymentRefusalRecord
 from models.state import DossierState
-from operations.payment_queries import PaymentQueried, QueryOutcome, reconcile
+from operations.payment_queries import (
+    SUPERSEDED_ASKED_FOR,
+    PaymentQueried,
+    QueryOutcome,
+    reconcile,
+)
 from operations.payments import ATTEMPT_LIFETIME, IPN_PATH
 from starter import app
 from support import vnpay
@@ -75,6 +80,10 @@ class Sandbox:
         started = await start(self.payments, code, secret)
         assert started.status_code == 201, started.text
         order_url = started.json()["gateway_url"]
+        return code, secret, await self.pay_on_gateway(order_url)
+
+    async def pay_on_gateway(self, order_url: str) -> str:
+        """The applicant pays the order on the gateway's page: its reference."""
         page = await self.browser.get(order_url)
         assert page.status_code == 200, page.text
         action = re.search(r'<form method="post" action="([^"]+)"', page.text)
@@ -86,7 +95,7 @@ class Sandbox:
         )
         assert decided.status_code == 303, decided.text
         assert vnpay.read_answer(vnpay.query_params(decided.headers["location"]), SECRET).paid
-        return code, secret, vnpay.query_params(order_url)["vnp_TxnRef"]
+        return vnpay.query_params(order_url)["vnp_TxnRef"]
 
     async def round(self, age: float = 0, **changes: object) -> list[PaymentQueried]:
         """One round of the reconciliation, as the worker runs it (`changes` to the settings)."""
@@ -352,6 +361,56 @@ async def test_an_attempt_left_unfinished_on_the_gateway_page_fails_long_after_i
     row = sandbox.attempt(reference)
     assert (row.status, row.response_code) == ("failed", "01")
     assert (await sandbox.payments.state(code)).status == DossierStatus.awaiting_payment
+
+
+async def test_a_superseded_attempt_paid_whose_ipn_was_lost_is_found_and_taken(
+    sandbox: Sandbox,
+) -> None:
+    """The applicant opened a second attempt, then paid the first in another tab, and its IPN
+    was lost: the round finds it and the dossier takes it; the second is superseded."""
+    sandbox.gateway.faults.drop_ipn = True
+    code, secret = await sandbox.payments.awaiting_payment()
+    first = (await start(sandbox.payments, code, secret)).json()["gateway_url"]
+    second = (await start(sandbox.payments, code, secret)).json()["gateway_url"]
+    paid = await sandbox.pay_on_gateway(first)
+    newer = vnpay.query_params(second)["vnp_TxnRef"]
+    assert (sandbox.attempt(paid).status, sandbox.attempt(newer).status) == ("superseded", "open")
+
+    found = {q.reference: q.outcome for q in await sandbox.round()}
+    assert found == {paid: QueryOutcome.paid, newer: QueryOutcome.pending}
+    state = await until_status(sandbox, code, DossierStatus.completed)
+    assert state.payment is not None and state.payment.reference == paid
+    assert (sandbox.attempt(paid).status, sandbox.attempt(newer).status) == ("paid", "superseded")
+    assert not sandbox.attempt(paid).refund_owed
+
+
+async def test_a_superseded_attempt_not_paid_stays_so_and_is_asked_for_a_while_only(
+    sandbox: Sandbox,
+) -> None:
+    code, secret = await sandbox.payments.awaiting_payment()
+    first = (await start(sandbox.payments, code, secret)).json()["gateway_url"]
+    await start(sandbox.payments, code, secret)
+    left = vnpay.query_params(first)["vnp_TxnRef"]
+    outcomes = {q.reference: q for q in await sandbox.round()}
+    assert outcomes[left].outcome == QueryOutcome.pending
+    assert "superseded, not paid" in outcomes[left].detail
+    assert sandbox.attempt(left).status == "superseded"
+    assert not [r for r in refusals_kept(sandbox)], "an unpaid superseded attempt is no refusal"
+
+    with sandbox.payments.sessions() as session:  # as if it had started long ago
+        row = session.get(PaymentRecord, left)
+        assert row is not None
+        row.created_at = datetime.now(UTC) - SUPERSEDED_ASKED_FOR - timedelta(minutes=1)
+        row.queried_at = None
+        session.add(row)
+        session.commit()
+    assert left not in {q.reference for q in await sandbox.round()}
+    assert sandbox.attempt(left).status == "superseded"
+
+
+def refusals_kept(sandbox: Sandbox) -> list[PaymentRefusalRecord]:
+    with sandbox.payments.sessions() as session:
+        return list(session.exec(select(PaymentRefusalRecord)))
 
 
 async def test_a_round_asks_a_batch_at_most_the_least_recently_asked_first(

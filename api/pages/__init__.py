@@ -27,6 +27,7 @@ from api.pages import (
     signin_sso,
     unstick,
     webhook_replays,
+    webhook_subscribers,
     worklist,
 )
 from api.pages.static import Assets
@@ -54,6 +55,7 @@ def install(app: FastAPI) -> None:
         retry,
         unstick,
         webhook_replays,
+        webhook_subscribers,
     ):
         app.include_router(router.router)
     app.mount("/static", Assets(directory=STATIC), name="static")

@@ -755,4 +755,39 @@ ENGLISH: dict[str, str] = {
     "Hồ sơ đã có kết quả giải quyết: không thể rút hồ sơ.": (
         "The dossier has been decided: it can no longer be withdrawn."
     ),
+    "Chỉ chọn các cơ quan trong phạm vi của bạn.": "Choose only agencies within your scope.",
+    "Các lần gửi đang chờ sẽ dừng; đăng ký lại sau sẽ có khóa ký mới.": (
+        "Pending deliveries stop; registering it again later gives a new signing secret."
+    ),
+    "Cơ quan có hồ sơ được gửi (không chọn: cả phạm vi của bạn)": (
+        "Agencies whose dossiers it follows (none chosen: your whole scope)"
+    ),
+    "Cổng nhận sự kiện thay đổi trạng thái của hồ sơ (không có thông tin cá nhân), ký theo chuẩn"
+    " Standard Webhooks. hoso tạo khóa ký và hiện một lần sau khi đăng ký.": (
+        "The portal receives the dossiers' status changes (nothing personal), signed as Standard"
+        " Webhooks says. hoso makes the signing secret and shows it once, after registering."
+    ),
+    "Khóa ký của cổng, chỉ hiện lần này: hãy chuyển ngay cho đơn vị quản lý cổng qua kênh an"
+    " toàn. hoso không hiện lại khóa này.": (
+        "The portal's signing secret, shown this once: hand it now to the portal's team over a"
+        " safe channel. hoso never shows it again."
+    ),
+    "Không ghi tên và mật khẩu trong địa chỉ: cổng kiểm tra chữ ký bằng khóa.": (
+        "No user or password in the address: the portal checks the signature with the secret."
+    ),
+    "Ngừng gửi cho cổng này…": "Stop sending to this portal…",
+    "Ngừng gửi sự kiện cho %(name)s": "Stop sending events to %(name)s",
+    "Tên cổng (vd. cong-dvc-tinh)": "Portal name (e.g. cong-dvc-tinh)",
+    "Tên: 2–63 chữ thường không dấu, số, dấu chấm, gạch nối; đầu là chữ hoặc số.": (
+        "A name: 2–63 lower-case letters, digits, dots, hyphens; a letter or digit first."
+    ),
+    "Đã có cổng mang tên này.": "A portal of this name exists.",
+    "Đã ngừng gửi sự kiện cho %(name)s.": "Events are no longer sent to %(name)s.",
+    "Đã đăng ký cổng %(name)s": "Portal %(name)s registered",
+    "Đăng ký": "Register",
+    "Đăng ký cổng nhận webhook": "Register a webhook portal",
+    "Địa chỉ https:// của máy nhận (http chỉ cho máy nhận 127.0.0.1 khi phát triển).": (
+        "The receiver's https:// address (http only for a receiver on 127.0.0.1 in development)."
+    ),
+    "Địa chỉ nhận (https://…)": "Receiving address (https://…)",
 }

@@ -7,34 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import col, select
 
 from models.tables import DossierRecord, SubmissionRecord
-from support.catalogue import publish_paths
-from support.publishers import machine_publisher
-from tests.api.conftest import APPLICANT, PROCEDURES, Api, extract_dossier
+from tests.api.conftest import APPLICANT, Api, extract_dossier
 from tests.api.test_reports import this_month
 from tests.api.test_submission import assert_problem
 
 PORTAL = "xa.portal"
-
-
-def with_portal_account(api: Api, folder: Path) -> None:
-    """The commune's online public service account added to the registry."""
-    roster = yaml.safe_load((PROCEDURES / "officers.yaml").read_text("utf-8"))
-    roster["officers"].append(
-        {"id": PORTAL, "name": "Cổng dịch vụ công", "role": "portal", "unit": "portal"}
-        | {"agency": "ubnd-xa"}
-    )
-    (folder / "officers.yaml").write_text(yaml.safe_dump(roster, allow_unicode=True), "utf-8")
-    with api.sessions() as session:
-        publisher = machine_publisher(api.settings)
-        publish_paths(session, [folder / "officers.yaml"], publisher=publisher)
-        session.commit()
 
 
 async def submitted(api: Api, officer: str, **changes: Any) -> str:
@@ -59,8 +41,7 @@ async def channels_recorded(api: Api, codes: list[str]) -> dict[str, tuple[str, 
         await asyncio.sleep(0.2)
 
 
-async def test_each_channel_is_recorded_and_counted_as_it_was(api: Api, tmp_path: Path) -> None:
-    with_portal_account(api, tmp_path)
+async def test_each_channel_is_recorded_and_counted_as_it_was(api: Api) -> None:
     portal = await submitted(api, PORTAL)
     relayed = await submitted(api, "xa.reception", received_via="online")
     at_counter = await submitted(api, "xa.reception")
@@ -86,9 +67,8 @@ async def test_each_channel_is_recorded_and_counted_as_it_was(api: Api, tmp_path
 
 
 async def test_a_portal_does_not_receive_at_the_counter_or_by_post(
-    api: Api, tmp_path: Path
+    api: Api,
 ) -> None:
-    with_portal_account(api, tmp_path)
     for via in ("counter", "post"):
         response = await api.submit(
             PORTAL,

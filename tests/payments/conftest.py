@@ -167,20 +167,6 @@ async def payments(
     sessions = session_factory(engine)
     with sessions() as session:
         publish_bundled(session, own)
-    roster = yaml.safe_load((PROCEDURES / "officers.yaml").read_text("utf-8"))
-    roster["officers"].append(
-        {
-            "id": PORTAL,
-            "name": "Cổng dịch vụ công",
-            "role": "portal",
-            "unit": "portal",
-            "agency": "ubnd-xa",
-        }
-    )
-    (tmp_path / "officers.yaml").write_text(yaml.safe_dump(roster, allow_unicode=True), "utf-8")
-    with sessions() as session:
-        publish_paths(session, [tmp_path / "officers.yaml"], publisher=machine_publisher(own))
-        session.commit()
     from worker import build_worker
 
     with worker_thread(own, build_worker), api_thread(own) as url:

@@ -52,7 +52,7 @@ from support.payment_gateway.ipn import ipn_address, send_once
 from support.private_files import write_private
 from support.publishers import machine_publisher
 from tests.cli.api_server import api_thread
-from tests.payments.conftest import MERCHANT, PORTAL, PROCEDURES, SECRET, Payments
+from tests.payments.conftest import MERCHANT, PROCEDURES, SECRET, Payments
 from tests.payments.gateway import start
 from tests.workflows.harness import worker_thread
 
@@ -157,8 +157,6 @@ def running_worker(settings: Settings) -> Iterator[None]:
 def _publish_roster(settings: Settings, tmp_path: Path) -> None:
     roster = yaml.safe_load((PROCEDURES / "officers.yaml").read_text("utf-8"))
     roster["officers"] += [
-        {"id": PORTAL, "name": "Cổng dịch vụ công", "role": "portal", "unit": "portal"}
-        | {"agency": "ubnd-xa"},
         {"id": AGENCY_OPERATOR, "name": "Vận hành huyện", "role": "operator", "unit": "operations"}
         | {"agency": "ubnd-huyen"},
     ]

@@ -70,7 +70,7 @@ def run(app, *args: str):
 def test_load_then_list_and_show(data_dir, monkeypatch):
     with open_session() as session:  # as `hoso up` publishes the samples
         report = publish_paths(session, [SAMPLES], publisher=machine_publisher(get_settings()))
-    assert len(report.officers) == 23
+    assert len(report.officers) == 25
     assert {(p.code, p.version) for p in report.procedures} == {
         ("1.009994", 1), ("1.010733", 1), ("1.010734", 1), ("2.000635", 1),
     }  # fmt: skip

@@ -123,7 +123,7 @@ def test_procedures_are_checked_against_the_registry(session, base, write):
 def test_publish_paths_loads_officers_before_procedures_all_or_nothing(session, base, write):
     report = publish_paths(session, [SAMPLES])
     assert [p.code for p in report.procedures] == ["2.000635", "1.009994", "1.010734", "1.010733"]
-    assert len(report.officers) == 23 and all(changed for _, changed in report.officers)
+    assert len(report.officers) == 25 and all(changed for _, changed in report.officers)
     assert report.calendars == [SAMPLES / "calendar.yaml"]
     again = publish_paths(session, [OFFICERS, *PROCEDURES])
     assert not any(changed for _, changed in again.officers)
@@ -152,7 +152,7 @@ def test_officers_are_upserted_by_id(session):
     changes = publish_officers(session, OfficerRoster(officers=[renamed, roster.officers[1]]))
     assert changes == [("tnmt.reception", True), ("tnmt.specialist", False)]
     assert get_officer(session, "tnmt.reception").name == "Nguyễn Thị Lan Anh"
-    assert len(session.exec(select(OfficerRecord)).all()) == 23
+    assert len(session.exec(select(OfficerRecord)).all()) == 25
 
 
 def test_unknown_procedure_and_officer(session):

@@ -52,7 +52,7 @@ def test_an_unknown_unit(roster, base):
     procedure = Procedure.model_validate(base)
     assert problems(procedure, roster) == (
         "procedure 1.010733: stage 'specialist', field 'unit': unknown unit 'environment' in "
-        "agency 'so-tnmt' (known: board, eia-council, environment-office, office, one-stop)"
+        "agency 'so-tnmt' (known: board, eia-council, environment-office, office, one-stop, online)"
     )
 
 
@@ -62,7 +62,7 @@ def test_an_unknown_role(roster, base):
     assert problems(procedure, roster) == (
         "procedure 1.010733: stage 'head', field 'role': unknown role 'deputy_head' in agency "
         "'so-tnmt' (known: administrator, deputy_director, director, division_head, expert,"
-        " reception_officer, specialist)"
+        " portal, reception_officer, specialist)"
     )
 
 
@@ -85,5 +85,5 @@ def test_inactive_records_do_not_count(roster, base):
     procedure = Procedure.model_validate(base)
     assert problems(procedure, records) == (
         "procedure 1.010733: stage 'decide', field 'unit': unknown unit 'board' in agency "
-        "'so-tnmt' (known: eia-council, environment-office, office, one-stop)"
+        "'so-tnmt' (known: eia-council, environment-office, office, one-stop, online)"
     )

@@ -10,9 +10,17 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
-from models.actions import OfficerAction
+from models.actions import OfficerAction, RetryRequest
 from support import update_delivery
-from tests.workflows.harness import assignee, procedure, running_worker, sign, start, submission
+from tests.workflows.harness import (
+    assignee,
+    officer_for,
+    procedure,
+    running_worker,
+    sign,
+    start,
+    submission,
+)
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(120)
@@ -29,6 +37,7 @@ async def test_an_action_delivered_twice_is_applied_once_and_answered_twice(
 ) -> None:
     proc = procedure("eia")
     reception = assignee(proc, "reception")
+    operator = officer_for(role="operator")
     async with running_worker(skip_env, settings) as queue:
         handle = await start(skip_env.client, queue, submission("eia"))
         accept = await sign(
@@ -53,3 +62,13 @@ async def test_an_action_delivered_twice_is_applied_once_and_answered_twice(
             await update_delivery.execute(handle, DossierWorkflow.act, altered)
         assert "does not match the action (altered)" in str(failure.value.cause)
         assert await handle.query(DossierWorkflow.state) == state
+
+        # an operator's retry (answered at once, not queued) the same way
+        retry = await sign(
+            handle, DossierWorkflow.retry, RetryRequest(officer=operator, note="chạy lại")
+        )
+        await update_delivery.execute(handle, DossierWorkflow.retry, retry)
+        again = await update_delivery.execute(handle, DossierWorkflow.retry, retry)
+        assert again.code == handle.id and again.seq is None
+        state = await handle.query(DossierWorkflow.state)
+        assert [a.comment for a in state.actions if a.action == "retry"] == ["chạy lại"]

@@ -19,6 +19,17 @@ LEADER_ROLES = frozenset({"director", "deputy_director", "chairman", "vice_chair
 # first one is registered on the machine that holds the issuer key (`hoso officers
 # new-administrator`); later ones come with the rosters an administrator publishes.
 ADMINISTRATOR_ROLE = "administrator"
+# A council seats people: neither an agency's portal account nor the system's operators sit on one.
+SEATLESS_ROLES = frozenset({PORTAL_ROLE, OPERATOR_ROLE})
+
+
+def seat_problem(officer_id: str, role: str) -> str | None:
+    """Why this officer cannot sit on a council, or None."""
+    if role == PORTAL_ROLE:
+        return f"{officer_id} is a portal account, not a person: it sits on no council"
+    if role in SEATLESS_ROLES:
+        return f"{officer_id} is an operator of the system: an operator sits on no council"
+    return None
 
 
 class OfficerIdentity(BaseModel):

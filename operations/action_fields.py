@@ -17,6 +17,7 @@ from temporalio.client import Client
 
 from models.actions import CouncilAppointment, CouncilMember
 from models.calendar import WorkingCalendar
+from models.officer import seat_problem
 from models.procedure import CouncilStage
 from models.state import DossierState
 from models.tables import OfficerRecord
@@ -107,7 +108,11 @@ def council_candidates(services: Services, agency: str) -> list[Candidate]:
                 OfficerRecord.active == True,  # noqa: E712
             )
         ).all()
-    found = [Candidate(r.id, r.name, r.role, r.unit, r.expert) for r in rows]
+    found = [
+        Candidate(r.id, r.name, r.role, r.unit, r.expert)
+        for r in rows
+        if seat_problem(r.id, r.role) is None
+    ]
     return sorted(found, key=lambda c: (c.expert, c.name))
 
 
@@ -130,6 +135,9 @@ def appointment(services: Services, members: list[str], chair: str) -> CouncilAp
         raise ActionRefused(
             f"council member: no active officer {', '.join(unknown)}", moved_on=False
         )
+    for member in wanted:
+        if problem := seat_problem(member, rows[member].role):
+            raise ActionRefused(f"council member: {problem}", moved_on=False)
     try:
         return CouncilAppointment(
             chair=chair.strip(),

@@ -31,6 +31,7 @@ from models.actions import (
 )
 from models.continuation import ActionReceipt
 from models.dossier import CLOSED_STATUSES, DossierStatus
+from models.officer import seat_problem
 from models.tables import DossierRecord
 from operations.access import Caller, readable_agencies
 from operations.dossiers import DossierView, read_state, readable_state
@@ -116,9 +117,11 @@ def check_council(sessions: Sessions, item: Signed) -> None:
     with sessions() as session:
         for member in council.members:
             try:
-                get_officer(session, member.id)
+                record = get_officer(session, member.id)
             except CatalogueError as exc:
                 raise CatalogueError(f"council member: {exc}") from None
+            if problem := seat_problem(record.id, record.role):
+                raise CatalogueError(f"council member: {problem}")
 
 
 async def perform(

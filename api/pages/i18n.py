@@ -40,6 +40,8 @@ ROLES = {
     "civil_status_officer": "Công chức hộ tịch",
     "expert": "Chuyên gia",
     "operator": "Vận hành hệ thống",
+    "administrator": "Quản trị viên",
+    "portal": "Cổng dịch vụ công",
 }
 WAITING = {
     "stage": "Bước của tôi",

@@ -142,6 +142,8 @@ ENGLISH: dict[str, str] = {
     "Công chức hộ tịch": "Civil status officer",
     "Chuyên gia": "Expert",
     "Vận hành hệ thống": "Operator",
+    "Quản trị viên": "Administrator",
+    "Cổng dịch vụ công": "Public service portal",
     "Bước của tôi": "My stage",
     "Lấy ý kiến": "Consultation",
     "Phiếu hội đồng": "Council vote",

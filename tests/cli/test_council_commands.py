@@ -77,6 +77,18 @@ def test_a_council_is_convened_votes_and_shows_in_status(
     unknown = hoso(runner, *convener, "--member", "tnmt.deputy", "--member", "ghost", *EXPERTS)
     assert unknown.exit_code == 1
     assert "council member: unknown officer ghost" in unknown.stderr
+    machine = hoso(
+        runner,
+        *convener,
+        "--member",
+        "tnmt.deputy",
+        "--member",
+        "tnmt.portal",
+        *MEMBERS[:2],
+        *EXPERTS,
+    )
+    assert machine.exit_code == 1
+    assert "council member: tnmt.portal is a portal account, not a person" in machine.stderr
     stray = hoso(runner, "act", code, "approve", "--as", "tnmt.head", "--member", "tnmt.deputy")
     assert stray.exit_code == 1 and "'convene' only" in stray.stderr
     small = hoso(runner, *convener, "--member", "tnmt.deputy", *MEMBERS[:2], *EXPERTS)

@@ -116,6 +116,17 @@ async def test_the_council_is_convened_from_the_registry_and_its_members_vote(si
             http, csrf, code, action="convene", members=[*COUNCIL, "no.such"], chair="tnmt.director"
         )
         assert unknown.status_code in (409, 422) and "no.such" in unknown.text
+        assert 'value="tnmt.portal"' not in page.text, "a portal account is no candidate"
+        machine = await prepare(
+            http,
+            csrf,
+            code,
+            action="convene",
+            members=[*COUNCIL, "tnmt.portal"],
+            chair="tnmt.director",
+        )
+        assert machine.status_code in (409, 422)
+        assert "tnmt.portal is a portal account, not a person" in machine.text
         answer = await prepare(
             http, csrf, code, action="convene", members=COUNCIL, chair="tnmt.director"
         )

@@ -52,10 +52,11 @@ async def _register_again(request: Request, errors: FieldErrors) -> Response:
 
 
 def _field_errors(error: ValidationError) -> FieldErrors:
+    said = {"name": NAME_FORMAT, "url": URL_FORMAT, "agencies": AGENCY_OUTSIDE}
     found: FieldErrors = {}
     for problem in error.errors():
         where = str((problem.get("loc") or ("",))[0])
-        found.setdefault(where, NAME_FORMAT if where == "name" else URL_FORMAT)
+        found.setdefault(where if where in said else "url", said.get(where, URL_FORMAT))
     return found
 
 

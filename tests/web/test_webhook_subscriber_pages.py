@@ -100,6 +100,11 @@ async def test_a_refused_field_is_said_beside_it_and_nothing_is_registered(site:
         )
         assert unknown.status_code == 422
         assert error_of(unknown.text, "agencies") == "Chỉ chọn các cơ quan trong phạm vi của bạn."
+        malformed = await register(
+            http, csrf, name=name, url="https://portal.example.vn/h", agencies=["../x"]
+        )
+        assert malformed.status_code == 422
+        assert error_of(malformed.text, "agencies").startswith("Chỉ chọn các cơ quan")
         assert registered(site) == before, "nothing registered"
 
         first = await register(http, csrf, name=name, url="https://portal.example.vn/h")

@@ -5,8 +5,7 @@ as applied; the dossier itself still refuses the copy, and a forgery never passe
 from __future__ import annotations
 
 import pytest
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
@@ -21,15 +20,10 @@ from tests.workflows.harness import (
     start,
     submission,
 )
+from tests.workflows.test_rejected_actions import accepted_updates
 from workflows.dossier import DossierWorkflow
 
 pytestmark = pytest.mark.timeout(120)
-
-
-async def accepted_updates(handle: WorkflowHandle) -> int:
-    history = await handle.fetch_history()
-    accepted = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
-    return sum(1 for e in history.events if e.event_type == accepted)
 
 
 async def test_an_action_delivered_twice_is_applied_once_and_answered_twice(

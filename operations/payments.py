@@ -198,8 +198,9 @@ async def _believe_ipn(
 
 async def believe(client: Client, sessions: Sessions, answer: vnpay.GatewayAnswer) -> IpnAnswer:
     """What the gateway's signed answer (its signature checked) changes: the attempt of its
-    reference, when open and of its amount and currency, is paid (the dossier holds it) or
-    failed; `already_confirmed` when that was recorded before; `Refused` otherwise."""
+    reference, of its amount and currency, is paid (the dossier holds it; one superseded or
+    closed failed but paid after all, see `_paid_after_all`) or failed; `already_confirmed`
+    when that was recorded before; `Refused` otherwise."""
     row = await asyncio.to_thread(attempt, sessions, answer.reference)
     if row is None:
         raise Refused(IpnAnswer.order_not_found, "no attempt has this reference")
@@ -210,21 +211,20 @@ async def believe(client: Client, sessions: Sessions, answer: vnpay.GatewayAnswe
             IpnAnswer.invalid_amount,
             f"{answer.amount} {answer.currency or 'VND'} for an attempt of {row.amount} VND",
         )
-    if row.status == "superseded" and answer.paid:
-        return await _superseded_paid(client, sessions, row, answer)
-    if row.status != "open":
-        raise Refused(IpnAnswer.order_not_found, f"the attempt is {row.status}")
+    if answer.paid and row.status != "open":
+        return await _paid_after_all(client, sessions, row, answer)
     if not answer.paid:
         await asyncio.to_thread(_close, sessions, row.reference, "failed", answer)
         return IpnAnswer.recorded
     return await _hand_to_dossier(client, sessions, row, answer)
 
 
-async def _superseded_paid(
+async def _paid_after_all(
     client: Client, sessions: Sessions, row: PaymentRecord, answer: vnpay.GatewayAnswer
 ) -> IpnAnswer:
-    """An attempt the applicant left for a newer one, paid after all (its IPN late, a payment
-    finished in another tab): the citizen's money is never lost. While the dossier still waits
+    """An attempt the applicant left for a newer one (superseded), or one closed as failed,
+    paid after all (its IPN late, a payment finished in another tab): the citizen's money is
+    never lost. While the dossier still waits
     for its fee, it waits for this attempt again (the newer one superseded, refunded if it is
     paid too) and takes the payment; once the fee is paid or the dossier ended, it is owed back."""
     try:
@@ -247,7 +247,7 @@ async def _superseded_paid(
     await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
     raise Refused(
         IpnAnswer.already_confirmed,
-        "a superseded attempt paid after the dossier's fee was paid or the dossier ended:"
+        f"a {row.status} attempt paid after the dossier's fee was paid or the dossier ended:"
         " refund owed",
     )
 

@@ -199,6 +199,28 @@ async def test_a_superseded_attempt_paid_while_the_dossier_waits_is_the_one_it_t
     assert (await payments.state(code)).payment.reference == refs[0], "the fee paid once"
 
 
+async def test_a_left_attempt_cancelled_is_failed_and_one_failed_but_paid_is_taken(
+    payments: Payments,
+) -> None:
+    """The old tab cancelled: the superseded attempt is failed, no refusal kept. An attempt
+    closed failed that the gateway then says paid is the citizen's money: the dossier takes it."""
+    code, secret = await payments.awaiting_payment()
+    first = (await start(payments, code, secret)).json()["gateway_url"]
+    second = (await start(payments, code, secret)).json()["gateway_url"]
+    refs = [vnpay.query_params(u)["vnp_TxnRef"] for u in (first, second)]
+    cancelled = signed(answer(first, paid=False))
+    assert await ipn(payments, cancelled) == ipn_reply(IpnAnswer.recorded)
+    assert attempts(payments, code) == {refs[0]: "failed", refs[1]: "open"}
+    assert refusals(payments) == []
+
+    paid_after_all = signed(answer(first))
+    assert await ipn(payments, paid_after_all) == ipn_reply(IpnAnswer.recorded)
+    state = await payments.state(code)
+    assert state.payment is not None and state.payment.reference == refs[0]
+    assert state.status != DossierStatus.awaiting_payment
+    assert attempts(payments, code) == {refs[0]: "paid", refs[1]: "superseded"}
+
+
 async def test_an_attempt_is_refused_unless_the_dossier_waits_for_its_fee(
     payments: Payments,
 ) -> None:

@@ -47,7 +47,8 @@ def _channel(receiver: OfficerIdentity, dossier: DossierFile) -> ReceptionChanne
     """The channel the dossier came by, as it says, else as its receiver's account says: a
     portal account's is received online (a portal receives nothing at the counter or by post);
     a one-stop officer's at the counter, or by post, or online when the officer enters one a
-    portal received."""
+    portal received — then naming the portal's own reference for it, so that the online count
+    (indicator 3.3) can be checked against the portal's records."""
     said = dossier.received_via
     if receiver.role == PORTAL_ROLE:
         if said is not None and said != ReceptionChannel.online:
@@ -56,6 +57,11 @@ def _channel(receiver: OfficerIdentity, dossier: DossierFile) -> ReceptionChanne
                 f" '{said.value}' is submitted by the one-stop officer who received it"
             )
         return ReceptionChannel.online
+    if said == ReceptionChannel.online and not dossier.reference:
+        raise IntakeError(
+            "dossier: reference: a dossier an officer enters as received online names the"
+            " portal's reference for it (its submission id there)"
+        )
     return said or ReceptionChannel.counter
 
 

@@ -20,8 +20,9 @@ PORTAL = "xa.portal"
 
 
 async def submitted(api: Api, officer: str, **changes: Any) -> str:
+    key = changes.get("reference") or uuid.uuid4().hex  # a portal's reference is its key
     response = await api.submit(
-        officer, dossier=extract_dossier(**changes), headers={"Idempotency-Key": uuid.uuid4().hex}
+        officer, dossier=extract_dossier(**changes), headers={"Idempotency-Key": key}
     )
     assert response.status_code == 201, response.text
     code: str = response.json()["code"]
@@ -43,7 +44,9 @@ async def channels_recorded(api: Api, codes: list[str]) -> dict[str, tuple[str, 
 
 async def test_each_channel_is_recorded_and_counted_as_it_was(api: Api) -> None:
     portal = await submitted(api, PORTAL)
-    relayed = await submitted(api, "xa.reception", received_via="online")
+    relayed = await submitted(
+        api, "xa.reception", received_via="online", reference=f"portal-{uuid.uuid4().hex[:12]}"
+    )
     at_counter = await submitted(api, "xa.reception")
     said_counter = await submitted(api, "xa.reception", received_via="counter")
     by_post = await submitted(
@@ -77,5 +80,24 @@ async def test_a_portal_does_not_receive_at_the_counter_or_by_post(
         )
         assert_problem(response, 422, "invalid-dossier")
         assert "received_via" in response.json()["detail"]
+    with api.sessions() as session:
+        assert session.exec(select(SubmissionRecord)).all() == []
+
+
+async def test_an_officer_entering_an_online_dossier_names_the_portals_reference(
+    api: Api,
+) -> None:
+    """Counted online on the officer's word only with the portal's reference, which an audit
+    can check against the portal: without it, refused and nothing kept."""
+    response = await api.submit(
+        "xa.reception",
+        dossier=extract_dossier(received_via="online", applicant={**APPLICANT, "address": "3 Huế"}),
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert_problem(response, 422, "invalid-dossier")
+    assert (
+        "dossier: reference: a dossier an officer enters as received online"
+        in (response.json()["detail"])
+    )
     with api.sessions() as session:
         assert session.exec(select(SubmissionRecord)).all() == []

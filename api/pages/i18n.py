@@ -151,6 +151,14 @@ def vietnamese_time(value: datetime | None) -> str:
     return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
+def file_size(size: int) -> str:
+    """A document's size as an officer reads it: bytes, KB or MB (of 1,024)."""
+    if size < 1024:
+        return f"{size} B"
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:.1f} {unit}"
+
+
 def clock(value: datetime) -> str:
     """hh:mm, in Vietnam's time."""
     return value.astimezone(VIETNAM).strftime("%H:%M")

@@ -30,6 +30,7 @@ environment = Environment(
 environment.filters["vndate"] = i18n.vietnamese_date
 environment.filters["vntime"] = i18n.vietnamese_time
 environment.filters["clock"] = i18n.clock
+environment.filters["file_size"] = i18n.file_size
 environment.filters["masked_name"] = masks.masked_name
 environment.filters["masked_phone"] = masks.masked_phone
 

@@ -85,6 +85,7 @@ async def test_a_counter_dossier_is_received_by_the_officer_and_its_receipt_open
         dossier = await http.get(f"/dossiers/{code_}")
         links = re.findall(rf'href="(/dossiers/{code_}/documents/[0-9a-f]{{64}})"', dossier.text)
         assert len(links) == 2, "each document opens from the dossier's page"
+        assert f"{len(PDF)} B, PDF" in dossier.text, "a small file's size in bytes, not 0.0 KB"
         opened = [await http.get(link) for link in links]
         by_type = {r.headers["content-type"]: r for r in opened}
         pdf, other = by_type["application/pdf"], by_type["application/octet-stream"]

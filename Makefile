@@ -39,7 +39,7 @@ format: install
 	$(UV) run ruff check --fix .
 
 test: install lint browser oidc-provider
-	$(UV) run pytest
+	$(UV) run pytest --durations=15
 
 # The browser tests drive Debian's Chromium (Playwright's own builds are not downloaded).
 browser:

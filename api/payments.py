@@ -12,12 +12,13 @@ from fastapi.responses import Response
 from api.dependencies import CallerDep, ClientDep, RateLimitsDep, ServicesDep
 from api.forms import PDF_RESPONSE, file_response
 from api.responses import PROBLEMS
+from models.payment import RefundStatement
 from operations import payment_queries, payments, refunds
 from operations.errors import NotFound
 from operations.forms import public_payment_receipt
 from operations.payment_queries import PaymentQueried
 from operations.payments import IPN_PATH, PaymentStarted
-from operations.refunds import IpnRefusal, PaymentView, RefundMade
+from operations.refunds import IpnRefusal, PaymentView
 from support.client import TemporalUnreachable
 from support.vnpay import IpnAnswer, ipn_reply
 
@@ -134,6 +135,21 @@ async def list_ipn_refusals(
     return refunds.ipn_refusals(caller, services, hours=hours)
 
 
+@router.get(
+    "/api/v1/payments/{reference}",
+    response_model=PaymentView,
+    responses=PROBLEMS(401, 403, 404, 429),
+    tags=["operators"],
+)
+async def one_payment(
+    reference: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9-]{1,64}$")],
+    caller: CallerDep,
+    services: ServicesDep,
+) -> PaymentView:
+    """One attempt of the operator's scope: its dossier and amount, what a refund is signed for."""
+    return refunds.payment(caller, services, reference)
+
+
 @router.post(
     "/api/v1/payments/reconcile",
     response_model=list[PaymentQueried],
@@ -162,10 +178,12 @@ async def reconcile_payments(
 )
 async def record_refund(
     reference: Annotated[str, Path(max_length=64)],
-    made: RefundMade,
+    statement: RefundStatement,
     caller: CallerDep,
     services: ServicesDep,
 ) -> PaymentView:
     """The operator paid back the fee of a dossier refused after it paid: on the payment's row
-    (when, who, the note), once."""
-    return refunds.record_refund(caller, services, reference, made)
+    (when, who, the note), once, with the statement they signed with their token for the
+    payment's dossier (`proof`, update `refund`; refused 422 when it is not theirs, not for
+    this payment and amount, or signed more than 10 minutes ago)."""
+    return refunds.record_refund(caller, services, reference, statement)

@@ -29,6 +29,7 @@ from operations.errors import (
 from operations.forms import FormUnreadable
 from operations.paging import BadCursor
 from operations.payments import PaymentsUnavailable
+from operations.refunds import InvalidRefund
 from operations.webhooks import InvalidSubscriber
 from support.client import TemporalUnreachable
 from support.credentials import ActionUnanswered, CredentialError
@@ -222,6 +223,7 @@ def install(app: FastAPI) -> None:
         (FormUnreadable, 500, "form-unreadable", None),
         (InvalidPeriod, 422, "invalid-period", None),
         (InvalidSubscriber, 422, "invalid-subscriber", None),
+        (InvalidRefund, 422, "invalid-refund", None),
     ]
     for kind, status, name, headers in simple:
         app.add_exception_handler(kind, _simple(status, name, headers))

@@ -12,6 +12,8 @@ import typer
 from cli import render
 from cli.api_client import api_client
 from cli.context import command
+from models.payment import RefundStatement
+from support.refund_statements import UPDATE as REFUND
 
 app = typer.Typer(no_args_is_help=True)
 OperatorOpt = Annotated[
@@ -24,6 +26,8 @@ def _line(payment: dict[str, Any]) -> list[str]:
     refund = ""
     if payment["refund_made_at"]:
         refund = f"refunded by {payment['refund_made_by']}"
+        if payment.get("refund_problem"):
+            refund += f" — NOT AS SIGNED: {payment['refund_problem']}"
     elif payment["refund_owed"]:
         refund = "refund owed"
     return [
@@ -89,9 +93,17 @@ async def refund(
     operator: OperatorOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Records that you paid back the fee of a dossier refused after it paid (once)."""
+    """Records that you paid back the fee of a dossier refused after it paid (once), signed with
+    your token: the statement (the payment, its amount, your note) is kept with the row."""
     async with api_client(operator) as api:
-        found = await api.post(f"/api/v1/payments/{reference}/refund", {"note": note})
+        attempt = await api.get(f"/api/v1/payments/{reference}")
+        statement = RefundStatement(reference=reference, amount=attempt["amount"], note=note)
+        signed = api.credential.sign(
+            statement, dossier=attempt["dossier_code"], stage=None, update=REFUND
+        )
+        found = await api.post(
+            f"/api/v1/payments/{reference}/refund", signed.model_dump(mode="json")
+        )
     if as_json:
         render.print_json(found)
         return

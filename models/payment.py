@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.credentials import Proof
+
 PaymentReference = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 """A transaction reference (vnp_TxnRef): unique per attempt."""
 
@@ -57,3 +59,16 @@ class PaymentState(BaseModel):
     channel: str | None = Field(default=None, description="online | counter, once paid")
     transaction_number: str | None = None
     refund_owed: bool = Field(default=False, description="paid, then refused or rejected")
+
+
+class RefundStatement(BaseModel):
+    """An operator's word that the fee of a paid attempt was paid back, signed with their token
+    for the attempt's dossier (`update` "refund"): kept whole on the payment's row, so that a
+    refund recorded cannot be forged in the database without the operator's key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reference: PaymentReference
+    amount: int = Field(gt=0, description="in đồng, as the attempt was paid")
+    note: str = Field(min_length=1, max_length=500, description="how it was paid back")
+    proof: Proof | None = Field(default=None, description="the operator's signature")

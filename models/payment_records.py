@@ -36,6 +36,11 @@ class PaymentRecord(SQLModel, table=True):
     refund_made_at: datetime | None = None
     refund_made_by: str | None = Field(default=None, description="the operator who recorded it")
     refund_note: str | None = None
+    refund_statement: dict | None = Field(  # type: ignore[type-arg]
+        default=None,
+        sa_type=JSON,
+        description="the operator's signed RefundStatement (models/payment.py)",
+    )
     queried_at: datetime | None = Field(
         default=None, description="when hoso last asked the gateway about it (querydr)"
     )

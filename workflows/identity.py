@@ -26,7 +26,7 @@ SENT_BEFORE = "(stale or replayed)"
 the same item sent twice (`support/update_delivery.py` tells whether it was applied once)."""
 
 
-def _verifies(public_key: str, signature: str, message: bytes) -> bool:
+def verifies(public_key: str, signature: str, message: bytes) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(unb64(public_key)).verify(unb64(signature), message)
     except (InvalidSignature, ValueError):
@@ -69,7 +69,7 @@ def check_signature(state: DossierState, item: UpdateInput) -> Proof:
         nonce=proof.nonce,
         signed_at=proof.signed_at,
     )
-    if not _verifies(cert.public_key, proof.signature, message):
+    if not verifies(cert.public_key, proof.signature, message):
         raise ActionRejected(f"the signature of {who.id} does not match the action (altered)")
     # Only a genuine signature is told it came too late or twice (`SENT_BEFORE`).
     if proof.stage != state.stage:
@@ -88,7 +88,7 @@ def check_credential(proof: Proof, trust: TrustAnchors, now: datetime) -> None:
     issuer = trust.issuers.get(cert.issuer)
     if issuer is None:
         raise ActionRejected(f"the credential of {cert.officer.id} comes from an unknown issuer")
-    if not _verifies(issuer, cert.signature, cert.signed_bytes()):
+    if not verifies(issuer, cert.signature, cert.signed_bytes()):
         raise ActionRejected(
             f"the credential of {cert.officer.id} is forged or altered (issuer signature fails)"
         )

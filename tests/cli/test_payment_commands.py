@@ -58,5 +58,16 @@ def test_an_operator_records_a_refund_owed_once_from_the_cli(
     again = hoso(runner, "payments", "refund", "ubnd-xa-261208-0001-0a1b2c3d", "--note", "x")
     assert again.exit_code == 1 and "recorded by ops.operator" in again.output
     listed = hoso(runner, "payments", "list", "--json")
-    assert '"refund_made_by": "ops.operator"' in listed.output
+    [row] = json.loads(listed.output)
+    assert (row["refund_made_by"], row["refund_problem"]) == ("ops.operator", None), "signed"
+    with Session(make_engine(operator_host.resolved_database_url)) as session:
+        record = session.get(PaymentRecord, "ubnd-xa-261208-0001-0a1b2c3d")
+        assert record is not None and record.refund_statement is not None
+        assert record.refund_statement["proof"]["update"] == "refund"
+        record.refund_made_by = "someone.else"  # written into the database by another hand
+        session.add(record)
+        session.commit()
+    [row] = json.loads(hoso(runner, "payments", "list", "--json").output)
+    assert row["refund_problem"] == "the row says otherwise than the signed statement"
+    assert hoso(runner, "payments", "list").exit_code == 0  # the table says it too
     assert "no gateway answer refused" in hoso(runner, "payments", "refusals").output

@@ -201,6 +201,19 @@ class CalendarChange(BaseModel):
         return self
 
 
+class ResetRequest(BaseModel):
+    """An operator asks for a stuck dossier's reset (Temporal's reset to its last good point),
+    signed in their browser as an action is (update name `unstick`): hoso's API checks the
+    signature before it resets; the dossier never receives it (its note, signed next, is a
+    `RetryRequest`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    officer: OfficerIdentity
+    proof: Proof | None = Field(default=None, description="the operator's signature (required)")
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
 class RetryRequest(BaseModel):
     """An operator asks a dossier's failing activity to run again now, the cause being fixed."""
 

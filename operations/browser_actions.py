@@ -27,6 +27,7 @@ from models.actions import (
     CouncilAppointment,
     DeliveryConfirmation,
     OfficerAction,
+    ResetRequest,
     RetryRequest,
     Supplement,
     Withdrawal,
@@ -48,7 +49,9 @@ from support.calendars import calendar_for
 from support.catalogue import procedure_versions
 from workflows.rules import ActionRejected, check_action
 
-BrowserSigned = OfficerAction | Supplement | Withdrawal | DeliveryConfirmation | RetryRequest
+BrowserSigned = (
+    OfficerAction | Supplement | Withdrawal | DeliveryConfirmation | RetryRequest | ResetRequest
+)
 Signed = TypeVar("Signed", bound=BrowserSigned)
 NEEDS_REASON = frozenset({"refuse", "reject", "return", "object", "pass_with_revisions", "fail"})
 
@@ -168,13 +171,14 @@ def _action(
         raise ActionRefused(_said(exc), moved_on=False) from None
 
 
-def bind(item: BrowserSigned, code: str, stage: str | None) -> Prepared:
-    """The bytes that sign `item` for the dossier at `stage`, under the update it is sent by."""
+def bind(item: BrowserSigned, code: str, stage: str | None, update: str | None = None) -> Prepared:
+    """The bytes that sign `item` for the dossier at `stage`, under the update it is sent by
+    (`update`: the name of what is not a workflow update, a reset's)."""
     message = Proof.binding(
         item,
         dossier=code,
         stage=stage,
-        update=UPDATE_OF[type(item)].name,
+        update=update or UPDATE_OF[type(item)].name,
         nonce=secrets.token_hex(16),
         signed_at=datetime.now(UTC).replace(microsecond=0),
     )
@@ -219,11 +223,13 @@ def signed_item(
     code: str,
     message: str,
     signature: str,
+    update: str | None = None,
 ) -> Signed:
     """The item of a message the session's browser signed, with its proof: Forbidden when the
     session's browser has no certified key, or the message is not the caller's `kind` of item
-    for this dossier, signed by that key. The dossier verifies the proof again."""
-    update = UPDATE_OF[kind].name
+    for this dossier (under `update`, else its workflow update's name), signed by that key. The
+    dossier verifies the proof again."""
+    update = update or UPDATE_OF[kind].name
     if certificate is None:
         raise Forbidden("this session's browser has no signing key: sign in again to act")
     try:

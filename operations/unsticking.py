@@ -1,13 +1,16 @@
 """An operator resets a stuck dossier from the pages, as `hoso unstick` does on the machine.
 
 `hoso unstick` signs its note with the operator's token after the reset; a browser signs with
-the session's key, which never leaves it, so the pages do it in two requests: the first resets
-the dossier (Temporal's reset, authorised by the operator's session and scope) and answers with
-the note to sign — a `RetryRequest` for the reset run's stage, naming the reason and readmitting
-the officers' actions about to be sent again; the second takes the signed note, records it, and
-re-sends the actions, then rewrites the projection. A re-sending cut short between the two
-(a closed tab) is found again from the histories (support/reset_leftovers.py): the first
-request then only prepares the note."""
+the session's key, which never leaves it, so the pages do it in three requests. The first
+prepares the reset request (`ResetRequest`: the reason, for the dossier, update name `unstick`);
+the second carries it signed by the browser's key — checked here (the session's certificate,
+signed less than 10 minutes ago, its nonce never seen before), so a stolen session cookie alone
+resets nothing — then resets the dossier (Temporal's reset, within the operator's scope) and
+answers with the note to sign: a `RetryRequest` for the reset run's stage, naming the reason and
+readmitting the officers' actions about to be sent again; the third takes the signed note,
+records it, and re-sends the actions, then rewrites the projection. A re-sending cut short before
+the third (a closed tab) is found again from the histories (support/reset_leftovers.py): the
+second request then only prepares the note."""
 
 from __future__ import annotations
 
@@ -16,22 +19,26 @@ from pydantic import BaseModel, Field, ValidationError
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from models.actions import RetryRequest
+from models.actions import ResetRequest, RetryRequest
 from models.credentials import Certificate
 from operations import actions
-from operations.access import Caller
+from operations.access import Caller, utc_now
 from operations.browser_actions import Prepared, bind, signed_item
 from operations.dossiers import readable_state
-from operations.errors import ActionRefused
+from operations.errors import ActionRefused, Forbidden
 from operations.mending import require_operator
 from operations.services import Services
+from support.credentials import CredentialError
 from support.dossier_reset import Resent, resend, reset_run, signed_nonces, workers_polling
 from support.dossier_retry import rerun_failing
 from support.rebuild import rebuild
 from support.reset_leftovers import ResetLeftover, reset_leftover
 from support.stuck_dossiers import FAILING_ATTEMPTS, TIMED_OUT, StuckTask, stuck_task
+from workflows.identity import CLOCK_SKEW, SIGNATURE_LIFETIME
 
 MAX_REASON = 2000
+UNSTICK = "unstick"
+"""The name a reset request is signed under (no workflow update has it)."""
 log = structlog.get_logger()
 
 
@@ -76,16 +83,59 @@ def _note(leftover: ResetLeftover, reason: str) -> str:
     return f"reset to event {leftover.reset_point}: {reason}; {count} action(s) re-sent"
 
 
-async def reset(
+async def prepare_reset(
     client: Client, caller: Caller, services: Services, code: str, *, reason: str
 ) -> Prepared:
-    """Resets the stuck dossier, then the note the operator's browser is to sign (only the note
-    when a reset's re-sending was cut short)."""
+    """The reset request the operator's browser is to sign, for a dossier of their scope that
+    is stuck (or whose reset's re-sending was cut short)."""
     require_operator(caller)
-    await readable_state(client, caller, services.settings, code)  # another scope's: NotFound
+    state = await readable_state(client, caller, services.settings, code)  # else NotFound
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise _refused(f"say why the dossier is reset (at most {MAX_REASON} characters)")
+    if await stuck_task(client, code) is None and await reset_leftover(client, code) is None:
+        raise _refused(f"{code}: its workflow task is not failing; nothing to reset")
+    return bind(ResetRequest(officer=caller.officer, reason=reason), code, state.stage, UNSTICK)
+
+
+def _signed_reset(
+    caller: Caller,
+    certificate: Certificate | None,
+    services: Services,
+    code: str,
+    message: str,
+    signature: str,
+) -> ResetRequest:
+    """The reset request the session's browser signed: Forbidden unless it is the caller's, for
+    this dossier, signed by the session's key less than 10 minutes ago, and never seen before."""
+    item = signed_item(ResetRequest, caller, certificate, code, message, signature, UNSTICK)
+    proof = item.proof
+    assert proof is not None  # signed_item gives the item its proof
+    now = utc_now()
+    if proof.signed_at is None or not -CLOCK_SKEW <= now - proof.signed_at <= SIGNATURE_LIFETIME:
+        raise Forbidden("the reset request was signed too long ago: sign it again")
+    try:
+        services.nonces.remember(proof.nonce, now=now, window=SIGNATURE_LIFETIME + CLOCK_SKEW)
+    except CredentialError:
+        raise Forbidden("this signed reset request was already used once (replayed)") from None
+    return item
+
+
+async def reset(
+    client: Client,
+    caller: Caller,
+    certificate: Certificate | None,
+    services: Services,
+    code: str,
+    *,
+    message: str,
+    signature: str,
+) -> Prepared:
+    """Resets the stuck dossier on the reset request the operator's browser signed, then the
+    note it is to sign (only the note when a reset's re-sending was cut short)."""
+    require_operator(caller)
+    await readable_state(client, caller, services.settings, code)  # another scope's: NotFound
+    reason = _signed_reset(caller, certificate, services, code, message, signature).reason
     task = await stuck_task(client, code)
     if task is not None:
         await _reset(client, caller, services, task, reason)

@@ -18,7 +18,7 @@ from config import Settings
 from support.web_sessions import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_VERSION = "12"  # bump with any change of api/static: the files are cached for a day
+STATIC_VERSION = "13"  # bump with any change of api/static: the files are cached for a day
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),

@@ -4,7 +4,7 @@
 // is prepared by hoso, checked here against what the officer chose, signed here, and sent back;
 // the dossier verifies the signature as it does the CLI's. The same for the counter's supplement
 // (its files go with the preparation, which stores them), withdrawal and delivery confirmation,
-// and for an operator's retry and reset (whose preparation is the reset itself, before the note).
+// and for an operator's retry and reset (its request signed first; the note it answers, next).
 (() => {
   "use strict";
   const DB = "hoso", STORE = "keys", NAME = "session";
@@ -61,9 +61,14 @@
     const action = told.action || {};
     const update = form.dataset.update || "act";
     const said = (name) => String(data.get(name) || "").trim();
+    // a reset: its request says the reason typed; its note, signed next, names it with the
+    // point and the actions hoso found
+    if (form.dataset.kind === "unstick") {
+      if (told.dossier !== form.dataset.dossier) return false;
+      if (told.update === "unstick") return action.reason === said("reason");
+      return told.update === "retry" && String(action.note || "").includes(said("reason"));
+    }
     if (told.dossier !== form.dataset.dossier || told.update !== update) return false;
-    // a reset's note names the reason typed, with the point and the actions hoso found
-    if (form.dataset.kind === "unstick") return String(action.note || "").includes(said("reason"));
     if (update === "retry" || update === "confirm_delivery") return action.note === said("note");
     if (update === "withdraw") return action.reason === said("reason");
     if (update === "supplement") {
@@ -114,7 +119,20 @@
       return undefined;
     }
     if (!prepared.ok) return say(form, bytesOf.detail || form.dataset.failed);
-    const bytes = unb64url(bytesOf.message);
+    let answer = await signAndPost(form, data, bytesOf.message, form.getAttribute("action"));
+    // a reset answers with its note to sign next, and where to send it (once, on this site)
+    if (answer && answer.then && answer.message && answer.then.startsWith("/dossiers/")) {
+      answer = await signAndPost(form, data, answer.message, answer.then);
+    }
+    if (!answer) return undefined;
+    if (answer.said) return say(form, answer.said);
+    window.location.reload();
+  }
+
+  // The message hoso prepared checked against the form, signed with the session's key and
+  // posted to `url`: the answer, or undefined once said on the page (or signed out).
+  async function signAndPost(form, data, message, url) {
+    const bytes = unb64url(message);
     const told = JSON.parse(new TextDecoder().decode(bytes));
     if (!sameAsChosen(told, form, data)) return say(form, form.dataset.mismatch);
     const key = await recall().catch(() => undefined);
@@ -122,18 +140,17 @@
     const signature = b64url(await crypto.subtle.sign({ name: "Ed25519" }, key, bytes));
     const body = new FormData();
     body.set("csrf", data.get("csrf"));
-    body.set("message", bytesOf.message);
+    body.set("message", message);
     body.set("signature", signature);
-    const sent = await fetch(form.getAttribute("action"), { method: "POST", body });
-    if (signedOut(sent)) return;
+    const sent = await fetch(url, { method: "POST", body });
+    if (signedOut(sent)) return undefined;
     const answer = await sent.json().catch(() => ({}));
     if (!sent.ok && fieldSaid(form, answer)) {
       document.getElementById(form.dataset.answer).textContent = "";
       return undefined;
     }
     if (!sent.ok) return say(form, answer.detail || form.dataset.failed);
-    if (answer.said) return say(form, answer.said);
-    window.location.reload();
+    return answer;
   }
 
   // After a single sign-on there is no field to fill: the key is made as soon as the page is read.

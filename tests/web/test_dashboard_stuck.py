@@ -43,7 +43,8 @@ def test_each_stuck_dossier_has_its_signed_retry_but_one_temporal_ended() -> Non
     assert 'data-prepare="/dossiers/ubnd-xa-261208-0001/retry/prepare"' in html
     assert '<label for="retry-note-ubnd-xa-261208-0001">Đã sửa gì (ghi vào hồ sơ)</label>' in html
     assert "Temporal đã dừng quy trình: không thử lại được." in html
-    assert 'data-prepare="/dossiers/ubnd-xa-261208-0001/unstick"' in html, "reset from the page"
+    assert 'data-prepare="/dossiers/ubnd-xa-261208-0001/unstick/prepare"' in html, "reset here"
+    assert 'action="/dossiers/ubnd-xa-261208-0001/unstick"' in html
     assert 'data-kind="unstick"' in html and html.count('data-kind="unstick"') == 1
 
 

@@ -1,9 +1,10 @@
 """An operator resets a stuck dossier from the pages, as `hoso unstick` does: a dossier whose
 history today's code no longer replays (workers with other workflow code ran an action) is
-offered its reset on the dashboard and its page; the reset answers with the note the browser
-signs, the note goes on the record and the officer's action is sent again. A reason missing, a
-form without CSRF, an officer who is no operator, an operator of another scope and another
-key's signature change nothing."""
+offered its reset on the dashboard and its page; the reset request is signed by the browser's key
+(a session cookie alone resets nothing), the reset answers with the note the browser signs, the
+note goes on the record and the officer's action is sent again. A reason missing, a form without
+CSRF, an officer who is no operator, an operator of another scope, another key's signature and a
+signed reset request sent twice change nothing."""
 
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ async def check_an_officer_is_refused(
         page = await officer.get(f"/dossiers/{code}")
         assert "/unstick" not in page.text, "no reset offered to an officer"
         refused = await officer.post(
-            f"/dossiers/{code}/unstick", data={"csrf": csrf, "reason": REASON}
+            f"/dossiers/{code}/unstick/prepare", data={"csrf": csrf, "reason": REASON}
         )
         assert refused.status_code == 403
     assert await stuck_task(site.api.env.client, code) is not None, "still stuck"
@@ -112,23 +113,39 @@ async def check_offered_and_refused(
     site: Site, http: httpx.AsyncClient, plain: httpx.AsyncClient, csrf: str, code: str, queue: str
 ) -> None:
     deadline = asyncio.get_running_loop().time() + 60
-    while f'data-prepare="/dossiers/{code}/unstick"' not in (await http.get("/operations")).text:
+    while (
+        f'data-prepare="/dossiers/{code}/unstick/prepare"'
+        not in (await http.get("/operations")).text
+    ):
         assert asyncio.get_running_loop().time() < deadline, "the dashboard offers the reset"
         await asyncio.sleep(1)  # the server flags the run in its visibility a little later
     page = await http.get(f"/dossiers/{code}")
     assert "Chạy lại hồ sơ từ điểm lỗi" in page.text
-    assert f'action="/dossiers/{code}/unstick/resend"' in page.text
+    assert f'action="/dossiers/{code}/unstick"' in page.text
     run = (await stuck_task(site.api.env.client, code)).run_id  # type: ignore[union-attr]
 
-    no_reason = await http.post(f"/dossiers/{code}/unstick", data={"csrf": csrf, "reason": " "})
+    prepare = f"/dossiers/{code}/unstick/prepare"
+    no_reason = await http.post(prepare, data={"csrf": csrf, "reason": " "})
     assert no_reason.status_code == 422 and "say why" in no_reason.json()["detail"]
-    forged = await http.post(f"/dossiers/{code}/unstick", data={"reason": REASON})
+    forged = await http.post(prepare, data={"reason": REASON})
     assert forged.status_code == 403
     async with served(site, plain, task_queue=queue, province_agencies="elsewhere") as narrow:
-        outside = await narrow.post(
-            f"/dossiers/{code}/unstick", data={"csrf": csrf, "reason": REASON}
-        )
+        outside = await narrow.post(prepare, data={"csrf": csrf, "reason": REASON})
         assert outside.status_code == 404
+    # the cookie alone: a reset request signed by another key than the session's
+    request = unb64(
+        (await http.post(prepare, data={"csrf": csrf, "reason": REASON})).json()["message"]
+    )
+    assert b'"update":"unstick"' in request and REASON.encode() in request
+    stolen = await http.post(
+        f"/dossiers/{code}/unstick",
+        data={
+            "csrf": csrf,
+            "message": b64(request),
+            "signature": b64(Ed25519PrivateKey.generate().sign(request)),
+        },
+    )
+    assert stolen.status_code == 403
     after = await stuck_task(site.api.env.client, code)
     assert after is not None and after.run_id == run, "nothing reset"
 
@@ -136,8 +153,22 @@ async def check_offered_and_refused(
 async def reset_and_resend(
     site: Site, http: httpx.AsyncClient, csrf: str, code: str, key: Ed25519PrivateKey
 ) -> None:
-    prepared = await http.post(f"/dossiers/{code}/unstick", data={"csrf": csrf, "reason": REASON})
+    async def reset(reason: str = REASON) -> httpx.Response:
+        """The reset request prepared, signed by the session's key and sent."""
+        prepared = await http.post(
+            f"/dossiers/{code}/unstick/prepare", data={"csrf": csrf, "reason": reason}
+        )
+        assert prepared.status_code == 200, prepared.text
+        request = unb64(prepared.json()["message"])
+        signed = {"csrf": csrf, "message": b64(request), "signature": b64(key.sign(request))}
+        answer = await http.post(f"/dossiers/{code}/unstick", data=signed)
+        replayed = await http.post(f"/dossiers/{code}/unstick", data=signed)
+        assert replayed.status_code == 403, "a signed reset request works once"
+        return answer
+
+    prepared = await reset()
     assert prepared.status_code == 200, prepared.text
+    assert prepared.json()["then"] == f"/dossiers/{code}/unstick/resend"
     message = unb64(prepared.json()["message"])
     assert b'"update":"retry"' in message and REASON.encode() in message
     assert b'"readmit":["' in message, "the approval signed earlier is readmitted"
@@ -146,7 +177,7 @@ async def reset_and_resend(
     handle = site.api.env.client.get_workflow_handle(code)
     run = (await handle.describe()).run_id
     # the tab closed before signing: the page, reloaded, prepares the note again, no new reset
-    reloaded = await http.post(f"/dossiers/{code}/unstick", data={"csrf": csrf, "reason": REASON})
+    reloaded = await reset()
     assert reloaded.status_code == 200, reloaded.text
     assert (await handle.describe()).run_id == run, "not reset twice"
     message = unb64(reloaded.json()["message"])
@@ -168,5 +199,7 @@ async def reset_and_resend(
     assert await stuck_task(site.api.env.client, code) is None
     page = await http.get(f"/dossiers/{code}")
     assert "Chạy lại hồ sơ từ điểm lỗi" not in page.text, "nothing left to reset"
-    again = await http.post(f"/dossiers/{code}/unstick", data={"csrf": csrf, "reason": REASON})
+    again = await http.post(
+        f"/dossiers/{code}/unstick/prepare", data={"csrf": csrf, "reason": REASON}
+    )
     assert again.status_code == 422 and "is not failing" in again.json()["detail"]

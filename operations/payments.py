@@ -29,6 +29,7 @@ from config import Settings
 from models.dossier import CLOSED_STATUSES, DossierStatus
 from models.payment import PaymentConfirmation, PaymentOpening
 from models.payment_records import PaymentRecord, PaymentRefusalRecord
+from models.state import DossierState
 from operations.actions import refusal_reason
 from operations.dossiers import public_state, read_state
 from operations.errors import Conflict, NotFound
@@ -278,15 +279,22 @@ async def _hand_to_dossier(
         await update_delivery.execute(handle, DossierWorkflow.pay, confirmation)
     except WorkflowUpdateFailedError as exc:
         state = await read_state(client, row.dossier_code)
-        if state.payment and state.payment.reference == row.reference and state.payment.paid_at:
-            return IpnAnswer.already_confirmed  # the same IPN twice at once: the first holds it
+        if _holds(state, row):
+            # the same IPN twice at once, or a process that stopped before its row said paid:
+            # the dossier holds it; the row says so too
+            await asyncio.to_thread(_close, sessions, row.reference, "paid", answer)
+            return IpnAnswer.already_confirmed
         await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
         reason = f"the dossier refused it ({refusal_reason(exc)}): refund owed"
         raise Refused(IpnAnswer.already_confirmed, reason) from None
     except RPCError:
-        if not await _closed(client, row.dossier_code):
+        ended = await _ended(client, row.dossier_code)
+        if ended is None:
             # Temporal is down: the gateway asks again later
             raise Refused(IpnAnswer.unknown_error, "the dossier could not be reached") from None
+        if _holds(ended, row):  # it ended paid by this very attempt: its row had not said so
+            await asyncio.to_thread(_close, sessions, row.reference, "paid", answer)
+            return IpnAnswer.already_confirmed
         # paid after the dossier ended (unpaid past its time, cancelled): the fee is owed back
         await asyncio.to_thread(_close, sessions, row.reference, "paid", answer, refund=True)
         raise Refused(IpnAnswer.already_confirmed, "the dossier had ended: refund owed") from None
@@ -295,11 +303,19 @@ async def _hand_to_dossier(
     return IpnAnswer.recorded
 
 
-async def _closed(client: Client, code: str) -> bool:
+def _holds(state: DossierState, row: PaymentRecord) -> bool:
+    """The dossier holds this attempt's payment."""
+    paid = state.payment
+    return paid is not None and paid.reference == row.reference and paid.paid_at is not None
+
+
+async def _ended(client: Client, code: str) -> DossierState | None:
+    """The dossier's state when it has ended; None while it runs or cannot be read."""
     try:
-        return (await read_state(client, code)).status in CLOSED_STATUSES
+        state = await read_state(client, code)
     except (RPCError, NotFound):
-        return False
+        return None
+    return state if state.status in CLOSED_STATUSES else None
 
 
 def _plain(text: str) -> str:

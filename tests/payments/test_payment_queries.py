@@ -235,6 +235,35 @@ async def until_status(sandbox: Sandbox, code: str, status: DossierStatus) -> Do
     return state
 
 
+async def until_paid(sandbox: Sandbox, reference: str) -> PaymentRecord:
+    deadline = asyncio.get_running_loop().time() + 30
+    while (row := sandbox.attempt(reference)).status != "paid":
+        assert asyncio.get_running_loop().time() < deadline, f"{reference} stayed {row.status}"
+        await asyncio.sleep(0.2)
+    return row
+
+
+async def test_a_row_left_open_by_a_stopped_process_is_closed_by_the_next_round(
+    sandbox: Sandbox,
+) -> None:
+    """The dossier took the payment but the process stopped before the row said paid: the next
+    round's answer (the gateway: paid) finds the dossier holding it and closes the row."""
+    code, _, reference = await sandbox.paid_without_ipn()
+    [outcome] = await sandbox.round()
+    assert outcome.outcome == QueryOutcome.paid
+    await until_status(sandbox, code, DossierStatus.completed)
+    with sandbox.payments.sessions() as session:  # as if the process had stopped right then
+        row = session.get(PaymentRecord, reference)
+        assert row is not None
+        row.status, row.transaction_number, row.paid_at = "open", None, None
+        session.add(row)
+        session.commit()
+    [outcome] = await sandbox.round()
+    assert outcome.outcome == QueryOutcome.recorded_before, outcome
+    assert sandbox.attempt(reference).status == "paid"
+    assert await sandbox.round() == [], "asked no more"
+
+
 async def test_the_worker_finds_a_payment_whose_ipn_was_dropped_and_a_late_ipn_changes_nothing(
     dev_env: WorkflowEnvironment,
     settings: Settings,
@@ -251,7 +280,7 @@ async def test_the_worker_finds_a_payment_whose_ipn_was_dropped_and_a_late_ipn_c
 
         assert state.payment is not None and state.payment.channel == "online"
         assert state.payment.transaction_number == transaction.number
-        row = sandbox.attempt(reference)
+        row = await until_paid(sandbox, reference)  # written once the dossier answered
         assert (row.status, row.transaction_number) == ("paid", transaction.number)
         assert row.queried_at is not None
         receipts = [f for f in state.forms if f.kind == "payment_receipt"]

@@ -16,6 +16,7 @@ import structlog
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from activities.keys import load_public_keys
 from models.payment import RefundStatement
 from models.payment_records import PaymentRecord, PaymentRefusalRecord
 from models.tables import DossierRecord
@@ -23,12 +24,7 @@ from operations.access import Caller, readable_agencies, utc_now
 from operations.errors import Conflict, NotFound
 from operations.mending import require_operator
 from operations.services import Services
-from support.refund_statements import (
-    freshness_problem,
-    row_problem,
-    signature_problem,
-    trusted_issuers,
-)
+from support.refund_statements import freshness_problem, row_problem, signature_problem
 
 log = structlog.get_logger()
 MAX_LISTED = 500
@@ -115,7 +111,7 @@ def payments(
     with services.sessions() as session:
         rows = list(session.exec(query.limit(MAX_LISTED)))
     owed = _owed_dossiers(services, {row.dossier_code for row in rows})
-    issuers = trusted_issuers(services.settings.resolved_keys_dir)
+    issuers = load_public_keys(services.settings.resolved_keys_dir, "issuer")
     views = [PaymentView.of(row, issuers, row.dossier_code in owed) for row in rows]
     if refund_owed:
         views = [v for v in views if v.refund_owed and v.refund_made_at is None]
@@ -158,7 +154,7 @@ def payment(caller: Caller, services: Services, reference: str) -> PaymentView:
     with services.sessions() as session:
         row = _reached(caller, services, session.get(PaymentRecord, reference), reference)
         owed = _owed_dossiers(services, {row.dossier_code})
-    issuers = trusted_issuers(services.settings.resolved_keys_dir)
+    issuers = load_public_keys(services.settings.resolved_keys_dir, "issuer")
     return PaymentView.of(row, issuers, row.dossier_code in owed)
 
 
@@ -216,4 +212,4 @@ def record_refund(
         session.commit()
         session.refresh(row)
         log.info("refund_recorded", dossier=row.dossier_code, reference=reference)
-    return PaymentView.of(row, trusted_issuers(services.settings.resolved_keys_dir))
+    return PaymentView.of(row, load_public_keys(services.settings.resolved_keys_dir, "issuer"))

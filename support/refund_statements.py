@@ -9,11 +9,9 @@ Pure but for the issuer keys read from the keys folder: no database, no Temporal
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import ValidationError
 
-from activities.keys import load_public_keys
 from models.credentials import Proof
 from models.payment import RefundStatement
 from models.payment_records import PaymentRecord
@@ -84,8 +82,3 @@ def row_problem(row: PaymentRecord, issuers: dict[str, str]) -> str | None:
     if said != kept:
         return "the row says otherwise than the signed statement"
     return None
-
-
-def trusted_issuers(keys_dir: Path) -> dict[str, str]:
-    """The issuer public keys of the keys folder (key id → base64url)."""
-    return load_public_keys(keys_dir, "issuer")

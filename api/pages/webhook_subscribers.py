@@ -6,7 +6,7 @@ secret and shows it this once. A refused field is said beside it and nothing is 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Path, Request
 from fastapi.responses import Response
@@ -33,11 +33,9 @@ AGENCY_OUTSIDE = "Chỉ chọn các cơ quan trong phạm vi của bạn."
 FIELDS = ("name", "url")
 
 
-def _typed(form: object) -> tuple[dict[str, str], list[str]]:
-    get = getattr(form, "get", None)
-    get_list = getattr(form, "getlist", None)
-    typed = {name: str(get(name) or "")[:2000] if get else "" for name in FIELDS}
-    agencies = [str(a)[:64] for a in (get_list("agencies") if get_list else [])][:100]
+def _typed(form: Any) -> tuple[dict[str, str], list[str]]:
+    typed = {name: str(form.get(name) or "")[:2000] for name in FIELDS}
+    agencies = [str(a)[:64] for a in form.getlist("agencies")][:100]
     return typed, agencies
 
 
